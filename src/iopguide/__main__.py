@@ -1,0 +1,5 @@
+"""Run iopguide as ``python -m iopguide``."""
+
+from iopguide.cli import main
+
+raise SystemExit(main())

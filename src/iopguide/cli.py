@@ -1,0 +1,207 @@
+"""The command line: options in, load -> evaluate -> explain -> render, exit codes out.
+
+Exit codes: 0 success, 1 invalid input, 2 usage error, 130 interrupted.
+Heavy modules are imported inside commands so that ``--help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from iopguide import __version__
+from iopguide.errors import IopguideError
+
+if TYPE_CHECKING:
+    from iopguide.assessment import Assessor
+    from iopguide.explain import Explanation
+
+EXIT_INPUT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 1, 2, 3, 130
+
+app = typer.Typer(
+    name="iopguide",
+    help="Suggest a level of care for substance use treatment, and explain why. "
+    "A decision helper, not a diagnosis: a clinician decides.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Audience(str, Enum):
+    person = "person"
+    clinician = "clinician"
+
+
+class State:
+    debug = False
+
+
+def say(message: str) -> None:
+    """One line on stderr."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def fail(message: str, code: int) -> NoReturn:
+    say(message)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def reporting() -> Iterator[None]:
+    """The one place that turns errors into messages and exit codes."""
+    try:
+        yield
+    except IopguideError as e:
+        if State.debug:
+            raise
+        fail(f"error: {e}", EXIT_INPUT)
+    except KeyboardInterrupt:
+        if State.debug:
+            raise
+        fail("interrupted", EXIT_INTERRUPTED)
+    except (typer.Exit, typer.Abort):
+        raise
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_INPUT) from None
+    except Exception as e:
+        if State.debug:
+            raise
+        fail(f"error: internal error ({type(e).__name__}); this is a bug in iopguide: "
+             "please report it, and run again with --debug for details", EXIT_BUG)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"iopguide {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    State.debug = debug
+
+
+RulesOption = Annotated[
+    Path | None, typer.Option("--rules", help="Rule set file (default: the bundled one).")
+]
+QuestionnaireOption = Annotated[
+    Path | None,
+    typer.Option("--questionnaire", help="Questionnaire file (default: the bundled one)."),
+]
+
+
+def _assessor(rules: Path | None, questionnaire: Path | None) -> Assessor:
+    from iopguide.assessment import Assessor
+
+    return Assessor(rules, questionnaire)
+
+
+def _render(explanation: Explanation, fmt: Format, audience: Audience, to_terminal: bool) -> str:
+    if fmt is Format.json:
+        from iopguide.render.data import to_json
+
+        return to_json(explanation) + "\n"
+    from iopguide.render.text import render_text
+
+    color = to_terminal and "NO_COLOR" not in os.environ
+    width = min(os.get_terminal_size().columns, 100) if to_terminal else 80
+    return render_text(explanation, width=width, color=color, audience=audience.value)
+
+
+@app.command()
+def assess(
+    answers: Annotated[
+        str | None,
+        typer.Option("--answers", "-a", help="Answers file (YAML or JSON), or - for stdin. "
+                     "Without it, the questions are asked on the terminal."),
+    ] = None,
+    rules: RulesOption = None,
+    questionnaire: QuestionnaireOption = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    audience: Annotated[Audience, typer.Option(help="Who the text is for.")] = Audience.person,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the result to this file.")
+    ] = None,
+) -> None:
+    """Assess one set of answers and explain the suggested level of care."""
+    with reporting():
+        if answers is None:
+            fail("error: no --answers given and the interview is not available yet; "
+                 "use --answers FILE", EXIT_USAGE)
+        assessor = _assessor(rules, questionnaire)
+        from iopguide.loader import read_document
+        from iopguide.errors import AnswersError
+
+        explanation, warnings = assessor.assess_document(read_document(answers, AnswersError))
+        for warning in warnings:
+            say(f"warning: {warning}")
+        _emit(_render(explanation, fmt, audience, output is None and sys.stdout.isatty()),
+              output)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from iopguide.files import write_private
+
+    write_private(output, text)
+    say(f"wrote {output}")
+
+
+@app.command()
+def questions(questionnaire: QuestionnaireOption = None) -> None:
+    """List the questionnaire, section by section."""
+    with reporting():
+        from iopguide.loader import load_questionnaire
+
+        loaded = load_questionnaire(questionnaire).model
+        for section in loaded.sections:
+            typer.echo(f"\n{section.title}")
+            for q in section.questions:
+                typer.echo(f"  {q.id}: {q.prompt}")
+                typer.echo(f"      answer: {q.expects()}")
+                if q.when is not None:
+                    typer.echo(f"      asked when {loaded.say(q.when)}")
+
+
+@app.command()
+def template(
+    questionnaire: QuestionnaireOption = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+) -> None:
+    """Write a blank, commented answers file to fill in."""
+    with reporting():
+        from iopguide.loader import load_questionnaire
+        from iopguide.render.template import answers_template
+
+        _emit(answers_template(load_questionnaire(questionnaire).model), output)
+
+
+def main() -> None:
+    """The console script."""
+    app(prog_name="iopguide")

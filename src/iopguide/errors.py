@@ -1,0 +1,38 @@
+"""The errors iopguide reports to its users, and where each one points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one file: where it is and what is wrong."""
+
+    file: str
+    message: str
+    location: str = ""
+    line: int | None = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        place = self.file if self.line is None else f"{self.file}:{self.line}"
+        if self.location:
+            place = f"{place}: {self.location}"
+        return f"{place}: {self.message}"
+
+
+class IopguideError(Exception):
+    """A problem with the user's input; the CLI prints it on one line and exits 1."""
+
+    def __init__(self, problem: Problem | str) -> None:
+        self.problem = problem if isinstance(problem, Problem) else None
+        super().__init__(str(problem))
+
+
+class RulesError(IopguideError):
+    """A rule set or questionnaire file that is missing, malformed or inconsistent."""
+
+
+class AnswersError(IopguideError):
+    """An answers file, or a record in a batch, that does not fit the questionnaire."""

@@ -1,0 +1,172 @@
+"""Turn a result into an explanation a person can follow (pure; plain strings only).
+
+The explanation is the one view model every renderer draws: safety alerts with
+resources, the level and what it means, the reasons with the answers behind
+them, dimension ratings, scores, what fits, next steps and the disclaimer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from iopguide.conditions import AnswerValue
+from iopguide.engine import Firing, Result
+from iopguide.questionnaire import Questionnaire
+from iopguide.ruleset import Level, RuleSet
+
+JsonValue = bool | int | str | list[str]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What produced a result, so that it can be replayed and audited."""
+
+    ruleset_name: str
+    ruleset_version: str
+    ruleset_sha256: str
+    questionnaire_name: str
+    questionnaire_version: str
+    questionnaire_sha256: str
+    tool_version: str
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: str
+    severity: str
+    title: str
+    text: str
+    resources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    title: str
+    text: str
+    evidence: dict[str, JsonValue]
+    evidence_words: str
+    decisive: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class Consideration:
+    id: str
+    text: str
+    because: str
+
+
+@dataclass(frozen=True)
+class DimensionRating:
+    id: str
+    title: str
+    rating: int
+
+
+@dataclass(frozen=True)
+class ScoreValue:
+    id: str
+    title: str
+    value: int
+    band: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    level: Level
+    emergency: bool
+    alerts: tuple[Alert, ...]
+    reasons: tuple[Reason, ...]
+    dimensions: tuple[DimensionRating, ...]
+    scores: tuple[ScoreValue, ...]
+    considerations: tuple[Consideration, ...]
+    disclaimer: str
+    answers: dict[str, JsonValue]
+    provenance: Provenance
+
+    @property
+    def headline(self) -> str:
+        """One sentence naming the level and its main reason."""
+        decisive = [r for r in self.reasons if r.decisive]
+        if not decisive:
+            return (f"{self.level.title} fits: nothing in the answers calls for "
+                    "more intensive care.")
+        return f"{self.level.title} fits best. The main reason: {decisive[0].title}."
+
+
+def json_value(value: AnswerValue) -> JsonValue:
+    return list(value) if isinstance(value, tuple) else value
+
+
+class Explainer:
+    """Explains results of one rule set and questionnaire."""
+
+    def __init__(
+        self, questionnaire: Questionnaire, ruleset: RuleSet, provenance: Provenance
+    ) -> None:
+        self.questionnaire = questionnaire
+        self.ruleset = ruleset
+        self.provenance = provenance
+        self._resources = tuple(f"{r.name}: {r.contact} ({r.use})" for r in ruleset.resources)
+
+    def name(self, subject: str) -> str:
+        """A question's short name or a score's title."""
+        if subject in self.questionnaire.by_id:
+            return self.questionnaire.by_id[subject].name
+        score = self.ruleset.score_by_id.get(subject)
+        return score.title if score else subject
+
+    def word(self, subject: str, value: object) -> str:
+        """A value in words: a choice's label, yes/no, or the number."""
+        question = self.questionnaire.by_id.get(subject)
+        if question is not None:
+            return question.word(value)
+        score = self.ruleset.score_by_id.get(subject)
+        band = score.band(value) if score and isinstance(value, int) else ""
+        return f"{value} ({band})" if band else str(value)
+
+    def evidence_words(self, firing: Firing) -> str:
+        return "; ".join(
+            f"{self.name(k)}: {self.word(k, v)}" for k, v in firing.evidence.items()
+        )
+
+    def explain(self, result: Result) -> Explanation:
+        decisive = {f.rule.id for f in result.decisive}
+        reasons = [
+            Reason(
+                f.rule.id, f.rule.title, f.rule.because,
+                {k: json_value(v) for k, v in f.evidence.items()},
+                self.evidence_words(f), f.rule.id in decisive, f.rule.source,
+            )
+            for f in result.fired
+            if f.rule.floor is not None
+            or (f.rule.rate is not None
+                and f.rule.rate.rating == result.ratings[f.rule.rate.dimension] > 0)
+        ]
+        reasons.sort(key=lambda r: not r.decisive)
+        return Explanation(
+            level=result.level,
+            emergency=result.emergency,
+            alerts=tuple(
+                Alert(f.rule.id, str(f.rule.alert), f.rule.title, f.rule.because,
+                      self._resources)
+                for f in sorted(result.alerts, key=lambda f: f.rule.alert != "emergency")
+            ),
+            reasons=tuple(reasons),
+            dimensions=tuple(
+                DimensionRating(d.id, d.title, result.ratings[d.id])
+                for d in self.ruleset.dimensions
+            ),
+            scores=tuple(
+                ScoreValue(s.id, s.title, result.scores[s.id], s.band(result.scores[s.id]))
+                for s in self.ruleset.scores
+            ),
+            considerations=tuple(
+                Consideration(f.rule.id, str(f.rule.consider), f.rule.because)
+                for f in result.considerations
+            ),
+            disclaimer=self.ruleset.disclaimer,
+            answers={k: json_value(v) for k, v in result.answers.items()},
+            provenance=self.provenance,
+        )

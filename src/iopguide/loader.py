@@ -1,0 +1,347 @@
+"""Reading files: the only module that opens files or parses YAML and JSON.
+
+Every failure becomes an ``IopguideError`` whose message names the file, the
+line where known, the place and the problem. Limits keep hostile files cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import stat
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from iopguide.checks import Path as DataPath
+from iopguide.checks import cross_check
+from iopguide.errors import AnswersError, IopguideError, Problem, RulesError
+from iopguide.questionnaire import Answers, Questionnaire, parse_answers
+from iopguide.ruleset import RuleSet
+
+MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+MAX_STRING = 20_000
+LIMITS = {
+    "file size (bytes)": MAX_BYTES,
+    "nesting depth": MAX_DEPTH,
+    "values in one document, aliases expanded": MAX_NODES,
+    "characters in one string": MAX_STRING,
+}
+STDIN = "-"
+
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed file: its data, the line of each place in it, and its identity."""
+
+    name: str
+    data: Any
+    lines: dict[DataPath, int] = field(default_factory=dict)
+    sha256: str = ""
+
+    def line(self, path: DataPath) -> int | None:
+        """The line of a place, or of the nearest enclosing place that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+    def problem(self, path: DataPath, message: str, severity: str = "error") -> Problem:
+        return Problem(self.name, message, location(path), self.line(path), severity)
+
+
+def location(path: DataPath) -> str:
+    """``('rules', 3, 'when', 'answer')`` -> ``rules[3].when.answer``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def bundled(name: str) -> Path:
+    """A file shipped in the package's ``rules`` folder (or the source tree's)."""
+    packaged = Path(str(resources.files("iopguide"))) / "rules" / name
+    if packaged.exists():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules" / name
+
+
+def read_bytes(path: str | Path, error: type[IopguideError] = IopguideError) -> bytes:
+    """Read a regular file (or stdin for ``-``) within the size limit."""
+    name = str(path)
+    try:
+        if name == STDIN:
+            raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+        else:
+            info = os.stat(path)
+            if stat.S_ISDIR(info.st_mode):
+                raise error(Problem(name, "is a directory, not a file"))
+            if not stat.S_ISREG(info.st_mode):
+                raise error(Problem(name, "is not a regular file"))
+            with open(path, "rb") as handle:
+                raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise error(Problem(name, "no such file")) from None
+    except PermissionError:
+        raise error(Problem(name, "permission denied")) from None
+    except OSError as e:
+        raise error(Problem(name, f"cannot read: {e.strerror or e}")) from None
+    if len(raw) > MAX_BYTES:
+        raise error(Problem(name, f"file is larger than the limit of {MAX_BYTES} bytes"))
+    return raw
+
+
+def decode(raw: bytes, name: str, error: type[IopguideError] = IopguideError) -> str:
+    if b"\x00" in raw:
+        raise error(Problem(name, "is a binary file, not text"))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise error(Problem(name, "is not UTF-8 text", line=line)) from None
+
+
+def read_document(path: str | Path, error: type[IopguideError] = IopguideError) -> Document:
+    """Read and parse one YAML or JSON file (JSON by ``.json``, or a leading ``{``)."""
+    name = "<stdin>" if str(path) == STDIN else str(path)
+    raw = read_bytes(path, error)
+    text = decode(raw, name, error)
+    digest = hashlib.sha256(raw).hexdigest()
+    if name.endswith(".json") or text.lstrip()[:1] in ("{", "["):
+        return Document(name, parse_json(text, name, error), {}, digest)
+    data, lines = parse_yaml(text, name, error)
+    return Document(name, data, lines, digest)
+
+
+def parse_json(text: str, name: str, error: type[IopguideError] = IopguideError) -> Any:
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in items:
+            if key in result:
+                raise error(Problem(name, f"duplicate key '{key}'"))
+            result[key] = value
+        return result
+
+    def constant(word: str) -> Any:
+        raise error(Problem(name, f"'{word}' is not a number JSON allows"))
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+    except json.JSONDecodeError as e:
+        raise error(Problem(name, f"not valid JSON: {e.msg}", line=e.lineno)) from None
+    except RecursionError:
+        raise error(Problem(name, f"nested deeper than the limit of {MAX_DEPTH}")) from None
+    _check_shape(data, name, error)
+    return data
+
+
+def _check_shape(data: Any, name: str, error: type[IopguideError], depth: int = 0) -> None:
+    """Apply the depth and string limits to data that did not come through YAML."""
+    if depth > MAX_DEPTH:
+        raise error(Problem(name, f"nested deeper than the limit of {MAX_DEPTH}"))
+    if isinstance(data, str) and len(data) > MAX_STRING:
+        raise error(Problem(name, f"a string is longer than {MAX_STRING} characters"))
+    children = data.values() if isinstance(data, dict) else data if isinstance(data, list) else ()
+    for child in children:
+        _check_shape(child, name, error, depth + 1)
+
+
+def parse_yaml(
+    text: str, name: str, error: type[IopguideError] = IopguideError
+) -> tuple[Any, dict[DataPath, int]]:
+    """Parse one YAML document safely, recording the line of every place in it."""
+    loader = _SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        lines: dict[DataPath, int] = {}
+        return _Builder(loader, name, lines, error).build(node, (), 0), lines
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        raise error(Problem(name, _yaml_problem(e), line=line)) from None
+    except yaml.YAMLError as e:
+        raise error(Problem(name, f"not valid YAML: {e}")) from None
+    finally:
+        loader.dispose()
+
+
+def iter_yaml_documents(text: str, name: str) -> Iterator[tuple[Any, dict[DataPath, int]]]:
+    """Each document of a ``---`` stream; a broken one raises where it is."""
+    loader = _SafeLoader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            lines: dict[DataPath, int] = {}
+            yield _Builder(loader, name, lines, IopguideError).build(node, (), 0), lines
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        raise IopguideError(
+            Problem(name, _yaml_problem(e), line=mark.line + 1 if mark else None)
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def _yaml_problem(e: yaml.MarkedYAMLError) -> str:
+    problem = str(e.problem or e.context or "not valid YAML")
+    if "could not determine a constructor for the tag" in problem:
+        tag = problem.rsplit("tag", 1)[-1].strip(" '")
+        return f"YAML tag {tag} is not allowed: files hold data, never code"
+    return f"not valid YAML: {problem}"
+
+
+class _Builder:
+    """Build plain data from a YAML node tree, enforcing limits and unique keys."""
+
+    def __init__(
+        self, loader: yaml.SafeLoader, name: str, lines: dict[DataPath, int],
+        error: type[IopguideError],
+    ) -> None:
+        self.loader, self.name, self.lines, self.error = loader, name, lines, error
+        self.budget = MAX_NODES
+
+    def fail(self, node: yaml.Node, message: str) -> IopguideError:
+        return self.error(Problem(self.name, message, line=node.start_mark.line + 1))
+
+    def build(self, node: yaml.Node, path: DataPath, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise self.fail(node, f"more than {MAX_NODES} values (aliases expanded)")
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"nested deeper than the limit of {MAX_DEPTH}")
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self._key(key_node)
+                if key in result:
+                    raise self.fail(key_node, f"duplicate key '{key}'")
+                result[key] = self.build(value_node, (*path, key), depth + 1)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
+        value = self.loader.construct_object(node)
+        if isinstance(value, str) and len(value) > MAX_STRING:
+            raise self.fail(node, f"a string is longer than {MAX_STRING} characters")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(node, "not-a-number and infinity are not allowed")
+        if not isinstance(value, str | int | float | bool | type(None)):
+            raise self.fail(node, f"a {type(value).__name__} value is not allowed here")
+        return value
+
+    def _key(self, node: yaml.Node) -> str | int | bool:
+        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:merge":
+            raise self.fail(node, "a key must be a plain word or number")
+        key = self.loader.construct_object(node)
+        if not isinstance(key, str | int | bool):
+            raise self.fail(node, "a key must be a plain word or number")
+        return key
+
+
+def validate(document: Document, model: type[ModelT], error: type[IopguideError]) -> ModelT:
+    """Validate a document against a model, reporting the first problem at its place."""
+    if not isinstance(document.data, dict):
+        kind = "empty" if document.data is None else f"a {_kind(document.data)}"
+        raise error(Problem(document.name, f"must be a mapping of keys to values, not {kind}"))
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as e:
+        first = e.errors(include_url=False)[0]
+        path = _data_path(document.data, first["loc"])
+        raise error(document.problem(path, _message(first))) from None
+
+
+def _kind(data: object) -> str:
+    return {list: "list", str: "string", int: "number", float: "number", bool: "yes/no"}.get(
+        type(data), type(data).__name__
+    )
+
+
+def _data_path(data: Any, loc: tuple[str | int, ...]) -> DataPath:
+    """Follow a pydantic error location through the data, skipping union tags."""
+    path: list[str | int] = []
+    current = data
+    for i, item in enumerate(loc):
+        key = "not" if item == "not_" else item
+        if isinstance(current, dict) and key in current:
+            current = current[key]
+            path.append(key)
+        elif isinstance(current, list) and isinstance(key, int) and 0 <= key < len(current):
+            current = current[key]
+            path.append(key)
+        elif i == len(loc) - 1 and isinstance(current, dict):
+            path.append(key)
+    return tuple(path)
+
+
+def _message(error: Any) -> str:
+    kind, message = error["type"], str(error["msg"])
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "union_tag_invalid" or kind == "model_attributes_type":
+        return "must be a mapping"
+    message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return message[:1].lower() + message[1:]
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[ModelT]):
+    """A validated model with the document it came from (for its name and sha256)."""
+
+    model: ModelT
+    document: Document
+
+
+def load_questionnaire(path: str | Path | None = None) -> Loaded[Questionnaire]:
+    """Load and validate a questionnaire; the bundled one when no path is given."""
+    document = read_document(path or bundled("questionnaire.yaml"), RulesError)
+    return Loaded(validate(document, Questionnaire, RulesError), document)
+
+
+def load_ruleset(
+    questionnaire: Questionnaire, path: str | Path | None = None
+) -> Loaded[RuleSet]:
+    """Load a rule set and check it against the questionnaire; the bundled one by default."""
+    document = read_document(path or bundled("default.yaml"), RulesError)
+    ruleset = validate(document, RuleSet, RulesError)
+    for finding in cross_check(ruleset, questionnaire):
+        if finding.severity == "error":
+            raise RulesError(document.problem(finding.path, finding.message))
+    return Loaded(ruleset, document)
+
+
+def load_answers(
+    path: str | Path, questionnaire: Questionnaire, *, complete: bool = True
+) -> tuple[Answers, list[Problem]]:
+    """Load an answers file; return the answers and warnings about ignored answers."""
+    document = read_document(path, AnswersError)
+    return answers_from(document, questionnaire, complete=complete)
+
+
+def answers_from(
+    document: Document, questionnaire: Questionnaire, *, complete: bool = True
+) -> tuple[Answers, list[Problem]]:
+    data = document.data
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {_kind(data)}"
+        raise AnswersError(Problem(document.name, f"must be a mapping of question ids to answers, not {kind}"))
+    lines = {str(p[0]): n for p, n in document.lines.items() if len(p) == 1}
+    return parse_answers(questionnaire, data, document.name, lines, complete=complete)

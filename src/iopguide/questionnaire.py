@@ -1,0 +1,313 @@
+"""The questionnaire as data, and the answers it accepts.
+
+Answers are a plain ``dict`` from question id to value: ``True``/``False`` for
+yes/no, ``int`` for numbers, a choice id for one choice, a tuple of choice ids
+for several, or ``"unknown"`` where a question allows "don't know / prefer not
+to say". Only answers to questions that skip logic shows are kept.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from iopguide.conditions import (
+    UNKNOWN,
+    AnswerValue,
+    Condition,
+    Predicate,
+    compile_condition,
+    describe,
+    subjects,
+)
+from iopguide.errors import AnswersError, Problem
+
+Answers = dict[str, AnswerValue]
+QuestionType = Literal["yes_no", "integer", "choice", "multi"]
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Choice(_Model):
+    id: str = Field(pattern=ID_PATTERN)
+    label: str = Field(min_length=1)
+    points: int = 0
+
+
+class Question(_Model):
+    """One question: what is asked, what is accepted, and when it is asked."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    prompt: str = Field(min_length=1)
+    label: str = ""
+    help: str = ""
+    type: QuestionType
+    min: int | None = None
+    max: int | None = None
+    choices: tuple[Choice, ...] = ()
+    required: bool = True
+    allow_unknown: bool = False
+    when: Condition | None = None
+
+    @model_validator(mode="after")
+    def _fits_its_type(self) -> Question:
+        if self.type in ("choice", "multi"):
+            if len(self.choices) < 2:
+                raise ValueError(f"a '{self.type}' question needs at least 2 choices")
+            ids = [c.id for c in self.choices]
+            if len(set(ids)) != len(ids) or UNKNOWN in ids:
+                raise ValueError("choice ids must be unique and not 'unknown'")
+        elif self.choices:
+            raise ValueError(f"a '{self.type}' question has no choices")
+        if self.type == "integer":
+            if self.min is None or self.max is None or self.min > self.max:
+                raise ValueError("an integer question needs 'min' <= 'max'")
+        elif self.min is not None or self.max is not None:
+            raise ValueError(f"'min' and 'max' are for integer questions, not '{self.type}'")
+        return self
+
+    @property
+    def name(self) -> str:
+        """A short name for explanations: the label, else the id."""
+        return self.label or self.id
+
+    def choice(self, choice_id: str) -> Choice | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+    def expects(self) -> str:
+        """What an answer must be, in words, for error messages and prompts."""
+        unknown = f", or {UNKNOWN}" if self.allow_unknown else ""
+        if self.type == "yes_no":
+            return f"yes or no{unknown}"
+        if self.type == "integer":
+            return f"a whole number from {self.min} to {self.max}{unknown}"
+        listed = ", ".join(c.id for c in self.choices)
+        if self.type == "choice":
+            return f"one of: {listed}{unknown}"
+        return f"a list of any of: {listed}{unknown}"
+
+    def values(self) -> tuple[AnswerValue, ...]:
+        """Every answer this question accepts, for generated tests and what-ifs."""
+        extra: tuple[AnswerValue, ...] = (UNKNOWN,) if self.allow_unknown else ()
+        if self.type == "yes_no":
+            return (True, False, *extra)
+        if self.type == "integer":
+            assert self.min is not None and self.max is not None
+            return (*range(self.min, self.max + 1), *extra)
+        if self.type == "choice":
+            return (*(c.id for c in self.choices), *extra)
+        return ((), *((c.id,) for c in self.choices), *extra)
+
+    def word(self, value: object) -> str:
+        """Say one answer value in plain words."""
+        if value is True:
+            return "yes"
+        if value is False:
+            return "no"
+        if value == UNKNOWN:
+            return "don't know"
+        if isinstance(value, tuple):
+            return ", ".join(self.word(v) for v in value) or "none"
+        if isinstance(value, str) and (c := self.choice(value)):
+            return c.label
+        return str(value)
+
+
+class Section(_Model):
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    intro: str = ""
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+
+class Questionnaire(_Model):
+    """Sections of questions, asked in order, each shown only when its ``when`` holds."""
+
+    name: str
+    version: str
+    sections: tuple[Section, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_and_order(self) -> Questionnaire:
+        seen: dict[str, Question] = {}
+        for question in self.questions:
+            if question.id in seen:
+                raise ValueError(f"question id '{question.id}' is used twice")
+            if question.when is not None:
+                for ref in subjects(question.when):
+                    if ref not in seen:
+                        raise ValueError(
+                            f"question '{question.id}': 'when' reads '{ref}', "
+                            "which is not a question asked before it"
+                        )
+            seen[question.id] = question
+        return self
+
+    @cached_property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for s in self.sections for q in s.questions)
+
+    @cached_property
+    def by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    @cached_property
+    def _shown_when(self) -> tuple[tuple[Question, Predicate | None], ...]:
+        return tuple(
+            (q, None if q.when is None else compile_condition(q.when))
+            for q in self.questions
+        )
+
+    def section_of(self, question_id: str) -> Section:
+        return next(s for s in self.sections if any(q.id == question_id for q in s.questions))
+
+    def shown(self, answers: Mapping[str, AnswerValue]) -> list[Question]:
+        """The questions skip logic shows, given these answers, in asking order.
+
+        A question's ``when`` reads only the answers to questions shown before it.
+        """
+        kept: Answers = {}
+        shown: list[Question] = []
+        for question, when in self._shown_when:
+            if when is None or when(kept):
+                shown.append(question)
+                if question.id in answers:
+                    kept[question.id] = answers[question.id]
+        return shown
+
+    def keep_shown(self, answers: Mapping[str, AnswerValue]) -> tuple[Answers, list[str]]:
+        """Split answers into those skip logic shows and the ids of those it hides."""
+        shown = {q.id for q in self.shown(answers)}
+        kept = {k: v for k, v in answers.items() if k in shown}
+        return kept, [k for k in answers if k not in shown]
+
+    def missing(self, answers: Mapping[str, AnswerValue]) -> list[Question]:
+        """Required questions that are shown but not answered."""
+        return [q for q in self.shown(answers) if q.required and q.id not in answers]
+
+    def label_of(self, subject: str) -> str:
+        question = self.by_id.get(subject)
+        return question.name if question else subject
+
+    def word_of(self, subject: str, value: object) -> str:
+        question = self.by_id.get(subject)
+        return question.word(value) if question else str(value)
+
+    def say(self, condition: Condition) -> str:
+        """A condition over answers in plain words."""
+        return describe(condition, self.label_of, self.word_of)
+
+    def suggest(self, unknown_id: str) -> str:
+        """A hint naming the nearest question id, or nothing."""
+        close = difflib.get_close_matches(unknown_id, list(self.by_id), n=1)
+        return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _kind_of(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a decimal number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def coerce_answer(question: Question, value: object) -> AnswerValue:
+    """Check one answer from a file against its question; raise ValueError if it does not fit.
+
+    Messages name what was expected and the kind of value given, never the value:
+    answers are health information.
+    """
+    if value == UNKNOWN and isinstance(value, str):
+        if question.allow_unknown:
+            return UNKNOWN
+        raise ValueError(f"cannot be '{UNKNOWN}' here: must be {question.expects()}")
+    bad = f"must be {question.expects()} (got {_kind_of(value)})"
+    if question.type == "yes_no":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("yes", "no"):
+            return value.lower() == "yes"
+        raise ValueError(bad)
+    if question.type == "integer":
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError(bad)
+        assert question.min is not None and question.max is not None
+        if not question.min <= value <= question.max:
+            raise ValueError(f"is out of range: must be {question.expects()}")
+        return value
+    if question.type == "choice":
+        if isinstance(value, str) and question.choice(value):
+            return value
+        if isinstance(value, str):
+            raise ValueError(f"is not a choice: must be {question.expects()}")
+        raise ValueError(bad)
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(bad)
+    strangers = [v for v in value if not question.choice(v)]
+    if strangers:
+        raise ValueError(f"has an item that is not a choice: must be {question.expects()}")
+    if len(set(value)) != len(value):
+        raise ValueError("lists a choice twice")
+    order = [c.id for c in question.choices]
+    return tuple(sorted(value, key=order.index))
+
+
+def parse_answers(
+    questionnaire: Questionnaire,
+    raw: Mapping[str, object],
+    source: str,
+    lines: Mapping[str, int] | None = None,
+    *,
+    complete: bool = True,
+) -> tuple[Answers, list[Problem]]:
+    """Validate raw answers; return them with warnings for answers skip logic hides.
+
+    A ``None`` value means "not answered". With ``complete``, every required
+    question that is shown must be answered; all missing ones are named at once.
+    """
+    lines = lines or {}
+    answers: Answers = {}
+    for key, value in raw.items():
+        where = Problem(source, "", str(key), lines.get(str(key)))
+        question = questionnaire.by_id.get(str(key))
+        if question is None:
+            hint = questionnaire.suggest(str(key))
+            raise AnswersError(_at(where, f"unknown question{hint}"))
+        if value is None:
+            continue
+        try:
+            answers[question.id] = coerce_answer(question, value)
+        except ValueError as e:
+            raise AnswersError(_at(where, str(e))) from None
+    kept, hidden = questionnaire.keep_shown(answers)
+    warnings = [
+        Problem(source, "ignored: skip logic does not ask this question for these answers",
+                key, lines.get(key), "warning")
+        for key in hidden
+    ]
+    if complete:
+        missing = questionnaire.missing(kept)
+        if missing:
+            names = ", ".join(q.id for q in missing)
+            count = "answer" if len(missing) == 1 else "answers"
+            raise AnswersError(Problem(source, f"missing required {count}: {names}"))
+    return kept, warnings
+
+
+def _at(where: Problem, message: str) -> Problem:
+    return Problem(where.file, message, where.location, where.line)

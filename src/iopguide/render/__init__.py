@@ -1,0 +1,1 @@
+"""Renderers: each turns an explanation into a string; none writes or prints."""

@@ -1,0 +1,58 @@
+"""The result as plain data and JSON: a stable contract for scripts (no rich here)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from iopguide.explain import Explanation
+
+SCHEMA_VERSION = 1
+
+
+def to_dict(explanation: Explanation) -> dict[str, Any]:
+    """The result object; keys and their order are part of the contract."""
+    e, level, p = explanation, explanation.level, explanation.provenance
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "level": level.id,
+        "level_title": level.title,
+        "level_detail": {
+            "summary": level.summary,
+            "hours": level.hours,
+            "setting": level.setting,
+            "corresponds_to": level.corresponds_to,
+        },
+        "emergency": e.emergency,
+        "alerts": [
+            {"id": a.id, "severity": a.severity, "title": a.title, "text": a.text,
+             "resources": list(a.resources)}
+            for a in e.alerts
+        ],
+        "reasons": [
+            {"rule": r.rule, "title": r.title, "text": r.text, "evidence": r.evidence,
+             "decisive": r.decisive, "source": r.source}
+            for r in e.reasons
+        ],
+        "dimensions": [{"id": d.id, "title": d.title, "rating": d.rating} for d in e.dimensions],
+        "scores": [
+            {"id": s.id, "title": s.title, "value": s.value, "band": s.band} for s in e.scores
+        ],
+        "considerations": [
+            {"id": c.id, "text": c.text, "because": c.because} for c in e.considerations
+        ],
+        "next_steps": list(level.next_steps),
+        "disclaimer": e.disclaimer,
+        "answers": e.answers,
+        "ruleset": {"name": p.ruleset_name, "version": p.ruleset_version,
+                    "sha256": p.ruleset_sha256},
+        "questionnaire": {"name": p.questionnaire_name, "version": p.questionnaire_version,
+                          "sha256": p.questionnaire_sha256},
+        "tool": {"name": "iopguide", "version": p.tool_version},
+    }
+
+
+def to_json(explanation: Explanation, *, indent: int | None = 2) -> str:
+    separators = (",", ": ") if indent else (",", ":")
+    return json.dumps(to_dict(explanation), indent=indent, separators=separators,
+                      ensure_ascii=False)

@@ -1,0 +1,135 @@
+"""The result as a terminal summary (rich): safety first, then level, reasons, fit, steps."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from iopguide.explain import Alert, Explanation
+
+BAR_WIDTH = 4
+
+
+def make_console(*, width: int = 80, color: bool = False) -> Console:
+    """A console that renders into a string buffer."""
+    return Console(
+        file=io.StringIO(), width=width, force_terminal=color, no_color=not color,
+        color_system="standard" if color else None, highlight=False, emoji=False,
+        legacy_windows=False,
+    )
+
+
+def to_string(renderables: list[RenderableType], *, width: int = 80, color: bool = False) -> str:
+    console = make_console(width=width, color=color)
+    for item in renderables:
+        console.print(item)
+    file = console.file
+    assert isinstance(file, io.StringIO)
+    return file.getvalue()
+
+
+def alerts_panel(alerts: tuple[Alert, ...]) -> Panel:
+    """Safety alerts with the crisis resources: always drawn before anything else."""
+    emergency = any(a.severity == "emergency" for a in alerts)
+    body = Text()
+    if emergency:
+        body.append("Get help now. Call 911 if there is immediate danger.\n\n", style="bold")
+    for alert in alerts:
+        body.append(f"{alert.severity.upper()}: {alert.title}\n", style="bold red")
+        body.append(f"{alert.text}\n")
+    body.append("\nHelp, any time:", style="bold")
+    title = "!! SAFETY FIRST: GET HELP NOW !!" if emergency else "! Safety: support is available"
+    content = Group(body, _bullets(alerts[0].resources))
+    return Panel(content, title=title, border_style="red", title_align="left")
+
+
+def _item(marker: str, body: Text | str) -> Table:
+    """A bulleted item whose wrapped lines stay indented under its text."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=3, justify="right")
+    grid.add_column(ratio=1)
+    grid.add_row(marker, body)
+    return grid
+
+
+def _bullets(lines: list[str] | tuple[str, ...]) -> Group:
+    return Group(*(_item("•", line) for line in lines))
+
+
+def _heading(text: str) -> Text:
+    return Text(f"\n{text}", style="bold underline")
+
+
+def summary(explanation: Explanation, *, audience: str = "person") -> list[RenderableType]:
+    """The assessment summary as rich renderables, in reading order."""
+    e, level = explanation, explanation.level
+    parts: list[RenderableType] = []
+    if e.alerts:
+        parts.append(alerts_panel(e.alerts))
+        if e.emergency:
+            parts.append(Text(
+                "The suggestion below is for planning care once the emergency is handled.",
+                style="italic"))
+    head = Text()
+    head.append("Suggested level of care: ", style="bold")
+    head.append(level.title, style="bold cyan")
+    head.append(f"\n{level.summary}\n")
+    head.append(f"Time: {level.hours}\nSetting: {level.setting}")
+    if level.corresponds_to:
+        head.append(f"\nFor reference only, this corresponds to {level.corresponds_to}.",
+                    style="dim")
+    parts.append(Panel(head, title="Suggestion", title_align="left"))
+    parts.append(Text(e.headline))
+    parts.append(_heading("Why"))
+    if e.reasons:
+        for reason in e.reasons:
+            text = Text()
+            text.append(reason.title, style="bold" if reason.decisive else "")
+            text.append(f"\n{reason.text}")
+            text.append(f"\nBased on: {reason.evidence_words}", style="dim")
+            if audience == "clinician":
+                text.append(f"\nRule {reason.rule}; source: {reason.source}", style="dim")
+            parts.append(_item("»" if reason.decisive else "•", text))
+        parts.append(Text("  (» marks what set the level.)", style="dim"))
+    else:
+        parts.append(_item("•", "No answer calls for more intensive care."))
+    if e.considerations:
+        parts.append(_heading("What to look for in a program"))
+        parts.append(_bullets([c.text for c in e.considerations]))
+    if level.next_steps:
+        parts.append(_heading("What comes next"))
+        parts.append(_bullets(level.next_steps))
+    parts.append(_heading("Ratings by area (0 = no concern, 4 = severe)"))
+    parts.append(dimension_table(e))
+    if audience == "clinician" and e.scores:
+        parts.append(score_table(e))
+    parts.append(Panel(Text(e.disclaimer), title="Please note", title_align="left"))
+    return parts
+
+
+def dimension_table(explanation: Explanation) -> Table:
+    table = Table(show_header=False, box=None, padding=(0, 1))
+    for dim in explanation.dimensions:
+        bar = "█" * dim.rating + "·" * (BAR_WIDTH - dim.rating)
+        table.add_row(f"  {dim.title}", bar, str(dim.rating))
+    return table
+
+
+def score_table(explanation: Explanation) -> Table:
+    table = Table(title="Screening scores", title_justify="left", box=None, padding=(0, 1))
+    table.add_column("Score")
+    table.add_column("Value", justify="right")
+    table.add_column("Band")
+    for score in explanation.scores:
+        table.add_row(score.title, str(score.value), score.band)
+    return table
+
+
+def render_text(
+    explanation: Explanation, *, width: int = 80, color: bool = False, audience: str = "person"
+) -> str:
+    return to_string(summary(explanation, audience=audience), width=width, color=color)
