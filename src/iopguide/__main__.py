@@ -2,4 +2,4 @@
 
 from iopguide.cli import main
 
-raise SystemExit(main())
+main()

@@ -1,9 +1,9 @@
 """The library API: load a rule set once, then assess many sets of answers.
 
-    >>> from iopguide.assessment import Assessor
-    >>> assessor = Assessor()                     # the bundled questionnaire and rules
-    >>> result = assessor.assess_data({"age": 34, ...})
-    >>> result.level.id
+>>> from iopguide.assessment import Assessor
+>>> assessor = Assessor()                     # the bundled questionnaire and rules
+>>> result = assessor.assess_data({"age": 34, ...})
+>>> result.level.id
 """
 
 from __future__ import annotations
@@ -34,8 +34,12 @@ class Assessor:
         self.rules_document = loaded_r.document
         self.engine = Engine(self.questionnaire, self.ruleset)
         self.provenance = Provenance(
-            self.ruleset.name, self.ruleset.version, loaded_r.document.sha256,
-            self.questionnaire.name, self.questionnaire.version, loaded_q.document.sha256,
+            self.ruleset.name,
+            self.ruleset.version,
+            loaded_r.document.sha256,
+            self.questionnaire.name,
+            self.questionnaire.version,
+            loaded_q.document.sha256,
             __version__,
         )
         self.explainer = Explainer(self.questionnaire, self.ruleset, self.provenance)

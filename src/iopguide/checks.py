@@ -46,21 +46,28 @@ def cross_check(ruleset: RuleSet, questionnaire: Questionnaire) -> list[Finding]
         for j, item in enumerate(score.sum):
             if item not in questionnaire.by_id:
                 hint = questionnaire.suggest(item)
-                findings.append(Finding(("scores", i, "sum", j), f"unknown question '{item}'{hint}"))
+                findings.append(
+                    Finding(("scores", i, "sum", j), f"unknown question '{item}'{hint}")
+                )
         for j, cond in enumerate(score.count):
-            findings += _check_condition(cond, ("scores", i, "count", j), questionnaire,
-                                         ruleset, known_scores)
+            findings += _check_condition(
+                cond, ("scores", i, "count", j), questionnaire, ruleset, known_scores
+            )
         known_scores.add(score.id)
     for i, rule in enumerate(ruleset.rules):
-        findings += _check_condition(rule.when, ("rules", i, "when"), questionnaire,
-                                     ruleset, known_scores)
+        findings += _check_condition(
+            rule.when, ("rules", i, "when"), questionnaire, ruleset, known_scores
+        )
         if rule.floor is not None and rule.floor not in ruleset.level_index:
             findings.append(Finding(("rules", i, "floor"), _unknown_level(rule.floor, ruleset)))
         if rule.rate is not None and rule.rate.dimension not in ruleset.dimension_by_id:
             names = ", ".join(ruleset.dimension_by_id)
-            findings.append(Finding(("rules", i, "rate", "dimension"),
-                                    f"unknown dimension '{rule.rate.dimension}' "
-                                    f"(known: {names})"))
+            findings.append(
+                Finding(
+                    ("rules", i, "rate", "dimension"),
+                    f"unknown dimension '{rule.rate.dimension}' (known: {names})",
+                )
+            )
         for j, level in enumerate(rule.levels):
             if level not in ruleset.level_index:
                 findings.append(Finding(("rules", i, "levels", j), _unknown_level(level, ruleset)))
@@ -132,7 +139,7 @@ def _check_condition(
     return findings
 
 
-def _misfit(test: Test, question: Question) -> str:  # noqa: C901 - one check per operator
+def _misfit(test: Test, question: Question) -> str:
     """Why an operator or operand does not fit the question, or an empty string."""
     op, operand, kind = test.operator, test.operand, question.type
     if op == "answered":
@@ -142,8 +149,10 @@ def _misfit(test: Test, question: Question) -> str:  # noqa: C901 - one check pe
             return f"'{op}' compares numbers; '{question.id}' is a {kind} question"
         assert question.min is not None and question.max is not None
         if not question.min <= operand <= question.max:
-            return (f"{operand} is outside the range of '{question.id}' "
-                    f"({question.min} to {question.max})")
+            return (
+                f"{operand} is outside the range of '{question.id}' "
+                f"({question.min} to {question.max})"
+            )
         return ""
     if op in ("contains", "contains_any"):
         if kind != "multi":

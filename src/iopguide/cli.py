@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -37,12 +37,12 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
 
-class Audience(str, Enum):
+class Audience(StrEnum):
     person = "person"
     clinician = "clinician"
 
@@ -84,8 +84,11 @@ def reporting() -> Iterator[None]:
     except Exception as e:
         if State.debug:
             raise
-        fail(f"error: internal error ({type(e).__name__}); this is a bug in iopguide: "
-             "please report it, and run again with --debug for details", EXIT_BUG)
+        fail(
+            f"error: internal error ({type(e).__name__}); this is a bug in iopguide: "
+            "please report it, and run again with --debug for details",
+            EXIT_BUG,
+        )
 
 
 def _version(value: bool) -> None:
@@ -96,8 +99,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     State.debug = debug
@@ -134,8 +141,12 @@ def _render(explanation: Explanation, fmt: Format, audience: Audience, to_termin
 def assess(
     answers: Annotated[
         str | None,
-        typer.Option("--answers", "-a", help="Answers file (YAML or JSON), or - for stdin. "
-                     "Without it, the questions are asked on the terminal."),
+        typer.Option(
+            "--answers",
+            "-a",
+            help="Answers file (YAML or JSON), or - for stdin. "
+            "Without it, the questions are asked on the terminal.",
+        ),
     ] = None,
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
@@ -148,17 +159,19 @@ def assess(
     """Assess one set of answers and explain the suggested level of care."""
     with reporting():
         if answers is None:
-            fail("error: no --answers given and the interview is not available yet; "
-                 "use --answers FILE", EXIT_USAGE)
+            fail(
+                "error: no --answers given and the interview is not available yet; "
+                "use --answers FILE",
+                EXIT_USAGE,
+            )
         assessor = _assessor(rules, questionnaire)
-        from iopguide.loader import read_document
         from iopguide.errors import AnswersError
+        from iopguide.loader import read_document
 
         explanation, warnings = assessor.assess_document(read_document(answers, AnswersError))
         for warning in warnings:
             say(f"warning: {warning}")
-        _emit(_render(explanation, fmt, audience, output is None and sys.stdout.isatty()),
-              output)
+        _emit(_render(explanation, fmt, audience, output is None and sys.stdout.isatty()), output)
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -16,7 +16,7 @@ can match.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Annotated, Any, Union
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
@@ -68,9 +68,7 @@ class Test(_Model):
             raise ValueError("a test names exactly one of 'answer' or 'score'")
         used = [op for op in OPERATORS if getattr(self, op) is not None]
         if len(used) != 1:
-            raise ValueError(
-                "a test has exactly one operator, one of: " + ", ".join(OPERATORS)
-            )
+            raise ValueError("a test has exactly one operator, one of: " + ", ".join(OPERATORS))
         if self.score is not None and used[0] in ("contains", "contains_any"):
             raise ValueError(f"a score is a number: '{used[0]}' does not apply")
         return self
@@ -107,16 +105,18 @@ def _kind(value: Any) -> str:
             if key in value:
                 return key
         return "test"
-    return {All: "all", AnyOf: "any", Not: "not"}.get(type(value), "test")
+    if isinstance(value, All):
+        return "all"
+    if isinstance(value, AnyOf):
+        return "any"
+    return "not" if isinstance(value, Not) else "test"
 
 
 Condition = Annotated[
-    Union[
-        Annotated[All, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[Not, Tag("not")],
-        Annotated[Test, Tag("test")],
-    ],
+    Annotated[All, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[Not, Tag("not")]
+    | Annotated[Test, Tag("test")],
     Discriminator(_kind),
 ]
 
@@ -161,7 +161,7 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _compile_test(test: Test) -> Predicate:  # noqa: C901 - one branch per operator
+def _compile_test(test: Test) -> Predicate:
     key, op, operand = test.subject, test.operator, test.operand
     get = _getter(key)
     if op == "answered":
@@ -229,6 +229,7 @@ def _describe_test(test: Test, label: Callable[[str], str], worded: Wording) -> 
     def word(subject: str, value: object) -> str:
         said = worded(subject, value)
         return f'"{said}"' if " " in said else said
+
     if op == "answered":
         return f"{name} is answered" if operand else f"{name} is not answered"
     if op in COMPARISONS:
@@ -239,4 +240,3 @@ def _describe_test(test: Test, label: Callable[[str], str], worded: Wording) -> 
         return f"{name} {verb} {listed}"
     verb = {"equals": "is", "not_equals": "is not", "contains": "includes"}[op]
     return f"{name} {verb} {word(test.subject, operand)}"
-

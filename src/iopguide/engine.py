@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from iopguide.conditions import UNKNOWN, AnswerValue, Predicate, compile_condition, subjects
+from iopguide.conditions import AnswerValue, Predicate, compile_condition, subjects
 from iopguide.questionnaire import Answers, Question, Questionnaire
 from iopguide.ruleset import Level, Rule, RuleSet
 
@@ -46,9 +46,9 @@ class Result:
     @property
     def considerations(self) -> tuple[Firing, ...]:
         return tuple(
-            f for f in self.fired
-            if f.rule.consider is not None
-            and (not f.rule.levels or self.level.id in f.rule.levels)
+            f
+            for f in self.fired
+            if f.rule.consider is not None and (not f.rule.levels or self.level.id in f.rule.levels)
         )
 
 
@@ -59,7 +59,7 @@ def _points(question: Question) -> Callable[[AnswerValue | None], int]:
         return lambda v: points.get(v, 0) if isinstance(v, str) else 0
     if question.type == "multi":
         return lambda v: sum(points[c] for c in v) if isinstance(v, tuple) else 0
-    return lambda v: int(v) if isinstance(v, bool | int) and v != UNKNOWN else 0
+    return lambda v: int(v) if isinstance(v, bool | int) else 0
 
 
 class Engine:
@@ -123,7 +123,7 @@ class Engine:
             for rule in rules
         )
         decisive = tuple(f for f in fired if self._sets_rank(f.rule, ratings) == rank > 0)
-        scores = {s.id: int(values[s.id]) for s in self.ruleset.scores}
+        scores = {s.id: v for s in self.ruleset.scores if isinstance(v := values[s.id], int)}
         level = self.ruleset.levels[rank]
         return Result(level, rank, fired, decisive, ratings, scores, dict(answers))
 

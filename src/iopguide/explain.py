@@ -90,8 +90,7 @@ class Explanation:
         """One sentence naming the level and its main reason."""
         decisive = [r for r in self.reasons if r.decisive]
         if not decisive:
-            return (f"{self.level.title} fits: nothing in the answers calls for "
-                    "more intensive care.")
+            return f"{self.level.title} fits: nothing in the answers calls for more intensive care."
         return f"{self.level.title} fits best. The main reason: {decisive[0].title}."
 
 
@@ -127,30 +126,33 @@ class Explainer:
         return f"{value} ({band})" if band else str(value)
 
     def evidence_words(self, firing: Firing) -> str:
-        return "; ".join(
-            f"{self.name(k)}: {self.word(k, v)}" for k, v in firing.evidence.items()
-        )
+        return "; ".join(f"{self.name(k)}: {self.word(k, v)}" for k, v in firing.evidence.items())
 
     def explain(self, result: Result) -> Explanation:
         decisive = {f.rule.id for f in result.decisive}
         reasons = [
             Reason(
-                f.rule.id, f.rule.title, f.rule.because,
+                f.rule.id,
+                f.rule.title,
+                f.rule.because,
                 {k: json_value(v) for k, v in f.evidence.items()},
-                self.evidence_words(f), f.rule.id in decisive, f.rule.source,
+                self.evidence_words(f),
+                f.rule.id in decisive,
+                f.rule.source,
             )
             for f in result.fired
             if f.rule.floor is not None
-            or (f.rule.rate is not None
-                and f.rule.rate.rating == result.ratings[f.rule.rate.dimension] > 0)
+            or (
+                f.rule.rate is not None
+                and f.rule.rate.rating == result.ratings[f.rule.rate.dimension] > 0
+            )
         ]
         reasons.sort(key=lambda r: not r.decisive)
         return Explanation(
             level=result.level,
             emergency=result.emergency,
             alerts=tuple(
-                Alert(f.rule.id, str(f.rule.alert), f.rule.title, f.rule.because,
-                      self._resources)
+                Alert(f.rule.id, str(f.rule.alert), f.rule.title, f.rule.because, self._resources)
                 for f in sorted(result.alerts, key=lambda f: f.rule.alert != "emergency")
             ),
             reasons=tuple(reasons),

@@ -187,6 +187,8 @@ def iter_yaml_documents(text: str, name: str) -> Iterator[tuple[Any, dict[DataPa
     try:
         while loader.check_node():
             node = loader.get_node()
+            if node is None:
+                break
             lines: dict[DataPath, int] = {}
             yield _Builder(loader, name, lines, IopguideError).build(node, (), 0), lines
     except yaml.MarkedYAMLError as e:
@@ -200,17 +202,25 @@ def iter_yaml_documents(text: str, name: str) -> Iterator[tuple[Any, dict[DataPa
 
 def _yaml_problem(e: yaml.MarkedYAMLError) -> str:
     problem = str(e.problem or e.context or "not valid YAML")
+    if "expected a single document" in str(e.context):
+        return "holds more than one YAML document (use --batch for a stream)"
     if "could not determine a constructor for the tag" in problem:
-        tag = problem.rsplit("tag", 1)[-1].strip(" '")
+        tag = problem.rsplit("tag", 1)[-1].strip(" '").replace("tag:yaml.org,2002:", "!!")
         return f"YAML tag {tag} is not allowed: files hold data, never code"
     return f"not valid YAML: {problem}"
+
+
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
 
 class _Builder:
     """Build plain data from a YAML node tree, enforcing limits and unique keys."""
 
     def __init__(
-        self, loader: yaml.SafeLoader, name: str, lines: dict[DataPath, int],
+        self,
+        loader: yaml.SafeLoader,
+        name: str,
+        lines: dict[DataPath, int],
         error: type[IopguideError],
     ) -> None:
         self.loader, self.name, self.lines, self.error = loader, name, lines, error
@@ -226,6 +236,9 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise self.fail(node, f"nested deeper than the limit of {MAX_DEPTH}")
         self.lines.setdefault(path, node.start_mark.line + 1)
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise self.fail(node, f"YAML tag {tag} is not allowed: files hold data, never code")
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -279,10 +292,9 @@ def _data_path(data: Any, loc: tuple[str | int, ...]) -> DataPath:
     current = data
     for i, item in enumerate(loc):
         key = "not" if item == "not_" else item
-        if isinstance(current, dict) and key in current:
-            current = current[key]
-            path.append(key)
-        elif isinstance(current, list) and isinstance(key, int) and 0 <= key < len(current):
+        in_dict = isinstance(current, dict) and key in current
+        in_list = isinstance(current, list) and isinstance(key, int) and 0 <= key < len(current)
+        if in_dict or in_list:
             current = current[key]
             path.append(key)
         elif i == len(loc) - 1 and isinstance(current, dict):
@@ -316,9 +328,7 @@ def load_questionnaire(path: str | Path | None = None) -> Loaded[Questionnaire]:
     return Loaded(validate(document, Questionnaire, RulesError), document)
 
 
-def load_ruleset(
-    questionnaire: Questionnaire, path: str | Path | None = None
-) -> Loaded[RuleSet]:
+def load_ruleset(questionnaire: Questionnaire, path: str | Path | None = None) -> Loaded[RuleSet]:
     """Load a rule set and check it against the questionnaire; the bundled one by default."""
     document = read_document(path or bundled("default.yaml"), RulesError)
     ruleset = validate(document, RuleSet, RulesError)
@@ -342,6 +352,8 @@ def answers_from(
     data = document.data
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {_kind(data)}"
-        raise AnswersError(Problem(document.name, f"must be a mapping of question ids to answers, not {kind}"))
+        raise AnswersError(
+            Problem(document.name, f"must be a mapping of question ids to answers, not {kind}")
+        )
     lines = {str(p[0]): n for p, n in document.lines.items() if len(p) == 1}
     return parse_answers(questionnaire, data, document.name, lines, complete=complete)

@@ -161,8 +161,7 @@ class Questionnaire(_Model):
     @cached_property
     def _shown_when(self) -> tuple[tuple[Question, Predicate | None], ...]:
         return tuple(
-            (q, None if q.when is None else compile_condition(q.when))
-            for q in self.questions
+            (q, None if q.when is None else compile_condition(q.when)) for q in self.questions
         )
 
     def section_of(self, question_id: str) -> Section:
@@ -296,8 +295,13 @@ def parse_answers(
             raise AnswersError(_at(where, str(e))) from None
     kept, hidden = questionnaire.keep_shown(answers)
     warnings = [
-        Problem(source, "ignored: skip logic does not ask this question for these answers",
-                key, lines.get(key), "warning")
+        Problem(
+            source,
+            "ignored: skip logic does not ask this question for these answers",
+            key,
+            lines.get(key),
+            "warning",
+        )
         for key in hidden
     ]
     if complete:

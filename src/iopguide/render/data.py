@@ -25,13 +25,24 @@ def to_dict(explanation: Explanation) -> dict[str, Any]:
         },
         "emergency": e.emergency,
         "alerts": [
-            {"id": a.id, "severity": a.severity, "title": a.title, "text": a.text,
-             "resources": list(a.resources)}
+            {
+                "id": a.id,
+                "severity": a.severity,
+                "title": a.title,
+                "text": a.text,
+                "resources": list(a.resources),
+            }
             for a in e.alerts
         ],
         "reasons": [
-            {"rule": r.rule, "title": r.title, "text": r.text, "evidence": r.evidence,
-             "decisive": r.decisive, "source": r.source}
+            {
+                "rule": r.rule,
+                "title": r.title,
+                "text": r.text,
+                "evidence": r.evidence,
+                "decisive": r.decisive,
+                "source": r.source,
+            }
             for r in e.reasons
         ],
         "dimensions": [{"id": d.id, "title": d.title, "rating": d.rating} for d in e.dimensions],
@@ -44,15 +55,22 @@ def to_dict(explanation: Explanation) -> dict[str, Any]:
         "next_steps": list(level.next_steps),
         "disclaimer": e.disclaimer,
         "answers": e.answers,
-        "ruleset": {"name": p.ruleset_name, "version": p.ruleset_version,
-                    "sha256": p.ruleset_sha256},
-        "questionnaire": {"name": p.questionnaire_name, "version": p.questionnaire_version,
-                          "sha256": p.questionnaire_sha256},
+        "ruleset": {
+            "name": p.ruleset_name,
+            "version": p.ruleset_version,
+            "sha256": p.ruleset_sha256,
+        },
+        "questionnaire": {
+            "name": p.questionnaire_name,
+            "version": p.questionnaire_version,
+            "sha256": p.questionnaire_sha256,
+        },
         "tool": {"name": "iopguide", "version": p.tool_version},
     }
 
 
 def to_json(explanation: Explanation, *, indent: int | None = 2) -> str:
     separators = (",", ": ") if indent else (",", ":")
-    return json.dumps(to_dict(explanation), indent=indent, separators=separators,
-                      ensure_ascii=False)
+    return json.dumps(
+        to_dict(explanation), indent=indent, separators=separators, ensure_ascii=False
+    )

@@ -17,8 +17,13 @@ BAR_WIDTH = 4
 def make_console(*, width: int = 80, color: bool = False) -> Console:
     """A console that renders into a string buffer."""
     return Console(
-        file=io.StringIO(), width=width, force_terminal=color, no_color=not color,
-        color_system="standard" if color else None, highlight=False, emoji=False,
+        file=io.StringIO(),
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        highlight=False,
+        emoji=False,
         legacy_windows=False,
     )
 
@@ -71,17 +76,21 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
     if e.alerts:
         parts.append(alerts_panel(e.alerts))
         if e.emergency:
-            parts.append(Text(
-                "The suggestion below is for planning care once the emergency is handled.",
-                style="italic"))
+            parts.append(
+                Text(
+                    "The suggestion below is for planning care once the emergency is handled.",
+                    style="italic",
+                )
+            )
     head = Text()
     head.append("Suggested level of care: ", style="bold")
     head.append(level.title, style="bold cyan")
     head.append(f"\n{level.summary}\n")
     head.append(f"Time: {level.hours}\nSetting: {level.setting}")
     if level.corresponds_to:
-        head.append(f"\nFor reference only, this corresponds to {level.corresponds_to}.",
-                    style="dim")
+        head.append(
+            f"\nFor reference only, this corresponds to {level.corresponds_to}.", style="dim"
+        )
     parts.append(Panel(head, title="Suggestion", title_align="left"))
     parts.append(Text(e.headline))
     parts.append(_heading("Why"))

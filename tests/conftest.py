@@ -1,0 +1,175 @@
+"""Shared fixtures: the bundled content, small rule sets from text, and CLI runners."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from iopguide.assessment import Assessor
+from iopguide.cli import app
+from iopguide.loader import load_questionnaire, parse_yaml
+from iopguide.questionnaire import Questionnaire
+from iopguide.ruleset import RuleSet
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="session")
+def assessor() -> Assessor:
+    return Assessor()
+
+
+@pytest.fixture(scope="session")
+def questionnaire() -> Questionnaire:
+    return load_questionnaire().model
+
+
+TINY_QUESTIONNAIRE = """
+name: tiny
+version: "1"
+sections:
+  - id: main
+    title: Main
+    questions:
+      - {id: age, prompt: Age?, type: integer, min: 12, max: 99}
+      - {id: daily, prompt: Daily use?, type: yes_no}
+      - id: seizures
+        prompt: Past seizures?
+        type: yes_no
+        allow_unknown: true
+        when: {answer: daily, equals: true}
+      - id: housing
+        prompt: Housing?
+        type: choice
+        choices: [{id: stable, label: Stable}, {id: unsafe, label: Unsafe}]
+      - id: drugs
+        prompt: Drugs?
+        type: multi
+        required: false
+        choices:
+          - {id: alcohol, label: Alcohol, points: 1}
+          - {id: opioids, label: Opioids, points: 1}
+      - {id: work, prompt: Work days?, type: yes_no, required: false}
+"""
+
+TINY_RULES = """
+name: tiny-rules
+version: "1"
+disclaimer: Not a diagnosis.
+levels:
+  - {id: low, title: Low, summary: s, hours: h, setting: s}
+  - {id: mid, title: Mid, summary: s, hours: h, setting: s}
+  - {id: high, title: High, summary: s, hours: h, setting: s}
+ratings: {0: low, 1: low, 2: mid, 3: high, 4: high}
+dimensions:
+  - {id: withdrawal, title: Withdrawal}
+  - {id: home, title: Home, ceiling: mid}
+resources:
+  - {id: crisis-988, name: Lifeline, contact: call 988, use: crisis}
+scores:
+  - id: drug_count
+    title: Drug count
+    sum: [drugs]
+    bands: [{min: 0, label: none}, {min: 2, label: several}]
+rules:
+  - id: seizure-history
+    title: Seizures
+    when: {all: [{answer: daily, equals: true}, {answer: seizures, equals: true}]}
+    floor: high
+    because: b
+    source: s
+  - id: daily-use
+    title: Daily
+    when: {answer: daily, equals: true}
+    rate: {dimension: withdrawal, rating: 2}
+    because: b
+    source: s
+  - id: unsafe-home
+    title: Unsafe home
+    when: {answer: housing, equals: unsafe}
+    rate: {dimension: home, rating: 4}
+    because: b
+    source: s
+  - id: old-age
+    title: Old
+    when: {answer: age, gte: 65}
+    alert: urgent
+    because: b
+    source: s
+  - id: evening-track
+    title: Works
+    when: {answer: work, equals: true}
+    consider: Evening track.
+    levels: [low, mid]
+    because: b
+    source: s
+  - id: many-drugs
+    title: Several drugs
+    when: {score: drug_count, gte: 2}
+    rate: {dimension: withdrawal, rating: 3}
+    because: b
+    source: s
+"""
+
+
+@pytest.fixture(scope="session")
+def tiny() -> tuple[Questionnaire, RuleSet]:
+    q = Questionnaire.model_validate(parse_yaml(TINY_QUESTIONNAIRE, "q")[0])
+    r = RuleSet.model_validate(parse_yaml(TINY_RULES, "r")[0])
+    return q, r
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner: CliRunner) -> Callable[..., object]:
+    def call(*args: str, input: str | None = None):
+        return runner.invoke(app, list(args), input=input)
+
+    return call
+
+
+def installed_command() -> str:
+    """The console script of the environment running the tests."""
+    found = Path(sys.executable).parent / "iopguide"
+    if found.exists():
+        return str(found)
+    which = shutil.which("iopguide")
+    assert which, "the iopguide console script is not installed"
+    return which
+
+
+@pytest.fixture
+def run() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run the installed ``iopguide`` command in a subprocess."""
+
+    def call(
+        *args: str,
+        input: str | None = None,
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [installed_command(), *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
+            timeout=60,
+            check=False,
+        )
+
+    return call

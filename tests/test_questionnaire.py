@@ -1,0 +1,128 @@
+"""Questions, skip logic and answer validation."""
+
+from __future__ import annotations
+
+import pytest
+
+from iopguide.conditions import UNKNOWN
+from iopguide.errors import AnswersError
+from iopguide.questionnaire import Question, coerce_answer, parse_answers
+
+
+def question(**fields) -> Question:
+    return Question.model_validate({"id": "q", "prompt": "Q?", **fields})
+
+
+YES_NO = question(type="yes_no")
+NUMBER = question(type="integer", min=0, max=30, allow_unknown=True)
+CHOICE = question(type="choice", choices=[{"id": "a", "label": "A"}, {"id": "b", "label": "B"}])
+MULTI = question(type="multi", choices=[{"id": "a", "label": "A"}, {"id": "b", "label": "B"}])
+
+
+@pytest.mark.parametrize(
+    ("q", "value", "expected"),
+    [
+        (YES_NO, True, True),
+        (YES_NO, "no", False),
+        (YES_NO, "YES", True),
+        (NUMBER, 0, 0),
+        (NUMBER, 30, 30),
+        (NUMBER, UNKNOWN, UNKNOWN),
+        (CHOICE, "b", "b"),
+        (MULTI, ["b", "a"], ("a", "b")),
+        (MULTI, [], ()),
+    ],
+)
+def test_accepts(q, value, expected):
+    assert coerce_answer(q, value) == expected
+
+
+@pytest.mark.parametrize(
+    ("q", "value", "message"),
+    [
+        (YES_NO, 1, "must be yes or no (got a whole number)"),
+        (YES_NO, UNKNOWN, "cannot be 'unknown' here: must be yes or no"),
+        (NUMBER, True, "must be a whole number from 0 to 30, or unknown (got yes/no)"),
+        (NUMBER, 2.5, "must be a whole number from 0 to 30, or unknown (got a decimal number)"),
+        (NUMBER, "three", "must be a whole number from 0 to 30, or unknown (got text)"),
+        (NUMBER, 31, "is out of range: must be a whole number from 0 to 30, or unknown"),
+        (NUMBER, -1, "is out of range"),
+        (CHOICE, "c", "is not a choice: must be one of: a, b"),
+        (CHOICE, ["a"], "must be one of: a, b (got a list)"),
+        (MULTI, "a", "must be a list of any of: a, b (got text)"),
+        (MULTI, ["a", "z"], "has an item that is not a choice: must be a list of any of: a, b"),
+        (MULTI, ["a", "a"], "lists a choice twice"),
+    ],
+)
+def test_rejects_without_echoing_the_value(q, value, message):
+    with pytest.raises(ValueError, match="^" + __import__("re").escape(message)):
+        coerce_answer(q, value)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"type": "integer"}, "an integer question needs 'min' <= 'max'"),
+        ({"type": "integer", "min": 5, "max": 1}, "'min' <= 'max'"),
+        ({"type": "choice", "choices": [{"id": "a", "label": "A"}]}, "at least 2 choices"),
+        ({"type": "yes_no", "min": 1}, "'min' and 'max' are for integer questions"),
+        ({"type": "yes_no", "choices": [{"id": "a", "label": "A"}]}, "has no choices"),
+        (
+            {"type": "choice", "choices": [{"id": "a", "label": "A"}, {"id": "a", "label": "B"}]},
+            "choice ids must be unique",
+        ),
+    ],
+)
+def test_question_definitions_are_checked(fields, message):
+    with pytest.raises(ValueError, match=message):
+        question(**fields)
+
+
+def test_skip_logic_shows_follow_ups_only_when_they_apply(tiny):
+    q, _ = tiny
+    assert "seizures" not in [x.id for x in q.shown({"daily": False})]
+    assert "seizures" in [x.id for x in q.shown({"daily": True})]
+
+
+def test_missing_required_answers_are_all_named_at_once(tiny):
+    q, _ = tiny
+    with pytest.raises(AnswersError) as caught:
+        parse_answers(q, {"daily": True}, "a.yaml")
+    assert str(caught.value) == "a.yaml: missing required answers: age, seizures, housing"
+
+
+def test_unknown_question_suggests_the_nearest(tiny):
+    q, _ = tiny
+    with pytest.raises(AnswersError) as caught:
+        parse_answers(q, {"agee": 40}, "a.yaml", {"agee": 3})
+    assert str(caught.value) == "a.yaml:3: agee: unknown question (did you mean 'age'?)"
+
+
+def test_hidden_answers_are_dropped_with_a_warning(tiny):
+    q, _ = tiny
+    answers, warnings = parse_answers(
+        q,
+        {"age": 30, "daily": False, "seizures": True, "housing": "stable"},
+        "a.yaml",
+        {"seizures": 4},
+    )
+    assert "seizures" not in answers
+    assert [str(w) for w in warnings] == [
+        "a.yaml:4: seizures: ignored: skip logic does not ask this question for these answers"
+    ]
+
+
+def test_blank_answers_count_as_not_answered(tiny):
+    q, _ = tiny
+    answers, _ = parse_answers(
+        q, {"age": 30, "daily": False, "housing": "stable", "drugs": None}, "a.yaml"
+    )
+    assert "drugs" not in answers
+
+
+def test_every_question_lists_its_values(questionnaire):
+    for q in questionnaire.questions:
+        values = q.values()
+        assert values, q.id
+        for value in values:
+            assert coerce_answer(q, list(value) if isinstance(value, tuple) else value) == value
