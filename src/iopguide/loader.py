@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from iopguide.cases import Case, merge
 from iopguide.checks import Path as DataPath
 from iopguide.checks import cross_check
 from iopguide.errors import AnswersError, IopguideError, Problem, RulesError
@@ -357,3 +358,35 @@ def answers_from(
         )
     lines = {str(p[0]): n for p, n in document.lines.items() if len(p) == 1}
     return parse_answers(questionnaire, data, document.name, lines, complete=complete)
+
+
+@dataclass(frozen=True)
+class LoadedCase:
+    """A case file with its base answers merged in, ready to validate."""
+
+    name: str
+    path: Path
+    case: Case
+    answers: dict[str, Any]
+
+
+def load_case(path: str | Path, _seen: tuple[Path, ...] = ()) -> LoadedCase:
+    """Load a case file and the chain of bases it builds on."""
+    path = Path(path)
+    if path.resolve() in _seen:
+        raise RulesError(Problem(str(path), "its 'base' chain loops back to itself"))
+    document = read_document(path, RulesError)
+    case = validate(document, Case, RulesError)
+    answers = dict(case.answers)
+    if case.base is not None:
+        base_path = path.parent / f"{case.base}.yaml"
+        if not base_path.exists():
+            raise RulesError(document.problem(("base",), f"no base case '{case.base}' beside it"))
+        base = load_case(base_path, (*_seen, path.resolve()))
+        answers = merge(base.answers, case.answers)
+    return LoadedCase(path.stem, path, case, answers)
+
+
+def case_files(folder: str | Path) -> list[Path]:
+    """The case files of a folder (bases, named ``_*``, excluded), sorted by name."""
+    return sorted(p for p in Path(folder).glob("*.yaml") if not p.name.startswith("_"))
