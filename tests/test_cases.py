@@ -24,7 +24,8 @@ def test_case(path, assessor):
 
 
 def test_every_level_and_every_safety_alert_is_covered(assessor):
-    levels, alerts = set(), set()
+    levels: set[str] = set()
+    alerts: set[str] = set()
     for path in CASES:
         expect = load_case(path).case.expect
         assert expect is not None
