@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from iopguide import __version__
-from iopguide.errors import IopguideError
+from iopguide.errors import Interrupted, IopguideError
 
 if TYPE_CHECKING:
     from iopguide.assessment import Assessor
+    from iopguide.errors import Problem
     from iopguide.explain import Explanation
+    from iopguide.questionnaire import Answers
 
 EXIT_INPUT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 1, 2, 3, 130
 
@@ -71,6 +73,8 @@ def reporting() -> Iterator[None]:
         if State.debug:
             raise
         fail(f"error: {e}", EXIT_INPUT)
+    except Interrupted as e:
+        fail(f"\n{e}", EXIT_INTERRUPTED)
     except KeyboardInterrupt:
         if State.debug:
             raise
@@ -155,23 +159,58 @@ def assess(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the result to this file.")
     ] = None,
+    save: Annotated[
+        Path | None,
+        typer.Option(
+            "--save", help="Interview: keep the answers in this file, saved after every answer."
+        ),
+    ] = None,
+    resume: Annotated[
+        Path | None,
+        typer.Option("--resume", help="Interview: continue from a saved answers file."),
+    ] = None,
 ) -> None:
-    """Assess one set of answers and explain the suggested level of care."""
+    """Assess answers and explain the suggested level of care.
+
+    With --answers, assess that file; on a terminal without it, ask the questions.
+    """
     with reporting():
-        if answers is None:
+        interactive = sys.stdin.isatty()
+        if answers is None and resume is None and not interactive:
             fail(
-                "error: no --answers given and the interview is not available yet; "
-                "use --answers FILE",
+                "error: no answers: give --answers FILE (or - for standard input), "
+                "or run on a terminal to be asked the questions",
                 EXIT_USAGE,
             )
         assessor = _assessor(rules, questionnaire)
-        from iopguide.errors import AnswersError
-        from iopguide.loader import read_document
-
-        explanation, warnings = assessor.assess_document(read_document(answers, AnswersError))
+        given, warnings = _given_answers(assessor, answers or resume)
         for warning in warnings:
             say(f"warning: {warning}")
+        missing = assessor.questionnaire.missing(given) if given is not None else True
+        if missing and (interactive or resume is not None):
+            from iopguide.terminal import interview
+
+            given = interview(assessor, given, save or resume)
+        elif given is not None and missing:
+            from iopguide.questionnaire import require_complete
+
+            require_complete(assessor.questionnaire, given, str(answers))
+        assert given is not None
+        explanation = assessor.assess(given)
         _emit(_render(explanation, fmt, audience, output is None and sys.stdout.isatty()), output)
+
+
+def _given_answers(
+    assessor: Assessor, path: str | Path | None
+) -> tuple[Answers | None, list[Problem]]:
+    """Answers from a file, complete or not; None when there is no file."""
+    if path is None:
+        return None, []
+    from iopguide.errors import AnswersError
+    from iopguide.loader import answers_from, read_document
+
+    document = read_document(path, AnswersError)
+    return answers_from(document, assessor.questionnaire, complete=False)
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -36,3 +36,7 @@ class RulesError(IopguideError):
 
 class AnswersError(IopguideError):
     """An answers file, or a record in a batch, that does not fit the questionnaire."""
+
+
+class Interrupted(Exception):
+    """The person stopped the interview; the message says where the answers are."""

@@ -20,7 +20,7 @@ def write_private(path: str | Path, text: str) -> None:
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as e:
         raise IopguideError(Problem(str(path), f"cannot write: {e.strerror or e}")) from None

@@ -305,12 +305,17 @@ def parse_answers(
         for key in hidden
     ]
     if complete:
-        missing = questionnaire.missing(kept)
-        if missing:
-            names = ", ".join(q.id for q in missing)
-            count = "answer" if len(missing) == 1 else "answers"
-            raise AnswersError(Problem(source, f"missing required {count}: {names}"))
+        require_complete(questionnaire, kept, source)
     return kept, warnings
+
+
+def require_complete(questionnaire: Questionnaire, answers: Answers, source: str) -> None:
+    """Raise naming every required question that is shown but not answered."""
+    missing = questionnaire.missing(answers)
+    if missing:
+        names = ", ".join(q.id for q in missing)
+        count = "answer" if len(missing) == 1 else "answers"
+        raise AnswersError(Problem(source, f"missing required {count}: {names}"))
 
 
 def _at(where: Problem, message: str) -> Problem:

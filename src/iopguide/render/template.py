@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from iopguide.conditions import AnswerValue
 from iopguide.questionnaire import Question, Questionnaire
 
 
@@ -38,3 +39,31 @@ def answers_template(questionnaire: Questionnaire) -> str:
         for question in section.questions:
             out += ["", *question_block(question, questionnaire)]
     return "\n".join(out) + "\n"
+
+
+_YAML_WORDS = frozenset({"y", "yes", "n", "no", "true", "false", "on", "off", "null"})
+
+
+def _word(value: str) -> str:
+    """A choice id as YAML: quoted where YAML would read it as yes/no or null."""
+    return f'"{value}"' if value in _YAML_WORDS else value
+
+
+def _yaml_value(value: AnswerValue) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_word(v) for v in value) + "]"
+    return _word(value) if isinstance(value, str) else str(value)
+
+
+def answers_file(questionnaire: Questionnaire, answers: dict[str, AnswerValue]) -> str:
+    """Answers as a YAML answers file, in questionnaire order (ids and values are plain words)."""
+    lines = [
+        f"# iopguide answers ({questionnaire.name} {questionnaire.version}). Health information:",
+        "# keep this file private. Use it with: iopguide assess --answers FILE",
+    ]
+    lines += [
+        f"{q.id}: {_yaml_value(answers[q.id])}" for q in questionnaire.questions if q.id in answers
+    ]
+    return "\n".join(lines) + "\n"
