@@ -19,9 +19,12 @@ Path = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class Finding:
+    """A problem at a place (a path) in the rule file, or in the questionnaire file."""
+
     path: Path
     message: str
     severity: str = "error"
+    file: str = "rules"
 
 
 def walk_tests(condition: Condition, path: Path) -> Iterator[tuple[Path, Test]]:

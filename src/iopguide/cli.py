@@ -1,31 +1,37 @@
 """The command line: options in, load -> evaluate -> explain -> render, exit codes out.
 
-Exit codes: 0 success, 1 invalid input, 2 usage error, 130 interrupted.
-Heavy modules are imported inside commands so that ``--help`` stays quick.
+Heavy modules are imported inside commands so that ``--help`` stays quick; errors
+become messages and exit codes in ``shell.reporting``.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from iopguide import __version__
-from iopguide.errors import Interrupted, IopguideError
+from iopguide.cli_rules import rules_app
+from iopguide.shell import (
+    EXIT_USAGE,
+    Audience,
+    Format,
+    QuestionnaireOption,
+    RulesOption,
+    State,
+    fail,
+    reporting,
+    say,
+)
 
 if TYPE_CHECKING:
     from iopguide.assessment import Assessor
     from iopguide.errors import Problem
     from iopguide.explain import Explanation
     from iopguide.questionnaire import Answers
-
-EXIT_INPUT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 1, 2, 3, 130
 
 app = typer.Typer(
     name="iopguide",
@@ -37,62 +43,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
 )
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class Audience(StrEnum):
-    person = "person"
-    clinician = "clinician"
-
-
-class State:
-    debug = False
-
-
-def say(message: str) -> None:
-    """One line on stderr."""
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
-
-
-def fail(message: str, code: int) -> NoReturn:
-    say(message)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def reporting() -> Iterator[None]:
-    """The one place that turns errors into messages and exit codes."""
-    try:
-        yield
-    except IopguideError as e:
-        if State.debug:
-            raise
-        fail(f"error: {e}", EXIT_INPUT)
-    except Interrupted as e:
-        fail(f"\n{e}", EXIT_INTERRUPTED)
-    except KeyboardInterrupt:
-        if State.debug:
-            raise
-        fail("interrupted", EXIT_INTERRUPTED)
-    except (typer.Exit, typer.Abort):
-        raise
-    except BrokenPipeError:
-        # The reader went away (e.g. `| head`): stop quietly.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise typer.Exit(EXIT_INPUT) from None
-    except Exception as e:
-        if State.debug:
-            raise
-        fail(
-            f"error: internal error ({type(e).__name__}); this is a bug in iopguide: "
-            "please report it, and run again with --debug for details",
-            EXIT_BUG,
-        )
+app.add_typer(rules_app, name="rules")
 
 
 def _version(value: bool) -> None:
@@ -112,15 +63,6 @@ def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     State.debug = debug
-
-
-RulesOption = Annotated[
-    Path | None, typer.Option("--rules", help="Rule set file (default: the bundled one).")
-]
-QuestionnaireOption = Annotated[
-    Path | None,
-    typer.Option("--questionnaire", help="Questionnaire file (default: the bundled one)."),
-]
 
 
 def _assessor(rules: Path | None, questionnaire: Path | None) -> Assessor:

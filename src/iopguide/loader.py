@@ -268,6 +268,20 @@ class _Builder:
         return key
 
 
+def problems_of(document: Document, model: type[ModelT]) -> tuple[ModelT | None, list[Problem]]:
+    """Validate a document, returning every problem at its place instead of the first."""
+    if not isinstance(document.data, dict):
+        kind = "empty" if document.data is None else f"a {_kind(document.data)}"
+        return None, [Problem(document.name, f"must be a mapping of keys to values, not {kind}")]
+    try:
+        return model.model_validate(document.data), []
+    except ValidationError as e:
+        return None, [
+            document.problem(_data_path(document.data, err["loc"]), _message(err))
+            for err in e.errors(include_url=False)
+        ]
+
+
 def validate(document: Document, model: type[ModelT], error: type[IopguideError]) -> ModelT:
     """Validate a document against a model, reporting the first problem at its place."""
     if not isinstance(document.data, dict):

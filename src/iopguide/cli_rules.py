@@ -1,0 +1,116 @@
+"""``iopguide rules``: check, test, show and diff rule sets before anyone is assessed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from iopguide.shell import EXIT_INPUT, Format, QuestionnaireOption, RulesOption, reporting
+
+rules_app = typer.Typer(
+    help="Check, test, show and compare rule sets.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+@rules_app.command()
+def check(
+    rules: RulesOption = None,
+    questionnaire: QuestionnaireOption = None,
+    strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+) -> None:
+    """Validate a rule set and questionnaire and cross-check them; report every problem."""
+    with reporting():
+        from iopguide.toolkit import check_files
+
+        problems = check_files(rules, questionnaire)
+        for problem in problems:
+            label = "warning" if problem.severity == "warning" else "error"
+            sys.stdout.write(
+                f"{problem.file}:{problem.line or 0}: {label}: "
+                f"{problem.location + ': ' if problem.location else ''}"
+                f"{problem.message}\n"
+            )
+        errors = sum(p.severity == "error" for p in problems)
+        warnings = len(problems) - errors
+        sys.stdout.write(f"{errors} errors, {warnings} warnings\n")
+        if errors or (strict and warnings):
+            raise typer.Exit(EXIT_INPUT)
+
+
+@rules_app.command("test")
+def test_cases(
+    cases: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Case files or folders (default: the bundled cases)."),
+    ] = None,
+    rules: RulesOption = None,
+    questionnaire: QuestionnaireOption = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+) -> None:
+    """Run case files against a rule set; report failures and rule coverage."""
+    with reporting():
+        from iopguide.assessment import Assessor
+        from iopguide.render.rules import test_report_json, test_report_text
+        from iopguide.toolkit import find_cases, run_cases
+
+        assessor = Assessor(rules, questionnaire)
+        run = run_cases(assessor.engine, find_cases(cases or []))
+        report = test_report_json if fmt is Format.json else test_report_text
+        sys.stdout.write(report(run))
+        if not run.passed:
+            raise typer.Exit(EXIT_INPUT)
+
+
+@rules_app.command()
+def show(
+    rules: RulesOption = None,
+    questionnaire: QuestionnaireOption = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Markdown instead of text.")] = False,
+) -> None:
+    """The rule set as a clinician can review it: levels, tiers, rules in plain words."""
+    with reporting():
+        from iopguide.assessment import Assessor
+        from iopguide.render.rules import show_markdown, show_text
+
+        assessor = Assessor(rules, questionnaire)
+        render = show_markdown if markdown else show_text
+        sys.stdout.write(render(assessor.ruleset, assessor.questionnaire))
+
+
+@rules_app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The rule set before the change.")],
+    new: Annotated[Path, typer.Argument(help="The rule set after the change.")],
+    cases: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--cases", help="Case files or folders to compare on (default: the bundled cases)."
+        ),
+    ] = None,
+    questionnaire: QuestionnaireOption = None,
+) -> None:
+    """What changes between two rule sets: structurally, and on every case."""
+    with reporting():
+        from iopguide.assessment import Assessor
+        from iopguide.loader import load_case
+        from iopguide.questionnaire import parse_answers
+        from iopguide.render.rules import diff_text
+        from iopguide.rulediff import effect, structural
+        from iopguide.toolkit import find_cases
+
+        before, after = Assessor(old, questionnaire), Assessor(new, questionnaire)
+        paths = find_cases(cases or [])
+        effects = []
+        for path in paths:
+            loaded = load_case(path)
+            answers, _ = parse_answers(before.questionnaire, loaded.answers, str(path))
+            changed = effect(loaded.name, answers, before.engine, after.engine)
+            if changed is not None:
+                effects.append(changed)
+        sys.stdout.write(diff_text(structural(before.ruleset, after.ruleset), effects, len(paths)))

@@ -1,0 +1,90 @@
+"""The rule-set authoring toolkit behind ``iopguide rules``: check, test and diff files.
+
+It reads files through ``loader`` and returns plain values; the CLI prints them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from iopguide.cases import Outcome, run_case
+from iopguide.checks import cross_check
+from iopguide.engine import Engine
+from iopguide.errors import IopguideError, Problem, RulesError
+from iopguide.lint import Linter
+from iopguide.loader import (
+    bundled,
+    case_files,
+    load_case,
+    problems_of,
+    read_document,
+)
+from iopguide.questionnaire import Questionnaire, parse_answers
+from iopguide.ruleset import RuleSet
+
+
+def check_files(rules: str | Path | None, questionnaire: str | Path | None) -> list[Problem]:
+    """Every problem in a rule set and questionnaire, errors and warnings, in file order."""
+    rules_path = rules or bundled("default.yaml")
+    q_path = questionnaire or bundled("questionnaire.yaml")
+    problems: list[Problem] = []
+    try:
+        q_doc = read_document(q_path, RulesError)
+        q_model, q_problems = problems_of(q_doc, Questionnaire)
+        problems += q_problems
+    except IopguideError as e:
+        return [e.problem or Problem(str(q_path), str(e))]
+    try:
+        r_doc = read_document(rules_path, RulesError)
+        r_model, r_problems = problems_of(r_doc, RuleSet)
+        problems += r_problems
+    except IopguideError as e:
+        return [*problems, e.problem or Problem(str(rules_path), str(e))]
+    if q_model is None or r_model is None:
+        return problems
+    findings = cross_check(r_model, q_model)
+    problems += [r_doc.problem(f.path, f.message, f.severity) for f in findings]
+    errors = [f for f in findings if f.severity == "error"]
+    broken_rules = frozenset(int(f.path[1]) for f in errors if f.path[:1] == ("rules",))
+    if any(f.path[:1] != ("rules",) for f in errors):
+        return problems  # scores, levels or ratings are broken: deeper checks cannot run
+    for finding in Linter(q_model, r_model).findings(broken_rules):
+        doc = q_doc if finding.file == "questionnaire" else r_doc
+        problems.append(doc.problem(finding.path, finding.message, finding.severity))
+    return sorted(problems, key=lambda p: (p.file, p.line or 0))
+
+
+def find_cases(paths: Iterable[str | Path]) -> list[Path]:
+    """Case files named, or found in folders named; the bundled cases if none."""
+    found: list[Path] = []
+    for path in [Path(p) for p in paths] or [bundled("cases")]:
+        found += case_files(path) if path.is_dir() else [path]
+    return found
+
+
+@dataclass(frozen=True)
+class CaseRun:
+    outcomes: list[Outcome]
+    uncovered: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return all(o.passed for o in self.outcomes)
+
+
+def run_cases(engine: Engine, paths: list[Path]) -> CaseRun:
+    """Run case files; report each outcome and the rules that no case fired."""
+    outcomes: list[Outcome] = []
+    fired: set[str] = set()
+    for path in paths:
+        loaded = load_case(path)
+        if loaded.case.expect is None:
+            raise RulesError(Problem(str(path), "expect: required key is missing"))
+        answers, _ = parse_answers(engine.questionnaire, loaded.answers, str(path))
+        outcome = run_case(engine, loaded.name, loaded.case, answers)
+        outcomes.append(outcome)
+        fired.update(f.rule.id for f in outcome.result.fired)
+    uncovered = [r.id for r in engine.ruleset.rules if r.id not in fired]
+    return CaseRun(outcomes, uncovered)
