@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from iopguide.cases import merge, run_case
-from iopguide.loader import bundled, case_files, load_case
+from iopguide.loader import bundled
 from iopguide.questionnaire import parse_answers
+from iopguide.toolkit import case_files, load_case
 
 CASES = case_files(bundled("cases"))
 

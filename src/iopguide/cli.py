@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,6 +17,7 @@ import typer
 from iopguide import __version__
 from iopguide.cli_rules import rules_app
 from iopguide.shell import (
+    EXIT_INPUT,
     EXIT_USAGE,
     Audience,
     Format,
@@ -28,7 +30,10 @@ from iopguide.shell import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from iopguide.assessment import Assessor
+    from iopguide.batch import Tally
     from iopguide.errors import Problem
     from iopguide.explain import Explanation
     from iopguide.questionnaire import Answers
@@ -66,9 +71,9 @@ def _main(
 
 
 def _assessor(rules: Path | None, questionnaire: Path | None) -> Assessor:
-    from iopguide.assessment import Assessor
+    from iopguide.api import load_ruleset
 
-    return Assessor(rules, questionnaire)
+    return load_ruleset(rules, questionnaire=questionnaire)
 
 
 def _render(explanation: Explanation, fmt: Format, audience: Audience, to_terminal: bool) -> str:
@@ -85,6 +90,14 @@ def _render(explanation: Explanation, fmt: Format, audience: Audience, to_termin
 
 @app.command()
 def assess(
+    files: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="More answers files: with --answers A B C, each is assessed "
+            "(JSON Lines out with --format json).",
+            show_default=False,
+        ),
+    ] = None,
     answers: Annotated[
         str | None,
         typer.Option(
@@ -92,6 +105,14 @@ def assess(
             "-a",
             help="Answers file (YAML or JSON), or - for stdin. "
             "Without it, the questions are asked on the terminal.",
+        ),
+    ] = None,
+    batch: Annotated[
+        str | None,
+        typer.Option(
+            "--batch",
+            help="JSON Lines or a YAML --- stream of answers (- for "
+            "stdin): one JSON result per line.",
         ),
     ] = None,
     rules: RulesOption = None,
@@ -114,9 +135,18 @@ def assess(
 ) -> None:
     """Assess answers and explain the suggested level of care.
 
-    With --answers, assess that file; on a terminal without it, ask the questions.
+    With --answers, assess that file; with --batch, a stream of records; on a terminal
+    without either, ask the questions.
     """
     with reporting():
+        if batch is not None:
+            _batch(batch, rules, questionnaire)
+            return
+        if files:
+            if answers is None:
+                fail("error: extra files are assessed with --answers A B C", EXIT_USAGE)
+            _many([answers, *files], rules, questionnaire, fmt, audience)
+            return
         interactive = sys.stdin.isatty()
         if answers is None and resume is None and not interactive:
             fail(
@@ -140,6 +170,74 @@ def assess(
         assert given is not None
         explanation = assessor.assess(given)
         _emit(_render(explanation, fmt, audience, output is None and sys.stdout.isatty()), output)
+
+
+def _many(
+    paths: list[str],
+    rules: Path | None,
+    questionnaire: Path | None,
+    fmt: Format,
+    audience: Audience,
+) -> None:
+    """Several answers files: every one is assessed; exit 1 if any did not fit."""
+    from iopguide.errors import AnswersError, IopguideError
+    from iopguide.loader import read_document
+
+    assessor = _assessor(rules, questionnaire)
+    failed = 0
+    for path in paths:
+        try:
+            explanation, warnings = assessor.assess_document(read_document(path, AnswersError))
+        except IopguideError as e:
+            say(f"error: {e}")
+            failed += 1
+            continue
+        for warning in warnings:
+            say(f"warning: {warning}")
+        if fmt is Format.json:
+            from iopguide.render.data import to_json
+
+            sys.stdout.write(to_json(explanation, indent=None) + "\n")
+        else:
+            sys.stdout.write(f"== {path}\n")
+            sys.stdout.write(_render(explanation, fmt, audience, sys.stdout.isatty()))
+    if failed:
+        raise typer.Exit(EXIT_INPUT)
+
+
+def _batch(source: str, rules: Path | None, questionnaire: Path | None) -> None:
+    from iopguide.batch import Rejoined, assess_records, is_json_lines, json_lines, yaml_stream
+    from iopguide.errors import IopguideError, Problem
+
+    assessor = _assessor(rules, questionnaire)
+    name = "<stdin>" if source == "-" else source
+    try:
+        stream = sys.stdin if source == "-" else open(source, encoding="utf-8-sig")  # noqa: SIM115
+    except OSError as e:
+        raise IopguideError(Problem(source, f"cannot read: {e.strerror or e}")) from None
+    with stream:
+        first = stream.readline()
+        rejoined = Rejoined(first, stream)
+        reader = json_lines if is_json_lines(name, first) else yaml_stream
+        records = reader(rejoined, name)  # type: ignore[arg-type]
+        tally = _with_progress(
+            lambda tick: assess_records(assessor, records, sys.stdout.write, tick)
+        )
+    say(tally.summary())
+    if tally.errors:
+        raise typer.Exit(EXIT_INPUT)
+
+
+def _with_progress(work: Callable[[Callable[[], object]], Tally]) -> Tally:
+    """Run a batch; on a terminal, show a live count of records on stderr."""
+    if not sys.stderr.isatty():
+        return work(lambda: None)
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.completed} records"), TimeElapsedColumn())
+    with Progress(*columns, transient=True) as progress:
+        task = progress.add_task("batch", total=None)
+        return work(lambda: progress.advance(task))
 
 
 def _given_answers(
@@ -194,6 +292,31 @@ def template(
         from iopguide.render.template import answers_template
 
         _emit(answers_template(load_questionnaire(questionnaire).model), output)
+
+
+class SchemaKind(StrEnum):
+    answers = "answers"
+    result = "result"
+
+
+@app.command()
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="Which document.")],
+    questionnaire: QuestionnaireOption = None,
+) -> None:
+    """Print the JSON Schema of answers files or of results."""
+    with reporting():
+        import json
+
+        from iopguide.render import schema as schemas
+
+        if kind is SchemaKind.answers:
+            from iopguide.loader import load_questionnaire
+
+            document = schemas.answers_schema(load_questionnaire(questionnaire).model)
+        else:
+            document = schemas.result_schema()
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
 
 
 def main() -> None:

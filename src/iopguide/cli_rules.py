@@ -98,11 +98,10 @@ def diff(
     """What changes between two rule sets: structurally, and on every case."""
     with reporting():
         from iopguide.assessment import Assessor
-        from iopguide.loader import load_case
         from iopguide.questionnaire import parse_answers
         from iopguide.render.rules import diff_text
         from iopguide.rulediff import effect, structural
-        from iopguide.toolkit import find_cases
+        from iopguide.toolkit import find_cases, load_case
 
         before, after = Assessor(old, questionnaire), Assessor(new, questionnaire)
         paths = find_cases(cases or [])

@@ -145,59 +145,54 @@ def subjects(condition: Condition) -> tuple[str, ...]:
 
 def compile_condition(condition: Condition) -> Predicate:
     """Turn a condition into a fast predicate over a mapping of values."""
-    if isinstance(condition, All):
-        parts = tuple(compile_condition(part) for part in condition.all)
-        return lambda values: all(part(values) for part in parts)
-    if isinstance(condition, AnyOf):
-        parts = tuple(compile_condition(part) for part in condition.any)
-        return lambda values: any(part(values) for part in parts)
+    if isinstance(condition, All | AnyOf):
+        want = isinstance(condition, AnyOf)
+        members = condition.any if isinstance(condition, AnyOf) else condition.all
+        parts = tuple(compile_condition(p) for p in members)
+        if len(parts) == 1:
+            return parts[0]
+
+        def combined(values: Values) -> bool:
+            for part in parts:
+                if part(values) is want:
+                    return want
+            return not want
+
+        return combined
     if isinstance(condition, Not):
         inner = compile_condition(condition.not_)
         return lambda values: not inner(values)
     return _compile_test(condition)
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _key(value: object) -> tuple[type, object]:
+    # ``True == 1`` in Python; an answer of yes must not equal the number 1.
+    return (type(value), value)
 
 
 def _compile_test(test: Test) -> Predicate:
     key, op, operand = test.subject, test.operator, test.operand
-    get = _getter(key)
     if op == "answered":
         want = bool(operand)
-        return lambda v: (get(v) not in (None, UNKNOWN)) is want
-    if op == "equals":
-        return lambda v: _same(get(v), operand)
-    if op == "not_equals":
-        return lambda v: (x := get(v)) is not None and not _same(x, operand)
-    if op == "one_of":
-        options = tuple(operand)
-        return lambda v: any(_same(get(v), o) for o in options)
+        return lambda v: (v.get(key) not in (None, UNKNOWN)) is want
+    if op in ("equals", "not_equals", "one_of"):
+        options = frozenset(_key(o) for o in (operand if op == "one_of" else (operand,)))
+        if op == "not_equals":
+            return lambda v: (x := v.get(key)) is not None and _key(x) not in options
+        return lambda v: _key(v.get(key)) in options
     if op == "contains":
-        return lambda v: isinstance(x := get(v), tuple) and operand in x
+        return lambda v: isinstance(x := v.get(key), tuple) and operand in x
     if op == "contains_any":
         wanted = frozenset(operand)
-        return lambda v: isinstance(x := get(v), tuple) and not wanted.isdisjoint(x)
-    compare = _COMPARE[op]
-    return lambda v: _is_number(x := get(v)) and compare(x, operand)
-
-
-_COMPARE: dict[str, Callable[[Any, int], bool]] = {
-    "gt": lambda x, n: x > n,
-    "gte": lambda x, n: x >= n,
-    "lt": lambda x, n: x < n,
-    "lte": lambda x, n: x <= n,
-}
-
-
-def _getter(key: str) -> Callable[[Values], AnswerValue | None]:
-    return lambda values: values.get(key)
-
-
-def _same(value: object, operand: object) -> bool:
-    # ``True == 1`` in Python; an answer of yes must not equal the number 1.
-    return value is not None and type(value) is type(operand) and value == operand
+        return lambda v: isinstance(x := v.get(key), tuple) and not wanted.isdisjoint(x)
+    n = operand
+    if op == "gt":
+        return lambda v: type(x := v.get(key)) is int and x > n
+    if op == "gte":
+        return lambda v: type(x := v.get(key)) is int and x >= n
+    if op == "lt":
+        return lambda v: type(x := v.get(key)) is int and x < n
+    return lambda v: type(x := v.get(key)) is int and x <= n
 
 
 Wording = Callable[[str, object], str]

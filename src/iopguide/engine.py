@@ -101,9 +101,25 @@ class Engine:
     ) -> Callable[[Mapping[str, AnswerValue]], int]:
         if items:
             parts = [(q, _points(self.questionnaire.by_id[q])) for q in items]
-            return lambda values: sum(p(values.get(q)) for q, p in parts)
+
+            def total(values: Mapping[str, AnswerValue]) -> int:
+                points = 0
+                for question_id, points_of in parts:
+                    if (value := values.get(question_id)) is not None:
+                        points += points_of(value)
+                return points
+
+            return total
         tests = [compile_condition(c) for c in conditions]  # type: ignore[arg-type]
-        return lambda values: sum(1 for t in tests if t(values))
+
+        def count(values: Mapping[str, AnswerValue]) -> int:
+            held = 0
+            for test in tests:
+                if test(values):
+                    held += 1
+            return held
+
+        return count
 
     def values(self, answers: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
         """The answers together with every derived score, which conditions read alike."""

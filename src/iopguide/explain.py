@@ -7,7 +7,9 @@ them, dimension ratings, scores, what fits, next steps and the disclaimer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 
 from iopguide.conditions import AnswerValue
 from iopguide.engine import Firing, Result
@@ -45,9 +47,14 @@ class Reason:
     title: str
     text: str
     evidence: dict[str, JsonValue]
-    evidence_words: str
     decisive: bool
     source: str
+    said: Callable[[], str] = field(repr=False, compare=False)
+
+    @property
+    def evidence_words(self) -> str:
+        """The answers behind this reason, in words (worded only when shown)."""
+        return self.said()
 
 
 @dataclass(frozen=True)
@@ -136,9 +143,9 @@ class Explainer:
                 f.rule.title,
                 f.rule.because,
                 {k: json_value(v) for k, v in f.evidence.items()},
-                self.evidence_words(f),
                 f.rule.id in decisive,
                 f.rule.source,
+                partial(self.evidence_words, f),
             )
             for f in result.fired
             if f.rule.floor is not None

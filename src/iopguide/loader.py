@@ -16,12 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from iopguide.cases import Case, merge
 from iopguide.checks import Path as DataPath
 from iopguide.checks import cross_check
 from iopguide.errors import AnswersError, IopguideError, Problem, RulesError
@@ -145,20 +144,10 @@ def parse_json(text: str, name: str, error: type[IopguideError] = IopguideError)
     except json.JSONDecodeError as e:
         raise error(Problem(name, f"not valid JSON: {e.msg}", line=e.lineno)) from None
     except RecursionError:
-        raise error(Problem(name, f"nested deeper than the limit of {MAX_DEPTH}")) from None
-    _check_shape(data, name, error)
+        raise error(Problem(name, "nested too deeply")) from None
+    # JSON needs no node budget (it has no aliases); its size is bounded by the file
+    # or line limit, and every value is then checked against its question's type.
     return data
-
-
-def _check_shape(data: Any, name: str, error: type[IopguideError], depth: int = 0) -> None:
-    """Apply the depth and string limits to data that did not come through YAML."""
-    if depth > MAX_DEPTH:
-        raise error(Problem(name, f"nested deeper than the limit of {MAX_DEPTH}"))
-    if isinstance(data, str) and len(data) > MAX_STRING:
-        raise error(Problem(name, f"a string is longer than {MAX_STRING} characters"))
-    children = data.values() if isinstance(data, dict) else data if isinstance(data, list) else ()
-    for child in children:
-        _check_shape(child, name, error, depth + 1)
 
 
 def parse_yaml(
@@ -182,9 +171,11 @@ def parse_yaml(
         loader.dispose()
 
 
-def iter_yaml_documents(text: str, name: str) -> Iterator[tuple[Any, dict[DataPath, int]]]:
-    """Each document of a ``---`` stream; a broken one raises where it is."""
-    loader = _SafeLoader(text)
+def iter_yaml_documents(
+    source: str | IO[str], name: str
+) -> Iterator[tuple[Any, dict[DataPath, int]]]:
+    """Each document of a ``---`` stream, read as it goes; a broken one raises where it is."""
+    loader = _SafeLoader(source)
     try:
         while loader.check_node():
             node = loader.get_node()
@@ -372,35 +363,3 @@ def answers_from(
         )
     lines = {str(p[0]): n for p, n in document.lines.items() if len(p) == 1}
     return parse_answers(questionnaire, data, document.name, lines, complete=complete)
-
-
-@dataclass(frozen=True)
-class LoadedCase:
-    """A case file with its base answers merged in, ready to validate."""
-
-    name: str
-    path: Path
-    case: Case
-    answers: dict[str, Any]
-
-
-def load_case(path: str | Path, _seen: tuple[Path, ...] = ()) -> LoadedCase:
-    """Load a case file and the chain of bases it builds on."""
-    path = Path(path)
-    if path.resolve() in _seen:
-        raise RulesError(Problem(str(path), "its 'base' chain loops back to itself"))
-    document = read_document(path, RulesError)
-    case = validate(document, Case, RulesError)
-    answers = dict(case.answers)
-    if case.base is not None:
-        base_path = path.parent / f"{case.base}.yaml"
-        if not base_path.exists():
-            raise RulesError(document.problem(("base",), f"no base case '{case.base}' beside it"))
-        base = load_case(base_path, (*_seen, path.resolve()))
-        answers = merge(base.answers, case.answers)
-    return LoadedCase(path.stem, path, case, answers)
-
-
-def case_files(folder: str | Path) -> list[Path]:
-    """The case files of a folder (bases, named ``_*``, excluded), sorted by name."""
-    return sorted(p for p in Path(folder).glob("*.yaml") if not p.name.startswith("_"))

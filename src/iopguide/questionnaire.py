@@ -8,7 +8,6 @@ to say". Only answers to questions that skip logic shows are kept.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Literal
@@ -78,8 +77,12 @@ class Question(_Model):
         """A short name for explanations: the label, else the id."""
         return self.label or self.id
 
+    @cached_property
+    def _choices(self) -> dict[str, Choice]:
+        return {c.id: c for c in self.choices}
+
     def choice(self, choice_id: str) -> Choice | None:
-        return next((c for c in self.choices if c.id == choice_id), None)
+        return self._choices.get(choice_id)
 
     def expects(self) -> str:
         """What an answer must be, in words, for error messages and prompts."""
@@ -205,6 +208,8 @@ class Questionnaire(_Model):
 
     def suggest(self, unknown_id: str) -> str:
         """A hint naming the nearest question id, or nothing."""
+        import difflib  # only on errors: keep start-up light
+
         close = difflib.get_close_matches(unknown_id, list(self.by_id), n=1)
         return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -231,39 +236,41 @@ def coerce_answer(question: Question, value: object) -> AnswerValue:
     Messages name what was expected and the kind of value given, never the value:
     answers are health information.
     """
+    kind = question.type
+    if kind == "yes_no":
+        if type(value) is bool:
+            return value
+        if isinstance(value, str) and value.lower() in ("yes", "no"):
+            return value.lower() == "yes"
+    elif kind == "integer":
+        if type(value) is int:
+            assert question.min is not None and question.max is not None
+            if question.min <= value <= question.max:
+                return value
+            raise ValueError(f"is out of range: must be {question.expects()}")
+    elif kind == "choice":
+        if isinstance(value, str) and value in question._choices:
+            return value
+    elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        known = question._choices
+        if any(v not in known for v in value):
+            raise ValueError(f"has an item that is not a choice: must be {question.expects()}")
+        if len(set(value)) != len(value):
+            raise ValueError("lists a choice twice")
+        order = list(known)
+        return tuple(sorted(value, key=order.index))
+    return _misfit(question, value)
+
+
+def _misfit(question: Question, value: object) -> AnswerValue:
+    """The answer did not fit its question's type: accept ``unknown`` or say why not."""
     if value == UNKNOWN and isinstance(value, str):
         if question.allow_unknown:
             return UNKNOWN
         raise ValueError(f"cannot be '{UNKNOWN}' here: must be {question.expects()}")
-    bad = f"must be {question.expects()} (got {_kind_of(value)})"
-    if question.type == "yes_no":
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("yes", "no"):
-            return value.lower() == "yes"
-        raise ValueError(bad)
-    if question.type == "integer":
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ValueError(bad)
-        assert question.min is not None and question.max is not None
-        if not question.min <= value <= question.max:
-            raise ValueError(f"is out of range: must be {question.expects()}")
-        return value
-    if question.type == "choice":
-        if isinstance(value, str) and question.choice(value):
-            return value
-        if isinstance(value, str):
-            raise ValueError(f"is not a choice: must be {question.expects()}")
-        raise ValueError(bad)
-    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise ValueError(bad)
-    strangers = [v for v in value if not question.choice(v)]
-    if strangers:
-        raise ValueError(f"has an item that is not a choice: must be {question.expects()}")
-    if len(set(value)) != len(value):
-        raise ValueError("lists a choice twice")
-    order = [c.id for c in question.choices]
-    return tuple(sorted(value, key=order.index))
+    if question.type == "choice" and isinstance(value, str):
+        raise ValueError(f"is not a choice: must be {question.expects()}")
+    raise ValueError(f"must be {question.expects()} (got {_kind_of(value)})")
 
 
 def parse_answers(
@@ -281,19 +288,24 @@ def parse_answers(
     """
     lines = lines or {}
     answers: Answers = {}
+    by_id = questionnaire.by_id
     for key, value in raw.items():
-        where = Problem(source, "", str(key), lines.get(str(key)))
-        question = questionnaire.by_id.get(str(key))
+        question = by_id.get(key) if isinstance(key, str) else None
         if question is None:
             hint = questionnaire.suggest(str(key))
-            raise AnswersError(_at(where, f"unknown question{hint}"))
+            raise AnswersError(
+                Problem(source, f"unknown question{hint}", str(key), lines.get(str(key)))
+            )
         if value is None:
             continue
         try:
-            answers[question.id] = coerce_answer(question, value)
+            answers[key] = coerce_answer(question, value)
         except ValueError as e:
-            raise AnswersError(_at(where, str(e))) from None
-    kept, hidden = questionnaire.keep_shown(answers)
+            raise AnswersError(Problem(source, str(e), key, lines.get(key))) from None
+    shown = questionnaire.shown(answers)
+    shown_ids = {q.id for q in shown}
+    kept = {k: v for k, v in answers.items() if k in shown_ids}
+    hidden = [k for k in answers if k not in shown_ids]
     warnings = [
         Problem(
             source,
@@ -305,7 +317,9 @@ def parse_answers(
         for key in hidden
     ]
     if complete:
-        require_complete(questionnaire, kept, source)
+        missing = [q for q in shown if q.required and q.id not in kept]
+        if missing:
+            raise _missing(missing, source)
     return kept, warnings
 
 
@@ -313,10 +327,10 @@ def require_complete(questionnaire: Questionnaire, answers: Answers, source: str
     """Raise naming every required question that is shown but not answered."""
     missing = questionnaire.missing(answers)
     if missing:
-        names = ", ".join(q.id for q in missing)
-        count = "answer" if len(missing) == 1 else "answers"
-        raise AnswersError(Problem(source, f"missing required {count}: {names}"))
+        raise _missing(missing, source)
 
 
-def _at(where: Problem, message: str) -> Problem:
-    return Problem(where.file, message, where.location, where.line)
+def _missing(missing: list[Question], source: str) -> AnswersError:
+    names = ", ".join(q.id for q in missing)
+    count = "answer" if len(missing) == 1 else "answers"
+    return AnswersError(Problem(source, f"missing required {count}: {names}"))

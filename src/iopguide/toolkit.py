@@ -8,19 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from iopguide.cases import Outcome, run_case
+from iopguide.cases import Case, Outcome, merge, run_case
 from iopguide.checks import cross_check
 from iopguide.engine import Engine
 from iopguide.errors import IopguideError, Problem, RulesError
 from iopguide.lint import Linter
-from iopguide.loader import (
-    bundled,
-    case_files,
-    load_case,
-    problems_of,
-    read_document,
-)
+from iopguide.loader import bundled, problems_of, read_document, validate
 from iopguide.questionnaire import Questionnaire, parse_answers
 from iopguide.ruleset import RuleSet
 
@@ -88,3 +83,35 @@ def run_cases(engine: Engine, paths: list[Path]) -> CaseRun:
         fired.update(f.rule.id for f in outcome.result.fired)
     uncovered = [r.id for r in engine.ruleset.rules if r.id not in fired]
     return CaseRun(outcomes, uncovered)
+
+
+@dataclass(frozen=True)
+class LoadedCase:
+    """A case file with its base answers merged in, ready to validate."""
+
+    name: str
+    path: Path
+    case: Case
+    answers: dict[str, Any]
+
+
+def load_case(path: str | Path, _seen: tuple[Path, ...] = ()) -> LoadedCase:
+    """Load a case file and the chain of bases it builds on."""
+    path = Path(path)
+    if path.resolve() in _seen:
+        raise RulesError(Problem(str(path), "its 'base' chain loops back to itself"))
+    document = read_document(path, RulesError)
+    case = validate(document, Case, RulesError)
+    answers = dict(case.answers)
+    if case.base is not None:
+        base_path = path.parent / f"{case.base}.yaml"
+        if not base_path.exists():
+            raise RulesError(document.problem(("base",), f"no base case '{case.base}' beside it"))
+        base = load_case(base_path, (*_seen, path.resolve()))
+        answers = merge(base.answers, case.answers)
+    return LoadedCase(path.stem, path, case, answers)
+
+
+def case_files(folder: str | Path) -> list[Path]:
+    """The case files of a folder (bases, named ``_*``, excluded), sorted by name."""
+    return sorted(p for p in Path(folder).glob("*.yaml") if not p.name.startswith("_"))

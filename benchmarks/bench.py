@@ -1,0 +1,149 @@
+"""Speed and memory of iopguide, each figure against a floor measured in the same run.
+
+Run from a checkout with iopguide installed: ``python benchmarks/bench.py``.
+Shared machines are noisy, so every timing is a median of alternating runs and is
+reported as a ratio to ``python -c pass`` measured alongside it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+RUNS = 15
+
+
+def command() -> str:
+    found = Path(sys.executable).parent / "iopguide"
+    return str(found) if found.exists() else "iopguide"
+
+
+def run_once(args: Sequence[str], stdin: Path | None = None) -> tuple[float, int]:
+    """Wall time in seconds and peak memory in KiB of one child process."""
+    start = time.perf_counter()
+    with open(stdin or os.devnull, "rb") as source:
+        child = subprocess.Popen(
+            args, stdin=source, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.perf_counter() - start
+    if child.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} exited {child.returncode}")
+    return elapsed, usage.ru_maxrss
+
+
+def medians(commands: dict[str, list[str]]) -> dict[str, float]:
+    """Median wall time of each command over alternating runs."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(RUNS):
+        for name, args in commands.items():
+            times[name].append(run_once(args)[0])
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def make_batches(folder: Path) -> dict[str, Path]:
+    records = [
+        yaml.safe_load((EXAMPLES / f"{n}.yaml").read_text())
+        for n in ("outpatient", "iop", "inpatient")
+    ]
+    paths = {}
+    for count in (1_000, 20_000):
+        path = folder / f"batch-{count}.jsonl"
+        with path.open("w") as f:
+            for i in range(count):
+                record = {"age": "old"} if i % 5000 == 17 else records[i % 3]
+                f.write(json.dumps(record) + "\n")
+        paths[f"jsonl-{count}"] = path
+    path = folder / "batch-5000.yaml"
+    path.write_text("".join("---\n" + yaml.safe_dump(records[i % 3]) for i in range(5_000)))
+    paths["yaml-5000"] = path
+    return paths
+
+
+def line(label: str, value: str, ratio: str, limit: str, ok: bool) -> None:
+    print(f"{label:<44} {value:>12} {ratio:>10}  limit {limit:<12} {'ok' if ok else 'MISSED'}")
+
+
+def main() -> None:
+    exe = command()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        answers = folder / "answers.json"
+        answers.write_text(json.dumps(yaml.safe_load((EXAMPLES / "iop.yaml").read_text())))
+        batches = make_batches(folder)
+        print(
+            f"python {sys.version.split()[0]} on {os.uname().machine}, {os.cpu_count()} cores; "
+            f"medians of {RUNS} alternating runs\n"
+        )
+        t = medians(
+            {
+                "floor": [sys.executable, "-c", "pass"],
+                "assess": [exe, "assess", "--answers", str(answers), "--format", "json"],
+                "help": [exe, "--help"],
+            }
+        )
+        floor = t["floor"]
+        line("python -c pass (the floor)", f"{floor * 1000:.1f} ms", "1.0x", "", True)
+        ratio = t["assess"] / floor
+        line(
+            "assess --answers f.json --format json",
+            f"{t['assess'] * 1000:.1f} ms",
+            f"{ratio:.1f}x",
+            "14x",
+            ratio <= 14,
+        )
+        ratio = t["help"] / floor
+        line("iopguide --help", f"{t['help'] * 1000:.1f} ms", f"{ratio:.1f}x", "12x", ratio <= 12)
+
+        elapsed, big_rss = run_once([exe, "assess", "--batch", str(batches["jsonl-20000"])])
+        rate = 20_000 / elapsed
+        line(
+            "batch, 20,000 JSON Lines (with start-up)",
+            f"{rate:,.0f}/s",
+            f"{elapsed:.2f} s",
+            ">= 10,000/s",
+            rate >= 10_000,
+        )
+        elapsed_y, _ = run_once([exe, "assess", "--batch", str(batches["yaml-5000"])])
+        rate_y = 5_000 / elapsed_y
+        line(
+            "batch, 5,000-document YAML stream",
+            f"{rate_y:,.0f}/s",
+            f"{elapsed_y:.2f} s",
+            ">= 4,000/s",
+            rate_y >= 4_000,
+        )
+
+        _, one_rss = run_once([exe, "assess", "--answers", str(answers), "--format", "json"])
+        line(
+            "peak memory, one assessment",
+            f"{one_rss / 1024:.1f} MiB",
+            "",
+            "40 MiB",
+            one_rss <= 40 * 1024,
+        )
+        _, small_rss = run_once([exe, "assess", "--batch", str(batches["jsonl-1000"])])
+        ratio = big_rss / small_rss
+        line(
+            "peak memory, 20,000 vs 1,000 records",
+            f"{big_rss / 1024:.1f} MiB",
+            f"{ratio:.2f}x",
+            "1.2x",
+            ratio <= 1.2,
+        )
+
+
+if __name__ == "__main__":
+    main()

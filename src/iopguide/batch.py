@@ -1,0 +1,121 @@
+"""Batches: JSON Lines or a YAML ``---`` stream in, one compact JSON line out per record.
+
+Records are read, assessed and written one at a time, so memory stays flat however
+long the input. A record that does not fit gives ``{"index": N, "error": "..."}`` in
+its place and the batch goes on. ``index`` counts records from 0.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from iopguide.assessment import Assessor
+from iopguide.errors import IopguideError, Problem
+from iopguide.loader import MAX_STRING, iter_yaml_documents, parse_json
+from iopguide.questionnaire import parse_answers
+from iopguide.render.data import to_dict
+
+Record = tuple[int, Any, str]  # index, data (or an error), where it came from
+
+
+@dataclass
+class Tally:
+    """What a batch produced: results per level, and errors."""
+
+    levels: Counter[str] = field(default_factory=Counter)
+    errors: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.levels.values()) + self.errors
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{n} {level}" for level, n in sorted(self.levels.items()))
+        return f"{self.total} records: {counts or 'no results'}; {self.errors} errors"
+
+
+def json_lines(stream: IO[str], name: str) -> Iterator[Record]:
+    index = 0
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        where = f"{name}:{number}"
+        if len(line) > MAX_STRING * 10:
+            yield index, IopguideError(Problem(where, "record is too long")), where
+        else:
+            try:
+                yield index, parse_json(line, where), where
+            except IopguideError as e:
+                yield index, e, where
+        index += 1
+
+
+def yaml_stream(stream: IO[str], name: str) -> Iterator[Record]:
+    index = 0
+    try:
+        for data, lines in iter_yaml_documents(stream, name):
+            yield index, data, f"{name}:{lines.get((), 0)}"
+            index += 1
+    except IopguideError as e:  # the YAML parser cannot go on after a broken document
+        yield index, e, name
+
+
+def is_json_lines(name: str, first: str) -> bool:
+    if name.endswith((".jsonl", ".ndjson", ".json")):
+        return True
+    if name.endswith((".yaml", ".yml")):
+        return False
+    return first.lstrip()[:1] in ("{", "[")
+
+
+class Rejoined:
+    """A text stream whose first line was already read to sniff its format."""
+
+    def __init__(self, first: str, rest: IO[str]) -> None:
+        self.first, self.rest = first, rest
+
+    def read(self, size: int = -1) -> str:
+        head, self.first = self.first, ""
+        if size < 0:
+            return head + self.rest.read()
+        return head + self.rest.read(max(0, size - len(head))) if len(head) < size else head
+
+    def __iter__(self) -> Iterator[str]:
+        if self.first:
+            yield self.first
+            self.first = ""
+        yield from self.rest
+
+
+def assess_records(
+    assessor: Assessor,
+    records: Iterable[Record],
+    write: Callable[[str], object],
+    tick: Callable[[], object] = lambda: None,
+) -> Tally:
+    """Assess each record in order, writing one JSON line for each."""
+    tally = Tally()
+    for index, data, where in records:
+        try:
+            if isinstance(data, IopguideError):
+                raise data
+            if not isinstance(data, dict):
+                raise IopguideError(
+                    Problem(where, "a record must be a mapping of question ids to answers")
+                )
+            answers, _ = parse_answers(assessor.questionnaire, data, where)
+            result = to_dict(assessor.assess(answers))
+            write(
+                json.dumps({"index": index, **result}, separators=(",", ":"), ensure_ascii=False)
+                + "\n"
+            )
+            tally.levels[result["level"]] += 1
+        except IopguideError as e:
+            write(json.dumps({"index": index, "error": str(e)}, ensure_ascii=False) + "\n")
+            tally.errors += 1
+        tick()
+    return tally

@@ -1,0 +1,131 @@
+"""JSON Schema documents for answers files (from the questionnaire) and for results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from iopguide.conditions import UNKNOWN
+from iopguide.questionnaire import Question, Questionnaire
+from iopguide.render.data import SCHEMA_VERSION
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _answer(question: Question) -> dict[str, Any]:
+    if question.type == "yes_no":
+        kinds: list[dict[str, Any]] = [{"type": "boolean"}, {"enum": ["yes", "no"]}]
+    elif question.type == "integer":
+        kinds = [{"type": "integer", "minimum": question.min, "maximum": question.max}]
+    elif question.type == "choice":
+        kinds = [{"enum": [c.id for c in question.choices]}]
+    else:
+        ids = [c.id for c in question.choices]
+        kinds = [{"type": "array", "items": {"enum": ids}, "uniqueItems": True}]
+    if question.allow_unknown:
+        kinds.append({"const": UNKNOWN})
+    kinds.append({"type": "null"})
+    return {"description": question.prompt, "anyOf": kinds}
+
+
+def answers_schema(questionnaire: Questionnaire) -> dict[str, Any]:
+    """Which keys an answers file may have and what each accepts.
+
+    Which questions are required depends on skip logic, which JSON Schema cannot say:
+    ``iopguide assess`` checks that, naming every missing answer.
+    """
+    return {
+        "$schema": DIALECT,
+        "title": f"iopguide answers ({questionnaire.name} {questionnaire.version})",
+        "type": "object",
+        "properties": {q.id: _answer(q) for q in questionnaire.questions},
+        "additionalProperties": False,
+    }
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LevelDetail(_Strict):
+    summary: str
+    hours: str
+    setting: str
+    corresponds_to: str
+
+
+class AlertOut(_Strict):
+    id: str
+    severity: str
+    title: str
+    text: str
+    resources: list[str]
+
+
+class ReasonOut(_Strict):
+    rule: str
+    title: str
+    text: str
+    evidence: dict[str, bool | int | str | list[str]]
+    decisive: bool
+    source: str
+
+
+class DimensionOut(_Strict):
+    id: str
+    title: str
+    rating: int
+
+
+class ScoreOut(_Strict):
+    id: str
+    title: str
+    value: int
+    band: str
+
+
+class ConsiderationOut(_Strict):
+    id: str
+    text: str
+    because: str
+
+
+class Identity(_Strict):
+    name: str
+    version: str
+    sha256: str
+
+
+class Tool(_Strict):
+    name: str
+    version: str
+
+
+class Result(_Strict):
+    """The result object of ``iopguide assess --format json``."""
+
+    schema_version: int
+    level: str
+    level_title: str
+    level_detail: LevelDetail
+    emergency: bool
+    alerts: list[AlertOut]
+    reasons: list[ReasonOut]
+    dimensions: list[DimensionOut]
+    scores: list[ScoreOut]
+    considerations: list[ConsiderationOut]
+    next_steps: list[str]
+    disclaimer: str
+    answers: dict[str, bool | int | str | list[str]]
+    ruleset: Identity
+    questionnaire: Identity
+    tool: Tool
+
+
+def result_schema() -> dict[str, Any]:
+    schema = Result.model_json_schema()
+    schema["$schema"] = DIALECT
+    schema["title"] = f"iopguide result (schema_version {SCHEMA_VERSION})"
+    schema["properties"]["schema_version"]["const"] = SCHEMA_VERSION
+    return schema

@@ -1,0 +1,149 @@
+"""Scripts and batches: JSON Lines and YAML streams, several files, schemas, the library API."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+import iopguide
+from iopguide.errors import AnswersError
+from iopguide.loader import bundled
+from iopguide.questionnaire import parse_answers
+from iopguide.toolkit import case_files, load_case
+
+from .conftest import EXAMPLES
+
+EXAMPLE = {
+    n: yaml.safe_load((EXAMPLES / f"{n}.yaml").read_text())
+    for n in ("outpatient", "iop", "inpatient")
+}
+
+
+def write_jsonl(path: Path, count: int, bad: set[int]) -> None:
+    names = list(EXAMPLE)
+    with path.open("w") as f:
+        for i in range(count):
+            record = {"age": "old"} if i in bad else EXAMPLE[names[i % 3]]
+            f.write(json.dumps(record) + "\n")
+
+
+def test_json_lines_batch_keeps_order_and_reports_bad_records(run, tmp_path):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, 30, bad={4, 17})
+    done = run("assess", "--batch", str(source))
+    assert done.returncode == 1
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["index"] for line in lines] == list(range(30))
+    assert lines[4] == {
+        "index": 4,
+        "error": f"{source}:5: age: must be a whole number from 12 to 110 (got text)",
+    }
+    assert [line["level"] for line in lines[:3]] == ["outpatient", "iop", "inpatient"]
+    assert done.stderr == "30 records: 9 inpatient, 9 iop, 10 outpatient; 2 errors\n"
+
+
+def test_clean_batch_exits_0_and_reads_stdin(run):
+    text = "\n".join(json.dumps(EXAMPLE[n]) for n in EXAMPLE) + "\n"
+    done = run("assess", "--batch", "-", input=text)
+    assert done.returncode == 0
+    assert [json.loads(x)["level"] for x in done.stdout.splitlines()] == [
+        "outpatient",
+        "iop",
+        "inpatient",
+    ]
+
+
+def test_yaml_stream_batch(run, tmp_path):
+    source = tmp_path / "in.yaml"
+    source.write_text("".join("---\n" + yaml.safe_dump(EXAMPLE[n]) for n in EXAMPLE))
+    done = run("assess", "--batch", str(source))
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(x)["level"] for x in done.stdout.splitlines()] == [
+        "outpatient",
+        "iop",
+        "inpatient",
+    ]
+
+
+def test_a_record_that_is_not_a_mapping_is_an_error_line(run):
+    done = run("assess", "--batch", "-", input='[1, 2]\n{"age": 1}\nnot json\n')
+    lines = [json.loads(x) for x in done.stdout.splitlines()]
+    assert [sorted(line) for line in lines] == [["error", "index"]] * 3
+    assert "must be a mapping" in lines[0]["error"]
+    assert "not valid JSON" in lines[2]["error"]
+
+
+def test_several_answers_files(run):
+    paths = [str(EXAMPLES / f"{n}.yaml") for n in EXAMPLE]
+    done = run("assess", "--answers", *paths, "--format", "json")
+    assert done.returncode == 0
+    assert [json.loads(x)["level"] for x in done.stdout.splitlines()] == list(EXAMPLE)
+    text = run("assess", "--answers", *paths)
+    assert text.stdout.count("Suggested level of care") == 3
+
+
+def test_schemas_validate_real_inputs_and_outputs(run):
+    answers_schema = json.loads(run("schema", "answers").stdout)
+    result_schema = json.loads(run("schema", "result").stdout)
+    jsonschema.Draft202012Validator.check_schema(answers_schema)
+    jsonschema.Draft202012Validator.check_schema(result_schema)
+    for name, data in EXAMPLE.items():
+        jsonschema.validate(data, answers_schema)
+        result = json.loads(
+            run("assess", "-a", str(EXAMPLES / f"{name}.yaml"), "-f", "json").stdout
+        )
+        jsonschema.validate(result, result_schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"age": 300}, answers_schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"level": "iop"}, result_schema)
+
+
+def test_every_case_result_fits_the_result_schema():
+    from iopguide.render.schema import result_schema
+
+    schema = result_schema()
+    rules = iopguide.load_ruleset()
+    for path in case_files(bundled("cases")):
+        answers, _ = parse_answers(rules.questionnaire, load_case(path).answers, str(path))
+        jsonschema.validate(iopguide.assess(answers, ruleset=rules), schema)
+
+
+def test_library_api_matches_the_cli(run):
+    result = iopguide.assess(EXAMPLE["iop"])
+    cli = json.loads(run("assess", "-a", str(EXAMPLES / "iop.yaml"), "-f", "json").stdout)
+    assert result == cli
+    with pytest.raises(AnswersError, match="missing required answers"):
+        iopguide.assess({"age": 40})
+
+
+def _modules_after(args: list[str]) -> set[str]:
+    code = (
+        "import sys\nfrom iopguide.cli import main\nsys.argv = ['iopguide', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+    )
+    return set(done.stderr.split())
+
+
+def test_json_path_does_not_import_rich():
+    modules = _modules_after(["assess", "-a", str(EXAMPLES / "iop.yaml"), "-f", "json"])
+    assert "iopguide.engine" in modules
+    assert not any(m == "rich" or m.startswith("rich.") for m in modules)
+
+
+def test_help_imports_neither_yaml_nor_the_engine():
+    modules = _modules_after(["--help"])
+    assert "typer" in modules
+    assert "yaml" not in modules
+    assert "iopguide.engine" not in modules
+    assert "iopguide.loader" not in modules
