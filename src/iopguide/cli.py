@@ -321,4 +321,8 @@ def schema(
 
 def main() -> None:
     """The console script."""
+    # Pydantic plugins can observe every validated value, and answers are health
+    # information: the command never loads them (this also skips a slow scan of
+    # every installed package's metadata at start-up).
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
     app(prog_name="iopguide")

@@ -43,7 +43,7 @@ COMPARISONS = {"gt": "more than", "gte": "at least", "lt": "less than", "lte": "
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Test(_Model):
@@ -95,7 +95,7 @@ class AnyOf(_Model):
 
 
 class Not(_Model):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
     not_: Condition = Field(alias="not")
 
 
@@ -120,8 +120,6 @@ Condition = Annotated[
     Discriminator(_kind),
 ]
 
-for _model in (All, AnyOf, Not):
-    _model.model_rebuild()
 
 
 def tests_in(condition: Condition) -> Iterator[Test]:

@@ -31,7 +31,7 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Choice(_Model):

@@ -25,7 +25,7 @@ TIERS: tuple[Tier, ...] = ("safety", "floor", "rating", "consideration")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Level(_Model):
