@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from pathlib import Path
 
 from iopguide import __version__
@@ -17,6 +18,7 @@ from iopguide.errors import Problem
 from iopguide.explain import Explainer, Explanation, Provenance
 from iopguide.loader import Document, answers_from, load_questionnaire, load_ruleset
 from iopguide.questionnaire import Answers, parse_answers
+from iopguide.whatif import WhatIf
 
 
 class Assessor:
@@ -47,9 +49,19 @@ class Assessor:
     def evaluate(self, answers: Answers) -> Result:
         return self.engine.evaluate(answers)
 
-    def assess(self, answers: Answers) -> Explanation:
-        """Explain the result for answers already validated against the questionnaire."""
-        return self.explainer.explain(self.engine.evaluate(answers))
+    @cached_property
+    def what_if(self) -> WhatIf:
+        return WhatIf(self.engine)
+
+    def assess(self, answers: Answers, *, what_if: bool = True) -> Explanation:
+        """Explain the result for answers already validated against the questionnaire.
+
+        With ``what_if``, also find what would change the level and which missing
+        answers could (this re-evaluates the rules a few hundred times).
+        """
+        return self.explainer.explain(
+            self.engine.evaluate(answers), self.what_if if what_if else None
+        )
 
     def validate(
         self, data: Mapping[str, object], source: str = "<answers>"

@@ -96,6 +96,8 @@ def assess_records(
     records: Iterable[Record],
     write: Callable[[str], object],
     tick: Callable[[], object] = lambda: None,
+    *,
+    what_if: bool = False,
 ) -> Tally:
     """Assess each record in order, writing one JSON line for each."""
     tally = Tally()
@@ -108,7 +110,7 @@ def assess_records(
                     Problem(where, "a record must be a mapping of question ids to answers")
                 )
             answers, _ = parse_answers(assessor.questionnaire, data, where)
-            result = to_dict(assessor.assess(answers))
+            result = to_dict(assessor.assess(answers, what_if=what_if))
             write(
                 json.dumps({"index": index, **result}, separators=(",", ":"), ensure_ascii=False)
                 + "\n"

@@ -77,6 +77,10 @@ def _assessor(rules: Path | None, questionnaire: Path | None) -> Assessor:
 
 
 def _render(explanation: Explanation, fmt: Format, audience: Audience, to_terminal: bool) -> str:
+    if fmt is Format.markdown or fmt is Format.html:
+        from iopguide.render.report import render_html, render_markdown
+
+        return (render_html if fmt is Format.html else render_markdown)(explanation)
     if fmt is Format.json:
         from iopguide.render.data import to_json
 
@@ -169,7 +173,21 @@ def assess(
             require_complete(assessor.questionnaire, given, str(answers))
         assert given is not None
         explanation = assessor.assess(given)
+        fmt = _format_for(fmt, output)
         _emit(_render(explanation, fmt, audience, output is None and sys.stdout.isatty()), output)
+
+
+def _format_for(fmt: Format, output: Path | None) -> Format:
+    """A report's format follows the output file's name unless --format says otherwise."""
+    if fmt is Format.text and output is not None:
+        suffix = output.suffix.lower()
+        return {
+            ".md": Format.markdown,
+            ".html": Format.html,
+            ".htm": Format.html,
+            ".json": Format.json,
+        }.get(suffix, fmt)
+    return fmt
 
 
 def _many(
@@ -292,6 +310,36 @@ def template(
         from iopguide.render.template import answers_template
 
         _emit(answers_template(load_questionnaire(questionnaire).model), output)
+
+
+@app.command()
+def compare(
+    earlier: Annotated[str, typer.Argument(help="Answers at the earlier assessment.")],
+    later: Annotated[str, typer.Argument(help="Answers at the later assessment.")],
+    rules: RulesOption = None,
+    questionnaire: QuestionnaireOption = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+) -> None:
+    """Reassessment: step up, step down or continue, and why."""
+    with reporting():
+        from iopguide.reassess import compare as compare_answers
+        from iopguide.render.reassess import comparison_json, comparison_text
+
+        assessor = _assessor(rules, questionnaire)
+        first, first_warnings = _given_answers(assessor, earlier)
+        second, second_warnings = _given_answers(assessor, later)
+        for warning in [*first_warnings, *second_warnings]:
+            say(f"warning: {warning}")
+        assert first is not None and second is not None
+        from iopguide.questionnaire import require_complete
+
+        require_complete(assessor.questionnaire, first, earlier)
+        require_complete(assessor.questionnaire, second, later)
+        result = compare_answers(assessor.engine, first, second)
+        if fmt is Format.json:
+            sys.stdout.write(comparison_json(result))
+        else:
+            sys.stdout.write(comparison_text(result, assessor.questionnaire))
 
 
 class SchemaKind(StrEnum):

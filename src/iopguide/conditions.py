@@ -121,7 +121,6 @@ Condition = Annotated[
 ]
 
 
-
 def tests_in(condition: Condition) -> Iterator[Test]:
     """Every leaf test of a condition, in reading order."""
     if isinstance(condition, Test):

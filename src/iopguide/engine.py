@@ -74,6 +74,7 @@ class Engine:
         self._rules: list[tuple[Rule, Predicate]] = [
             (r, compile_condition(r.when)) for r in ruleset.rules
         ]
+        self._predicates = {r.id: p for r, p in self._rules}
         self._refs = {r.id: self._evidence_keys(subjects(r.when)) for r in ruleset.rules}
         index = ruleset.level_index
         self._floor = {r.id: index[r.floor] for r in ruleset.rules if r.floor}
@@ -142,6 +143,10 @@ class Engine:
         scores = {s.id: v for s in self.ruleset.scores if isinstance(v := values[s.id], int)}
         level = self.ruleset.levels[rank]
         return Result(level, rank, fired, decisive, ratings, scores, dict(answers))
+
+    def holds(self, rule_id: str, values: Mapping[str, AnswerValue]) -> bool:
+        """Whether one rule's condition holds over values (answers and scores)."""
+        return self._predicates[rule_id](values)
 
     def rank(self, answers: Mapping[str, AnswerValue]) -> int:
         """Only the level's rank (0 = least intensive): the cheap path for what-ifs."""

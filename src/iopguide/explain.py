@@ -15,6 +15,7 @@ from iopguide.conditions import AnswerValue
 from iopguide.engine import Firing, Result
 from iopguide.questionnaire import Questionnaire
 from iopguide.ruleset import Level, RuleSet
+from iopguide.whatif import Counterfactual, WhatIf
 
 JsonValue = bool | int | str | list[str]
 
@@ -80,6 +81,27 @@ class ScoreValue:
 
 
 @dataclass(frozen=True)
+class WhatWouldChange:
+    """A counterfactual, with the changed answers in words."""
+
+    changes: dict[str, JsonValue]
+    level: str
+    level_title: str
+    direction: str
+    safety: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """A declined or skipped question whose answer could change the level."""
+
+    question: str
+    prompt: str
+    levels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Explanation:
     level: Level
     emergency: bool
@@ -91,6 +113,41 @@ class Explanation:
     disclaimer: str
     answers: dict[str, JsonValue]
     provenance: Provenance
+    counterfactuals: tuple[WhatWouldChange, ...] | None = None
+    open_questions: tuple[OpenQuestion, ...] | None = None
+    worded: Callable[[], list[tuple[str, str]]] = field(
+        default=lambda: [], repr=False, compare=False
+    )
+
+    def answers_in_words(self) -> list[tuple[str, str]]:
+        """Each answer given, as (question, answer) in words, in asking order."""
+        return self.worded()
+
+    @property
+    def result_holds(self) -> bool | None:
+        """Whether the level stands whatever the missing answers are (None: not checked)."""
+        return None if self.open_questions is None else not self.open_questions
+
+    @property
+    def summary(self) -> str:
+        """A few plain sentences for the person and family."""
+        parts = []
+        if self.emergency:
+            parts.append(
+                "First, get help now: call 911 if there is immediate danger, or call or text 988."
+            )
+        elif self.alerts:
+            parts.append(
+                "Some answers call for support soon: you can call or text 988 at any time."
+            )
+        parts.append(f"Suggested care: {self.level.title}. {self.level.summary}")
+        decisive = [r.title for r in self.reasons if r.decisive]
+        if decisive:
+            parts.append("Main reasons: " + "; ".join(decisive) + ".")
+        if self.level.next_steps:
+            parts.append(f"Next: {self.level.next_steps[0]}")
+        parts.append("A clinician makes the final decision with you.")
+        return " ".join(parts)
 
     @property
     def headline(self) -> str:
@@ -135,7 +192,52 @@ class Explainer:
     def evidence_words(self, firing: Firing) -> str:
         return "; ".join(f"{self.name(k)}: {self.word(k, v)}" for k, v in firing.evidence.items())
 
-    def explain(self, result: Result) -> Explanation:
+    def answers_in_words(self, answers: dict[str, AnswerValue]) -> list[tuple[str, str]]:
+        return [
+            (q.prompt, q.word(answers[q.id]))
+            for q in self.questionnaire.questions
+            if q.id in answers
+        ]
+
+    def change_words(self, subject: str, old: object, new: object) -> str:
+        """One changed answer in words: ``Past withdrawal seizures were no (not yes)``."""
+        question = self.questionnaire.by_id[subject]
+        name = question.name
+        if isinstance(new, tuple) and isinstance(old, tuple):
+            added = [c for c in new if c not in old]
+            removed = [c for c in old if c not in new]
+
+            def listed(items: list[str]) -> str:
+                return " or ".join(f"“{question.word(c)}”" for c in items)
+
+            if added and not removed:
+                return f"{name} also included {listed(added)}"
+            if removed and not added:
+                return f"{name} did not include {listed(removed)}"
+        return f"{name} were {question.word(new)} (not {question.word(old)})"
+
+    def what_would_change(
+        self, result: Result, found: list[Counterfactual]
+    ) -> tuple[WhatWouldChange, ...]:
+        views = []
+        for cf in found:
+            level = self.ruleset.level(cf.level)
+            said = ", and ".join(
+                self.change_words(k, result.answers.get(k), v) for k, v in cf.changes.items()
+            )
+            views.append(
+                WhatWouldChange(
+                    {k: json_value(v) for k, v in cf.changes.items()},
+                    level.id,
+                    level.title,
+                    cf.direction,
+                    cf.safety,
+                    f"If {said}, {level.title} would fit.",
+                )
+            )
+        return tuple(views)
+
+    def explain(self, result: Result, what_if: WhatIf | None = None) -> Explanation:
         decisive = {f.rule.id for f in result.decisive}
         reasons = [
             Reason(
@@ -178,4 +280,18 @@ class Explainer:
             disclaimer=self.ruleset.disclaimer,
             answers={k: json_value(v) for k, v in result.answers.items()},
             provenance=self.provenance,
+            worded=partial(self.answers_in_words, result.answers),
+            counterfactuals=(
+                None
+                if what_if is None
+                else self.what_would_change(result, what_if.counterfactuals(result))
+            ),
+            open_questions=(
+                None
+                if what_if is None
+                else tuple(
+                    OpenQuestion(o.question, self.questionnaire.by_id[o.question].prompt, o.levels)
+                    for o in what_if.open_questions(result)
+                )
+            ),
         )

@@ -74,7 +74,7 @@ class Linter:
         order = list(self.questionnaire.by_id)
         return sorted(found.values(), key=lambda q: order.index(q.id))
 
-    def _interesting(self, question: Question) -> list[AnswerValue]:
+    def interesting(self, question: Question) -> list[AnswerValue]:
         """Values that can change how conditions on this question come out."""
         values = list(question.values())
         if question.type == "integer":
@@ -105,7 +105,7 @@ class Linter:
         """Answers, as a person could give them, under which the rule's condition holds."""
         holds = compile_condition(rule.when)
         questions = self.questions_read(rule.when)
-        domains = [self._interesting(q) for q in questions]
+        domains = [self.interesting(q) for q in questions]
         size = 1
         for domain in domains:
             size *= len(domain)

@@ -24,6 +24,8 @@ EXIT_INPUT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 1, 2, 3, 130
 class Format(StrEnum):
     text = "text"
     json = "json"
+    markdown = "markdown"
+    html = "html"
 
 
 class Audience(StrEnum):

@@ -23,6 +23,7 @@ def to_dict(explanation: Explanation) -> dict[str, Any]:
             "setting": level.setting,
             "corresponds_to": level.corresponds_to,
         },
+        "summary": e.summary,
         "emergency": e.emergency,
         "alerts": [
             {
@@ -45,6 +46,25 @@ def to_dict(explanation: Explanation) -> dict[str, Any]:
             }
             for r in e.reasons
         ],
+        "counterfactuals": None
+        if e.counterfactuals is None
+        else [
+            {
+                "changes": c.changes,
+                "level": c.level,
+                "direction": c.direction,
+                "safety": c.safety,
+                "text": c.text,
+            }
+            for c in e.counterfactuals
+        ],
+        "open_questions": None
+        if e.open_questions is None
+        else [
+            {"question": o.question, "prompt": o.prompt, "levels": list(o.levels)}
+            for o in e.open_questions
+        ],
+        "result_holds": e.result_holds,
         "dimensions": [{"id": d.id, "title": d.title, "rating": d.rating} for d in e.dimensions],
         "scores": [
             {"id": s.id, "title": s.title, "value": s.value, "band": s.band} for s in e.scores

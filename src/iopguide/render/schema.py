@@ -72,6 +72,20 @@ class ReasonOut(_Strict):
     source: str
 
 
+class CounterfactualOut(_Strict):
+    changes: dict[str, bool | int | str | list[str]]
+    level: str
+    direction: str
+    safety: bool
+    text: str
+
+
+class OpenQuestionOut(_Strict):
+    question: str
+    prompt: str
+    levels: list[str]
+
+
 class DimensionOut(_Strict):
     id: str
     title: str
@@ -109,9 +123,13 @@ class Result(_Strict):
     level: str
     level_title: str
     level_detail: LevelDetail
+    summary: str
     emergency: bool
     alerts: list[AlertOut]
     reasons: list[ReasonOut]
+    counterfactuals: list[CounterfactualOut] | None
+    open_questions: list[OpenQuestionOut] | None
+    result_holds: bool | None
     dimensions: list[DimensionOut]
     scores: list[ScoreOut]
     considerations: list[ConsiderationOut]

@@ -106,6 +106,22 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
         parts.append(Text("  (» marks what set the level.)", style="dim"))
     else:
         parts.append(_item("•", "No answer calls for more intensive care."))
+    changes = _what_would_change(e, audience)
+    if changes:
+        parts.append(_heading("What would change this"))
+        parts.append(_bullets(changes))
+    if e.open_questions:
+        parts.append(_heading("Answers that could still change this"))
+        parts.append(
+            _bullets(
+                [
+                    f"{o.question}: {o.prompt} (could lead to: {', '.join(o.levels)})"
+                    for o in e.open_questions
+                ]
+            )
+        )
+    elif e.result_holds and any(v == "unknown" for v in e.answers.values()):
+        parts.append(Text("\nThe suggestion holds whatever the unanswered questions are."))
     if e.considerations:
         parts.append(_heading("What to look for in a program"))
         parts.append(_bullets([c.text for c in e.considerations]))
@@ -118,6 +134,12 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
         parts.append(score_table(e))
     parts.append(Panel(Text(e.disclaimer), title="Please note", title_align="left"))
     return parts
+
+
+def _what_would_change(explanation: Explanation, audience: str) -> list[str]:
+    """Counterfactuals in words; for the person, not the ones that would raise an alert."""
+    found = explanation.counterfactuals or ()
+    return [c.text for c in found if audience == "clinician" or not c.safety]
 
 
 def dimension_table(explanation: Explanation) -> Table:

@@ -1,0 +1,170 @@
+"""What would change a result, and which missing answers could (pure; re-evaluates the engine).
+
+- Counterfactuals: the smallest sets of answer changes (one answer, then pairs) after
+  which the level moves up or down. Every one is true by construction: the changed
+  answers, with skip logic applied, are complete and assess to that level.
+- Open questions: declined or skipped answers whose value could change the level.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from iopguide.conditions import UNKNOWN, AnswerValue, subjects
+from iopguide.engine import Engine, Result
+from iopguide.lint import Linter
+from iopguide.questionnaire import Answers, Question
+
+MAX_PER_DIRECTION = 6
+MAX_PAIR_QUESTIONS = 12
+MAX_HIDDEN = 6  # a change that hides more answered questions than this is not small
+
+
+@dataclass(frozen=True)
+class Counterfactual:
+    """Changing these answers gives this level; ``safety`` if it would raise an alert."""
+
+    changes: dict[str, AnswerValue]
+    level: str
+    direction: str
+    safety: bool
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """A declined or skipped answer that could change the level."""
+
+    question: str
+    levels: tuple[str, ...]
+
+
+class WhatIf:
+    """Re-evaluates one rule set to find what would change its results."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.questionnaire = engine.questionnaire
+        self.linter = Linter(engine.questionnaire, engine.ruleset)
+        read: set[str] = set()
+        for rule in engine.ruleset.rules:
+            if rule.floor or rule.rate or rule.alert:
+                read.update(q.id for q in self.linter.questions_read(rule.when))
+        self._matters = read
+        self._values = {q.id: self.linter.interesting(q) for q in self.questionnaire.questions}
+        self._alerting = [r for r in engine.ruleset.rules if r.alert]
+        # Emptying a question that decides which others are asked ("no substances")
+        # rewrites the whole picture: that is no small change.
+        self._gates = {
+            s for q in self.questionnaire.questions if q.when is not None for s in subjects(q.when)
+        }
+
+    def _try(self, answers: Answers, changes: dict[str, AnswerValue]) -> Answers | None:
+        """The answers after the changes, as skip logic leaves them; None if the change
+        leaves questions unanswered or hides many answers (then it is not small)."""
+        kept, hidden = self.questionnaire.keep_shown({**answers, **changes})
+        if any(k not in kept for k in changes) or len(hidden) > MAX_HIDDEN:
+            return None
+        if self.questionnaire.missing(kept):
+            return None
+        return kept
+
+    def _candidates(self, question: Question, current: AnswerValue | None) -> list[AnswerValue]:
+        if question.type == "multi" and isinstance(current, tuple):
+            nearby = self._nearby_sets(question, current)
+            return [v for v in nearby if v or question.id not in self._gates]
+        values = [v for v in self._values[question.id] if v != current and v != UNKNOWN]
+        if question.type == "integer" and isinstance(current, int):
+            values.sort(key=lambda v: abs(int(v) - current) if isinstance(v, int) else 0)
+        return values
+
+    @staticmethod
+    def _nearby_sets(question: Question, current: tuple[str, ...]) -> list[AnswerValue]:
+        """One choice fewer or more, then fewer and fewer from the end (smallest first)."""
+        order = [c.id for c in question.choices]
+        fewer = [tuple(c for c in current if c != gone) for gone in current]
+        shorter = [current[:k] for k in range(len(current) - 2, -1, -1)]
+        extras = [c for c in order if c not in current]
+        more = [tuple(c for c in order if c in current or c == extra) for extra in extras]
+        longer = [
+            tuple(c for c in order if c in current or c in extras[:k])
+            for k in range(2, len(extras) + 1)
+        ]
+        return list(dict.fromkeys([*fewer, *shorter, *more, *longer]))
+
+    def counterfactuals(self, result: Result) -> list[Counterfactual]:
+        """Single changes first; pairs only in a direction no single change reaches."""
+        answers, rank = result.answers, result.rank
+        shown = [q for q in self.questionnaire.shown(answers) if q.id in self._matters]
+        found: dict[str, list[Counterfactual]] = {"down": [], "up": []}
+        for question in shown:
+            taken: set[str] = set()
+            for value in self._candidates(question, answers.get(question.id)):
+                outcome = self._move({question.id: value}, answers, rank, taken)
+                if outcome is not None:
+                    found[outcome.direction].append(outcome)
+                    taken.add(outcome.direction)
+                if len(taken) == 2:
+                    break
+        for direction in ("down", "up"):
+            if not found[direction] and self._can_move(rank, direction):
+                found[direction] = self._pairs(result, direction)
+        return [*found["down"][:MAX_PER_DIRECTION], *found["up"][:MAX_PER_DIRECTION]]
+
+    def _can_move(self, rank: int, direction: str) -> bool:
+        return rank > 0 if direction == "down" else rank < len(self.engine.ruleset.levels) - 1
+
+    def _move(
+        self, changes: dict[str, AnswerValue], answers: Answers, rank: int, taken: set[str]
+    ) -> Counterfactual | None:
+        changed = self._try(answers, changes)
+        if changed is None:
+            return None
+        new_rank = self.engine.rank(changed)
+        direction = "down" if new_rank < rank else "up" if new_rank > rank else ""
+        if not direction or direction in taken:
+            return None
+        values = self.engine.values(changed)
+        before = self.engine.values(answers)
+        safety = any(
+            self.engine.holds(r.id, values) and not self.engine.holds(r.id, before)
+            for r in self._alerting
+        )
+        return Counterfactual(changes, self.engine.ruleset.levels[new_rank].id, direction, safety)
+
+    def _pairs(self, result: Result, direction: str) -> list[Counterfactual]:
+        answers, rank = result.answers, result.rank
+        focus: list[Question] = []
+        for firing in result.decisive if direction == "down" else result.fired:
+            for question in self.linter.questions_read(firing.rule.when):
+                if question.id in answers and question not in focus:
+                    focus.append(question)
+        focus = focus[:MAX_PAIR_QUESTIONS]
+        options = [[(q.id, v) for v in self._candidates(q, answers.get(q.id))[:8]] for q in focus]
+        found: list[Counterfactual] = []
+        for first, second in itertools.combinations(range(len(focus)), 2):
+            for (qa, va), (qb, vb) in itertools.product(options[first], options[second]):
+                outcome = self._move({qa: va, qb: vb}, answers, rank, set())
+                if outcome is not None and outcome.direction == direction:
+                    found.append(outcome)
+                    break
+            if len(found) >= MAX_PER_DIRECTION:
+                break
+        return found
+
+    def open_questions(self, result: Result) -> list[OpenQuestion]:
+        """Declined or skipped questions whose answer could change the level."""
+        answers, rank = result.answers, result.rank
+        open_: list[OpenQuestion] = []
+        for question in self.questionnaire.shown(answers):
+            current = answers.get(question.id)
+            if (current is not None and current != UNKNOWN) or question.id not in self._matters:
+                continue
+            levels: set[int] = set()
+            for value in self._candidates(question, current):
+                kept, _ = self.questionnaire.keep_shown({**answers, question.id: value})
+                levels.add(self.engine.rank(kept))
+            if levels - {rank}:
+                names = tuple(self.engine.ruleset.levels[i].id for i in sorted(levels - {rank}))
+                open_.append(OpenQuestion(question.id, names))
+        return open_

@@ -1,0 +1,222 @@
+"""What would change a result, missing answers, reports, reassessment and audiences."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from iopguide.loader import bundled
+from iopguide.questionnaire import parse_answers
+from iopguide.toolkit import case_files, load_case
+
+from .conftest import EXAMPLES
+
+CASES = case_files(bundled("cases"))
+OBLIGATIONS = {
+    "work_school",
+    "dependants",
+    "transport",
+    "telehealth",
+    "preferred_times",
+    "court_required",
+    "medication_interest",
+}
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_every_counterfactual_is_true(assessor, path):
+    answers, _ = parse_answers(assessor.questionnaire, load_case(path).answers, str(path))
+    explanation = assessor.assess(answers)
+    assert explanation.counterfactuals is not None
+    for cf in explanation.counterfactuals:
+        changed = {**answers, **cf.changes}
+        again, _ = parse_answers(assessor.questionnaire, changed, "what-if")
+        assert assessor.evaluate(again).level.id == cf.level, cf.text
+        assert (cf.direction == "down") == (
+            assessor.ruleset.level_index[cf.level] < explanation_rank(assessor, explanation)
+        )
+        if cf.direction == "down":
+            assert not set(cf.changes) & OBLIGATIONS
+        assert cf.text.startswith("If ")
+        assert cf.text.endswith(" would fit.")
+
+
+def explanation_rank(assessor, explanation) -> int:
+    return assessor.ruleset.level_index[explanation.level.id]
+
+
+def test_a_way_down_is_found_for_the_inpatient_example(assessor):
+    import yaml
+
+    answers, _ = parse_answers(
+        assessor.questionnaire, yaml.safe_load((EXAMPLES / "inpatient.yaml").read_text()), "x"
+    )
+    found = assessor.assess(answers).counterfactuals
+    assert found is not None
+    downs = [c for c in found if c.direction == "down"]
+    assert downs
+    assert all(c.level == "iop" for c in downs)
+
+
+def test_unknown_withdrawal_history_is_an_open_question(assessor):
+    loaded = load_case(bundled("cases") / "withdrawal-history-unknown.yaml")
+    answers, _ = parse_answers(assessor.questionnaire, loaded.answers, "x")
+    explanation = assessor.assess(answers)
+    assert explanation.result_holds is False
+    assert explanation.open_questions is not None
+    opened = {o.question: o.levels for o in explanation.open_questions}
+    assert opened["withdrawal_seizures"] == ("inpatient",)
+
+
+def test_a_result_that_holds_says_so(assessor):
+    loaded = load_case(bundled("cases") / "outpatient-low-risk.yaml")
+    answers, _ = parse_answers(assessor.questionnaire, loaded.answers, "x")
+    explanation = assessor.assess(answers)
+    assert explanation.open_questions == ()
+    assert explanation.result_holds is True
+
+
+def test_json_carries_both_audiences(run):
+    result = json.loads(run("assess", "-a", str(EXAMPLES / "iop.yaml"), "-f", "json").stdout)
+    assert result["summary"].startswith("Suggested care: Intensive outpatient program (IOP).")
+    assert "A clinician makes the final decision" in result["summary"]
+    assert result["reasons"][0]["source"]
+    assert result["counterfactuals"][0]["direction"] == "down"
+    assert result["result_holds"] is True
+
+
+def test_clinician_text_adds_rules_and_sources(invoke):
+    person = invoke("assess", "-a", str(EXAMPLES / "iop.yaml")).stdout
+    clinician = invoke("assess", "-a", str(EXAMPLES / "iop.yaml"), "--audience", "clinician").stdout
+    assert "Rule moderate-use-disorder-signs" not in person
+    assert "Rule moderate-use-disorder-signs" in clinician
+    assert "Screening scores" in clinician
+    assert "What would change this" in person
+
+
+def test_markdown_report(invoke, tmp_path):
+    out = tmp_path / "report.md"
+    assert invoke("assess", "-a", str(EXAMPLES / "iop.yaml"), "-o", str(out)).exit_code == 0
+    text = out.read_text()
+    for heading in (
+        "## Suggested level of care: Intensive outpatient program (IOP)",
+        "## Why",
+        "## What would change this",
+        "## Ratings by area",
+        "## What comes next",
+        "## Resources",
+        "## Answers given",
+        "## About this report",
+    ):
+        assert heading in text
+    assert "decision helper, not a diagnosis" in text
+    assert "| How old are you? | 41 |" in text
+
+
+def html_report(invoke, tmp_path, example: str = "inpatient"):
+    out = tmp_path / "report.html"
+    result = invoke("assess", "-a", str(EXAMPLES / f"{example}.yaml"), "-o", str(out))
+    assert result.exit_code == 0
+    return out
+
+
+def test_html_report_is_self_contained(invoke, tmp_path):
+    text = html_report(invoke, tmp_path).read_text()
+    assert "Content-Security-Policy" in text
+    assert "default-src 'none'" in text
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
+    assert "<svg" in text
+    assert "sha256" in text
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs it")
+        pytest.skip("chromium is not installed")
+    return found
+
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def test_html_report_renders_and_prints_in_chromium(invoke, tmp_path):
+    browser = chromium()
+    report = html_report(invoke, tmp_path)
+    profile = tmp_path / "profile"
+    dom = subprocess.run(
+        [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", report.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "Suggested level of care: Inpatient or residential treatment" in dom.stdout
+    pdf = tmp_path / "report.pdf"
+    subprocess.run(
+        [
+            browser,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={pdf}",
+            "--no-pdf-header-footer",
+            report.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert pdf.stat().st_size > 5_000
+
+
+def test_compare_explains_a_step_down(run):
+    done = run(
+        "compare", str(EXAMPLES / "reassess-intake.yaml"), str(EXAMPLES / "reassess-week4.yaml")
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(
+        "Step down: from Intensive outpatient program (IOP) to Standard outpatient care."
+    )
+    assert "Last use: 1 to 3 days ago -> 1 to 4 weeks ago" in done.stdout
+    assert "  - Heavy daily drinking or sedative use in the past week" in done.stdout
+    data = json.loads(
+        run(
+            "compare",
+            str(EXAMPLES / "reassess-intake.yaml"),
+            str(EXAMPLES / "reassess-week4.yaml"),
+            "-f",
+            "json",
+        ).stdout
+    )
+    assert data["direction"] == "step down"
+    assert data["rules_stopped"] == ["heavy-use-in-withdrawal-window"]
+
+
+def test_compare_same_answers_continues(run):
+    path = str(EXAMPLES / "iop.yaml")
+    done = run("compare", path, path)
+    assert done.stdout.startswith("Continue: Intensive outpatient program (IOP) still fits.")
+
+
+def test_the_same_inputs_replay_to_the_same_result(run):
+    args = ["assess", "-a", str(EXAMPLES / "inpatient.yaml"), "-f", "json"]
+    first, second = json.loads(run(*args).stdout), json.loads(run(*args).stdout)
+    assert first == second
+    assert {"ruleset", "questionnaire", "tool"} <= set(first)
+    assert len(first["questionnaire"]["sha256"]) == 64
