@@ -46,6 +46,9 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
+Number = Annotated[int, Field(strict=True, ge=-1_000_000, le=1_000_000)]
+
+
 class Test(_Model):
     """A test on one answer or score, with exactly one operator."""
 
@@ -54,10 +57,10 @@ class Test(_Model):
     equals: bool | int | str | None = None
     not_equals: bool | int | str | None = None
     one_of: tuple[bool | int | str, ...] | None = None
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
+    gt: Number | None = None
+    gte: Number | None = None
+    lt: Number | None = None
+    lte: Number | None = None
     contains: str | None = None
     contains_any: tuple[str, ...] | None = None
     answered: bool | None = None

@@ -19,7 +19,7 @@ class Problem:
         place = self.file if self.line is None else f"{self.file}:{self.line}"
         if self.location:
             place = f"{place}: {self.location}"
-        return f"{place}: {self.message}"
+        return " ".join(f"{place}: {self.message}".split("\n"))
 
 
 class IopguideError(Exception):

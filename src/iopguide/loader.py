@@ -165,6 +165,13 @@ def parse_yaml(
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         raise error(Problem(name, _yaml_problem(e), line=line)) from None
+    except yaml.reader.ReaderError as e:
+        line = text[: e.position].count("\n") + 1
+        raise error(
+            Problem(
+                name, f"not valid YAML: character #x{e.character:04x} is not allowed", line=line
+            )
+        ) from None
     except yaml.YAMLError as e:
         raise error(Problem(name, f"not valid YAML: {e}")) from None
     finally:

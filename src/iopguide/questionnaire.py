@@ -34,10 +34,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
+LIMIT = 1_000_000  # numbers in definitions stay within +/- this
+
+
 class Choice(_Model):
     id: str = Field(pattern=ID_PATTERN)
     label: str = Field(min_length=1)
-    points: int = 0
+    points: int = Field(default=0, strict=True, ge=-LIMIT, le=LIMIT)
 
 
 class Question(_Model):
@@ -48,8 +51,8 @@ class Question(_Model):
     label: str = ""
     help: str = ""
     type: QuestionType
-    min: int | None = None
-    max: int | None = None
+    min: int | None = Field(default=None, strict=True, ge=-LIMIT, le=LIMIT)
+    max: int | None = Field(default=None, strict=True, ge=-LIMIT, le=LIMIT)
     choices: tuple[Choice, ...] = ()
     required: bool = True
     allow_unknown: bool = False

@@ -12,7 +12,7 @@ A rule has a condition (``when``) and one or more effects, settled in tiers:
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -48,7 +48,7 @@ class Dimension(_Model):
 
 
 class Band(_Model):
-    min: int
+    min: int = Field(strict=True, ge=-1_000_000, le=1_000_000)
     label: str
 
 
@@ -85,7 +85,7 @@ class Resource(_Model):
 
 class Rating(_Model):
     dimension: str
-    rating: int = Field(ge=0, le=4)
+    rating: int = Field(strict=True, ge=0, le=4)
 
 
 class Rule(_Model):
@@ -124,7 +124,7 @@ class RuleSet(_Model):
     description: str = ""
     disclaimer: str
     levels: tuple[Level, ...] = Field(min_length=2)
-    ratings: dict[int, str]
+    ratings: dict[Annotated[int, Field(strict=True)], str]
     dimensions: tuple[Dimension, ...] = Field(min_length=1)
     scores: tuple[Score, ...] = ()
     resources: tuple[Resource, ...] = Field(min_length=1)

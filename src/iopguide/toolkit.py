@@ -55,8 +55,31 @@ def find_cases(paths: Iterable[str | Path]) -> list[Path]:
     """Case files named, or found in folders named; the bundled cases if none."""
     found: list[Path] = []
     for path in [Path(p) for p in paths] or [bundled("cases")]:
-        found += case_files(path) if path.is_dir() else [path]
+        if path.is_dir():
+            files = case_files(path)
+            if not files:
+                raise RulesError(Problem(str(path), "holds no case files (*.yaml)"))
+            found += files
+        else:
+            found.append(path)
     return found
+
+
+def _check_expectations(path: Path, case: Case, engine: Engine) -> None:
+    """A case may only name levels and rules that the rule set has."""
+    expect = case.expect
+    assert expect is not None
+    ruleset = engine.ruleset
+    if expect.level not in ruleset.level_index:
+        levels = ", ".join(ruleset.level_index)
+        raise RulesError(
+            Problem(str(path), f"unknown level '{expect.level}' (levels: {levels})", "expect.level")
+        )
+    known = {r.id for r in ruleset.rules}
+    for key in ("alerts", "considerations", "absent"):
+        for rule_id in getattr(expect, key):
+            if rule_id not in known:
+                raise RulesError(Problem(str(path), f"unknown rule '{rule_id}'", f"expect.{key}"))
 
 
 @dataclass(frozen=True)
@@ -77,6 +100,7 @@ def run_cases(engine: Engine, paths: list[Path]) -> CaseRun:
         loaded = load_case(path)
         if loaded.case.expect is None:
             raise RulesError(Problem(str(path), "expect: required key is missing"))
+        _check_expectations(path, loaded.case, engine)
         answers, _ = parse_answers(engine.questionnaire, loaded.answers, str(path))
         outcome = run_case(engine, loaded.name, loaded.case, answers)
         outcomes.append(outcome)

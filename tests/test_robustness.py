@@ -1,0 +1,157 @@
+"""Arbitrary input never escapes as anything but our own error; writes are never torn."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from iopguide.api import load_ruleset
+from iopguide.errors import IopguideError
+from iopguide.loader import Document, answers_from, parse_json, parse_yaml, validate
+from iopguide.questionnaire import Questionnaire
+from iopguide.ruleset import RuleSet
+
+RULES = load_ruleset()
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=10), inner, max_size=5)
+    ),
+    max_leaves=30,
+)
+question_ids = st.sampled_from([q.id for q in RULES.questionnaire.questions])
+answer_like = st.dictionaries(question_ids | st.text(max_size=8), values, max_size=40)
+
+
+def only_our_errors(call) -> None:
+    try:
+        call()
+    except IopguideError:
+        pass
+
+
+@SETTINGS
+@given(st.text(max_size=300))
+def test_any_text_as_yaml_is_data_or_our_error(text):
+    only_our_errors(lambda: parse_yaml(text, "t.yaml"))
+
+
+@SETTINGS
+@given(st.text(max_size=300))
+def test_any_text_as_json_is_data_or_our_error(text):
+    only_our_errors(lambda: parse_json(text, "t.json"))
+
+
+@SETTINGS
+@given(values)
+def test_any_value_as_answers_is_answers_or_our_error(data):
+    only_our_errors(lambda: answers_from(Document("a.yaml", data), RULES.questionnaire))
+
+
+@SETTINGS
+@given(answer_like)
+def test_answer_like_mappings_are_assessed_or_refused(data):
+    try:
+        answers, _ = answers_from(Document("a.yaml", data), RULES.questionnaire)
+    except IopguideError:
+        return
+    result = RULES.evaluate(answers)
+    assert result.level in RULES.ruleset.levels
+
+
+@SETTINGS
+@given(values)
+def test_any_value_as_rules_or_questionnaire_is_a_model_or_our_error(data):
+    only_our_errors(lambda: validate(Document("r.yaml", data), RuleSet, IopguideError))
+    only_our_errors(lambda: validate(Document("q.yaml", data), Questionnaire, IopguideError))
+
+
+@SETTINGS
+@given(values)
+def test_yaml_dumped_values_round_trip_or_are_refused(data):
+    try:
+        text = yaml.safe_dump(data)
+    except (yaml.YAMLError, ValueError):
+        return
+    only_our_errors(lambda: parse_yaml(text, "v.yaml"))
+    only_our_errors(lambda: parse_json(json.dumps(data), "v.json"))
+
+
+WRITER = """
+import sys
+from iopguide.files import write_private
+path, size = sys.argv[1], int(sys.argv[2])
+print("ready", flush=True)
+n = 0
+while True:
+    letter = "AB"[n % 2]
+    write_private(path, letter * size)
+    n += 1
+"""
+
+
+def test_a_killed_writer_leaves_the_old_file_or_the_new_one(tmp_path):
+    target = tmp_path / "answers.yaml"
+    size = 2_000_000
+    for attempt in range(12):
+        with subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(target), str(size)],
+            stdout=subprocess.PIPE,
+            text=True,
+        ) as child:
+            assert child.stdout is not None
+            child.stdout.readline()
+            time.sleep(0.05 + 0.03 * attempt)
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+        if not target.exists():
+            continue
+        text = target.read_text()
+        assert len(text) == size
+        assert set(text) in ({"A"}, {"B"})
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    leftovers = [p for p in tmp_path.iterdir() if p != target]
+    # A kill between creating the temporary file and renaming it may leave that
+    # temporary behind, but never a torn target; temporaries are private too.
+    for path in leftovers:
+        assert path.name.startswith(".answers.yaml.")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_written_files_are_private_even_with_a_permissive_umask(tmp_path):
+    from iopguide.files import write_private
+
+    old = os.umask(0)
+    try:
+        write_private(tmp_path / "sub" / "r.md", "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "sub" / "r.md").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "sub").stat().st_mode) == 0o700
+
+
+def test_an_unwritable_output_is_our_error(tmp_path):
+    from iopguide.files import write_private
+
+    target = tmp_path / "dir"
+    target.mkdir()
+    try:
+        write_private(target, "x")
+    except IopguideError as e:
+        assert str(target) in str(e)
+    else:
+        raise AssertionError("writing over a directory should fail")
+    assert Path(target).is_dir()
