@@ -165,7 +165,7 @@ def test_rules_show_says_conditions_in_plain_words(run):
         "when:    Heavy alcohol or sedative use in the past week is at least 1 AND (Past "
         "withdrawal seizures is yes OR Past delirium tremens is yes)"
     ) in done.stdout
-    markdown = run("rules", "show", "--markdown").stdout
+    markdown = run("rules", "show", "--format", "markdown").stdout
     assert markdown.startswith("# Rule set iopguide-default")
     assert "| `complicated-withdrawal-history` Heavy use with past withdrawal" in markdown
 

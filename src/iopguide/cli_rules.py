@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from iopguide.shell import EXIT_INPUT, Format, QuestionnaireOption, RulesOption, reporting
+
+
+class ShowFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+
 
 rules_app = typer.Typer(
     help="Check, test, show and compare rule sets.",
@@ -71,7 +78,9 @@ def test_cases(
 def show(
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
-    markdown: Annotated[bool, typer.Option("--markdown", help="Markdown instead of text.")] = False,
+    fmt: Annotated[
+        ShowFormat, typer.Option("--format", "-f", help="text, or markdown for a review document.")
+    ] = ShowFormat.text,
 ) -> None:
     """The rule set as a clinician can review it: levels, tiers, rules in plain words."""
     with reporting():
@@ -79,7 +88,7 @@ def show(
         from iopguide.render.rules import show_markdown, show_text
 
         assessor = Assessor(rules, questionnaire)
-        render = show_markdown if markdown else show_text
+        render = show_markdown if fmt is ShowFormat.markdown else show_text
         sys.stdout.write(render(assessor.ruleset, assessor.questionnaire))
 
 
