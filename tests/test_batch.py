@@ -147,3 +147,16 @@ def test_help_imports_neither_yaml_nor_the_engine():
     assert "yaml" not in modules
     assert "iopguide.engine" not in modules
     assert "iopguide.loader" not in modules
+
+
+def test_fast_lines_equal_the_result_object_byte_for_byte():
+    from iopguide.render.data import to_dict
+    from iopguide.render.fastjson import LineEncoder
+
+    rules = iopguide.load_ruleset()
+    encoder = LineEncoder(rules.explainer)
+    for index, path in enumerate(case_files(bundled("cases"))):
+        answers, _ = parse_answers(rules.questionnaire, load_case(path).answers, str(path))
+        slow = json.dumps({"index": index, **to_dict(rules.assess(answers, what_if=False))},
+                          separators=(",", ":"), ensure_ascii=False)
+        assert encoder.encode(rules.evaluate(answers), index) == slow, path.name

@@ -18,6 +18,7 @@ from iopguide.errors import IopguideError, Problem
 from iopguide.loader import MAX_STRING, iter_yaml_documents, parse_json
 from iopguide.questionnaire import parse_answers
 from iopguide.render.data import to_dict
+from iopguide.render.fastjson import LineEncoder
 
 Record = tuple[int, Any, str]  # index, data (or an error), where it came from
 
@@ -101,6 +102,7 @@ def assess_records(
 ) -> Tally:
     """Assess each record in order, writing one JSON line for each."""
     tally = Tally()
+    fast = LineEncoder(assessor.explainer)
     for index, data, where in records:
         try:
             if isinstance(data, IopguideError):
@@ -110,12 +112,17 @@ def assess_records(
                     Problem(where, "a record must be a mapping of question ids to answers")
                 )
             answers, _ = parse_answers(assessor.questionnaire, data, where)
-            result = to_dict(assessor.assess(answers, what_if=what_if))
-            write(
-                json.dumps({"index": index, **result}, separators=(",", ":"), ensure_ascii=False)
-                + "\n"
-            )
-            tally.levels[result["level"]] += 1
+            if what_if:
+                result = to_dict(assessor.assess(answers, what_if=True))
+                line = json.dumps(
+                    {"index": index, **result}, separators=(",", ":"), ensure_ascii=False
+                )
+                level = result["level"]
+            else:
+                evaluated = assessor.evaluate(answers)
+                line, level = fast.encode(evaluated, index), evaluated.level.id
+            write(line + "\n")
+            tally.levels[level] += 1
         except IopguideError as e:
             write(json.dumps({"index": index, "error": str(e)}, ensure_ascii=False) + "\n")
             tally.errors += 1

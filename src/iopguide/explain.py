@@ -131,23 +131,8 @@ class Explanation:
     @property
     def summary(self) -> str:
         """A few plain sentences for the person and family."""
-        parts = []
-        if self.emergency:
-            parts.append(
-                "First, get help now: call 911 if there is immediate danger, or call or text 988."
-            )
-        elif self.alerts:
-            parts.append(
-                "Some answers call for support soon: you can call or text 988 at any time."
-            )
-        parts.append(f"Suggested care: {self.level.title}. {self.level.summary}")
         decisive = [r.title for r in self.reasons if r.decisive]
-        if decisive:
-            parts.append("Main reasons: " + "; ".join(decisive) + ".")
-        if self.level.next_steps:
-            parts.append(f"Next: {self.level.next_steps[0]}")
-        parts.append("A clinician makes the final decision with you.")
-        return " ".join(parts)
+        return summary_text(self.level, self.emergency, bool(self.alerts), decisive)
 
     @property
     def headline(self) -> str:
@@ -156,6 +141,24 @@ class Explanation:
         if not decisive:
             return f"{self.level.title} fits: nothing in the answers calls for more intensive care."
         return f"{self.level.title} fits best. The main reason: {decisive[0].title}."
+
+
+def summary_text(level: Level, emergency: bool, alerted: bool, decisive: list[str]) -> str:
+    """A few plain sentences for the person and family."""
+    parts = []
+    if emergency:
+        parts.append(
+            "First, get help now: call 911 if there is immediate danger, or call or text 988."
+        )
+    elif alerted:
+        parts.append("Some answers call for support soon: you can call or text 988 at any time.")
+    parts.append(f"Suggested care: {level.title}. {level.summary}")
+    if decisive:
+        parts.append("Main reasons: " + "; ".join(decisive) + ".")
+    if level.next_steps:
+        parts.append(f"Next: {level.next_steps[0]}")
+    parts.append("A clinician makes the final decision with you.")
+    return " ".join(parts)
 
 
 def json_value(value: AnswerValue) -> JsonValue:
@@ -171,7 +174,7 @@ class Explainer:
         self.questionnaire = questionnaire
         self.ruleset = ruleset
         self.provenance = provenance
-        self._resources = tuple(f"{r.name}: {r.contact} ({r.use})" for r in ruleset.resources)
+        self.resources = tuple(f"{r.name}: {r.contact} ({r.use})" for r in ruleset.resources)
 
     def name(self, subject: str) -> str:
         """A question's short name or a score's title."""
@@ -237,18 +240,13 @@ class Explainer:
             )
         return tuple(views)
 
-    def explain(self, result: Result, what_if: WhatIf | None = None) -> Explanation:
+    @staticmethod
+    def reason_firings(result: Result) -> list[tuple[Firing, bool]]:
+        """The rules to give as reasons, each with whether it set the level, decisive first:
+        floors, and for each dimension the rules that set its rating."""
         decisive = {f.rule.id for f in result.decisive}
-        reasons = [
-            Reason(
-                f.rule.id,
-                f.rule.title,
-                f.rule.because,
-                {k: json_value(v) for k, v in f.evidence.items()},
-                f.rule.id in decisive,
-                f.rule.source,
-                partial(self.evidence_words, f),
-            )
+        chosen = [
+            (f, f.rule.id in decisive)
             for f in result.fired
             if f.rule.floor is not None
             or (
@@ -256,13 +254,32 @@ class Explainer:
                 and f.rule.rate.rating == result.ratings[f.rule.rate.dimension] > 0
             )
         ]
-        reasons.sort(key=lambda r: not r.decisive)
+        return sorted(chosen, key=lambda pair: not pair[1])
+
+    @staticmethod
+    def alert_firings(result: Result) -> list[Firing]:
+        """Safety alerts, emergencies first."""
+        return sorted(result.alerts, key=lambda f: f.rule.alert != "emergency")
+
+    def explain(self, result: Result, what_if: WhatIf | None = None) -> Explanation:
+        reasons = [
+            Reason(
+                f.rule.id,
+                f.rule.title,
+                f.rule.because,
+                {k: json_value(v) for k, v in f.evidence.items()},
+                decisive,
+                f.rule.source,
+                partial(self.evidence_words, f),
+            )
+            for f, decisive in self.reason_firings(result)
+        ]
         return Explanation(
             level=result.level,
             emergency=result.emergency,
             alerts=tuple(
-                Alert(f.rule.id, str(f.rule.alert), f.rule.title, f.rule.because, self._resources)
-                for f in sorted(result.alerts, key=lambda f: f.rule.alert != "emergency")
+                Alert(f.rule.id, str(f.rule.alert), f.rule.title, f.rule.because, self.resources)
+                for f in self.alert_firings(result)
             ),
             reasons=tuple(reasons),
             dimensions=tuple(
