@@ -210,6 +210,7 @@ def _yaml_problem(e: yaml.MarkedYAMLError) -> str:
 
 
 _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _Builder:
@@ -248,7 +249,8 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
-        value = self.loader.construct_object(node)
+        # Most scalars are plain strings: take them as they are (the fast path).
+        value = node.value if node.tag == _STR_TAG else self.loader.construct_object(node)
         if isinstance(value, str) and len(value) > MAX_STRING:
             raise self.fail(node, f"a string is longer than {MAX_STRING} characters")
         if isinstance(value, float) and not math.isfinite(value):
@@ -260,7 +262,7 @@ class _Builder:
     def _key(self, node: yaml.Node) -> str | int | bool:
         if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:merge":
             raise self.fail(node, "a key must be a plain word or number")
-        key = self.loader.construct_object(node)
+        key = node.value if node.tag == _STR_TAG else self.loader.construct_object(node)
         if not isinstance(key, str | int | bool):
             raise self.fail(node, "a key must be a plain word or number")
         return key
