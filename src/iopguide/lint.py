@@ -45,11 +45,20 @@ class Witness:
 class Linter:
     """Finds rules that never hold, unreachable levels and unread questions."""
 
-    def __init__(self, questionnaire: Questionnaire, ruleset: RuleSet) -> None:
+    def __init__(
+        self, questionnaire: Questionnaire, ruleset: RuleSet, engine: Engine | None = None
+    ) -> None:
         self.questionnaire = questionnaire
         self.ruleset = ruleset
         # Only the scores are needed to test conditions; rules are searched one by one.
-        self.engine = Engine(questionnaire, ruleset.model_copy(update={"rules": ()}))
+        self.engine = engine or Engine(questionnaire, ruleset.model_copy(update={"rules": ()}))
+        self._tests: dict[str, list[Test]] = {}
+        conditions: list[Condition] = [r.when for r in ruleset.rules]
+        conditions += [c for s in ruleset.scores for c in s.count]
+        conditions += [q.when for q in questionnaire.questions if q.when is not None]
+        for condition in conditions:
+            for test in tests_in(condition):
+                self._tests.setdefault(test.subject, []).append(test)
         self._score_inputs = {
             s.id: tuple(s.sum) or tuple(x for c in s.count for x in subjects(c))
             for s in ruleset.scores
@@ -80,7 +89,7 @@ class Linter:
         if question.type == "integer":
             assert question.min is not None and question.max is not None
             marks = {question.min, question.max}
-            for test in self._tests_on(question.id):
+            for test in self._tests.get(question.id, ()):
                 if isinstance(test.operand, int) and not isinstance(test.operand, bool):
                     marks |= {test.operand - 1, test.operand, test.operand + 1}
             values = [v for v in sorted(marks) if question.min <= v <= question.max]
@@ -91,15 +100,6 @@ class Linter:
             suffixes = [tuple(ids[k:]) for k in range(len(ids))]
             return list(dict.fromkeys([*values, *prefixes, *suffixes]))
         return values
-
-    def _tests_on(self, question_id: str) -> Iterator[Test]:
-        conditions: list[Condition] = [r.when for r in self.ruleset.rules]
-        conditions += [c for s in self.ruleset.scores for c in s.count]
-        conditions += [q.when for q in self.questionnaire.questions if q.when is not None]
-        for condition in conditions:
-            for test in tests_in(condition):
-                if test.subject == question_id:
-                    yield test
 
     def witness(self, rule: Rule, seed: int = 0) -> Witness:
         """Answers, as a person could give them, under which the rule's condition holds."""

@@ -45,7 +45,7 @@ class WhatIf:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.questionnaire = engine.questionnaire
-        self.linter = Linter(engine.questionnaire, engine.ruleset)
+        self.linter = Linter(engine.questionnaire, engine.ruleset, engine)
         read: set[str] = set()
         for rule in engine.ruleset.rules:
             if rule.floor or rule.rate or rule.alert:
@@ -62,10 +62,12 @@ class WhatIf:
     def _try(self, answers: Answers, changes: dict[str, AnswerValue]) -> Answers | None:
         """The answers after the changes, as skip logic leaves them; None if the change
         leaves questions unanswered or hides many answers (then it is not small)."""
-        kept, hidden = self.questionnaire.keep_shown({**answers, **changes})
-        if any(k not in kept for k in changes) or len(hidden) > MAX_HIDDEN:
+        changed = {**answers, **changes}
+        shown = self.questionnaire.shown(changed)
+        kept = {q.id: changed[q.id] for q in shown if q.id in changed}
+        if len(changed) - len(kept) > MAX_HIDDEN or any(k not in kept for k in changes):
             return None
-        if self.questionnaire.missing(kept):
+        if any(q.required and q.id not in kept for q in shown):
             return None
         return kept
 
