@@ -21,6 +21,16 @@ from iopguide.ruleset import RuleSet
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = ROOT / "examples"
+# Answers about work, family and schedule: they shape the program, never the level.
+OBLIGATIONS = (
+    "work_school",
+    "dependants",
+    "transport",
+    "telehealth",
+    "preferred_times",
+    "court_required",
+    "medication_interest",
+)
 
 
 @pytest.fixture(scope="session")

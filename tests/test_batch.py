@@ -157,6 +157,9 @@ def test_fast_lines_equal_the_result_object_byte_for_byte():
     encoder = LineEncoder(rules.explainer)
     for index, path in enumerate(case_files(bundled("cases"))):
         answers, _ = parse_answers(rules.questionnaire, load_case(path).answers, str(path))
-        slow = json.dumps({"index": index, **to_dict(rules.assess(answers, what_if=False))},
-                          separators=(",", ":"), ensure_ascii=False)
+        slow = json.dumps(
+            {"index": index, **to_dict(rules.assess(answers, what_if=False))},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
         assert encoder.encode(rules.evaluate(answers), index) == slow, path.name

@@ -16,6 +16,8 @@ from iopguide.assessment import Assessor
 from iopguide.conditions import UNKNOWN
 from iopguide.questionnaire import Question
 
+from .conftest import OBLIGATIONS
+
 ASSESSOR = Assessor()
 QUESTIONNAIRE = ASSESSOR.questionnaire
 ENGINE = ASSESSOR.engine
@@ -116,17 +118,6 @@ def test_more_days_or_a_higher_withdrawal_score_never_lowers_the_level(full, que
     low = data.draw(st.integers(q.min, q.max - 1))
     high = data.draw(st.integers(low + 1, q.max))
     assert rank({**full, question: high}) >= rank({**full, question: low})
-
-
-OBLIGATIONS = [
-    "work_school",
-    "dependants",
-    "transport",
-    "telehealth",
-    "preferred_times",
-    "court_required",
-    "medication_interest",
-]
 
 
 @SETTINGS

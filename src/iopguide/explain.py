@@ -15,7 +15,7 @@ from iopguide.conditions import AnswerValue
 from iopguide.engine import Firing, Result
 from iopguide.questionnaire import Questionnaire
 from iopguide.ruleset import Level, RuleSet
-from iopguide.whatif import Counterfactual, WhatIf
+from iopguide.whatif import Counterfactual, OpenQuestion, WhatIf
 
 JsonValue = bool | int | str | list[str]
 
@@ -90,15 +90,6 @@ class WhatWouldChange:
     direction: str
     safety: bool
     text: str
-
-
-@dataclass(frozen=True)
-class OpenQuestion:
-    """A declined or skipped question whose answer could change the level."""
-
-    question: str
-    prompt: str
-    levels: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -303,12 +294,5 @@ class Explainer:
                 if what_if is None
                 else self.what_would_change(result, what_if.counterfactuals(result))
             ),
-            open_questions=(
-                None
-                if what_if is None
-                else tuple(
-                    OpenQuestion(o.question, self.questionnaire.by_id[o.question].prompt, o.levels)
-                    for o in what_if.open_questions(result)
-                )
-            ),
+            open_questions=None if what_if is None else tuple(what_if.open_questions(result)),
         )

@@ -33,9 +33,10 @@ class Counterfactual:
 
 @dataclass(frozen=True)
 class OpenQuestion:
-    """A declined or skipped answer that could change the level."""
+    """A declined or skipped question whose answer could change the level."""
 
     question: str
+    prompt: str
     levels: tuple[str, ...]
 
 
@@ -168,5 +169,5 @@ class WhatIf:
                 levels.add(self.engine.rank(kept))
             if levels - {rank}:
                 names = tuple(self.engine.ruleset.levels[i].id for i in sorted(levels - {rank}))
-                open_.append(OpenQuestion(question.id, names))
+                open_.append(OpenQuestion(question.id, question.prompt, names))
         return open_

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from iopguide.explain import Explanation
+from iopguide.explain import Explanation, Provenance
+from iopguide.ruleset import Level
 
 SCHEMA_VERSION = 1
 
@@ -15,14 +16,7 @@ def to_dict(explanation: Explanation) -> dict[str, Any]:
     e, level, p = explanation, explanation.level, explanation.provenance
     return {
         "schema_version": SCHEMA_VERSION,
-        "level": level.id,
-        "level_title": level.title,
-        "level_detail": {
-            "summary": level.summary,
-            "hours": level.hours,
-            "setting": level.setting,
-            "corresponds_to": level.corresponds_to,
-        },
+        **level_fields(level),
         "summary": e.summary,
         "emergency": e.emergency,
         "alerts": [
@@ -75,6 +69,27 @@ def to_dict(explanation: Explanation) -> dict[str, Any]:
         "next_steps": list(level.next_steps),
         "disclaimer": e.disclaimer,
         "answers": e.answers,
+        **provenance_fields(p),
+    }
+
+
+def level_fields(level: Level) -> dict[str, Any]:
+    """The level and what it means, as the result object gives them."""
+    return {
+        "level": level.id,
+        "level_title": level.title,
+        "level_detail": {
+            "summary": level.summary,
+            "hours": level.hours,
+            "setting": level.setting,
+            "corresponds_to": level.corresponds_to,
+        },
+    }
+
+
+def provenance_fields(p: Provenance) -> dict[str, Any]:
+    """What produced a result: the rule set, the questionnaire and the tool."""
+    return {
         "ruleset": {
             "name": p.ruleset_name,
             "version": p.ruleset_version,

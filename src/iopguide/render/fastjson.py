@@ -13,7 +13,7 @@ from typing import Any
 
 from iopguide.engine import Result
 from iopguide.explain import Explainer, json_value, summary_text
-from iopguide.render.data import SCHEMA_VERSION
+from iopguide.render.data import SCHEMA_VERSION, level_fields, provenance_fields
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -27,41 +27,13 @@ class LineEncoder:
     """Encodes results of one rule set as compact JSON lines."""
 
     def __init__(self, explainer: Explainer) -> None:
-        ruleset, p = explainer.ruleset, explainer.provenance
-        self.head = {
-            lv.id: _inner(
-                {
-                    "level": lv.id,
-                    "level_title": lv.title,
-                    "level_detail": {
-                        "summary": lv.summary,
-                        "hours": lv.hours,
-                        "setting": lv.setting,
-                        "corresponds_to": lv.corresponds_to,
-                    },
-                }
-            )
-            for lv in ruleset.levels
-        }
+        ruleset = explainer.ruleset
+        self.head = {lv.id: _inner(level_fields(lv)) for lv in ruleset.levels}
         self.tail = {
             lv.id: _inner({"next_steps": list(lv.next_steps), "disclaimer": ruleset.disclaimer})
             for lv in ruleset.levels
         }
-        self.provenance = _inner(
-            {
-                "ruleset": {
-                    "name": p.ruleset_name,
-                    "version": p.ruleset_version,
-                    "sha256": p.ruleset_sha256,
-                },
-                "questionnaire": {
-                    "name": p.questionnaire_name,
-                    "version": p.questionnaire_version,
-                    "sha256": p.questionnaire_sha256,
-                },
-                "tool": {"name": "iopguide", "version": p.tool_version},
-            }
-        )
+        self.provenance = _inner(provenance_fields(explainer.provenance))
         resources = list(explainer.resources)
         rules = ruleset.rules
         self.alert = {
