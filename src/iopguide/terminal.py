@@ -146,6 +146,7 @@ class Session:
         section = self.assessor.questionnaire.section_of(question.id)
         if section.id != self.section:
             self.section = section.id
+            self.console.print()
             self.console.rule(f"[bold]{escape(section.title)}[/bold]", align="left")
             if section.intro:
                 self.console.print(escape(section.intro), highlight=False)
