@@ -29,7 +29,7 @@ from iopguide.ruleset import RuleSet
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 40
-MAX_NODES = 200_000
+MAX_NODES = 50_000
 MAX_STRING = 20_000
 LIMITS = {
     "file size (bytes)": MAX_BYTES,
