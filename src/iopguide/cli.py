@@ -15,28 +15,26 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from iopguide import __version__
+from iopguide.cli_batch import assess_batch, assess_many
 from iopguide.cli_rules import rules_app
 from iopguide.shell import (
-    EXIT_INPUT,
     EXIT_USAGE,
     Audience,
     Format,
     QuestionnaireOption,
     RulesOption,
     State,
+    emit,
     fail,
+    given_answers,
+    load_assessor,
+    render,
     reporting,
     say,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from iopguide.assessment import Assessor
-    from iopguide.batch import Tally
-    from iopguide.errors import Problem
-    from iopguide.explain import Explanation
-    from iopguide.questionnaire import Answers
+    pass
 
 app = typer.Typer(
     name="iopguide",
@@ -68,28 +66,6 @@ def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     State.debug = debug
-
-
-def _assessor(rules: Path | None, questionnaire: Path | None) -> Assessor:
-    from iopguide.api import load_ruleset
-
-    return load_ruleset(rules, questionnaire=questionnaire)
-
-
-def _render(explanation: Explanation, fmt: Format, audience: Audience, to_terminal: bool) -> str:
-    if fmt is Format.markdown or fmt is Format.html:
-        from iopguide.render.report import render_html, render_markdown
-
-        return (render_html if fmt is Format.html else render_markdown)(explanation)
-    if fmt is Format.json:
-        from iopguide.render.data import to_json
-
-        return to_json(explanation) + "\n"
-    from iopguide.render.text import render_text
-
-    color = to_terminal and "NO_COLOR" not in os.environ
-    width = min(os.get_terminal_size().columns, 100) if to_terminal else 80
-    return render_text(explanation, width=width, color=color, audience=audience.value)
 
 
 @app.command()
@@ -144,12 +120,12 @@ def assess(
     """
     with reporting():
         if batch is not None:
-            _batch(batch, rules, questionnaire)
+            assess_batch(batch, rules, questionnaire)
             return
         if files:
             if answers is None:
                 fail("error: extra files are assessed with --answers A B C", EXIT_USAGE)
-            _many([answers, *files], rules, questionnaire, fmt, audience)
+            assess_many([answers, *files], rules, questionnaire, fmt, audience)
             return
         interactive = sys.stdin.isatty()
         if answers is None and resume is None and not interactive:
@@ -158,8 +134,8 @@ def assess(
                 "or run on a terminal to be asked the questions",
                 EXIT_USAGE,
             )
-        assessor = _assessor(rules, questionnaire)
-        given, warnings = _given_answers(assessor, answers or resume)
+        assessor = load_assessor(rules, questionnaire)
+        given, warnings = given_answers(assessor, answers or resume)
         for warning in warnings:
             say(f"warning: {warning}")
         missing = assessor.questionnaire.missing(given) if given is not None else True
@@ -174,7 +150,7 @@ def assess(
         assert given is not None
         explanation = assessor.assess(given)
         fmt = _format_for(fmt, output)
-        _emit(_render(explanation, fmt, audience, output is None and sys.stdout.isatty()), output)
+        emit(render(explanation, fmt, audience, output is None and sys.stdout.isatty()), output)
 
 
 def _format_for(fmt: Format, output: Path | None) -> Format:
@@ -188,97 +164,6 @@ def _format_for(fmt: Format, output: Path | None) -> Format:
             ".json": Format.json,
         }.get(suffix, fmt)
     return fmt
-
-
-def _many(
-    paths: list[str],
-    rules: Path | None,
-    questionnaire: Path | None,
-    fmt: Format,
-    audience: Audience,
-) -> None:
-    """Several answers files: every one is assessed; exit 1 if any did not fit."""
-    from iopguide.errors import AnswersError, IopguideError
-    from iopguide.loader import read_document
-
-    assessor = _assessor(rules, questionnaire)
-    failed = 0
-    for path in paths:
-        try:
-            explanation, warnings = assessor.assess_document(read_document(path, AnswersError))
-        except IopguideError as e:
-            say(f"error: {e}")
-            failed += 1
-            continue
-        for warning in warnings:
-            say(f"warning: {warning}")
-        if fmt is Format.json:
-            from iopguide.render.data import to_json
-
-            sys.stdout.write(to_json(explanation, indent=None) + "\n")
-        else:
-            sys.stdout.write(f"== {path}\n")
-            sys.stdout.write(_render(explanation, fmt, audience, sys.stdout.isatty()))
-    if failed:
-        raise typer.Exit(EXIT_INPUT)
-
-
-def _batch(source: str, rules: Path | None, questionnaire: Path | None) -> None:
-    from iopguide.batch import Rejoined, assess_records, is_json_lines, json_lines, yaml_stream
-    from iopguide.errors import IopguideError, Problem
-
-    assessor = _assessor(rules, questionnaire)
-    name = "<stdin>" if source == "-" else source
-    try:
-        stream = sys.stdin if source == "-" else open(source, encoding="utf-8-sig")  # noqa: SIM115
-    except OSError as e:
-        raise IopguideError(Problem(source, f"cannot read: {e.strerror or e}")) from None
-    with stream:
-        first = stream.readline()
-        rejoined = Rejoined(first, stream)
-        reader = json_lines if is_json_lines(name, first) else yaml_stream
-        records = reader(rejoined, name)  # type: ignore[arg-type]
-        tally = _with_progress(
-            lambda tick: assess_records(assessor, records, sys.stdout.write, tick)
-        )
-    say(tally.summary())
-    if tally.errors:
-        raise typer.Exit(EXIT_INPUT)
-
-
-def _with_progress(work: Callable[[Callable[[], object]], Tally]) -> Tally:
-    """Run a batch; on a terminal, show a live count of records on stderr."""
-    if not sys.stderr.isatty():
-        return work(lambda: None)
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    columns = (SpinnerColumn(), TextColumn("{task.completed} records"), TimeElapsedColumn())
-    with Progress(*columns, transient=True) as progress:
-        task = progress.add_task("batch", total=None)
-        return work(lambda: progress.advance(task))
-
-
-def _given_answers(
-    assessor: Assessor, path: str | Path | None
-) -> tuple[Answers | None, list[Problem]]:
-    """Answers from a file, complete or not; None when there is no file."""
-    if path is None:
-        return None, []
-    from iopguide.errors import AnswersError
-    from iopguide.loader import answers_from, read_document
-
-    document = read_document(path, AnswersError)
-    return answers_from(document, assessor.questionnaire, complete=False)
-
-
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from iopguide.files import write_private
-
-    write_private(output, text)
-    say(f"wrote {output}")
 
 
 @app.command()
@@ -309,7 +194,7 @@ def template(
         from iopguide.loader import load_questionnaire
         from iopguide.render.template import answers_template
 
-        _emit(answers_template(load_questionnaire(questionnaire).model), output)
+        emit(answers_template(load_questionnaire(questionnaire).model), output)
 
 
 @app.command()
@@ -325,9 +210,9 @@ def compare(
         from iopguide.reassess import compare as compare_answers
         from iopguide.render.reassess import comparison_json, comparison_text
 
-        assessor = _assessor(rules, questionnaire)
-        first, first_warnings = _given_answers(assessor, earlier)
-        second, second_warnings = _given_answers(assessor, later)
+        assessor = load_assessor(rules, questionnaire)
+        first, first_warnings = given_answers(assessor, earlier)
+        second, second_warnings = given_answers(assessor, later)
         for warning in [*first_warnings, *second_warnings]:
             say(f"warning: {warning}")
         assert first is not None and second is not None

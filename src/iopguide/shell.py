@@ -12,11 +12,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from iopguide.errors import Interrupted, IopguideError
+
+if TYPE_CHECKING:
+    from iopguide.assessment import Assessor
+    from iopguide.errors import Problem
+    from iopguide.explain import Explanation
+    from iopguide.questionnaire import Answers
 
 EXIT_INPUT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 1, 2, 3, 130
 
@@ -86,3 +92,48 @@ QuestionnaireOption = Annotated[
     Path | None,
     typer.Option("--questionnaire", help="Questionnaire file (default: the bundled one)."),
 ]
+
+
+def load_assessor(rules: Path | None, questionnaire: Path | None) -> Assessor:
+    from iopguide.api import load_ruleset
+
+    return load_ruleset(rules, questionnaire=questionnaire)
+
+
+def render(explanation: Explanation, fmt: Format, audience: Audience, to_terminal: bool) -> str:
+    if fmt is Format.markdown or fmt is Format.html:
+        from iopguide.render.report import render_html, render_markdown
+
+        return (render_html if fmt is Format.html else render_markdown)(explanation)
+    if fmt is Format.json:
+        from iopguide.render.data import to_json
+
+        return to_json(explanation) + "\n"
+    from iopguide.render.text import render_text
+
+    color = to_terminal and "NO_COLOR" not in os.environ
+    width = min(os.get_terminal_size().columns, 100) if to_terminal else 80
+    return render_text(explanation, width=width, color=color, audience=audience.value)
+
+
+def given_answers(
+    assessor: Assessor, path: str | Path | None
+) -> tuple[Answers | None, list[Problem]]:
+    """Answers from a file, complete or not; None when there is no file."""
+    if path is None:
+        return None, []
+    from iopguide.errors import AnswersError
+    from iopguide.loader import answers_from, read_document
+
+    document = read_document(path, AnswersError)
+    return answers_from(document, assessor.questionnaire, complete=False)
+
+
+def emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from iopguide.files import write_private
+
+    write_private(output, text)
+    say(f"wrote {output}")

@@ -1,0 +1,83 @@
+"""Several answers files, or a batch stream: every record assessed, one result each."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from iopguide.shell import EXIT_INPUT, Audience, Format, load_assessor, render, say
+
+if TYPE_CHECKING:
+    from iopguide.batch import Tally
+
+
+def assess_many(
+    paths: list[str],
+    rules: Path | None,
+    questionnaire: Path | None,
+    fmt: Format,
+    audience: Audience,
+) -> None:
+    """Several answers files: every one is assessed; exit 1 if any did not fit."""
+    from iopguide.errors import AnswersError, IopguideError
+    from iopguide.loader import read_document
+
+    assessor = load_assessor(rules, questionnaire)
+    failed = 0
+    for path in paths:
+        try:
+            explanation, warnings = assessor.assess_document(read_document(path, AnswersError))
+        except IopguideError as e:
+            say(f"error: {e}")
+            failed += 1
+            continue
+        for warning in warnings:
+            say(f"warning: {warning}")
+        if fmt is Format.json:
+            from iopguide.render.data import to_json
+
+            sys.stdout.write(to_json(explanation, indent=None) + "\n")
+        else:
+            sys.stdout.write(f"== {path}\n")
+            sys.stdout.write(render(explanation, fmt, audience, sys.stdout.isatty()))
+    if failed:
+        raise typer.Exit(EXIT_INPUT)
+
+
+def assess_batch(source: str, rules: Path | None, questionnaire: Path | None) -> None:
+    from iopguide.batch import Rejoined, assess_records, is_json_lines, json_lines, yaml_stream
+    from iopguide.errors import IopguideError, Problem
+
+    assessor = load_assessor(rules, questionnaire)
+    name = "<stdin>" if source == "-" else source
+    try:
+        stream = sys.stdin if source == "-" else open(source, encoding="utf-8-sig")  # noqa: SIM115
+    except OSError as e:
+        raise IopguideError(Problem(source, f"cannot read: {e.strerror or e}")) from None
+    with stream:
+        first = stream.readline()
+        rejoined = Rejoined(first, stream)
+        reader = json_lines if is_json_lines(name, first) else yaml_stream
+        records = reader(rejoined, name)  # type: ignore[arg-type]
+        tally = with_progress(
+            lambda tick: assess_records(assessor, records, sys.stdout.write, tick)
+        )
+    say(tally.summary())
+    if tally.errors:
+        raise typer.Exit(EXIT_INPUT)
+
+
+def with_progress(work: Callable[[Callable[[], object]], Tally]) -> Tally:
+    """Run a batch; on a terminal, show a live count of records on stderr."""
+    if not sys.stderr.isatty():
+        return work(lambda: None)
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.completed} records"), TimeElapsedColumn())
+    with Progress(*columns, transient=True) as progress:
+        task = progress.add_task("batch", total=None)
+        return work(lambda: progress.advance(task))
