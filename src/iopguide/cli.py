@@ -10,7 +10,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -32,9 +32,6 @@ from iopguide.shell import (
     reporting,
     say,
 )
-
-if TYPE_CHECKING:
-    pass
 
 app = typer.Typer(
     name="iopguide",
