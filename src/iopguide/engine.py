@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from iopguide.conditions import AnswerValue, Predicate, compile_condition, subjects
 from iopguide.questionnaire import Answers, Question, Questionnaire
 from iopguide.ruleset import Level, Rule, RuleSet
 
 
-@dataclass(frozen=True)
-class Firing:
+class Firing(NamedTuple):
     """A rule that fired, with the answer and score values its condition read."""
 
     rule: Rule

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from iopguide.engine import Result
-from iopguide.explain import Explainer, json_value, summary_text
+from iopguide.explain import Explainer, summary_text
 from iopguide.render.data import SCHEMA_VERSION, level_fields, provenance_fields
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -61,30 +61,27 @@ class LineEncoder:
             for r in rules
             if r.consider is not None
         }
-        self.dimension = [
-            (d.id, _encode({"id": d.id, "title": d.title})[:-1] + ',"rating":')
-            for d in ruleset.dimensions
-        ]
-        self.score = [
-            (s, _encode({"id": s.id, "title": s.title})[:-1] + ',"value":') for s in ruleset.scores
-        ]
+        # Ratings and score values are small numbers: encode each pair once, when first met.
+        self._dimension: dict[tuple[str, int], str] = {}
+        self._score: dict[tuple[str, int], str] = {}
+        self._summary: dict[tuple[str, bool, bool, tuple[str, ...]], str] = {}
         self.explainer = explainer
 
     def encode(self, result: Result, index: int) -> str:
         level = result.level.id
         reasons = Explainer.reason_firings(result)
         alerts = Explainer.alert_firings(result)
-        summary = summary_text(
-            result.level,
-            result.emergency,
-            bool(alerts),
-            [f.rule.title for f, decisive in reasons if decisive],
-        )
+        decisive_titles = tuple(f.rule.title for f, decisive in reasons if decisive)
+        key = (level, result.emergency, bool(alerts), decisive_titles)
+        summary = self._summary.get(key)
+        if summary is None:
+            summary = _encode(summary_text(result.level, key[1], key[2], list(key[3])))
+            self._summary[key] = summary
         parts = [
             f'{{"index":{index},"schema_version":{SCHEMA_VERSION},',
             self.head[level],
             ',"summary":',
-            _encode(summary),
+            summary,
             ',"emergency":',
             "true" if result.emergency else "false",
             ',"alerts":[',
@@ -92,26 +89,39 @@ class LineEncoder:
             '],"reasons":[',
             ",".join(
                 self.reason[f.rule.id][0]
-                + _encode({k: json_value(v) for k, v in f.evidence.items()})
+                + _encode(f.evidence)  # tuples encode as lists, as json_value makes them
                 + (',"decisive":true' if decisive else ',"decisive":false')
                 + self.reason[f.rule.id][1]
                 for f, decisive in reasons
             ),
             '],"counterfactuals":null,"open_questions":null,"result_holds":null,"dimensions":[',
-            ",".join(f"{prefix}{result.ratings[d]}}}" for d, prefix in self.dimension),
+            ",".join(self.dimension(d, n) for d, n in result.ratings.items()),
             '],"scores":[',
-            ",".join(
-                f'{prefix}{result.scores[s.id]},"band":{_encode(s.band(result.scores[s.id]))}}}'
-                for s, prefix in self.score
-            ),
+            ",".join(self.score(s, v) for s, v in result.scores.items()),
             '],"considerations":[',
             ",".join(self.consider[f.rule.id] for f in result.considerations),
             "],",
             self.tail[level],
             ',"answers":',
-            _encode({k: json_value(v) for k, v in result.answers.items()}),
+            _encode(result.answers),
             ",",
             self.provenance,
             "}",
         ]
         return "".join(parts)
+
+    def dimension(self, dimension_id: str, rating: int) -> str:
+        key = (dimension_id, rating)
+        if key not in self._dimension:
+            title = self.explainer.ruleset.dimension_by_id[dimension_id].title
+            self._dimension[key] = _encode({"id": dimension_id, "title": title, "rating": rating})
+        return self._dimension[key]
+
+    def score(self, score_id: str, value: int) -> str:
+        key = (score_id, value)
+        if key not in self._score:
+            score = self.explainer.ruleset.score_by_id[score_id]
+            self._score[key] = _encode(
+                {"id": score_id, "title": score.title, "value": value, "band": score.band(value)}
+            )
+        return self._score[key]
