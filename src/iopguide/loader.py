@@ -31,12 +31,6 @@ MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 50_000
 MAX_STRING = 20_000
-LIMITS = {
-    "file size (bytes)": MAX_BYTES,
-    "nesting depth": MAX_DEPTH,
-    "values in one document, aliases expanded": MAX_NODES,
-    "characters in one string": MAX_STRING,
-}
 STDIN = "-"
 
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
