@@ -201,14 +201,18 @@ class Explainer:
             added = [c for c in new if c not in old]
             removed = [c for c in old if c not in new]
 
-            def listed(items: list[str]) -> str:
-                return " or ".join(f"“{question.word(c)}”" for c in items)
+            def listed(items: list[str], joiner: str) -> str:
+                return joiner.join(f"“{question.word(c)}”" for c in items)
 
             if added and not removed:
-                return f"{name} also included {listed(added)}"
+                return f"{name} also included {listed(added, ' and ')}"
             if removed and not added:
-                return f"{name} did not include {listed(removed)}"
-        return f"{name} were {question.word(new)} (not {question.word(old)})"
+                return f"{name} did not include {listed(removed, ' or ')}"
+        def said(value: object) -> str:
+            word = question.word(value)
+            return f"“{word}”" if " " in word else word
+
+        return f"{name} were {said(new)} instead of {said(old)}"
 
     def what_would_change(
         self, result: Result, found: list[Counterfactual]
