@@ -121,20 +121,35 @@ def read_document(path: str | Path, error: type[IopguideError] = IopguideError) 
     return Document(name, data, lines, digest)
 
 
+class _JsonProblem(ValueError):
+    """Raised inside the JSON decoder's hooks; parse_json adds the file name."""
+
+
+def _json_object(items: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(items)
+    if len(result) != len(items):  # only then look for which key came twice
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen:
+                raise _JsonProblem(f"duplicate key '{key}'")
+            seen.add(key)
+    return result
+
+
+def _json_constant(word: str) -> Any:
+    raise _JsonProblem(f"'{word}' is not a number JSON allows")
+
+
+# One decoder for every call: building one per call costs more than decoding a record.
+_JSON = json.JSONDecoder(object_pairs_hook=_json_object, parse_constant=_json_constant)
+
+
 def parse_json(text: str, name: str, error: type[IopguideError] = IopguideError) -> Any:
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, value in items:
-            if key in result:
-                raise error(Problem(name, f"duplicate key '{key}'"))
-            result[key] = value
-        return result
-
-    def constant(word: str) -> Any:
-        raise error(Problem(name, f"'{word}' is not a number JSON allows"))
-
+    """Parse JSON text; duplicate keys, NaN and Infinity are refused."""
     try:
-        data = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+        data = _JSON.decode(text)
+    except _JsonProblem as e:
+        raise error(Problem(name, str(e))) from None
     except json.JSONDecodeError as e:
         raise error(Problem(name, f"not valid JSON: {e.msg}", line=e.lineno)) from None
     except RecursionError:
