@@ -208,6 +208,7 @@ class Explainer:
                 return f"{name} also included {listed(added, ' and ')}"
             if removed and not added:
                 return f"{name} did not include {listed(removed, ' or ')}"
+
         def said(value: object) -> str:
             word = question.word(value)
             return f"“{word}”" if " " in word else word
