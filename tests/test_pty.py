@@ -254,3 +254,16 @@ def test_no_color_is_honoured(tmp_path, color):
     colour_codes = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-8]|9[0-7])(?:;[0-9;]*)?m")
     assert bool(colour_codes.search(screen)) is color
     assert "911" in plain(screen)
+
+
+def test_an_unreadable_autosave_is_set_aside_not_overwritten(tmp_path):
+    autosave = tmp_path / "state" / "iopguide" / "interview.yaml"
+    autosave.parent.mkdir(parents=True)
+    autosave.write_text("age: [broken\n")
+    child = spawn(tmp_path)
+    child.expect("could not be read")
+    child.expect("How old are you")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    kept = autosave.with_name("interview.yaml.unreadable")
+    assert kept.read_text() == "age: [broken\n"

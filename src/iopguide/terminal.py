@@ -238,9 +238,11 @@ def interview(
         try:
             earlier, _ = load_answers(path, assessor.questionnaire, complete=False)
         except IopguideError as e:
+            kept = path.with_name(path.name + ".unreadable")
+            path.replace(kept)  # set aside, never overwritten: nothing is lost
             console.print(
-                f"[yellow]The saved answers could not be read ({escape(str(e))}); "
-                "starting afresh.[/yellow]"
+                f"[yellow]The saved answers could not be read ({escape(str(e))}). They are "
+                f"kept in {escape(str(kept))}; starting afresh.[/yellow]"
             )
             earlier = {}
         if earlier and _offer_resume(console, ask, path, len(earlier)):
