@@ -238,11 +238,11 @@ def interview(
         try:
             earlier, _ = load_answers(path, assessor.questionnaire, complete=False)
         except IopguideError as e:
-            kept = path.with_name(path.name + ".unreadable")
-            path.replace(kept)  # set aside, never overwritten: nothing is lost
+            aside = path.with_name(path.name + ".unreadable")
+            path.replace(aside)  # set aside, never overwritten: nothing is lost
             console.print(
                 f"[yellow]The saved answers could not be read ({escape(str(e))}). They are "
-                f"kept in {escape(str(kept))}; starting afresh.[/yellow]"
+                f"kept in {escape(str(aside))}; starting afresh.[/yellow]"
             )
             earlier = {}
         if earlier and _offer_resume(console, ask, path, len(earlier)):
