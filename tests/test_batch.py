@@ -18,6 +18,7 @@ from iopguide.questionnaire import parse_answers
 from iopguide.toolkit import case_files, load_case
 
 from .conftest import EXAMPLES
+from .conftest import installed_command as installed
 
 EXAMPLE = {
     n: yaml.safe_load((EXAMPLES / f"{n}.yaml").read_text())
@@ -163,3 +164,33 @@ def test_fast_lines_equal_the_result_object_byte_for_byte():
             ensure_ascii=False,
         )
         assert encoder.encode(rules.evaluate(answers), index) == slow, path.name
+
+
+def test_a_line_that_is_not_utf8_or_is_binary_is_one_error(run):
+    good = json.dumps(EXAMPLE["iop"]).encode()
+    data = good + b"\n" + b'{"age": "\xff"}\n' + b"\x00\x01\n" + good + b"\n"
+    done = subprocess.run(
+        [installed(), "assess", "--batch", "-"], input=data, capture_output=True, check=False
+    )
+    lines = [json.loads(x) for x in done.stdout.decode().splitlines()]
+    assert [line.get("level", line.get("error")) for line in lines] == [
+        "iop",
+        "<stdin>:2: is not UTF-8 text",
+        "<stdin>:3: is binary, not text",
+        "iop",
+    ]
+    assert done.returncode == 1
+    assert done.stderr.decode() == "4 records: 2 iop; 2 errors\n"
+
+
+def test_a_broken_yaml_stream_is_an_error_line_not_a_crash(run):
+    done = run("assess", "--batch", "-", input="---\nage: [30\n")
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["error"].startswith("<stdin>:")
+    assert done.stderr == "1 record: no results; 1 error\n"
+
+
+def test_a_directory_as_batch_is_refused(run, tmp_path):
+    done = run("assess", "--batch", str(tmp_path))
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"error: {tmp_path}: cannot read")

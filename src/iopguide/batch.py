@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from iopguide.assessment import Assessor
 from iopguide.errors import IopguideError, Problem
-from iopguide.loader import MAX_STRING, iter_yaml_documents, parse_json
+from iopguide.loader import iter_yaml_documents, parse_json
 from iopguide.questionnaire import parse_answers
 from iopguide.render.data import to_dict
 from iopguide.render.fastjson import LineEncoder
@@ -36,59 +36,76 @@ class Tally:
 
     def summary(self) -> str:
         counts = ", ".join(f"{n} {level}" for level, n in sorted(self.levels.items()))
-        return f"{self.total} records: {counts or 'no results'}; {self.errors} errors"
+        records = "record" if self.total == 1 else "records"
+        errors = "error" if self.errors == 1 else "errors"
+        return f"{self.total} {records}: {counts or 'no results'}; {self.errors} {errors}"
 
 
-def json_lines(stream: IO[str], name: str) -> Iterator[Record]:
+MAX_RECORD = 200_000  # bytes in one JSON Lines record
+
+
+def _record(raw: bytes, where: str) -> Any:
+    """One JSON Lines record's data, or the error that it holds."""
+    if len(raw) > MAX_RECORD:
+        return IopguideError(Problem(where, f"record is longer than {MAX_RECORD} bytes"))
+    if b"\x00" in raw:
+        return IopguideError(Problem(where, "is binary, not text"))
+    try:
+        return parse_json(raw.decode("utf-8-sig"), where)
+    except UnicodeDecodeError:
+        return IopguideError(Problem(where, "is not UTF-8 text"))
+    except IopguideError as e:
+        return e
+
+
+def json_lines(lines: Iterable[bytes], name: str) -> Iterator[Record]:
+    """Records of a JSON Lines stream; blank lines are skipped, bad lines are errors."""
     index = 0
-    for number, line in enumerate(stream, 1):
-        if not line.strip():
-            continue
-        where = f"{name}:{number}"
-        if len(line) > MAX_STRING * 10:
-            yield index, IopguideError(Problem(where, "record is too long")), where
-        else:
-            try:
-                yield index, parse_json(line, where), where
-            except IopguideError as e:
-                yield index, e, where
-        index += 1
+    for number, raw in enumerate(lines, 1):
+        if raw.strip():
+            where = f"{name}:{number}"
+            yield index, _record(raw, where), where
+            index += 1
 
 
-def yaml_stream(stream: IO[str], name: str) -> Iterator[Record]:
+def yaml_stream(stream: IO[bytes], name: str) -> Iterator[Record]:
+    """Records of a YAML ``---`` stream; the parser cannot go on past a broken document."""
     index = 0
     try:
         for data, lines in iter_yaml_documents(stream, name):
             yield index, data, f"{name}:{lines.get((), 0)}"
             index += 1
-    except IopguideError as e:  # the YAML parser cannot go on after a broken document
+    except IopguideError as e:
         yield index, e, name
 
 
-def is_json_lines(name: str, first: str) -> bool:
+def is_json_lines(name: str, first: bytes) -> bool:
     if name.endswith((".jsonl", ".ndjson", ".json")):
         return True
     if name.endswith((".yaml", ".yml")):
         return False
-    return first.lstrip()[:1] in ("{", "[")
+    return first.lstrip().removeprefix(b"\xef\xbb\xbf")[:1] in (b"{", b"[")
 
 
 class Rejoined:
-    """A text stream whose first line was already read to sniff its format."""
+    """A byte stream whose first line was already read to sniff its format."""
 
-    def __init__(self, first: str, rest: IO[str]) -> None:
+    def __init__(self, first: bytes, rest: IO[bytes]) -> None:
         self.first, self.rest = first, rest
 
-    def read(self, size: int = -1) -> str:
-        head, self.first = self.first, ""
+    def read(self, size: int = -1) -> bytes:
+        head, self.first = self.first, b""
         if size < 0:
             return head + self.rest.read()
-        return head + self.rest.read(max(0, size - len(head))) if len(head) < size else head
+        if len(head) >= size:
+            self.first = head[size:]
+            return head[:size]
+        return head + self.rest.read(size - len(head))
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[bytes]:
         if self.first:
-            yield self.first
-            self.first = ""
+            head, self.first = self.first, b""
+            yield head
         yield from self.rest
 
 

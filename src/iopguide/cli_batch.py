@@ -55,7 +55,7 @@ def assess_batch(source: str, rules: Path | None, questionnaire: Path | None) ->
     assessor = load_assessor(rules, questionnaire)
     name = "<stdin>" if source == "-" else source
     try:
-        stream = sys.stdin if source == "-" else open(source, encoding="utf-8-sig")  # noqa: SIM115
+        stream = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
     except OSError as e:
         raise IopguideError(Problem(source, f"cannot read: {e.strerror or e}")) from None
     with stream:

@@ -188,7 +188,7 @@ def parse_yaml(
 
 
 def iter_yaml_documents(
-    source: str | IO[str], name: str
+    source: str | IO[str] | IO[bytes] | Any, name: str
 ) -> Iterator[tuple[Any, dict[DataPath, int]]]:
     """Each document of a ``---`` stream, read as it goes; a broken one raises where it is."""
     loader = _SafeLoader(source)
@@ -204,6 +204,15 @@ def iter_yaml_documents(
         raise IopguideError(
             Problem(name, _yaml_problem(e), line=mark.line + 1 if mark else None)
         ) from None
+    except yaml.reader.ReaderError as e:
+        raise IopguideError(
+            Problem(
+                name,
+                f"not valid YAML: character #x{e.character:04x} is not allowed (or not UTF-8 text)",
+            )
+        ) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise IopguideError(Problem(name, f"not valid YAML: {type(e).__name__}")) from None
     finally:
         loader.dispose()
 
