@@ -73,6 +73,7 @@ def assess(
             help="More answers files: with --answers A B C, each is assessed "
             "(JSON Lines out with --format json).",
             show_default=False,
+            metavar="FILE",
         ),
     ] = None,
     answers: Annotated[
@@ -80,6 +81,7 @@ def assess(
         typer.Option(
             "--answers",
             "-a",
+            metavar="FILE",
             help="Answers file (YAML or JSON), or - for stdin. "
             "Without it, the questions are asked on the terminal.",
         ),
@@ -88,6 +90,7 @@ def assess(
         str | None,
         typer.Option(
             "--batch",
+            metavar="FILE",
             help="JSON Lines or a YAML --- stream of answers (- for "
             "stdin): one JSON result per line.",
         ),
@@ -97,17 +100,22 @@ def assess(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     audience: Annotated[Audience, typer.Option(help="Who the text is for.")] = Audience.person,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the result to this file.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the result to this file."),
     ] = None,
     save: Annotated[
         Path | None,
         typer.Option(
-            "--save", help="Interview: keep the answers in this file, saved after every answer."
+            "--save",
+            metavar="FILE",
+            help="Interview: keep the answers in this file, saved after every answer.",
         ),
     ] = None,
     resume: Annotated[
         Path | None,
-        typer.Option("--resume", help="Interview: continue from a saved answers file."),
+        typer.Option(
+            "--resume", metavar="FILE", help="Interview: continue from a saved answers file."
+        ),
     ] = None,
 ) -> None:
     """Assess answers and explain the suggested level of care.
@@ -183,7 +191,7 @@ def questions(questionnaire: QuestionnaireOption = None) -> None:
 def template(
     questionnaire: QuestionnaireOption = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file.")
     ] = None,
 ) -> None:
     """Write a blank, commented answers file to fill in."""
@@ -196,8 +204,10 @@ def template(
 
 @app.command()
 def compare(
-    earlier: Annotated[str, typer.Argument(help="Answers at the earlier assessment.")],
-    later: Annotated[str, typer.Argument(help="Answers at the later assessment.")],
+    earlier: Annotated[
+        str, typer.Argument(metavar="EARLIER", help="Answers at the earlier assessment.")
+    ],
+    later: Annotated[str, typer.Argument(metavar="LATER", help="Answers at the later assessment.")],
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,

@@ -9,12 +9,17 @@ from typing import Annotated
 
 import typer
 
-from iopguide.shell import EXIT_INPUT, Format, QuestionnaireOption, RulesOption, reporting
+from iopguide.shell import EXIT_INPUT, QuestionnaireOption, RulesOption, reporting
 
 
 class ShowFormat(StrEnum):
     text = "text"
     markdown = "markdown"
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 rules_app = typer.Typer(
@@ -54,11 +59,13 @@ def check(
 def test_cases(
     cases: Annotated[
         list[Path] | None,
-        typer.Argument(help="Case files or folders (default: the bundled cases)."),
+        typer.Argument(help="Case files or folders (default: the bundled cases).", metavar="CASE"),
     ] = None,
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ReportFormat.text,
 ) -> None:
     """Run case files against a rule set; report failures and rule coverage."""
     with reporting():
@@ -68,7 +75,7 @@ def test_cases(
 
         assessor = Assessor(rules, questionnaire)
         run = run_cases(assessor.engine, find_cases(cases or []))
-        report = test_report_json if fmt is Format.json else test_report_text
+        report = test_report_json if fmt is ReportFormat.json else test_report_text
         sys.stdout.write(report(run))
         if not run.passed:
             raise typer.Exit(EXIT_INPUT)
@@ -99,7 +106,9 @@ def diff(
     cases: Annotated[
         list[Path] | None,
         typer.Option(
-            "--cases", help="Case files or folders to compare on (default: the bundled cases)."
+            "--cases",
+            metavar="CASE",
+            help="Case files or folders to compare on (default: the bundled cases).",
         ),
     ] = None,
     questionnaire: QuestionnaireOption = None,

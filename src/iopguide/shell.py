@@ -86,11 +86,14 @@ def reporting() -> Iterator[None]:
 
 
 RulesOption = Annotated[
-    Path | None, typer.Option("--rules", help="Rule set file (default: the bundled one).")
+    Path | None,
+    typer.Option("--rules", metavar="FILE", help="Rule set file (default: the bundled one)."),
 ]
 QuestionnaireOption = Annotated[
     Path | None,
-    typer.Option("--questionnaire", help="Questionnaire file (default: the bundled one)."),
+    typer.Option(
+        "--questionnaire", metavar="FILE", help="Questionnaire file (default: the bundled one)."
+    ),
 ]
 
 
