@@ -267,3 +267,24 @@ def test_an_unreadable_autosave_is_set_aside_not_overwritten(tmp_path):
     child.expect(pexpect.EOF)
     kept = autosave.with_name("interview.yaml.unreadable")
     assert kept.read_text() == "age: [broken\n"
+
+
+def test_batch_on_a_terminal_keeps_stdout_clean(tmp_path):
+    records = [json.dumps(example(n)) for n in ("outpatient", "iop", "inpatient")] * 200
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(records) + "\n")
+    out = tmp_path / "out.jsonl"
+    child = pexpect.spawn(
+        "bash",
+        ["-c", f"{installed_command()} assess --batch {source} > {out}"],
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(20, 100),
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    lines = out.read_text().splitlines()
+    assert len(lines) == 600
+    assert [json.loads(line)["index"] for line in lines] == list(range(600))
+    assert "600 records" in plain(child.before)

@@ -63,21 +63,53 @@ def assess_batch(source: str, rules: Path | None, questionnaire: Path | None) ->
         rejoined = Rejoined(first, stream)
         reader = json_lines if is_json_lines(name, first) else yaml_stream
         records = reader(rejoined, name)  # type: ignore[arg-type]
+        total = _count_records(source, reader is json_lines) if sys.stderr.isatty() else None
         tally = with_progress(
-            lambda tick: assess_records(assessor, records, sys.stdout.write, tick)
+            lambda tick: assess_records(assessor, records, sys.stdout.write, tick), total
         )
     say(tally.summary())
     if tally.errors:
         raise typer.Exit(EXIT_INPUT)
 
 
-def with_progress(work: Callable[[Callable[[], object]], Tally]) -> Tally:
-    """Run a batch; on a terminal, show a live count of records on stderr."""
+def _count_records(source: str, json_lines: bool) -> int | None:
+    """How many records a batch file holds, for the progress bar (None for stdin)."""
+    if source == "-":
+        return None
+    with open(source, "rb") as handle:
+        if json_lines:
+            return sum(1 for line in handle if line.strip())
+        return sum(1 for line in handle if line.startswith(b"---")) or 1
+
+
+def with_progress(work: Callable[[Callable[[], object]], Tally], total: int | None) -> Tally:
+    """Run a batch; on a terminal, show its progress on stderr (a bar when the total is
+    known, else a live count)."""
     if not sys.stderr.isatty():
         return work(lambda: None)
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
-    columns = (SpinnerColumn(), TextColumn("{task.completed} records"), TimeElapsedColumn())
-    with Progress(*columns, transient=True) as progress:
-        task = progress.add_task("batch", total=None)
+    columns = (
+        (SpinnerColumn(), TextColumn("{task.completed} records"), TimeElapsedColumn())
+        if total is None
+        else (BarColumn(), MofNCompleteColumn(), TextColumn("records"), TimeElapsedColumn())
+    )
+    from rich.console import Console
+
+    # The progress goes to stderr: stdout carries only the JSON lines.
+    with Progress(
+        *columns,
+        console=Console(stderr=True),
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    ) as progress:
+        task = progress.add_task("batch", total=total)
         return work(lambda: progress.advance(task))
