@@ -98,12 +98,13 @@ class WhatIf:
     def counterfactuals(self, result: Result) -> list[Counterfactual]:
         """Single changes first; pairs only in a direction no single change reaches."""
         answers, rank = result.answers, result.rank
+        alerted = frozenset(f.rule.id for f in result.alerts)
         shown = [q for q in self.questionnaire.shown(answers) if q.id in self._matters]
         found: dict[str, list[Counterfactual]] = {"down": [], "up": []}
         for question in shown:
             taken: set[str] = set()
             for value in self._candidates(question, answers.get(question.id)):
-                outcome = self._move({question.id: value}, answers, rank, taken)
+                outcome = self._move({question.id: value}, result, taken, alerted)
                 if outcome is not None:
                     found[outcome.direction].append(outcome)
                     taken.add(outcome.direction)
@@ -118,25 +119,33 @@ class WhatIf:
         return rank > 0 if direction == "down" else rank < len(self.engine.ruleset.levels) - 1
 
     def _move(
-        self, changes: dict[str, AnswerValue], answers: Answers, rank: int, taken: set[str]
+        self,
+        changes: dict[str, AnswerValue],
+        result: Result,
+        taken: set[str],
+        alerted: frozenset[str],
     ) -> Counterfactual | None:
-        changed = self._try(answers, changes)
+        """The counterfactual these changes make, if they move the level in a new direction.
+
+        ``safety`` is set when the changes would raise an alert the result does not have.
+        """
+        changed = self._try(result.answers, changes)
         if changed is None:
             return None
+        rank = result.rank
         new_rank = self.engine.rank(changed)
         direction = "down" if new_rank < rank else "up" if new_rank > rank else ""
         if not direction or direction in taken:
             return None
         values = self.engine.values(changed)
-        before = self.engine.values(answers)
         safety = any(
-            self.engine.holds(r.id, values) and not self.engine.holds(r.id, before)
-            for r in self._alerting
+            r.id not in alerted and self.engine.holds(r.id, values) for r in self._alerting
         )
         return Counterfactual(changes, self.engine.ruleset.levels[new_rank].id, direction, safety)
 
     def _pairs(self, result: Result, direction: str) -> list[Counterfactual]:
-        answers, rank = result.answers, result.rank
+        answers = result.answers
+        alerted = frozenset(f.rule.id for f in result.alerts)
         focus: list[Question] = []
         for firing in result.decisive if direction == "down" else result.fired:
             for question in self.linter.questions_read(firing.rule.when):
@@ -147,7 +156,7 @@ class WhatIf:
         found: list[Counterfactual] = []
         for first, second in itertools.combinations(range(len(focus)), 2):
             for (qa, va), (qb, vb) in itertools.product(options[first], options[second]):
-                outcome = self._move({qa: va, qb: vb}, answers, rank, set())
+                outcome = self._move({qa: va, qb: vb}, result, set(), alerted)
                 if outcome is not None and outcome.direction == direction:
                     found.append(outcome)
                     break
