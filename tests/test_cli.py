@@ -211,3 +211,19 @@ def test_another_rule_set(invoke, tmp_path):
     rules.write_text(text)
     result = invoke("assess", "-a", str(EXAMPLES / "iop.yaml"), "--rules", str(rules), "-f", "json")
     assert json.loads(result.stdout)["level_title"] == "Evening IOP"
+
+
+def test_readme_names_every_command_and_exit_code(run):
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    top = run("--help").stdout.split("Commands:")[1].split()
+    commands = [word for word in top if word.islower() and word.isalpha()]
+    assert {"assess", "questions", "template", "compare", "schema", "rules"} <= set(commands)
+    for command in commands:
+        assert f"iopguide {command}" in readme, command
+    rules = run("rules", "--help").stdout.split("Commands:")[1].split()
+    for sub in (w for w in rules if w in ("check", "test", "show", "diff")):
+        assert f"iopguide rules {sub}" in readme, sub
+    for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 130 |"):
+        assert code in readme
