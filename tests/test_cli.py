@@ -229,3 +229,12 @@ def test_readme_names_every_command_and_exit_code(run):
         assert f"iopguide rules {sub}" in readme, sub
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 130 |"):
         assert code in readme
+
+
+def test_resume_without_a_terminal_exits_2_without_waiting(run, tmp_path):
+    partial = tmp_path / "partial.yaml"
+    partial.write_text("age: 40\n")
+    done = run("assess", "--resume", str(partial), input="")
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"error: {partial}: answers are missing")
+    assert partial.read_text() == "age: 40\n"

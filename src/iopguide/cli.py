@@ -144,10 +144,16 @@ def assess(
         for warning in warnings:
             say(f"warning: {warning}")
         missing = assessor.questionnaire.missing(given) if given is not None else True
-        if missing and (interactive or resume is not None):
+        if missing and interactive:
             from iopguide.terminal import interview
 
             given = interview(assessor, given, save or resume)
+        elif missing and resume is not None:
+            fail(
+                f"error: {resume}: answers are missing, and there is no terminal to ask them "
+                "on; run on a terminal, or complete the file and use --answers",
+                EXIT_USAGE,
+            )
         elif given is not None and missing:
             from iopguide.questionnaire import require_complete
 
