@@ -9,7 +9,13 @@ from typing import Annotated
 
 import typer
 
-from iopguide.shell import EXIT_INPUT, QuestionnaireOption, RulesOption, reporting
+from iopguide.shell import (
+    EXIT_INPUT,
+    QuestionnaireOption,
+    RulesOption,
+    load_assessor,
+    reporting,
+)
 
 
 class ShowFormat(StrEnum):
@@ -69,11 +75,10 @@ def test_cases(
 ) -> None:
     """Run case files against a rule set; report failures and rule coverage."""
     with reporting():
-        from iopguide.assessment import Assessor
         from iopguide.render.rules import test_report_json, test_report_text
         from iopguide.toolkit import find_cases, run_cases
 
-        assessor = Assessor(rules, questionnaire)
+        assessor = load_assessor(rules, questionnaire)
         run = run_cases(assessor.engine, find_cases(cases or []))
         report = test_report_json if fmt is ReportFormat.json else test_report_text
         sys.stdout.write(report(run))
@@ -91,10 +96,9 @@ def show(
 ) -> None:
     """The rule set as a clinician can review it: levels, tiers, rules in plain words."""
     with reporting():
-        from iopguide.assessment import Assessor
         from iopguide.render.rules import show_markdown, show_text
 
-        assessor = Assessor(rules, questionnaire)
+        assessor = load_assessor(rules, questionnaire)
         render = show_markdown if fmt is ShowFormat.markdown else show_text
         sys.stdout.write(render(assessor.ruleset, assessor.questionnaire))
 
@@ -115,13 +119,12 @@ def diff(
 ) -> None:
     """What changes between two rule sets: structurally, and on every case."""
     with reporting():
-        from iopguide.assessment import Assessor
         from iopguide.questionnaire import parse_answers
         from iopguide.render.rules import diff_text
         from iopguide.rulediff import effect, structural
         from iopguide.toolkit import find_cases, load_case
 
-        before, after = Assessor(old, questionnaire), Assessor(new, questionnaire)
+        before, after = load_assessor(old, questionnaire), load_assessor(new, questionnaire)
         paths = find_cases(cases or [])
         effects = []
         for path in paths:

@@ -86,7 +86,6 @@ class WhatWouldChange:
 
     changes: dict[str, JsonValue]
     level: str
-    level_title: str
     direction: str
     safety: bool
     text: str
@@ -228,7 +227,6 @@ class Explainer:
                 WhatWouldChange(
                     {k: json_value(v) for k, v in cf.changes.items()},
                     level.id,
-                    level.title,
                     cf.direction,
                     cf.safety,
                     f"If {said}, {level.title} would fit.",
