@@ -179,6 +179,12 @@ def _compile_test(test: Test) -> Predicate:
         options = frozenset(_key(o) for o in (operand if op == "one_of" else (operand,)))
         if op == "not_equals":
             return lambda v: (x := v.get(key)) is not None and _key(x) not in options
+        if all(t is str for t, _ in options):
+            # Only a str equals a str, so a plain set lookup is exact (the hot path).
+            strings = frozenset(o for _, o in options)
+            return lambda v: v.get(key) in strings
+        if op == "equals" and type(operand) is bool:
+            return lambda v: v.get(key) is operand
         return lambda v: _key(v.get(key)) in options
     if op == "contains":
         return lambda v: isinstance(x := v.get(key), tuple) and operand in x

@@ -8,9 +8,10 @@ to say". Only answers to questions that skip logic shows are kept.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import Literal
+from itertools import groupby
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -126,6 +127,14 @@ class Question(_Model):
         return str(value)
 
 
+class Walk(NamedTuple):
+    """What skip logic makes of a set of answers (see ``Questionnaire.walk``)."""
+
+    shown: list[Question]
+    kept: dict[str, AnswerValue]
+    missing: list[Question]
+
+
 class Section(_Model):
     id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1)
@@ -165,37 +174,56 @@ class Questionnaire(_Model):
         return {q.id: q for q in self.questions}
 
     @cached_property
-    def _shown_when(self) -> tuple[tuple[Question, Predicate | None], ...]:
+    def _blocks(self) -> tuple[tuple[Predicate | None, tuple[Question, ...]], ...]:
+        """Runs of consecutive questions that share one ``when``, each compiled once.
+
+        A ``when`` reads only questions asked before the first question of its run,
+        so it holds for all of the run or for none of it.
+        """
         return tuple(
-            (q, None if q.when is None else compile_condition(q.when)) for q in self.questions
+            (None if when is None else compile_condition(when), tuple(run))
+            for when, run in groupby(self.questions, key=lambda q: q.when)
         )
+
+    @cached_property
+    def coercers(self) -> dict[str, Callable[[object], AnswerValue]]:
+        """Each question's answer check (see ``coerce_answer``), compiled once."""
+        return {q.id: _coercer(q) for q in self.questions}
 
     def section_of(self, question_id: str) -> Section:
         return next(s for s in self.sections if any(q.id == question_id for q in s.questions))
 
-    def shown(self, answers: Mapping[str, AnswerValue]) -> list[Question]:
-        """The questions skip logic shows, given these answers, in asking order.
+    def walk(self, answers: Mapping[str, AnswerValue]) -> Walk:
+        """Apply skip logic: the questions shown, in asking order, the answers to them,
+        and the required ones left unanswered.
 
         A question's ``when`` reads only the answers to questions shown before it.
         """
-        kept: Answers = {}
         shown: list[Question] = []
-        for question, when in self._shown_when:
+        kept: Answers = {}
+        missing: list[Question] = []
+        for when, run in self._blocks:
             if when is None or when(kept):
-                shown.append(question)
-                if question.id in answers:
-                    kept[question.id] = answers[question.id]
-        return shown
+                shown += run
+                for question in run:
+                    if (value := answers.get(question.id)) is not None:
+                        kept[question.id] = value
+                    elif question.required:
+                        missing.append(question)
+        return Walk(shown, kept, missing)
+
+    def shown(self, answers: Mapping[str, AnswerValue]) -> list[Question]:
+        """The questions skip logic shows, given these answers, in asking order."""
+        return self.walk(answers).shown
 
     def keep_shown(self, answers: Mapping[str, AnswerValue]) -> tuple[Answers, list[str]]:
         """Split answers into those skip logic shows and the ids of those it hides."""
-        shown = {q.id for q in self.shown(answers)}
-        kept = {k: v for k, v in answers.items() if k in shown}
-        return kept, [k for k in answers if k not in shown]
+        kept = self.walk(answers).kept
+        return kept, [k for k in answers if k not in kept]
 
     def missing(self, answers: Mapping[str, AnswerValue]) -> list[Question]:
         """Required questions that are shown but not answered."""
-        return [q for q in self.shown(answers) if q.required and q.id not in answers]
+        return self.walk(answers).missing
 
     def label_of(self, subject: str) -> str:
         question = self.by_id.get(subject)
@@ -265,6 +293,38 @@ def coerce_answer(question: Question, value: object) -> AnswerValue:
     return _misfit(question, value)
 
 
+def _coercer(question: Question) -> Callable[[object], AnswerValue]:
+    """``coerce_answer`` for one question, with the common well-formed answers on a
+    short path; anything else takes the full check (and its error message)."""
+
+    def full(value: object) -> AnswerValue:
+        return coerce_answer(question, value)
+
+    kind = question.type
+    if kind == "yes_no":
+        return lambda v: v if type(v) is bool else full(v)
+    if kind == "integer":
+        low, high = question.min, question.max
+        return lambda v: v if type(v) is int and low <= v <= high else full(v)  # type: ignore[operator]
+    ids = {c.id: c.id for c in question.choices}
+    if kind == "choice":
+        return lambda v: ids[v] if type(v) is str and v in ids else full(v)
+    rank = {c.id: i for i, c in enumerate(question.choices)}
+    order = tuple(ids)
+
+    def several(value: object) -> AnswerValue:
+        if type(value) is list or type(value) is tuple:
+            try:
+                ranks = sorted(rank[v] for v in value if type(v) is str)
+            except KeyError:
+                return full(value)
+            if len(ranks) == len(value) and len(set(ranks)) == len(ranks):
+                return tuple(order[r] for r in ranks)
+        return full(value)
+
+    return several
+
+
 def _misfit(question: Question, value: object) -> AnswerValue:
     """The answer did not fit its question's type: accept ``unknown`` or say why not."""
     if value == UNKNOWN and isinstance(value, str):
@@ -291,10 +351,10 @@ def parse_answers(
     """
     lines = lines or {}
     answers: Answers = {}
-    by_id = questionnaire.by_id
+    coercers = questionnaire.coercers
     for key, value in raw.items():
-        question = by_id.get(key) if isinstance(key, str) else None
-        if question is None:
+        coerce = coercers.get(key) if isinstance(key, str) else None
+        if coerce is None:
             hint = questionnaire.suggest(str(key))
             raise AnswersError(
                 Problem(source, f"unknown question{hint}", str(key), lines.get(str(key)))
@@ -302,13 +362,11 @@ def parse_answers(
         if value is None:
             continue
         try:
-            answers[key] = coerce_answer(question, value)
+            answers[key] = coerce(value)
         except ValueError as e:
             raise AnswersError(Problem(source, str(e), key, lines.get(key))) from None
-    shown = questionnaire.shown(answers)
-    shown_ids = {q.id for q in shown}
-    kept = {k: v for k, v in answers.items() if k in shown_ids}
-    hidden = [k for k in answers if k not in shown_ids]
+    _, kept, missing = questionnaire.walk(answers)
+    hidden = [k for k in answers if k not in kept] if len(kept) < len(answers) else []
     warnings = [
         Problem(
             source,
@@ -319,10 +377,8 @@ def parse_answers(
         )
         for key in hidden
     ]
-    if complete:
-        missing = [q for q in shown if q.required and q.id not in kept]
-        if missing:
-            raise _missing(missing, source)
+    if complete and missing:
+        raise _missing(missing, source)
     return kept, warnings
 
 

@@ -64,13 +64,10 @@ class WhatIf:
         """The answers after the changes, as skip logic leaves them; None if the change
         leaves questions unanswered or hides many answers (then it is not small)."""
         changed = {**answers, **changes}
-        shown = self.questionnaire.shown(changed)
-        kept = {q.id: changed[q.id] for q in shown if q.id in changed}
-        if len(changed) - len(kept) > MAX_HIDDEN or any(k not in kept for k in changes):
+        _, kept, missing = self.questionnaire.walk(changed)
+        if missing or len(changed) - len(kept) > MAX_HIDDEN:
             return None
-        if any(q.required and q.id not in kept for q in shown):
-            return None
-        return kept
+        return kept if all(k in kept for k in changes) else None
 
     def _candidates(self, question: Question, current: AnswerValue | None) -> list[AnswerValue]:
         if question.type == "multi" and isinstance(current, tuple):
