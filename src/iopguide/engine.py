@@ -52,6 +52,28 @@ class Result:
         )
 
 
+class _Compiled(NamedTuple):
+    """One rule, ready to evaluate: its predicate, evidence keys, and what it sets."""
+
+    rule: Rule
+    holds: Predicate
+    refs: tuple[str, ...]
+    floor: int  # the rank its floor sets, 0 if none
+    dimension: str | None  # the dimension it rates, if any
+    rating: int
+    rated: int  # the rank its rating calls for, 0 if none
+
+
+def _sets(c: _Compiled, rank: int, ratings: Mapping[str, int]) -> bool:
+    """Whether a fired rule sets the level: its floor, or its dimension's top rating,
+    calls for exactly the level's rank (the lowest level is set by no rule)."""
+    if rank == 0:
+        return False
+    if c.floor == rank:
+        return True
+    return c.dimension is not None and c.rated == rank and c.rating == ratings[c.dimension]
+
+
 def _points(question: Question) -> Callable[[AnswerValue | None], int]:
     """How many points an answer adds to a sum: a choice's points, 1 for yes, the number."""
     points = {c.id: c.points for c in question.choices}
@@ -71,18 +93,26 @@ class Engine:
         self._scores: list[tuple[str, Callable[[Mapping[str, AnswerValue]], int]]] = [
             (s.id, self._compile_score(s.sum, s.count)) for s in ruleset.scores
         ]
-        self._rules: list[tuple[Rule, Predicate]] = [
-            (r, compile_condition(r.when)) for r in ruleset.rules
-        ]
-        self._predicates = {r.id: p for r, p in self._rules}
-        self._refs = {r.id: self._evidence_keys(subjects(r.when)) for r in ruleset.rules}
         index = ruleset.level_index
-        self._floor = {r.id: index[r.floor] for r in ruleset.rules if r.floor}
         self._rating_rank = {n: index[lvl] for n, lvl in ruleset.ratings.items()}
         self._ceiling = {
             d.id: index[d.ceiling] if d.ceiling else len(ruleset.levels) - 1
             for d in ruleset.dimensions
         }
+        self._compiled = [self._compile_rule(rule) for rule in ruleset.rules]
+        self._predicates = {c.rule.id: c.holds for c in self._compiled}
+        self._score_ids = tuple(s.id for s in ruleset.scores)
+
+    def _compile_rule(self, rule: Rule) -> _Compiled:
+        floor = self.ruleset.level_index[rule.floor] if rule.floor else 0
+        dimension, rating = (rule.rate.dimension, rule.rate.rating) if rule.rate else (None, 0)
+        rated = self._rated(dimension, rating) if dimension else 0
+        refs = self._evidence_keys(subjects(rule.when))
+        return _Compiled(rule, compile_condition(rule.when), refs, floor, dimension, rating, rated)
+
+    def _rated(self, dimension: str, rating: int) -> int:
+        """The rank a dimension's rating calls for, capped by the dimension's ceiling."""
+        return min(self._rating_rank[rating], self._ceiling[dimension])
 
     def _evidence_keys(self, keys: tuple[str, ...]) -> tuple[str, ...]:
         """What to show as evidence: answers, and scores that have bands; a score
@@ -132,17 +162,15 @@ class Engine:
     def evaluate(self, answers: Answers) -> Result:
         """Evaluate the rule set over one validated set of answers."""
         values = self.values(answers)
-        rules = self._fire(values)
-        ratings = self._ratings(rules)
-        rank = self._rank(rules, ratings)
-        fired = tuple(
-            Firing(rule, {k: values[k] for k in self._refs[rule.id] if k in values})
-            for rule in rules
+        fired = [c for c in self._compiled if c.holds(values)]
+        rank, ratings = self._rank(fired)
+        firings = tuple(
+            Firing(c.rule, {k: values[k] for k in c.refs if k in values}) for c in fired
         )
-        decisive = tuple(f for f in fired if self._sets_rank(f.rule, ratings) == rank > 0)
-        scores = {s.id: v for s in self.ruleset.scores if isinstance(v := values[s.id], int)}
+        decisive = tuple(f for f, c in zip(firings, fired, strict=True) if _sets(c, rank, ratings))
+        scores = {s: v for s in self._score_ids if isinstance(v := values[s], int)}
         level = self.ruleset.levels[rank]
-        return Result(level, rank, fired, decisive, ratings, scores, dict(answers))
+        return Result(level, rank, firings, decisive, ratings, scores, dict(answers))
 
     def holds(self, rule_id: str, values: Mapping[str, AnswerValue]) -> bool:
         """Whether one rule's condition holds over values (answers and scores)."""
@@ -150,32 +178,25 @@ class Engine:
 
     def rank(self, answers: Mapping[str, AnswerValue]) -> int:
         """Only the level's rank (0 = least intensive): the cheap path for what-ifs."""
-        rules = self._fire(self.values(answers))
-        return self._rank(rules, self._ratings(rules))
+        values = self.values(answers)
+        return self._rank([c for c in self._compiled if c.holds(values)])[0]
 
-    def _fire(self, values: Mapping[str, AnswerValue]) -> list[Rule]:
-        return [rule for rule, holds in self._rules if holds(values)]
+    def _rank(self, fired: list[_Compiled]) -> tuple[int, dict[str, int]]:
+        """The level's rank, and each dimension's rating: the most intensive need wins.
 
-    def _ratings(self, rules: list[Rule]) -> dict[str, int]:
+        The rank is the highest of every fired floor and every dimension's rating
+        (capped by its ceiling); a rule is decisive when what it sets equals the rank.
+        """
+        rank = 0
         ratings = dict.fromkeys(self._ceiling, 0)
-        for rule in rules:
-            if rule.rate is not None:
-                dim = rule.rate.dimension
-                ratings[dim] = max(ratings[dim], rule.rate.rating)
-        return ratings
-
-    def _rank(self, rules: list[Rule], ratings: Mapping[str, int]) -> int:
-        floors = [self._floor.get(rule.id, 0) for rule in rules]
-        dims = [min(self._rating_rank[n], self._ceiling[d]) for d, n in ratings.items()]
-        return max([0, *floors, *dims])
-
-    def _sets_rank(self, rule: Rule, ratings: Mapping[str, int]) -> int:
-        """The rank a fired rule pushes the level to (0 if it pushes nothing)."""
-        rank = self._floor.get(rule.id, 0)
-        if rule.rate is not None and rule.rate.rating == ratings[rule.rate.dimension]:
-            dim = rule.rate.dimension
-            rank = max(rank, min(self._rating_rank[rule.rate.rating], self._ceiling[dim]))
-        return rank
+        for c in fired:
+            if c.floor > rank:
+                rank = c.floor
+            if c.dimension is not None and c.rating > ratings[c.dimension]:
+                ratings[c.dimension] = c.rating
+        for dimension, rating in ratings.items():
+            rank = max(rank, self._rated(dimension, rating))
+        return rank, ratings
 
 
 def evaluate(questionnaire: Questionnaire, ruleset: RuleSet, answers: Answers) -> Result:
