@@ -10,10 +10,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import iopguide
-from iopguide.errors import AnswersError
-from iopguide.loader import bundled
+from iopguide import batch
+from iopguide.errors import AnswersError, IopguideError
+from iopguide.loader import bundled, parse_json
 from iopguide.questionnaire import parse_answers
 from iopguide.toolkit import case_files, load_case
 
@@ -162,7 +165,7 @@ def test_fast_lines_equal_the_result_object_byte_for_byte():
             {"index": index, **to_dict(rules.assess(answers, what_if=False))},
             separators=(",", ":"),
             ensure_ascii=False,
-        )
+        ).encode()
         assert encoder.encode(rules.evaluate(answers), index) == slow, path.name
 
 
@@ -194,3 +197,80 @@ def test_a_directory_as_batch_is_refused(run, tmp_path):
     done = run("assess", "--batch", str(tmp_path))
     assert done.returncode == 1
     assert done.stderr.startswith(f"error: {tmp_path}: cannot read")
+
+
+def _exact(raw: bytes) -> object:
+    """What the standard decoder makes of a record: its data, or its error message."""
+    try:
+        return parse_json(raw.decode("utf-8-sig"), "x")
+    except UnicodeDecodeError:
+        return "x: is not UTF-8 text"
+    except IopguideError as e:
+        return str(e)
+
+
+def _read(raw: bytes) -> object:
+    data = batch._record(raw, "x")
+    return str(data) if isinstance(data, IopguideError) else data
+
+
+def _typed(data: object) -> object:
+    """Data with every value tagged by its type, so that 1, 1.0 and True differ."""
+    if isinstance(data, dict):
+        return {k: _typed(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_typed(v) for v in data]
+    return (type(data).__name__, data)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"age": 30, "age": 31}',
+        b'{"age":30,"age":30}',
+        b'{"a": {"b": 1, "b": 2}}',
+        b'{"a": "x:y", "a": 1}',
+        b'{"age": 123456789012345678901234567890}',
+        b'{"age": 1e400}',
+        b'{"age": NaN}',
+        b'{"age": 3.0}',
+        b'\xef\xbb\xbf{"age": 30}',
+        b'{"age": "\\ud800"}',
+        b'{"age": [1, 123456789012345678901234567890]}',
+        b'{"a:b": 1}',
+        b'{"age": 30} trailing',
+    ],
+)
+def test_the_fast_json_path_reads_records_as_the_exact_decoder_does(raw):
+    assert _typed(_read(raw)) == _typed(_exact(raw))
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(
+    pairs=st.lists(
+        st.tuples(st.sampled_from(["age", "sex", "a:b", "é", ""]), json_values), max_size=6
+    ),
+    separators=st.sampled_from([(",", ":"), (", ", ": "), (",", " : ")]),
+)
+@settings(max_examples=300, deadline=None)
+def test_fast_json_path_agrees_with_the_exact_decoder(pairs, separators):
+    # Built by hand so that keys may repeat, as they can in a file.
+    comma, colon = separators
+    body = comma.join(
+        json.dumps(k, ensure_ascii=False) + colon + json.dumps(v, ensure_ascii=False)
+        for k, v in pairs
+    )
+    raw = ("{" + body + "}").encode()
+    assert _typed(_read(raw)) == _typed(_exact(raw))

@@ -65,7 +65,7 @@ def assess_batch(source: str, rules: Path | None, questionnaire: Path | None) ->
         records = reader(rejoined, name)  # type: ignore[arg-type]
         total = _count_records(source, reader is json_lines) if sys.stderr.isatty() else None
         tally = with_progress(
-            lambda tick: assess_records(assessor, records, sys.stdout.write, tick), total
+            lambda tick: assess_records(assessor, records, sys.stdout.buffer.write, tick), total
         )
     say(tally.summary())
     if tally.errors:
