@@ -149,20 +149,45 @@ def compile_condition(condition: Condition) -> Predicate:
         want = isinstance(condition, AnyOf)
         members = condition.any if isinstance(condition, AnyOf) else condition.all
         parts = tuple(compile_condition(p) for p in members)
-        if len(parts) == 1:
-            return parts[0]
-
-        def combined(values: Values) -> bool:
-            for part in parts:
-                if part(values) is want:
-                    return want
-            return not want
-
-        return combined
+        return _either(parts) if want else _both(parts)
     if isinstance(condition, Not):
         inner = compile_condition(condition.not_)
         return lambda values: not inner(values)
     return _compile_test(condition)
+
+
+def _both(parts: tuple[Predicate, ...]) -> Predicate:
+    """Every part holds (short-circuit); the common small cases without a loop."""
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda values: first(values) and second(values)
+
+    def every(values: Values) -> bool:
+        for part in parts:  # noqa: SIM110 (a generator costs more on this hot path)
+            if not part(values):
+                return False
+        return True
+
+    return every
+
+
+def _either(parts: tuple[Predicate, ...]) -> Predicate:
+    """At least one part holds (short-circuit)."""
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda values: first(values) or second(values)
+
+    def some(values: Values) -> bool:
+        for part in parts:  # noqa: SIM110 (a generator costs more on this hot path)
+            if part(values):
+                return True
+        return False
+
+    return some
 
 
 def _key(value: object) -> tuple[type, object]:
