@@ -7,15 +7,17 @@ its place and the batch goes on. ``index`` counts records from 0.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, Any
 
 import orjson
 
 from iopguide.assessment import Assessor
 from iopguide.errors import IopguideError, Problem
+from iopguide.flatyaml import parse_flat
 from iopguide.loader import iter_yaml_documents, parse_json
 from iopguide.questionnaire import parse_answers
 from iopguide.render.fastjson import LineEncoder
@@ -86,8 +88,76 @@ def json_lines(lines: Iterable[bytes], name: str) -> Iterator[Record]:
             index += 1
 
 
-def yaml_stream(stream: IO[bytes], name: str) -> Iterator[Record]:
-    """Records of a YAML ``---`` stream; the parser cannot go on past a broken document."""
+def yaml_stream(stream: Iterable[bytes], name: str) -> Iterator[Record]:
+    """Records of a YAML ``---`` stream, one document at a time.
+
+    The stream is cut at its ``---`` lines. Each document is read by the fast flat
+    reader when it has that shape, else by the full YAML loader, so a broken
+    document is one error record and the batch goes on.
+    """
+    lines = iter(stream)
+    first = next(lines, b"")
+    if first.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: the full loader, whole
+        yield from _whole_stream(Rejoined(first, lines), name)  # type: ignore[arg-type]
+        return
+    index = 0
+    for start, piece in _documents(itertools.chain([first], lines)):
+        for data, where in _yaml_records(start, piece, name):
+            yield index, data, where
+            index += 1
+
+
+def _is_marker(line: bytes) -> bool:
+    """A ``---`` line: the start of a document."""
+    return line.startswith(b"---") and line[3:4] in (b"", b"\n", b"\r", b" ", b"\t")
+
+
+def _documents(lines: Iterable[bytes]) -> Iterator[tuple[int, list[bytes]]]:
+    """A stream's documents: the number of each one's first line, and its lines.
+
+    Directive lines (``%...``) go with the document they come before.
+    """
+    piece: list[bytes] = []
+    start, directives = 1, False
+    for number, line in enumerate(lines, 1):
+        if _is_marker(line) and not directives:
+            if piece:
+                yield start, piece
+            piece, start = [line], number
+        elif line.startswith(b"%") and not directives:
+            if piece:
+                yield start, piece
+            piece, start, directives = [line], number, True
+        else:
+            directives = directives and not _is_marker(line)
+            piece.append(line)
+    if piece:
+        yield start, piece
+
+
+def _yaml_records(start: int, piece: list[bytes], name: str) -> Iterator[tuple[Any, str]]:
+    """The documents in one piece of a stream (none if it holds only comments)."""
+    header = piece[0] == b"---\n" or piece[0] == b"---"
+    try:
+        text = b"".join(piece[1:] if header else piece).decode()
+    except UnicodeDecodeError:
+        text = "\r"  # let the full loader say what is wrong
+    if "\r" not in text and (flat := parse_flat(text.split("\n"))) is not None:
+        data, first = flat
+        yield data, f"{name}:{start + header + first}"
+        return
+    try:
+        for data, lines in iter_yaml_documents(b"".join(piece), name):
+            yield data, f"{name}:{start - 1 + lines.get((), 1)}"
+    except IopguideError as e:
+        problem = e.problem
+        if problem is not None and problem.line is not None:
+            problem = replace(problem, line=start - 1 + problem.line)
+        yield IopguideError(problem or str(e)), f"{name}:{start}"
+
+
+def _whole_stream(stream: IO[bytes], name: str) -> Iterator[Record]:
+    """Records of a stream read whole by PyYAML, which cannot go on past a broken one."""
     index = 0
     try:
         for data, lines in iter_yaml_documents(stream, name):

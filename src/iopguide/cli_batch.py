@@ -62,7 +62,7 @@ def assess_batch(source: str, rules: Path | None, questionnaire: Path | None) ->
         first = stream.readline()
         rejoined = Rejoined(first, stream)
         reader = json_lines if is_json_lines(name, first) else yaml_stream
-        records = reader(rejoined, name)  # type: ignore[arg-type]
+        records = reader(rejoined, name)
         total = _count_records(source, reader is json_lines) if sys.stderr.isatty() else None
         tally = with_progress(
             lambda tick: assess_records(assessor, records, sys.stdout.buffer.write, tick), total
