@@ -11,7 +11,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iopguide.batch import _whole_stream, yaml_stream
+from iopguide import batch
+from iopguide.batch import Rejoined, _whole_stream, yaml_stream
 from iopguide.flatyaml import parse_flat
 
 from .conftest import EXAMPLES
@@ -104,19 +105,26 @@ def test_answers_as_yaml_writes_them_take_the_fast_path(data, indent):
 
 
 def records(stream: bytes, reader: Any) -> list[tuple[Any, Any, str]]:
+    source = io.BytesIO(stream)
     return [
         (i, str(d) if isinstance(d, Exception) else d, w)
-        for i, d, w in reader(io.BytesIO(stream), "s")
+        for i, d, w in reader(Rejoined(source.readline(), source), "s")
     ]
 
 
-@given(st.lists(st.tuples(answers, st.sampled_from(["", "# c\n", "\n"])), max_size=5))
-@settings(max_examples=200, deadline=None)
-def test_a_stream_reads_as_pyyaml_reads_it_whole(docs):
+@given(
+    st.lists(st.tuples(answers, st.sampled_from(["", "# c\n", "\n"])), max_size=5),
+    st.sampled_from([1, 7, 64, batch.CHUNK]),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_stream_reads_as_pyyaml_reads_it_whole(docs, chunk):
     stream = "".join(f"---\n{pre}{yaml.safe_dump(d)}" for d, pre in docs).encode()
-    assert records(stream, yaml_stream) == records(stream, _whole_stream)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(batch, "CHUNK", chunk)  # documents across chunk ends, too
+        assert records(stream, yaml_stream) == records(stream, _whole_stream)
 
 
+@pytest.mark.parametrize("chunk", [1, 5, 1 << 16])
 @pytest.mark.parametrize(
     "stream",
     [
@@ -130,7 +138,8 @@ def test_a_stream_reads_as_pyyaml_reads_it_whole(docs):
         "---\nage: &a 30\nsex: *a\n",
     ],
 )
-def test_unusual_streams_read_as_pyyaml_reads_them_whole(stream):
+def test_unusual_streams_read_as_pyyaml_reads_them_whole(stream, chunk, monkeypatch):
+    monkeypatch.setattr(batch, "CHUNK", chunk)
     raw = stream.encode()
     assert records(raw, yaml_stream) == records(raw, _whole_stream)
 

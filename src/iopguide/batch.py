@@ -7,7 +7,7 @@ its place and the batch goes on. ``index`` counts records from 0.
 
 from __future__ import annotations
 
-import itertools
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -88,58 +88,59 @@ def json_lines(lines: Iterable[bytes], name: str) -> Iterator[Record]:
             index += 1
 
 
-def yaml_stream(stream: Iterable[bytes], name: str) -> Iterator[Record]:
+def yaml_stream(stream: Rejoined, name: str) -> Iterator[Record]:
     """Records of a YAML ``---`` stream, one document at a time.
 
     The stream is cut at its ``---`` lines. Each document is read by the fast flat
     reader when it has that shape, else by the full YAML loader, so a broken
     document is one error record and the batch goes on.
     """
-    lines = iter(stream)
-    first = next(lines, b"")
-    if first.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: the full loader, whole
-        yield from _whole_stream(Rejoined(first, lines), name)  # type: ignore[arg-type]
+    if stream.first.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: the full loader, whole
+        yield from _whole_stream(stream, name)
         return
     index = 0
-    for start, piece in _documents(itertools.chain([first], lines)):
+    for start, piece in _documents(stream):
         for data, where in _yaml_records(start, piece, name):
             yield index, data, where
             index += 1
 
 
-def _is_marker(line: bytes) -> bool:
-    """A ``---`` line: the start of a document."""
-    return line.startswith(b"---") and line[3:4] in (b"", b"\n", b"\r", b" ", b"\t")
+# Where a document starts: a ``---`` line, or a directive (``%...``) before one.
+_CUT = re.compile(rb"^(?:---(?=[ \t\r\n]|\Z)|%)", re.MULTILINE)
+CHUNK = 1 << 16
 
 
-def _documents(lines: Iterable[bytes]) -> Iterator[tuple[int, list[bytes]]]:
-    """A stream's documents: the number of each one's first line, and its lines.
-
-    Directive lines (``%...``) go with the document they come before.
-    """
-    piece: list[bytes] = []
-    start, directives = 1, False
-    for number, line in enumerate(lines, 1):
-        if _is_marker(line) and not directives:
-            if piece:
+def _documents(stream: Rejoined) -> Iterator[tuple[int, bytes]]:
+    """A stream's documents as they come: the number of each one's first line, and
+    its text. Read in chunks that end at a line end, so memory stays flat."""
+    parts: list[bytes] = []  # the document being read, so far
+    start = line = 1  # its first line; the line where ``at`` is
+    directives = False  # it began with directives: the '---' after them does not cut
+    while chunk := stream.read(CHUNK):
+        if not chunk.endswith(b"\n"):
+            chunk += stream.readline()
+        at = 0
+        for cut in _CUT.finditer(chunk):
+            if directives:
+                directives = cut.group() == b"%"
+                continue
+            parts.append(chunk[at : cut.start()])
+            if piece := b"".join(parts):
                 yield start, piece
-            piece, start = [line], number
-        elif line.startswith(b"%") and not directives:
-            if piece:
-                yield start, piece
-            piece, start, directives = [line], number, True
-        else:
-            directives = directives and not _is_marker(line)
-            piece.append(line)
-    if piece:
+            line += chunk.count(b"\n", at, cut.start())
+            parts, at, start = [], cut.start(), line
+            directives = cut.group() == b"%"
+        parts.append(chunk[at:])
+        line += chunk.count(b"\n", at)
+    if piece := b"".join(parts):
         yield start, piece
 
 
-def _yaml_records(start: int, piece: list[bytes], name: str) -> Iterator[tuple[Any, str]]:
+def _yaml_records(start: int, piece: bytes, name: str) -> Iterator[tuple[Any, str]]:
     """The documents in one piece of a stream (none if it holds only comments)."""
-    header = piece[0] == b"---\n" or piece[0] == b"---"
+    header = piece.startswith(b"---\n")
     try:
-        text = b"".join(piece[1:] if header else piece).decode()
+        text = piece[4:].decode() if header else piece.decode()
     except UnicodeDecodeError:
         text = "\r"  # let the full loader say what is wrong
     if "\r" not in text and (flat := parse_flat(text.split("\n"))) is not None:
@@ -147,7 +148,7 @@ def _yaml_records(start: int, piece: list[bytes], name: str) -> Iterator[tuple[A
         yield data, f"{name}:{start + header + first}"
         return
     try:
-        for data, lines in iter_yaml_documents(b"".join(piece), name):
+        for data, lines in iter_yaml_documents(piece, name):
             yield data, f"{name}:{start - 1 + lines.get((), 1)}"
     except IopguideError as e:
         problem = e.problem
@@ -156,7 +157,7 @@ def _yaml_records(start: int, piece: list[bytes], name: str) -> Iterator[tuple[A
         yield IopguideError(problem or str(e)), f"{name}:{start}"
 
 
-def _whole_stream(stream: IO[bytes], name: str) -> Iterator[Record]:
+def _whole_stream(stream: Rejoined | IO[bytes], name: str) -> Iterator[Record]:
     """Records of a stream read whole by PyYAML, which cannot go on past a broken one."""
     index = 0
     try:
@@ -189,6 +190,12 @@ class Rejoined:
             self.first = head[size:]
             return head[:size]
         return head + self.rest.read(size - len(head))
+
+    def readline(self) -> bytes:
+        if self.first:  # what is left of the first line, which ends a line
+            head, self.first = self.first, b""
+            return head
+        return self.rest.readline()
 
     def __iter__(self) -> Iterator[bytes]:
         if self.first:

@@ -60,6 +60,44 @@ def _value(text: str) -> Any:
     return [_scalar(item.strip(" ")) for item in inside.split(",")] if inside else []
 
 
+# What one line is: nothing (blank or comment), ``key: value``, ``key:`` (a list
+# below, or null), ``- item`` (with its indent), or not flat.
+_SKIP, _PAIR, _OPEN, _ITEM, _NOT = range(5)
+Line = tuple[int, Any, Any]
+_NOT_FLAT: Line = (_NOT, None, None)
+# Answers files repeat the same lines (question ids and their choices), so what
+# each line is is remembered, up to a bound.
+_seen: dict[str, Line] = {}
+MEMO = 20_000
+
+
+def _read_line(line: str) -> Line:
+    if not line or line.isspace() or line.lstrip(" ").startswith("#"):
+        return (_SKIP, None, None)
+    try:
+        if item := _ITEM_LINE.fullmatch(line):
+            return (_ITEM, item.group(1), _scalar(item.group(2)))
+        found = _KEY_LINE.fullmatch(line)
+        if found is None or found.group(1) in _WORDS:
+            return _NOT_FLAT
+        key, text = found.groups()
+        if not text:
+            return (_OPEN, key, None)
+        value = _value(text)
+        return (_PAIR, key, tuple(value) if isinstance(value, list) else value)
+    except _NotFlat:
+        return _NOT_FLAT
+
+
+def _line(line: str) -> Line:
+    known = _seen.get(line)
+    if known is None:
+        known = _read_line(line)
+        if len(_seen) < MEMO:
+            _seen[line] = known
+    return known
+
+
 def parse_flat(lines: list[str]) -> tuple[dict[str, Any], int] | None:
     """A flat document's data and the index of its first key's line, or None.
 
@@ -70,34 +108,30 @@ def parse_flat(lines: list[str]) -> tuple[dict[str, Any], int] | None:
     first = -1
     items: list[Any] | None = None  # the block list being read, if any
     indent = ""
-    try:
-        for number, line in enumerate(lines):
-            if not line or line.isspace() or line.lstrip(" ").startswith("#"):
-                continue
-            if number > MAX_LINES:
-                raise _NotFlat
-            if items is not None and (item := _ITEM_LINE.fullmatch(line)):
-                if not items:
-                    indent = item.group(1)
-                elif item.group(1) != indent:
-                    raise _NotFlat
-                items.append(_scalar(item.group(2)))
-                continue
-            found = _KEY_LINE.fullmatch(line)
-            if found is None:
-                raise _NotFlat
-            key, text = found.groups()
-            if key in data or key in _WORDS:
-                raise _NotFlat
-            if first < 0:
-                first = number
-            if text:
-                items = None
-                data[key] = _value(text)
-            else:
-                items = lists[key] = data[key] = []
-    except _NotFlat:
+    if len(lines) > MAX_LINES:
         return None
+    for number, line in enumerate(lines):
+        kind, key, value = _line(line)
+        if kind == _PAIR:
+            if key in data:
+                return None
+            data[key] = list(value) if type(value) is tuple else value
+            items = None
+        elif kind == _ITEM:
+            if items is None or (items and key != indent):
+                return None
+            indent = key
+            items.append(value)
+        elif kind == _OPEN:
+            if key in data:
+                return None
+            items = lists[key] = data[key] = []
+        elif kind == _NOT:
+            return None
+        else:
+            continue
+        if first < 0:
+            first = number
     if first < 0:
         return None
     for key, listed in lists.items():
