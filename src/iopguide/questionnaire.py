@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from itertools import groupby
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -127,6 +127,17 @@ class Question(_Model):
         return str(value)
 
 
+Coercer = Callable[[object], AnswerValue]
+
+
+class _Block(NamedTuple):
+    """Consecutive questions shown under one ``when``, ready to walk."""
+
+    when: Predicate | None
+    questions: tuple[Question, ...]
+    steps: tuple[tuple[Question, str, bool, Coercer], ...]  # question, id, required, check
+
+
 class Walk(NamedTuple):
     """What skip logic makes of a set of answers (see ``Questionnaire.walk``)."""
 
@@ -174,42 +185,48 @@ class Questionnaire(_Model):
         return {q.id: q for q in self.questions}
 
     @cached_property
-    def _blocks(self) -> tuple[tuple[Predicate | None, tuple[Question, ...]], ...]:
+    def _blocks(self) -> tuple[_Block, ...]:
         """Runs of consecutive questions that share one ``when``, each compiled once.
 
         A ``when`` reads only questions asked before the first question of its run,
         so it holds for all of the run or for none of it.
         """
         return tuple(
-            (None if when is None else compile_condition(when), tuple(run))
+            _Block(
+                None if when is None else compile_condition(when),
+                questions := tuple(run),
+                tuple((q, q.id, q.required, _coercer(q)) for q in questions),
+            )
             for when, run in groupby(self.questions, key=lambda q: q.when)
         )
 
     @cached_property
-    def coercers(self) -> dict[str, Callable[[object], AnswerValue]]:
+    def coercers(self) -> dict[str, Coercer]:
         """Each question's answer check (see ``coerce_answer``), compiled once."""
-        return {q.id: _coercer(q) for q in self.questions}
+        return {qid: coerce for block in self._blocks for _, qid, _, coerce in block.steps}
 
     def section_of(self, question_id: str) -> Section:
         return next(s for s in self.sections if any(q.id == question_id for q in s.questions))
 
-    def walk(self, answers: Mapping[str, AnswerValue]) -> Walk:
+    def walk(self, answers: Mapping[str, Any], *, check: bool = False) -> Walk:
         """Apply skip logic: the questions shown, in asking order, the answers to them,
-        and the required ones left unanswered.
+        and the required ones left unanswered. With ``check``, answers are raw and each
+        shown one is checked as it is reached (``ValueError`` if one does not fit).
 
         A question's ``when`` reads only the answers to questions shown before it.
         """
         shown: list[Question] = []
         kept: Answers = {}
         missing: list[Question] = []
-        for when, run in self._blocks:
+        for when, questions, steps in self._blocks:
             if when is None or when(kept):
-                shown += run
-                for question in run:
-                    if (value := answers.get(question.id)) is not None:
-                        kept[question.id] = value
-                    elif question.required:
-                        missing.append(question)
+                shown += questions
+                for question, qid, required, coerce in steps:
+                    if (value := answers.get(qid)) is None:
+                        if required:
+                            missing.append(question)
+                    else:
+                        kept[qid] = coerce(value) if check else value
         return Walk(shown, kept, missing)
 
     def shown(self, answers: Mapping[str, AnswerValue]) -> list[Question]:
@@ -350,23 +367,36 @@ def parse_answers(
     question that is shown must be answered; all missing ones are named at once.
     """
     lines = lines or {}
-    answers: Answers = {}
-    coercers = questionnaire.coercers
-    for key, value in raw.items():
-        coerce = coercers.get(key) if isinstance(key, str) else None
-        if coerce is None:
+    by_id, coercers = questionnaire.by_id, questionnaire.coercers
+
+    def check(key: Any) -> None:
+        """Raise for an answer that is not a question's, or that does not fit it."""
+        if key not in by_id:
             hint = questionnaire.suggest(str(key))
             raise AnswersError(
                 Problem(source, f"unknown question{hint}", str(key), lines.get(str(key)))
             )
-        if value is None:
-            continue
         try:
-            answers[key] = coerce(value)
+            coercers[key](raw[key])
         except ValueError as e:
             raise AnswersError(Problem(source, str(e), key, lines.get(key))) from None
-    _, kept, missing = questionnaire.walk(answers)
-    hidden = [k for k in answers if k not in kept] if len(kept) < len(answers) else []
+
+    # Each answer is checked as skip logic reaches it; on a problem, the answers are
+    # checked again in the file's order, to name the first one that is wrong.
+    try:
+        if not by_id.keys() >= raw.keys():
+            raise ValueError
+        _, kept, missing = questionnaire.walk(raw, check=True)
+    except ValueError:
+        for key, value in raw.items():
+            if value is not None or key not in by_id:
+                check(key)
+        raise
+    hidden: list[str] = []
+    if len(kept) < len(raw):  # some answers are empty, or skip logic hides them
+        hidden = [k for k, v in raw.items() if v is not None and k not in kept]
+    for key in hidden:
+        check(key)
     warnings = [
         Problem(
             source,
