@@ -100,6 +100,11 @@ class Engine:
             for d in ruleset.dimensions
         }
         self._compiled = [self._compile_rule(rule) for rule in ruleset.rules]
+        self._checks = tuple((c, c.holds) for c in self._compiled)
+        self._no_ratings = dict.fromkeys(self._ceiling, 0)
+        self._rated_at = {
+            d: {n: self._rated(d, n) for n in self._rating_rank} for d in self._ceiling
+        }
         self._predicates = {c.rule.id: c.holds for c in self._compiled}
         self._score_ids = tuple(s.id for s in ruleset.scores)
 
@@ -162,7 +167,7 @@ class Engine:
     def evaluate(self, answers: Answers) -> Result:
         """Evaluate the rule set over one validated set of answers."""
         values = self.values(answers)
-        fired = [c for c in self._compiled if c.holds(values)]
+        fired = [c for c, holds in self._checks if holds(values)]
         rank, ratings = self._rank(fired)
         firings = tuple(
             Firing(c.rule, {k: values[k] for k in c.refs if k in values}) for c in fired
@@ -179,7 +184,7 @@ class Engine:
     def rank(self, answers: Mapping[str, AnswerValue]) -> int:
         """Only the level's rank (0 = least intensive): the cheap path for what-ifs."""
         values = self.values(answers)
-        return self._rank([c for c in self._compiled if c.holds(values)])[0]
+        return self._rank([c for c, holds in self._checks if holds(values)])[0]
 
     def _rank(self, fired: list[_Compiled]) -> tuple[int, dict[str, int]]:
         """The level's rank, and each dimension's rating: the most intensive need wins.
@@ -188,14 +193,16 @@ class Engine:
         (capped by its ceiling); a rule is decisive when what it sets equals the rank.
         """
         rank = 0
-        ratings = dict.fromkeys(self._ceiling, 0)
+        ratings = self._no_ratings.copy()
         for c in fired:
             if c.floor > rank:
                 rank = c.floor
             if c.dimension is not None and c.rating > ratings[c.dimension]:
                 ratings[c.dimension] = c.rating
+        rated = self._rated_at
         for dimension, rating in ratings.items():
-            rank = max(rank, self._rated(dimension, rating))
+            if (at := rated[dimension][rating]) > rank:
+                rank = at
         return rank, ratings
 
 
