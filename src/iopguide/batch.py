@@ -75,7 +75,11 @@ def _no_floats(values: Iterable[Any]) -> bool:
     kinds = set(map(type, values))
     if float in kinds:
         return False
-    return list not in kinds or all(_no_floats(v) for v in values if type(v) is list)
+    if list in kinds:
+        for value in values:
+            if type(value) is list and not _no_floats(value):
+                return False
+    return True
 
 
 def json_lines(lines: Iterable[bytes], name: str) -> Iterator[Record]:

@@ -61,9 +61,10 @@ class LineEncoder:
             for r in rules
             if r.consider is not None
         }
-        # Ratings and score values are small numbers: encode each pair once, when first met.
-        self._dimension: dict[tuple[str, int], bytes] = {}
-        self._score: dict[tuple[str, int], bytes] = {}
+        # Ratings and scores are small numbers, and summaries follow from a few facts:
+        # each is encoded once, when first met (up to a bound, so memory stays flat).
+        self._dimensions: dict[tuple[tuple[str, int], ...], bytes] = {}
+        self._scores: dict[tuple[tuple[str, int], ...], bytes] = {}
         self._summary: dict[tuple[str, bool, bool, tuple[str, ...]], bytes] = {}
         self.explainer = explainer
 
@@ -71,19 +72,27 @@ class LineEncoder:
         level = result.level.id
         reasons = Explainer.reason_firings(result)
         alerts = Explainer.alert_firings(result)
+        emergency = result.emergency
         decisive_titles = tuple(f.rule.title for f, decisive in reasons if decisive)
-        key = (level, result.emergency, bool(alerts), decisive_titles)
-        summary = self._summary.get(key)
-        if summary is None:
-            summary = _encode(summary_text(result.level, key[1], key[2], list(key[3])))
-            self._summary[key] = summary
+        key = (level, emergency, bool(alerts), decisive_titles)
+        summary = self._summary.get(key) or _remember(
+            self._summary, key, _encode(summary_text(result.level, *key[1:3], list(key[3])))
+        )
+        ratings = tuple(result.ratings.items())
+        dimensions = self._dimensions.get(ratings) or _remember(
+            self._dimensions, ratings, self.dimensions(result.ratings)
+        )
+        values = tuple(result.scores.items())
+        scores = self._scores.get(values) or _remember(
+            self._scores, values, self.scores(result.scores)
+        )
         parts = [
             b'{"index":%d,"schema_version":%d,' % (index, SCHEMA_VERSION),
             self.head[level],
             b',"summary":',
             summary,
             b',"emergency":',
-            b"true" if result.emergency else b"false",
+            b"true" if emergency else b"false",
             b',"alerts":[',
             b",".join([self.alert[f.rule.id] for f in alerts]),
             b'],"reasons":[',
@@ -97,9 +106,9 @@ class LineEncoder:
                 ]
             ),
             b'],"counterfactuals":null,"open_questions":null,"result_holds":null,"dimensions":[',
-            b",".join([self.dimension(d, n) for d, n in result.ratings.items()]),
+            dimensions,
             b'],"scores":[',
-            b",".join([self.score(s, v) for s, v in result.scores.items()]),
+            scores,
             b'],"considerations":[',
             b",".join([self.consider[f.rule.id] for f in result.considerations]),
             b"],",
@@ -112,18 +121,24 @@ class LineEncoder:
         ]
         return b"".join(parts)
 
-    def dimension(self, dimension_id: str, rating: int) -> bytes:
-        key = (dimension_id, rating)
-        if key not in self._dimension:
-            title = self.explainer.ruleset.dimension_by_id[dimension_id].title
-            self._dimension[key] = _encode({"id": dimension_id, "title": title, "rating": rating})
-        return self._dimension[key]
+    def dimensions(self, ratings: dict[str, int]) -> bytes:
+        by_id = self.explainer.ruleset.dimension_by_id
+        return b",".join(
+            _encode({"id": d, "title": by_id[d].title, "rating": n}) for d, n in ratings.items()
+        )
 
-    def score(self, score_id: str, value: int) -> bytes:
-        key = (score_id, value)
-        if key not in self._score:
-            score = self.explainer.ruleset.score_by_id[score_id]
-            self._score[key] = _encode(
-                {"id": score_id, "title": score.title, "value": value, "band": score.band(value)}
-            )
-        return self._score[key]
+    def scores(self, values: dict[str, int]) -> bytes:
+        by_id = self.explainer.ruleset.score_by_id
+        return b",".join(
+            _encode({"id": s, "title": by_id[s].title, "value": v, "band": by_id[s].band(v)})
+            for s, v in values.items()
+        )
+
+
+MEMO = 10_000
+
+
+def _remember(memo: dict[Any, bytes], key: Any, value: bytes) -> bytes:
+    if len(memo) < MEMO:
+        memo[key] = value
+    return value
