@@ -328,18 +328,29 @@ def _coercer(question: Question) -> Callable[[object], AnswerValue]:
         return lambda v: ids[v] if type(v) is str and v in ids else full(v)
     rank = {c.id: i for i, c in enumerate(question.choices)}
     order = tuple(ids)
+    known: dict[tuple[object, ...], AnswerValue] = {}  # lists met before, as checked
 
     def several(value: object) -> AnswerValue:
-        if type(value) is list or type(value) is tuple:
-            try:
-                ranks = sorted(rank[v] for v in value if type(v) is str)
-            except KeyError:
-                return full(value)
-            if len(ranks) == len(value) and len(set(ranks)) == len(ranks):
-                return tuple(order[r] for r in ranks)
-        return full(value)
+        if type(value) is not list and type(value) is not tuple:
+            return full(value)
+        try:
+            key = tuple(value)
+            if (checked := known.get(key)) is not None:
+                return checked
+            ranks = sorted(rank[v] for v in value if type(v) is str)
+        except (KeyError, TypeError):  # not a choice, or not even hashable
+            return full(value)
+        if len(ranks) != len(key) or len(set(ranks)) != len(ranks):
+            return full(value)
+        checked = tuple(order[r] for r in ranks)
+        if len(known) < MEMO:
+            known[key] = checked
+        return checked
 
     return several
+
+
+MEMO = 4_096  # distinct lists remembered per question
 
 
 def _misfit(question: Question, value: object) -> AnswerValue:
