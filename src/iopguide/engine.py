@@ -7,7 +7,7 @@ dimension's ceiling). Nothing is averaged, and considerations never move it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -107,6 +107,21 @@ class Engine:
         }
         self._predicates = {c.rule.id: c.holds for c in self._compiled}
         self._score_ids = tuple(s.id for s in ruleset.scores)
+        self._by_id = {c.rule.id: c for c in self._compiled}
+        # Which rules read each answer, directly or through a score built on it.
+        readers: dict[str, list[_Compiled]] = {}
+        for c in self._compiled:
+            for answer in dict.fromkeys(a for k in subjects(c.rule.when) for a in self._behind(k)):
+                readers.setdefault(answer, []).append(c)
+        self._readers = readers
+
+    def _behind(self, key: str) -> tuple[str, ...]:
+        """The answers a subject reads: itself, or every answer a score is built on."""
+        score = self.ruleset.score_by_id.get(key)
+        if score is None:
+            return (key,)
+        inner = score.sum or tuple(s for c in score.count for s in subjects(c))
+        return tuple(a for k in inner for a in self._behind(k))
 
     def _compile_rule(self, rule: Rule) -> _Compiled:
         floor = self.ruleset.level_index[rule.floor] if rule.floor else 0
@@ -185,6 +200,18 @@ class Engine:
         """Only the level's rank (0 = least intensive): the cheap path for what-ifs."""
         values = self.values(answers)
         return self._rank([c for c, holds in self._checks if holds(values)])[0]
+
+    def rank_changed(
+        self, base: Result, answers: Mapping[str, AnswerValue], keys: Iterable[str]
+    ) -> int:
+        """The rank for answers that differ from ``base.answers`` only in ``keys``: only
+        the rules that read those answers (or scores built on them) are evaluated again,
+        the others fire as they did. The cheap path for what-ifs."""
+        again = {c.rule.id: c for k in keys for c in self._readers.get(k, ())}
+        values = self.values(answers)
+        fired = [self._by_id[f.rule.id] for f in base.fired if f.rule.id not in again]
+        fired += [c for c in again.values() if c.holds(values)]
+        return self._rank(fired)[0]
 
     def _rank(self, fired: list[_Compiled]) -> tuple[int, dict[str, int]]:
         """The level's rank, and each dimension's rating: the most intensive need wins.

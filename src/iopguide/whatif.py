@@ -60,10 +60,22 @@ class WhatIf:
             s for q in self.questionnaire.questions if q.when is not None for s in subjects(q.when)
         }
 
-    def _try(self, answers: Answers, changes: dict[str, AnswerValue]) -> Answers | None:
+    def _settled(self, answers: Answers) -> bool:
+        """Whether skip logic keeps every one of these answers and misses none."""
+        _, kept, missing = self.questionnaire.walk(answers)
+        return not missing and len(kept) == len(answers)
+
+    def _try(
+        self, answers: Answers, changes: dict[str, AnswerValue], settled: bool
+    ) -> Answers | None:
         """The answers after the changes, as skip logic leaves them; None if the change
-        leaves questions unanswered or hides many answers (then it is not small)."""
+        leaves questions unanswered or hides many answers (then it is not small).
+
+        Changes to shown questions that no ``when`` reads leave settled answers settled.
+        """
         changed = {**answers, **changes}
+        if settled and self._gates.isdisjoint(changes):
+            return changed
         _, kept, missing = self.questionnaire.walk(changed)
         if missing or len(changed) - len(kept) > MAX_HIDDEN:
             return None
@@ -97,11 +109,12 @@ class WhatIf:
         answers, rank = result.answers, result.rank
         alerted = frozenset(f.rule.id for f in result.alerts)
         shown = [q for q in self.questionnaire.shown(answers) if q.id in self._matters]
+        settled = self._settled(answers)
         found: dict[str, list[Counterfactual]] = {"down": [], "up": []}
         for question in shown:
             taken: set[str] = set()
             for value in self._candidates(question, answers.get(question.id)):
-                outcome = self._move({question.id: value}, result, taken, alerted)
+                outcome = self._move({question.id: value}, result, taken, alerted, settled)
                 if outcome is not None:
                     found[outcome.direction].append(outcome)
                     taken.add(outcome.direction)
@@ -121,16 +134,19 @@ class WhatIf:
         result: Result,
         taken: set[str],
         alerted: frozenset[str],
+        settled: bool,
     ) -> Counterfactual | None:
         """The counterfactual these changes make, if they move the level in a new direction.
 
         ``safety`` is set when the changes would raise an alert the result does not have.
         """
-        changed = self._try(result.answers, changes)
+        changed = self._try(result.answers, changes, settled)
         if changed is None:
             return None
         rank = result.rank
-        new_rank = self.engine.rank(changed)
+        # Skip logic may also have dropped answers: those changed too.
+        keys = changes.keys() | (result.answers.keys() ^ changed.keys())
+        new_rank = self.engine.rank_changed(result, changed, keys)
         direction = "down" if new_rank < rank else "up" if new_rank > rank else ""
         if not direction or direction in taken:
             return None
@@ -143,6 +159,7 @@ class WhatIf:
     def _pairs(self, result: Result, direction: str) -> list[Counterfactual]:
         answers = result.answers
         alerted = frozenset(f.rule.id for f in result.alerts)
+        settled = self._settled(answers)
         focus: list[Question] = []
         for firing in result.decisive if direction == "down" else result.fired:
             for question in self.linter.questions_read(firing.rule.when):
@@ -153,7 +170,7 @@ class WhatIf:
         found: list[Counterfactual] = []
         for first, second in itertools.combinations(range(len(focus)), 2):
             for (qa, va), (qb, vb) in itertools.product(options[first], options[second]):
-                outcome = self._move({qa: va, qb: vb}, result, set(), alerted)
+                outcome = self._move({qa: va, qb: vb}, result, set(), alerted, settled)
                 if outcome is not None and outcome.direction == direction:
                     found.append(outcome)
                     break
