@@ -68,7 +68,7 @@ _NOT_FLAT: Line = (_NOT, None, None)
 # Answers files repeat the same lines (question ids and their choices), so what
 # each line is is remembered, up to a bound.
 _seen: dict[str, Line] = {}
-MEMO = 20_000
+MEMO = 8_000
 
 
 def _read_line(line: str) -> Line:

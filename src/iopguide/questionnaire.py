@@ -350,7 +350,7 @@ def _coercer(question: Question) -> Callable[[object], AnswerValue]:
     return several
 
 
-MEMO = 4_096  # distinct lists remembered per question
+MEMO = 1_024  # distinct lists remembered per question
 
 
 def _misfit(question: Question, value: object) -> AnswerValue:

@@ -64,7 +64,7 @@ class LineEncoder:
         # Ratings and scores are small numbers, and summaries follow from a few facts:
         # each is encoded once, when first met (up to a bound, so memory stays flat).
         self._dimensions: dict[tuple[tuple[str, int], ...], bytes] = {}
-        self._scores: dict[tuple[tuple[str, int], ...], bytes] = {}
+        self._score: dict[tuple[str, int], bytes] = {}
         self._summary: dict[tuple[str, bool, bool, tuple[str, ...]], bytes] = {}
         self.explainer = explainer
 
@@ -82,10 +82,7 @@ class LineEncoder:
         dimensions = self._dimensions.get(ratings) or _remember(
             self._dimensions, ratings, self.dimensions(result.ratings)
         )
-        values = tuple(result.scores.items())
-        scores = self._scores.get(values) or _remember(
-            self._scores, values, self.scores(result.scores)
-        )
+        scores = b",".join([self.score(s, v) for s, v in result.scores.items()])
         parts = [
             b'{"index":%d,"schema_version":%d,' % (index, SCHEMA_VERSION),
             self.head[level],
@@ -127,15 +124,18 @@ class LineEncoder:
             _encode({"id": d, "title": by_id[d].title, "rating": n}) for d, n in ratings.items()
         )
 
-    def scores(self, values: dict[str, int]) -> bytes:
-        by_id = self.explainer.ruleset.score_by_id
-        return b",".join(
-            _encode({"id": s, "title": by_id[s].title, "value": v, "band": by_id[s].band(v)})
-            for s, v in values.items()
-        )
+    def score(self, score_id: str, value: int) -> bytes:
+        key = (score_id, value)
+        if (known := self._score.get(key)) is None:
+            score = self.explainer.ruleset.score_by_id[score_id]
+            known = _encode(
+                {"id": score_id, "title": score.title, "value": value, "band": score.band(value)}
+            )
+            _remember(self._score, key, known)
+        return known
 
 
-MEMO = 10_000
+MEMO = 2_000
 
 
 def _remember(memo: dict[Any, bytes], key: Any, value: bytes) -> bytes:
