@@ -162,3 +162,16 @@ def test_a_yaml_batch_with_a_broken_document_goes_on(run):
     assert [x.get("level") for x in lines] == ["iop", None, "iop"]
     assert lines[1]["error"].startswith("<stdin>:"), lines[1]
     assert done.stderr == "3 records: 2 iop; 1 error\n"
+
+
+@pytest.mark.parametrize("chunk", [7, 1 << 16])
+def test_a_document_longer_than_a_record_is_one_error(chunk, monkeypatch):
+    monkeypatch.setattr(batch, "CHUNK", chunk)
+    monkeypatch.setattr(batch, "MAX_RECORD", 200)
+    long = "".join(f"q{i}: {i}\n" for i in range(40))  # 40 lines, over 200 bytes
+    stream = f"---\nage: 30\n---\n{long}---\nage: 31\n".encode()
+    got = records(stream, yaml_stream)
+    assert [(i, w) for i, _, w in got] == [(0, "s:2"), (1, "s:3"), (2, "s:45")]
+    assert got[0][1] == {"age": 30}
+    assert got[1][1] == "s:3: document is longer than 200 bytes"
+    assert got[2][1] == {"age": 31}

@@ -43,7 +43,7 @@ class Tally:
         return f"{self.total} {records}: {counts or 'no results'}; {self.errors} {errors}"
 
 
-MAX_RECORD = 200_000  # bytes in one JSON Lines record
+MAX_RECORD = 200_000  # bytes in one JSON Lines record or YAML stream document
 
 
 def _record(raw: bytes, where: str) -> Any:
@@ -114,10 +114,12 @@ _CUT = re.compile(rb"^(?:---(?=[ \t\r\n]|\Z)|%)", re.MULTILINE)
 CHUNK = 1 << 16
 
 
-def _documents(stream: Rejoined) -> Iterator[tuple[int, bytes]]:
+def _documents(stream: Rejoined) -> Iterator[tuple[int, bytes | None]]:
     """A stream's documents as they come: the number of each one's first line, and
-    its text. Read in chunks that end at a line end, so memory stays flat."""
+    its text (None if longer than a record may be). Read in chunks that end at a line
+    end, so memory stays flat."""
     parts: list[bytes] = []  # the document being read, so far
+    size = 0  # its length; past MAX_RECORD, only counted
     start = line = 1  # its first line; the line where ``at`` is
     directives = False  # it began with directives: the '---' after them does not cut
     while chunk := stream.read(CHUNK):
@@ -128,20 +130,31 @@ def _documents(stream: Rejoined) -> Iterator[tuple[int, bytes]]:
             if directives:
                 directives = cut.group() == b"%"
                 continue
-            parts.append(chunk[at : cut.start()])
-            if piece := b"".join(parts):
-                yield start, piece
+            size += cut.start() - at
+            if size <= MAX_RECORD:
+                parts.append(chunk[at : cut.start()])
+            if size:
+                yield start, b"".join(parts) if size <= MAX_RECORD else None
             line += chunk.count(b"\n", at, cut.start())
-            parts, at, start = [], cut.start(), line
+            parts, size, at, start = [], 0, cut.start(), line
             directives = cut.group() == b"%"
-        parts.append(chunk[at:])
+        size += len(chunk) - at
+        if size <= MAX_RECORD:
+            parts.append(chunk[at:])
+        else:
+            parts = []
         line += chunk.count(b"\n", at)
-    if piece := b"".join(parts):
-        yield start, piece
+    if size:
+        yield start, b"".join(parts) if size <= MAX_RECORD else None
 
 
-def _yaml_records(start: int, piece: bytes, name: str) -> Iterator[tuple[Any, str]]:
+def _yaml_records(start: int, piece: bytes | None, name: str) -> Iterator[tuple[Any, str]]:
     """The documents in one piece of a stream (none if it holds only comments)."""
+    where = f"{name}:{start}"
+    if piece is None:
+        message = f"document is longer than {MAX_RECORD} bytes"
+        yield IopguideError(Problem(name, message, line=start)), where
+        return
     header = piece.startswith(b"---\n")
     try:
         text = piece[4:].decode() if header else piece.decode()
@@ -158,7 +171,7 @@ def _yaml_records(start: int, piece: bytes, name: str) -> Iterator[tuple[Any, st
         problem = e.problem
         if problem is not None and problem.line is not None:
             problem = replace(problem, line=start - 1 + problem.line)
-        yield IopguideError(problem or str(e)), f"{name}:{start}"
+        yield IopguideError(problem or str(e)), where
 
 
 def _whole_stream(stream: Rejoined | IO[bytes], name: str) -> Iterator[Record]:
