@@ -310,6 +310,9 @@ def coerce_answer(question: Question, value: object) -> AnswerValue:
     return _misfit(question, value)
 
 
+MEMO = 1_024  # distinct lists of choices remembered per question
+
+
 def _coercer(question: Question) -> Callable[[object], AnswerValue]:
     """``coerce_answer`` for one question, with the common well-formed answers on a
     short path; anything else takes the full check (and its error message)."""
@@ -348,9 +351,6 @@ def _coercer(question: Question) -> Callable[[object], AnswerValue]:
         return checked
 
     return several
-
-
-MEMO = 1_024  # distinct lists remembered per question
 
 
 def _misfit(question: Question, value: object) -> AnswerValue:
@@ -402,7 +402,7 @@ def parse_answers(
         for key, value in raw.items():
             if value is not None or key not in by_id:
                 check(key)
-        raise
+        raise  # not reached: the check that failed fails again above
     hidden: list[str] = []
     if len(kept) < len(raw):  # some answers are empty, or skip logic hides them
         hidden = [k for k, v in raw.items() if v is not None and k not in kept]
