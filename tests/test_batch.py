@@ -274,3 +274,22 @@ def test_fast_json_path_agrees_with_the_exact_decoder(pairs, separators):
     )
     raw = ("{" + body + "}").encode()
     assert _typed(_read(raw)) == _typed(_exact(raw))
+
+
+def test_a_20000_line_batch_with_a_few_bad_lines(tmp_path):
+    bad = {17, 5_017, 12_345, 19_999}
+    source = tmp_path / "big.jsonl"
+    write_jsonl(source, 20_000, bad=bad)
+    done = subprocess.run(
+        [installed(), "assess", "--batch", str(source)], capture_output=True, check=False
+    )
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert len(lines) == 20_000
+    assert all(line.startswith(b'{"index":%d,' % i) for i, line in enumerate(lines))
+    errors = {i for i, line in enumerate(lines) if line.startswith(b'{"index":%d,"error":' % i)}
+    assert errors == bad
+    assert json.loads(lines[-2])["index"] == 19_998
+    assert json.loads(lines[-2])["level"] in ("outpatient", "iop", "inpatient")
+    assert done.stderr.decode().endswith("; 4 errors\n")
+    assert done.stderr.decode().startswith("20000 records: ")
