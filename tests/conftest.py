@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 
 from iopguide.assessment import Assessor
 from iopguide.cli import app
-from iopguide.loader import load_questionnaire, parse_yaml
+from iopguide.loader import load_questionnaire
 from iopguide.questionnaire import Questionnaire
 from iopguide.ruleset import RuleSet
+from iopguide.yamlfile import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"

@@ -9,9 +9,9 @@ import yaml
 
 from iopguide.conditions import UNKNOWN
 from iopguide.interview import Back, Help, Interview, Skip, read_reply
-from iopguide.loader import parse_yaml
 from iopguide.questionnaire import Questionnaire, parse_answers
 from iopguide.render.template import answers_file
+from iopguide.yamlfile import parse_yaml
 
 from .conftest import EXAMPLES
 

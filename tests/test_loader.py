@@ -15,9 +15,9 @@ from iopguide.loader import (
     load_questionnaire,
     load_ruleset,
     location,
-    parse_yaml,
     read_document,
 )
+from iopguide.yamlfile import parse_yaml
 
 from .conftest import DATA
 

@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 
 from iopguide.api import load_ruleset
 from iopguide.errors import IopguideError
-from iopguide.loader import Document, answers_from, parse_json, parse_yaml, validate
+from iopguide.loader import Document, answers_from, parse_json, validate
 from iopguide.questionnaire import Questionnaire
 from iopguide.ruleset import RuleSet
+from iopguide.yamlfile import parse_yaml
 
 RULES = load_ruleset()
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

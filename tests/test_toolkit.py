@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from iopguide.lint import Linter
-from iopguide.loader import bundled, parse_yaml
+from iopguide.loader import bundled
 from iopguide.questionnaire import Questionnaire
 from iopguide.ruleset import RuleSet
+from iopguide.yamlfile import parse_yaml
 
 from .conftest import ROOT, TINY_RULES
 

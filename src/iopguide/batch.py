@@ -18,7 +18,7 @@ import orjson
 from iopguide.assessment import Assessor
 from iopguide.errors import IopguideError, Problem
 from iopguide.flatyaml import parse_flat
-from iopguide.loader import iter_yaml_documents, parse_json
+from iopguide.loader import parse_json
 from iopguide.questionnaire import parse_answers
 from iopguide.render.fastjson import LineEncoder
 
@@ -164,6 +164,8 @@ def _yaml_records(start: int, piece: bytes | None, name: str) -> Iterator[tuple[
         data, first = flat
         yield data, f"{name}:{start + header + first}"
         return
+    from iopguide.yamlfile import iter_yaml_documents
+
     try:
         for data, lines in iter_yaml_documents(piece, name):
             yield data, f"{name}:{start - 1 + lines.get((), 1)}"
@@ -176,6 +178,8 @@ def _yaml_records(start: int, piece: bytes | None, name: str) -> Iterator[tuple[
 
 def _whole_stream(stream: Rejoined | IO[bytes], name: str) -> Iterator[Record]:
     """Records of a stream read whole by PyYAML, which cannot go on past a broken one."""
+    from iopguide.yamlfile import iter_yaml_documents
+
     index = 0
     try:
         for data, lines in iter_yaml_documents(stream, name):

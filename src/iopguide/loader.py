@@ -1,4 +1,4 @@
-"""Reading files: the only module that opens files or parses YAML and JSON.
+"""Reading files: opening them, parsing JSON (YAML in ``yamlfile``), validating.
 
 Every failure becomes an ``IopguideError`` whose message names the file, the
 line where known, the place and the problem. Limits keep hostile files cheap.
@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import stat
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from iopguide.checks import Path as DataPath
@@ -28,12 +25,8 @@ from iopguide.questionnaire import Answers, Questionnaire, parse_answers
 from iopguide.ruleset import RuleSet
 
 MAX_BYTES = 4 * 1024 * 1024
-MAX_DEPTH = 40
-MAX_NODES = 50_000
-MAX_STRING = 20_000
 STDIN = "-"
 
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
@@ -117,6 +110,8 @@ def read_document(path: str | Path, error: type[IopguideError] = IopguideError) 
     digest = hashlib.sha256(raw).hexdigest()
     if name.endswith(".json") or text.lstrip()[:1] in ("{", "["):
         return Document(name, parse_json(text, name, error), {}, digest)
+    from iopguide.yamlfile import parse_yaml  # only when a file is YAML: keep JSON light
+
     data, lines = parse_yaml(text, name, error)
     return Document(name, data, lines, digest)
 
@@ -157,133 +152,6 @@ def parse_json(text: str, name: str, error: type[IopguideError] = IopguideError)
     # JSON needs no node budget (it has no aliases); its size is bounded by the file
     # or line limit, and every value is then checked against its question's type.
     return data
-
-
-def parse_yaml(
-    text: str, name: str, error: type[IopguideError] = IopguideError
-) -> tuple[Any, dict[DataPath, int]]:
-    """Parse one YAML document safely, recording the line of every place in it."""
-    loader = _SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, {}
-        lines: dict[DataPath, int] = {}
-        return _Builder(loader, name, lines, error).build(node, (), 0), lines
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else None
-        raise error(Problem(name, _yaml_problem(e), line=line)) from None
-    except yaml.reader.ReaderError as e:
-        line = text[: e.position].count("\n") + 1
-        raise error(
-            Problem(
-                name, f"not valid YAML: character #x{e.character:04x} is not allowed", line=line
-            )
-        ) from None
-    except yaml.YAMLError as e:
-        raise error(Problem(name, f"not valid YAML: {e}")) from None
-    finally:
-        loader.dispose()
-
-
-def iter_yaml_documents(
-    source: str | IO[str] | IO[bytes] | Any, name: str
-) -> Iterator[tuple[Any, dict[DataPath, int]]]:
-    """Each document of a ``---`` stream, read as it goes; a broken one raises where it is."""
-    loader = _SafeLoader(source)
-    try:
-        while loader.check_node():
-            node = loader.get_node()
-            if node is None:
-                break
-            lines: dict[DataPath, int] = {}
-            yield _Builder(loader, name, lines, IopguideError).build(node, (), 0), lines
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        raise IopguideError(
-            Problem(name, _yaml_problem(e), line=mark.line + 1 if mark else None)
-        ) from None
-    except yaml.reader.ReaderError as e:
-        raise IopguideError(
-            Problem(
-                name,
-                f"not valid YAML: character #x{e.character:04x} is not allowed (or not UTF-8 text)",
-            )
-        ) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise IopguideError(Problem(name, f"not valid YAML: {type(e).__name__}")) from None
-    finally:
-        loader.dispose()
-
-
-def _yaml_problem(e: yaml.MarkedYAMLError) -> str:
-    problem = str(e.problem or e.context or "not valid YAML")
-    if "expected a single document" in str(e.context):
-        return "holds more than one YAML document (use --batch for a stream)"
-    if "could not determine a constructor for the tag" in problem:
-        tag = problem.rsplit("tag", 1)[-1].strip(" '").replace("tag:yaml.org,2002:", "!!")
-        return f"YAML tag {tag} is not allowed: files hold data, never code"
-    return f"not valid YAML: {problem}"
-
-
-_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
-_STR_TAG = "tag:yaml.org,2002:str"
-
-
-class _Builder:
-    """Build plain data from a YAML node tree, enforcing limits and unique keys."""
-
-    def __init__(
-        self,
-        loader: yaml.SafeLoader,
-        name: str,
-        lines: dict[DataPath, int],
-        error: type[IopguideError],
-    ) -> None:
-        self.loader, self.name, self.lines, self.error = loader, name, lines, error
-        self.budget = MAX_NODES
-
-    def fail(self, node: yaml.Node, message: str) -> IopguideError:
-        return self.error(Problem(self.name, message, line=node.start_mark.line + 1))
-
-    def build(self, node: yaml.Node, path: DataPath, depth: int) -> Any:
-        self.budget -= 1
-        if self.budget < 0:
-            raise self.fail(node, f"more than {MAX_NODES} values (aliases expanded)")
-        if depth > MAX_DEPTH:
-            raise self.fail(node, f"nested deeper than the limit of {MAX_DEPTH}")
-        self.lines.setdefault(path, node.start_mark.line + 1)
-        if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            raise self.fail(node, f"YAML tag {tag} is not allowed: files hold data, never code")
-        if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = self._key(key_node)
-                if key in result:
-                    raise self.fail(key_node, f"duplicate key '{key}'")
-                result[key] = self.build(value_node, (*path, key), depth + 1)
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
-        # Most scalars are plain strings: take them as they are (the fast path).
-        value = node.value if node.tag == _STR_TAG else self.loader.construct_object(node)
-        if isinstance(value, str) and len(value) > MAX_STRING:
-            raise self.fail(node, f"a string is longer than {MAX_STRING} characters")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise self.fail(node, "not-a-number and infinity are not allowed")
-        if not isinstance(value, str | int | float | bool | type(None)):
-            raise self.fail(node, f"a {type(value).__name__} value is not allowed here")
-        return value
-
-    def _key(self, node: yaml.Node) -> str | int | bool:
-        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:merge":
-            raise self.fail(node, "a key must be a plain word or number")
-        key = node.value if node.tag == _STR_TAG else self.loader.construct_object(node)
-        if not isinstance(key, str | int | bool):
-            raise self.fail(node, "a key must be a plain word or number")
-        return key
 
 
 def problems_of(document: Document, model: type[ModelT]) -> tuple[ModelT | None, list[Problem]]:
