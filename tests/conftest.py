@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +20,10 @@ from iopguide.loader import load_questionnaire
 from iopguide.questionnaire import Questionnaire
 from iopguide.ruleset import RuleSet
 from iopguide.yamlfile import parse_yaml
+
+# Parsed rule files are cached per user: the tests keep theirs apart (and start empty).
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="iopguide-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"

@@ -11,6 +11,7 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from iopguide import rulecache
 from iopguide.checks import Path as DataPath
 from iopguide.checks import cross_check
 from iopguide.errors import AnswersError, IopguideError, Problem, RulesError
@@ -105,7 +107,11 @@ def decode(raw: bytes, name: str, error: type[IopguideError] = IopguideError) ->
 def read_document(path: str | Path, error: type[IopguideError] = IopguideError) -> Document:
     """Read and parse one YAML or JSON file (JSON by ``.json``, or a leading ``{``)."""
     name = "<stdin>" if str(path) == STDIN else str(path)
-    raw = read_bytes(path, error)
+    return parse_document(read_bytes(path, error), name, error)
+
+
+def parse_document(raw: bytes, name: str, error: type[IopguideError] = IopguideError) -> Document:
+    """Parse a file's bytes as JSON (by ``.json``, or a leading ``{``) or else YAML."""
     text = decode(raw, name, error)
     digest = hashlib.sha256(raw).hexdigest()
     if name.endswith(".json") or text.lstrip()[:1] in ("{", "["):
@@ -225,18 +231,47 @@ class Loaded(Generic[ModelT]):
 
 def load_questionnaire(path: str | Path | None = None) -> Loaded[Questionnaire]:
     """Load and validate a questionnaire; the bundled one when no path is given."""
-    document = read_document(path or bundled("questionnaire.yaml"), RulesError)
-    return Loaded(validate(document, Questionnaire, RulesError), document)
+    return _load_definition(path or bundled("questionnaire.yaml"), Questionnaire)
 
 
 def load_ruleset(questionnaire: Questionnaire, path: str | Path | None = None) -> Loaded[RuleSet]:
     """Load a rule set and check it against the questionnaire; the bundled one by default."""
-    document = read_document(path or bundled("default.yaml"), RulesError)
-    ruleset = validate(document, RuleSet, RulesError)
-    for finding in cross_check(ruleset, questionnaire):
-        if finding.severity == "error":
-            raise RulesError(document.problem(finding.path, finding.message))
-    return Loaded(ruleset, document)
+
+    def check(document: Document, ruleset: RuleSet) -> None:
+        for finding in cross_check(ruleset, questionnaire):
+            if finding.severity == "error":
+                raise RulesError(document.problem(finding.path, finding.message))
+
+    return _load_definition(path or bundled("default.yaml"), RuleSet, check)
+
+
+def _load_definition(
+    path: str | Path,
+    model: type[ModelT],
+    check: Callable[[Document, ModelT], None] = lambda _document, _model: None,
+) -> Loaded[ModelT]:
+    """Read, validate and check a questionnaire or rule-set file.
+
+    What a file that passes parsed to is remembered (``rulecache``), so the next
+    load skips parsing; remembered data is validated and checked like a file, and
+    if it fails, the file itself is read again, to report problems with their lines.
+    """
+    raw = read_bytes(path, RulesError)
+    name, digest = str(path), hashlib.sha256(raw).hexdigest()
+    data = rulecache.recall(digest)
+    if data is not None:
+        try:
+            document = Document(name, data, {}, digest)
+            loaded = validate(document, model, RulesError)
+            check(document, loaded)
+            return Loaded(loaded, document)
+        except RulesError:
+            pass
+    document = parse_document(raw, name, RulesError)
+    loaded = validate(document, model, RulesError)
+    check(document, loaded)
+    rulecache.keep(digest, document.data)
+    return Loaded(loaded, document)
 
 
 def load_answers(
