@@ -167,3 +167,13 @@ def test_every_result_is_a_level_of_the_rule_set(full):
     result = ENGINE.evaluate(shown(full))
     assert result.level in ASSESSOR.ruleset.levels
     assert result.rank == ENGINE.rank(shown(full))
+
+
+@given(ANSWERS, ANSWERS, st.sets(st.sampled_from([q.id for q in QUESTIONNAIRE.questions])))
+@SETTINGS
+def test_re_evaluating_only_the_rules_a_change_reads_gives_the_full_rank(full, other, changed):
+    base = shown(full)
+    after = shown({**full, **{k: other[k] for k in changed}})
+    keys = {k for k in base.keys() | after.keys() if base.get(k) != after.get(k)}
+    result = ENGINE.evaluate(base)
+    assert ENGINE.rank_changed(result, after, keys) == ENGINE.rank(after)
