@@ -10,6 +10,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -38,6 +39,15 @@ OBLIGATIONS = (
     "court_required",
     "medication_interest",
 )
+
+
+def typed(data: Any) -> Any:
+    """Data with every scalar tagged by its type, so that 1, 1.0, True and "1" differ."""
+    if isinstance(data, dict):
+        return {typed(k): typed(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [typed(v) for v in data]
+    return (type(data).__name__, data)
 
 
 @pytest.fixture(scope="session")

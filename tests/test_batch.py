@@ -20,7 +20,7 @@ from iopguide.loader import bundled, parse_json
 from iopguide.questionnaire import parse_answers
 from iopguide.toolkit import case_files, load_case
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, typed
 from .conftest import installed_command as installed
 
 EXAMPLE = {
@@ -214,15 +214,6 @@ def _read(raw: bytes) -> object:
     return str(data) if isinstance(data, IopguideError) else data
 
 
-def _typed(data: object) -> object:
-    """Data with every value tagged by its type, so that 1, 1.0 and True differ."""
-    if isinstance(data, dict):
-        return {k: _typed(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_typed(v) for v in data]
-    return (type(data).__name__, data)
-
-
 @pytest.mark.parametrize(
     "raw",
     [
@@ -242,7 +233,7 @@ def _typed(data: object) -> object:
     ],
 )
 def test_the_fast_json_path_reads_records_as_the_exact_decoder_does(raw):
-    assert _typed(_read(raw)) == _typed(_exact(raw))
+    assert typed(_read(raw)) == typed(_exact(raw))
 
 
 json_values = st.recursive(
@@ -273,7 +264,7 @@ def test_fast_json_path_agrees_with_the_exact_decoder(pairs, separators):
         for k, v in pairs
     )
     raw = ("{" + body + "}").encode()
-    assert _typed(_read(raw)) == _typed(_exact(raw))
+    assert typed(_read(raw)) == typed(_exact(raw))
 
 
 def test_a_20000_line_batch_with_a_few_bad_lines(tmp_path):

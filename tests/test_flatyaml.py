@@ -15,16 +15,7 @@ from iopguide import batch
 from iopguide.batch import Rejoined, _whole_stream, yaml_stream
 from iopguide.flatyaml import parse_flat
 
-from .conftest import EXAMPLES
-
-
-def typed(data: Any) -> Any:
-    """Data with every scalar tagged by its type, so that 1, True and "1" differ."""
-    if isinstance(data, dict):
-        return {typed(k): typed(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [typed(v) for v in data]
-    return (type(data).__name__, data)
+from .conftest import EXAMPLES, typed
 
 
 def full(text: str) -> Any:

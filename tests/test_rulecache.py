@@ -9,7 +9,6 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -21,7 +20,7 @@ from iopguide.errors import RulesError
 from iopguide.loader import bundled, load_questionnaire, load_ruleset
 from iopguide.yamlfile import parse_yaml
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, typed
 from .conftest import installed_command as installed
 
 
@@ -32,14 +31,6 @@ def cache(tmp_path, monkeypatch) -> Path:
     place = rulecache.folder()
     assert place is not None
     return place
-
-
-def typed(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {typed(k): typed(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [typed(v) for v in data]
-    return (type(data).__name__, data)
 
 
 def test_files_that_load_are_kept_private_and_exactly(cache):
