@@ -84,6 +84,15 @@ def _points(question: Question) -> Callable[[AnswerValue | None], int]:
     return lambda v: int(v) if isinstance(v, bool | int) else 0
 
 
+def _point_table(question: Question) -> dict[AnswerValue, int] | None:
+    """The points of each answer, where answers are few (one choice, yes/no), else None."""
+    if question.type == "choice":
+        return {c.id: c.points for c in question.choices}
+    if question.type == "yes_no":
+        return {True: 1, False: 0}
+    return None
+
+
 class Engine:
     """A rule set compiled against a questionnaire, ready to evaluate many answer sets."""
 
@@ -151,13 +160,14 @@ class Engine:
         self, items: tuple[str, ...], conditions: tuple[object, ...]
     ) -> Callable[[Mapping[str, AnswerValue]], int]:
         if items:
-            parts = [(q, _points(self.questionnaire.by_id[q])) for q in items]
+            by_id = self.questionnaire.by_id
+            parts = [(q, _point_table(by_id[q]), _points(by_id[q])) for q in items]
 
             def total(values: Mapping[str, AnswerValue]) -> int:
                 points = 0
-                for question_id, points_of in parts:
+                for question_id, table, points_of in parts:
                     if (value := values.get(question_id)) is not None:
-                        points += points_of(value)
+                        points += points_of(value) if table is None else table.get(value, 0)
                 return points
 
             return total
