@@ -25,7 +25,11 @@ class Firing(NamedTuple):
 
 @dataclass(frozen=True)
 class Result:
-    """What the rule set concludes for one set of answers, with its trace."""
+    """What the rule set concludes for one set of answers, with its trace.
+
+    ``alerts`` are the fired safety rules; ``considerations`` the fired rules whose
+    consideration applies at this level. Both are in rule order.
+    """
 
     level: Level
     rank: int
@@ -34,22 +38,12 @@ class Result:
     ratings: dict[str, int]
     scores: dict[str, int]
     answers: Answers = field(repr=False)
-
-    @property
-    def alerts(self) -> tuple[Firing, ...]:
-        return tuple(f for f in self.fired if f.rule.alert is not None)
+    alerts: tuple[Firing, ...]
+    considerations: tuple[Firing, ...]
 
     @property
     def emergency(self) -> bool:
-        return any(f.rule.alert == "emergency" for f in self.fired)
-
-    @property
-    def considerations(self) -> tuple[Firing, ...]:
-        return tuple(
-            f
-            for f in self.fired
-            if f.rule.consider is not None and (not f.rule.levels or self.level.id in f.rule.levels)
-        )
+        return any(f.rule.alert == "emergency" for f in self.alerts)
 
 
 class _Compiled(NamedTuple):
@@ -62,6 +56,8 @@ class _Compiled(NamedTuple):
     dimension: str | None  # the dimension it rates, if any
     rating: int
     rated: int  # the rank its rating calls for, 0 if none
+    alert: bool  # a safety alert
+    consider: frozenset[str] | None  # the levels where its consideration applies (all: empty)
 
 
 def _sets(c: _Compiled, rank: int, ratings: Mapping[str, int]) -> bool:
@@ -137,7 +133,18 @@ class Engine:
         dimension, rating = (rule.rate.dimension, rule.rate.rating) if rule.rate else (None, 0)
         rated = self._rated(dimension, rating) if dimension else 0
         refs = self._evidence_keys(subjects(rule.when))
-        return _Compiled(rule, compile_condition(rule.when), refs, floor, dimension, rating, rated)
+        consider = None if rule.consider is None else frozenset(rule.levels)
+        return _Compiled(
+            rule,
+            compile_condition(rule.when),
+            refs,
+            floor,
+            dimension,
+            rating,
+            rated,
+            rule.alert is not None,
+            consider,
+        )
 
     def _rated(self, dimension: str, rating: int) -> int:
         """The rank a dimension's rating calls for, capped by the dimension's ceiling."""
@@ -194,8 +201,11 @@ class Engine:
         values = self.values(answers)
         fired = [c for c, holds in self._checks if holds(values)]
         rank, ratings = self._rank(fired)
+        level = self.ruleset.levels[rank]
         firings: list[Firing] = []
         decisive: list[Firing] = []
+        alerts: list[Firing] = []
+        considerations: list[Firing] = []
         for c in fired:  # one plain loop: comprehensions cost a frame each, per record
             evidence = {}
             for key in c.refs:
@@ -204,9 +214,22 @@ class Engine:
             firings.append(firing := Firing(c.rule, evidence))
             if _sets(c, rank, ratings):
                 decisive.append(firing)
+            if c.alert:
+                alerts.append(firing)
+            if c.consider is not None and (not c.consider or level.id in c.consider):
+                considerations.append(firing)
         scores = {s: v for s in self._score_ids if isinstance(v := values[s], int)}
-        level = self.ruleset.levels[rank]
-        return Result(level, rank, tuple(firings), tuple(decisive), ratings, scores, dict(answers))
+        return Result(
+            level,
+            rank,
+            tuple(firings),
+            tuple(decisive),
+            ratings,
+            scores,
+            dict(answers),
+            tuple(alerts),
+            tuple(considerations),
+        )
 
     def holds(self, rule_id: str, values: Mapping[str, AnswerValue]) -> bool:
         """Whether one rule's condition holds over values (answers and scores)."""
