@@ -239,16 +239,19 @@ class Explainer:
         """The rules to give as reasons, each with whether it set the level, decisive first:
         floors, and for each dimension the rules that set its rating."""
         decisive = {f.rule.id for f in result.decisive}
-        chosen = [
-            (f, f.rule.id in decisive)
-            for f in result.fired
-            if f.rule.floor is not None
-            or (
-                f.rule.rate is not None
-                and f.rule.rate.rating == result.ratings[f.rule.rate.dimension] > 0
-            )
-        ]
-        return sorted(chosen, key=lambda pair: not pair[1])
+        first: list[tuple[Firing, bool]] = []
+        then: list[tuple[Firing, bool]] = []
+        for f in result.fired:
+            rule = f.rule
+            if rule.floor is None and (
+                rule.rate is None or not rule.rate.rating == result.ratings[rule.rate.dimension] > 0
+            ):
+                continue
+            if rule.id in decisive:
+                first.append((f, True))
+            else:
+                then.append((f, False))
+        return first + then
 
     @staticmethod
     def alert_firings(result: Result) -> list[Firing]:
