@@ -152,3 +152,12 @@ def test_the_json_path_never_loads_yaml_once_the_rules_are_kept(tmp_path):
         env={**env, "IOPGUIDE_NO_CACHE": "1"},
     )  # fmt: skip
     assert plain.stdout == outputs[0]
+
+
+def test_the_cache_keeps_only_the_newest_few(cache, monkeypatch):
+    monkeypatch.setattr(rulecache, "KEEP", 3)
+    for n in range(5):
+        rulecache.keep(f"{n:064d}", {"n": n})
+        os.utime(cache / f"{n:064d}.json", (n + 1, n + 1))  # written in this order
+    assert sorted(p.stem[-1] for p in cache.glob("*.json")) == ["2", "3", "4"]
+    assert rulecache.recall(f"{4:064d}") == {"n": 4}

@@ -3,7 +3,8 @@
 Parsing YAML is most of a short command's own start-up, so once a questionnaire or
 rule-set file has loaded and passed every check, the data it parsed to is kept as
 JSON in the user's cache folder, named by the sha256 of the file's bytes: an edited
-file has another name. The data is validated again on every use, and a cache that
+file has another name, and only the newest few are kept. The data is validated again
+on every use, and a cache that
 cannot be read or written is passed over: the file is then read as usual. Files
 are written atomically, readable by the owner only. ``IOPGUIDE_NO_CACHE=1`` keeps
 nothing.
@@ -22,6 +23,7 @@ from iopguide.errors import IopguideError
 from iopguide.files import write_private
 
 FORMAT = 1  # bump when what is kept changes
+KEEP = 32  # files kept at most; the least recently written go first
 
 
 def folder() -> Path | None:
@@ -50,6 +52,15 @@ def keep(digest: str, data: Any) -> None:
         return
     with contextlib.suppress(IopguideError, ValueError):  # not kept: read as usual next time
         write_private(place / f"{digest}.json", json.dumps(_tag(data), ensure_ascii=False))
+    _prune(place)
+
+
+def _prune(place: Path) -> None:
+    """Keep the cache small: past KEEP files, remove the least recently written."""
+    with contextlib.suppress(OSError):
+        kept = sorted(place.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in kept[KEEP:]:
+            stale.unlink(missing_ok=True)
 
 
 # A mapping with keys that are not text (YAML allows numbers) is kept as
