@@ -72,7 +72,7 @@ MEMO = 8_000
 
 
 def _read_line(line: str) -> Line:
-    if not line or line.isspace() or line.lstrip(" ").startswith("#"):
+    if not line.strip(" ") or line.lstrip(" ").startswith("#"):  # YAML blanks are spaces
         return (_SKIP, None, None)
     try:
         if item := _ITEM_LINE.fullmatch(line):
