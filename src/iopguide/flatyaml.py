@@ -2,11 +2,11 @@
 
 An answers document is a mapping of question ids to plain values: words, whole
 numbers, yes/no, and lists of words. This reads exactly that shape, line by line,
-and gives the same data as PyYAML's safe loader would. Anything else (nested
-mappings, anchors, tags, comments after a value, double quotes, tabs, unusual
-numbers, a key twice...) returns ``None``, and the caller reads the document with
-the full YAML loader, which also says what is wrong with it. Tests hold the two
-readers to the same result on generated documents.
+and gives the same data as the full loader (``yamlfile``, on libyaml) would. Anything
+else (nested mappings, anchors, tags, comments after a value, double quotes, tabs,
+unusual numbers, a key twice...) returns ``None``, and the caller reads the document
+with the full loader, which also says what is wrong with it. Property tests hold the
+two readers to the same result on generated documents.
 """
 
 from __future__ import annotations

@@ -4,10 +4,9 @@ Parsing YAML is most of a short command's own start-up, so once a questionnaire 
 rule-set file has loaded and passed every check, the data it parsed to is kept as
 JSON in the user's cache folder, named by the sha256 of the file's bytes: an edited
 file has another name, and only the newest few are kept. The data is validated again
-on every use, and a cache that
-cannot be read or written is passed over: the file is then read as usual. Files
-are written atomically, readable by the owner only. ``IOPGUIDE_NO_CACHE=1`` keeps
-nothing.
+on every use, and a cache that cannot be read or written is passed over: the file is
+then read as usual. Files are written atomically, readable by the owner only.
+``IOPGUIDE_NO_CACHE=1`` keeps nothing.
 """
 
 from __future__ import annotations
