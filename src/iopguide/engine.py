@@ -110,7 +110,6 @@ class Engine:
         self._rated_at = {
             d: {n: self._rated(d, n) for n in self._rating_rank} for d in self._ceiling
         }
-        self._predicates = {c.rule.id: c.holds for c in self._compiled}
         self._score_ids = tuple(s.id for s in ruleset.scores)
         self._by_id = {c.rule.id: c for c in self._compiled}
         # Which rules read each answer, directly or through a score built on it.
@@ -233,7 +232,7 @@ class Engine:
 
     def holds(self, rule_id: str, values: Mapping[str, AnswerValue]) -> bool:
         """Whether one rule's condition holds over values (answers and scores)."""
-        return self._predicates[rule_id](values)
+        return self._by_id[rule_id].holds(values)
 
     def rank(self, answers: Mapping[str, AnswerValue]) -> int:
         """Only the level's rank (0 = least intensive): the cheap path for what-ifs."""

@@ -122,7 +122,7 @@ class WhatIf:
                     break
         for direction in ("down", "up"):
             if not found[direction] and self._can_move(rank, direction):
-                found[direction] = self._pairs(result, direction)
+                found[direction] = self._pairs(result, direction, settled)
         return [*found["down"][:MAX_PER_DIRECTION], *found["up"][:MAX_PER_DIRECTION]]
 
     def _can_move(self, rank: int, direction: str) -> bool:
@@ -156,10 +156,9 @@ class WhatIf:
         )
         return Counterfactual(changes, self.engine.ruleset.levels[new_rank].id, direction, safety)
 
-    def _pairs(self, result: Result, direction: str) -> list[Counterfactual]:
+    def _pairs(self, result: Result, direction: str, settled: bool) -> list[Counterfactual]:
         answers = result.answers
         alerted = frozenset(f.rule.id for f in result.alerts)
-        settled = self._settled(answers)
         focus: list[Question] = []
         for firing in result.decisive if direction == "down" else result.fired:
             for question in self.linter.questions_read(firing.rule.when):
