@@ -228,6 +228,11 @@ def _read(raw: bytes) -> object:
         b'\xef\xbb\xbf{"age": 30}',
         b'{"age": "\\ud800"}',
         b'{"age": [1, 123456789012345678901234567890]}',
+        b'{"age": 18446744073709551616}',
+        b'{"age": -9223372036854775809}',
+        b'{"age": 1234567890123456789}',
+        b'{"age": 0.30000000000000000001}',
+        b'{"age": 1.5, "sex": [2.5e3, -0.0]}',
         b'{"a:b": 1}',
         b'{"age": 30} trailing',
     ],
@@ -264,6 +269,17 @@ def test_fast_json_path_agrees_with_the_exact_decoder(pairs, separators):
         for k, v in pairs
     )
     raw = ("{" + body + "}").encode()
+    assert typed(_read(raw)) == typed(_exact(raw))
+
+
+JSON_NUMBER = r"-?(0|[1-9][0-9]{0,24})(\.[0-9]{1,24})?([eE][+-]?[0-9]{1,3})?"
+
+
+@given(number=st.from_regex(JSON_NUMBER, fullmatch=True))
+@settings(max_examples=500, deadline=None)
+def test_fast_json_path_reads_numbers_as_the_exact_decoder_does(number):
+    # Long mantissas, huge integers, big exponents: orjson must not differ from json.
+    raw = ('{"age": ' + number + ', "sex": [' + number + "]}").encode()
     assert typed(_read(raw)) == typed(_exact(raw))
 
 
