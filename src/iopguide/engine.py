@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple
 
 from iopguide.conditions import AnswerValue, Predicate, compile_condition, subjects
@@ -21,6 +22,10 @@ class Firing(NamedTuple):
 
     rule: Rule
     evidence: dict[str, AnswerValue]
+
+
+# ``Firing(rule, evidence)`` without the Python-level ``__new__`` a NamedTuple has.
+_firing: Callable[[tuple[Rule, dict[str, AnswerValue]]], Firing] = partial(tuple.__new__, Firing)
 
 
 @dataclass(frozen=True)
@@ -58,16 +63,6 @@ class _Compiled(NamedTuple):
     rated: int  # the rank its rating calls for, 0 if none
     alert: bool  # a safety alert
     consider: frozenset[str] | None  # the levels where its consideration applies (all: empty)
-
-
-def _sets(c: _Compiled, rank: int, ratings: Mapping[str, int]) -> bool:
-    """Whether a fired rule sets the level: its floor, or its dimension's top rating,
-    calls for exactly the level's rank (the lowest level is set by no rule)."""
-    if rank == 0:
-        return False
-    if c.floor == rank:
-        return True
-    return c.dimension is not None and c.rated == rank and c.rating == ratings[c.dimension]
 
 
 def _points(question: Question) -> Callable[[AnswerValue | None], int]:
@@ -210,8 +205,12 @@ class Engine:
             for key in c.refs:
                 if key in values:
                     evidence[key] = values[key]
-            firings.append(firing := Firing(c.rule, evidence))
-            if _sets(c, rank, ratings):
+            firings.append(firing := _firing((c.rule, evidence)))
+            # Decisive: its floor, or its dimension's top rating, calls for exactly the
+            # level's rank (no rule sets the lowest level; ``rated`` is 0 without a rating).
+            if rank and (
+                c.floor == rank or (c.rated == rank and c.rating == ratings[c.dimension or ""])
+            ):
                 decisive.append(firing)
             if c.alert:
                 alerts.append(firing)
