@@ -109,8 +109,11 @@ def yaml_stream(stream: Rejoined, name: str) -> Iterator[Record]:
             index += 1
 
 
-# Where a document starts: a ``---`` line, or a directive (``%...``) before one.
-_CUT = re.compile(rb"^(?:---(?=[ \t\r\n]|\Z)|%)", re.MULTILINE)
+# Where a document starts: a ``---`` line, or a directive (``%...``) before one. The
+# pattern starts at the line end before it (a chunk is searched with a line end put in
+# front), which lets the regex engine skip from line end to line end.
+_CUT = re.compile(rb"\n(?:---(?=[ \t\r\n]|\Z)|%)")
+_DIRECTIVE = b"\n%"
 CHUNK = 1 << 16
 
 
@@ -126,9 +129,10 @@ def _documents(stream: Rejoined) -> Iterator[tuple[int, bytes | None]]:
         if not chunk.endswith(b"\n"):
             chunk += stream.readline()
         at = 0
-        for cut in _CUT.finditer(chunk):
+        # A match at index i of the searched text starts the line at index i of the chunk.
+        for cut in _CUT.finditer(b"\n" + chunk):
             if directives:
-                directives = cut.group() == b"%"
+                directives = cut.group() == _DIRECTIVE
                 continue
             size += cut.start() - at
             if size <= MAX_RECORD:
@@ -137,7 +141,7 @@ def _documents(stream: Rejoined) -> Iterator[tuple[int, bytes | None]]:
                 yield start, b"".join(parts) if size <= MAX_RECORD else None
             line += chunk.count(b"\n", at, cut.start())
             parts, size, at, start = [], 0, cut.start(), line
-            directives = cut.group() == b"%"
+            directives = cut.group() == _DIRECTIVE
         size += len(chunk) - at
         if size <= MAX_RECORD:
             parts.append(chunk[at:])
