@@ -110,8 +110,9 @@ def parse_flat(lines: list[str]) -> tuple[dict[str, Any], int] | None:
     indent = ""
     if len(lines) > MAX_LINES:
         return None
+    seen = _seen
     for number, line in enumerate(lines):
-        kind, key, value = _line(line)
+        kind, key, value = seen.get(line) or _line(line)
         if kind == _PAIR:
             if key in data:
                 return None
