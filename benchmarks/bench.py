@@ -28,10 +28,10 @@ from typing import Any
 import yaml
 
 from iopguide.api import load_ruleset
-from iopguide.conditions import subjects
-from iopguide.loader import bundled
-from iopguide.questionnaire import Question
-from iopguide.toolkit import case_files, load_case
+from iopguide.authoring.cases import case_files, load_case
+from iopguide.io.load import bundled
+from iopguide.model.conditions import subjects
+from iopguide.model.questionnaire import Question
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

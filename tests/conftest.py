@@ -16,11 +16,11 @@ import pytest
 from typer.testing import CliRunner
 
 from iopguide.assessment import Assessor
-from iopguide.cli import app
-from iopguide.loader import load_questionnaire
-from iopguide.questionnaire import Questionnaire
-from iopguide.ruleset import RuleSet
-from iopguide.yamlfile import parse_yaml
+from iopguide.cli.app import app
+from iopguide.io.load import load_questionnaire
+from iopguide.io.yaml import parse_yaml
+from iopguide.model.questionnaire import Questionnaire
+from iopguide.model.ruleset import RuleSet
 
 # Parsed rule files are cached per user: the tests keep theirs apart (and start empty).
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="iopguide-test-cache-")

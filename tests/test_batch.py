@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 
 import iopguide
 from iopguide import batch
+from iopguide.authoring.cases import case_files, load_case
 from iopguide.errors import AnswersError, IopguideError
-from iopguide.loader import bundled, parse_json
-from iopguide.questionnaire import parse_answers
-from iopguide.toolkit import case_files, load_case
+from iopguide.io.load import bundled, parse_json
+from iopguide.model.questionnaire import parse_answers
 
 from .conftest import EXAMPLES, typed
 from .conftest import installed_command as installed
@@ -129,7 +129,7 @@ def test_library_api_matches_the_cli(run):
 
 def _modules_after(args: list[str]) -> set[str]:
     code = (
-        "import sys\nfrom iopguide.cli import main\nsys.argv = ['iopguide', *sys.argv[1:]]\n"
+        "import sys\nfrom iopguide.cli.app import main\nsys.argv = ['iopguide', *sys.argv[1:]]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
     )
@@ -141,7 +141,7 @@ def _modules_after(args: list[str]) -> set[str]:
 
 def test_json_path_does_not_import_rich():
     modules = _modules_after(["assess", "-a", str(EXAMPLES / "iop.yaml"), "-f", "json"])
-    assert "iopguide.engine" in modules
+    assert "iopguide.core.engine" in modules
     assert not any(m == "rich" or m.startswith("rich.") for m in modules)
 
 
@@ -149,8 +149,8 @@ def test_help_imports_neither_yaml_nor_the_engine():
     modules = _modules_after(["--help"])
     assert "typer" in modules
     assert "yaml" not in modules
-    assert "iopguide.engine" not in modules
-    assert "iopguide.loader" not in modules
+    assert "iopguide.core.engine" not in modules
+    assert "iopguide.io.load" not in modules
 
 
 def test_fast_lines_equal_the_result_object_byte_for_byte():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from iopguide.cases import merge, run_case
-from iopguide.loader import bundled
-from iopguide.questionnaire import parse_answers
-from iopguide.toolkit import case_files, load_case
+from iopguide.authoring.cases import case_files, load_case, run_case
+from iopguide.io.load import bundled
+from iopguide.model.cases import merge
+from iopguide.model.questionnaire import parse_answers
 
 CASES = case_files(bundled("cases"))
 

@@ -200,7 +200,7 @@ def test_python_dash_m():
 
 
 def test_another_rule_set(invoke, tmp_path):
-    from iopguide.loader import bundled
+    from iopguide.io.load import bundled
 
     text = (
         bundled("default.yaml")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from iopguide.conditions import UNKNOWN, Condition, compile_condition, describe, subjects
+from iopguide.model.conditions import UNKNOWN, Condition, compile_condition, describe, subjects
 
 ADAPTER: TypeAdapter[Condition] = TypeAdapter(Condition)
 

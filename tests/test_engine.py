@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from iopguide.engine import Engine, evaluate
+from iopguide.core.engine import Engine, evaluate
 
 BASE: dict = {"age": 30, "daily": False, "housing": "stable"}
 

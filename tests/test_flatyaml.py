@@ -15,7 +15,7 @@ from iopguide import batch
 from iopguide.batch import Rejoined, _whole_stream, yaml_stream
 from iopguide.errors import IopguideError
 from iopguide.flatyaml import parse_flat
-from iopguide.yamlfile import parse_yaml
+from iopguide.io.yaml import parse_yaml
 
 from .conftest import EXAMPLES, typed
 

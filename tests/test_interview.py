@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 import yaml
 
-from iopguide.conditions import UNKNOWN
-from iopguide.interview import Back, Help, Interview, Skip, read_reply
-from iopguide.questionnaire import Questionnaire, parse_answers
+from iopguide.core.interview import Back, Help, Interview, Skip, read_reply
+from iopguide.io.yaml import parse_yaml
+from iopguide.model.conditions import UNKNOWN
+from iopguide.model.questionnaire import Questionnaire, parse_answers
 from iopguide.render.template import answers_file
-from iopguide.yamlfile import parse_yaml
 
 from .conftest import EXAMPLES
 

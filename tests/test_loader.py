@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from iopguide.errors import AnswersError, IopguideError, RulesError
-from iopguide.loader import (
+from iopguide.io.load import (
     MAX_BYTES,
     bundled,
     load_answers,
@@ -17,7 +17,7 @@ from iopguide.loader import (
     location,
     read_document,
 )
-from iopguide.yamlfile import parse_yaml
+from iopguide.io.yaml import parse_yaml
 
 from .conftest import DATA
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from iopguide.cli import app
-from iopguide.loader import MAX_BYTES
+from iopguide.cli.app import app
+from iopguide.io.load import MAX_BYTES
 
 from .conftest import DATA, EXAMPLES
 
@@ -109,7 +109,7 @@ def test_works_with_networking_disabled(tmp_path):
         "import socket, sys\n"
         "def refuse(*a, **k):\n    raise OSError('network use is not allowed')\n"
         "socket.socket = refuse\nsocket.create_connection = refuse\nsocket.getaddrinfo = refuse\n"
-        "from iopguide.cli import main\nsys.argv = ['iopguide', *sys.argv[1:]]\nmain()\n"
+        "from iopguide.cli.app import main\nsys.argv = ['iopguide', *sys.argv[1:]]\nmain()\n"
     )
     out = tmp_path / "r.html"
     done = subprocess.run(

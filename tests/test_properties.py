@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iopguide.assessment import Assessor
-from iopguide.conditions import UNKNOWN
-from iopguide.questionnaire import Question
+from iopguide.model.conditions import UNKNOWN
+from iopguide.model.questionnaire import Question
 
 from .conftest import OBLIGATIONS
 

@@ -13,9 +13,9 @@ import pexpect
 import pytest
 import yaml
 
-from iopguide.conditions import UNKNOWN
-from iopguide.loader import load_questionnaire
-from iopguide.questionnaire import Question
+from iopguide.io.load import load_questionnaire
+from iopguide.model.conditions import UNKNOWN
+from iopguide.model.questionnaire import Question
 
 from .conftest import EXAMPLES, installed_command
 

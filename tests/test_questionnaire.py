@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from iopguide.conditions import UNKNOWN
 from iopguide.errors import AnswersError
-from iopguide.questionnaire import Question, coerce_answer, parse_answers
+from iopguide.model.conditions import UNKNOWN
+from iopguide.model.questionnaire import Question, coerce_answer, parse_answers
 
 
 def question(**fields) -> Question:

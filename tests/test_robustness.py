@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 
 from iopguide.api import load_ruleset
 from iopguide.errors import IopguideError
-from iopguide.loader import Document, answers_from, parse_json, validate
-from iopguide.questionnaire import Questionnaire
-from iopguide.ruleset import RuleSet
-from iopguide.yamlfile import parse_yaml
+from iopguide.io.load import Document, answers_from, parse_json, validate
+from iopguide.io.yaml import parse_yaml
+from iopguide.model.questionnaire import Questionnaire
+from iopguide.model.ruleset import RuleSet
 
 RULES = load_ruleset()
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -94,7 +94,7 @@ def test_yaml_dumped_values_round_trip_or_are_refused(data):
 
 WRITER = """
 import sys
-from iopguide.files import write_private
+from iopguide.io.atomic import write_private
 path, size = sys.argv[1], int(sys.argv[2])
 print("ready", flush=True)
 n = 0
@@ -134,7 +134,7 @@ def test_a_killed_writer_leaves_the_old_file_or_the_new_one(tmp_path):
 
 
 def test_written_files_are_private_even_with_a_permissive_umask(tmp_path):
-    from iopguide.files import write_private
+    from iopguide.io.atomic import write_private
 
     old = os.umask(0)
     try:
@@ -146,7 +146,7 @@ def test_written_files_are_private_even_with_a_permissive_umask(tmp_path):
 
 
 def test_an_unwritable_output_is_our_error(tmp_path):
-    from iopguide.files import write_private
+    from iopguide.io.atomic import write_private
 
     target = tmp_path / "dir"
     target.mkdir()

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from iopguide import rulecache
 from iopguide.errors import RulesError
-from iopguide.loader import bundled, load_questionnaire, load_ruleset
-from iopguide.yamlfile import parse_yaml
+from iopguide.io.load import bundled, load_questionnaire, load_ruleset
+from iopguide.io.yaml import parse_yaml
 
 from .conftest import EXAMPLES, typed
 from .conftest import installed_command as installed
@@ -129,7 +129,7 @@ def test_the_json_path_never_loads_yaml_once_the_rules_are_kept(tmp_path):
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps(yaml.safe_load((EXAMPLES / "iop.yaml").read_text())))
     code = (
-        "import sys\nfrom iopguide.cli import main\nsys.argv = ['iopguide', *sys.argv[1:]]\n"
+        "import sys\nfrom iopguide.cli.app import main\nsys.argv = ['iopguide', *sys.argv[1:]]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
     )

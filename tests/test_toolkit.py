@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from iopguide.lint import Linter
-from iopguide.loader import bundled
-from iopguide.questionnaire import Questionnaire
-from iopguide.ruleset import RuleSet
-from iopguide.yamlfile import parse_yaml
+from iopguide.authoring.lint import Linter
+from iopguide.io.load import bundled
+from iopguide.io.yaml import parse_yaml
+from iopguide.model.questionnaire import Questionnaire
+from iopguide.model.ruleset import RuleSet
 
 from .conftest import ROOT, TINY_RULES
 

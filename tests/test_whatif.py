@@ -10,9 +10,9 @@ import subprocess
 
 import pytest
 
-from iopguide.loader import bundled
-from iopguide.questionnaire import parse_answers
-from iopguide.toolkit import case_files, load_case
+from iopguide.authoring.cases import case_files, load_case
+from iopguide.io.load import bundled
+from iopguide.model.questionnaire import parse_answers
 
 from .conftest import EXAMPLES, OBLIGATIONS
 

@@ -1,5 +1,5 @@
 """Run iopguide as ``python -m iopguide``."""
 
-from iopguide.cli import main
+from iopguide.cli.app import main
 
 main()

@@ -13,12 +13,12 @@ from functools import cached_property
 from pathlib import Path
 
 from iopguide import __version__
-from iopguide.engine import Engine, Result
+from iopguide.core.engine import Engine, Result
+from iopguide.core.explain import Explainer, Explanation, Provenance
+from iopguide.core.whatif import WhatIf
 from iopguide.errors import Problem
-from iopguide.explain import Explainer, Explanation, Provenance
-from iopguide.loader import Document, answers_from, load_questionnaire, load_ruleset
-from iopguide.questionnaire import Answers, parse_answers
-from iopguide.whatif import WhatIf
+from iopguide.io.load import Document, answers_from, load_questionnaire, load_ruleset
+from iopguide.model.questionnaire import Answers, parse_answers
 
 
 class Assessor:

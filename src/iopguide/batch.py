@@ -18,8 +18,8 @@ import orjson
 from iopguide.assessment import Assessor
 from iopguide.errors import IopguideError, Problem
 from iopguide.flatyaml import parse_flat
-from iopguide.loader import parse_json
-from iopguide.questionnaire import parse_answers
+from iopguide.io.load import parse_json
+from iopguide.model.questionnaire import parse_answers
 from iopguide.render.fastjson import LineEncoder
 
 Record = tuple[int, Any, str]  # index, data (or an error), where it came from
@@ -168,7 +168,7 @@ def _yaml_records(start: int, piece: bytes | None, name: str) -> Iterator[tuple[
         data, first = flat
         yield data, f"{name}:{start + header + first}"
         return
-    from iopguide.yamlfile import iter_yaml_documents
+    from iopguide.io.yaml import iter_yaml_documents
 
     try:
         for data, lines in iter_yaml_documents(piece, name):
@@ -182,7 +182,7 @@ def _yaml_records(start: int, piece: bytes | None, name: str) -> Iterator[tuple[
 
 def _whole_stream(stream: Rejoined | IO[bytes], name: str) -> Iterator[Record]:
     """Records of a stream read whole by PyYAML, which cannot go on past a broken one."""
-    from iopguide.yamlfile import iter_yaml_documents
+    from iopguide.io.yaml import iter_yaml_documents
 
     index = 0
     try:

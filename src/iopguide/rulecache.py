@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from iopguide.errors import IopguideError
-from iopguide.files import write_private
+from iopguide.io.atomic import write_private
 
 FORMAT = 1  # bump when what is kept changes
 KEEP = 32  # files kept at most; the least recently written go first

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from iopguide.explain import Explanation, Provenance
-from iopguide.ruleset import Level
+from iopguide.core.explain import Explanation, Provenance
+from iopguide.model.ruleset import Level
 
 SCHEMA_VERSION = 1
 

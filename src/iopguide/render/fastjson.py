@@ -13,8 +13,8 @@ from typing import Any
 
 from orjson import dumps as _encode
 
-from iopguide.engine import Result
-from iopguide.explain import Explainer, summary_text
+from iopguide.core.engine import Result
+from iopguide.core.explain import Explainer, summary_text
 from iopguide.render.data import SCHEMA_VERSION, level_fields, provenance_fields
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from iopguide.questionnaire import Questionnaire
-from iopguide.reassess import Comparison
+from iopguide.core.reassess import Comparison
+from iopguide.model.questionnaire import Questionnaire
 
 
 def _word(questionnaire: Questionnaire, qid: str, value: object) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from iopguide.explain import Explanation
+from iopguide.core.explain import Explanation
 
 BAR = 4  # the highest dimension rating
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from iopguide.conditions import Condition, describe
-from iopguide.questionnaire import Questionnaire
-from iopguide.rulediff import Change, Effect
-from iopguide.ruleset import TIERS, Rule, RuleSet
-from iopguide.toolkit import CaseRun
+from iopguide.authoring.cases import CaseRun
+from iopguide.authoring.diff import Change, Effect
+from iopguide.model.conditions import Condition, describe
+from iopguide.model.questionnaire import Questionnaire
+from iopguide.model.ruleset import TIERS, Rule, RuleSet
 
 TIER_TITLES = {
     "safety": "1. Safety alerts (shown before any level)",

@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from iopguide.conditions import UNKNOWN
-from iopguide.questionnaire import Question, Questionnaire
+from iopguide.model.conditions import UNKNOWN
+from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.render.data import SCHEMA_VERSION
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

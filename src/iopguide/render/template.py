@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from iopguide.conditions import AnswerValue
-from iopguide.questionnaire import Question, Questionnaire
+from iopguide.model.conditions import AnswerValue
+from iopguide.model.questionnaire import Question, Questionnaire
 
 
 def _comment(text: str, indent: str = "# ") -> list[str]:

@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from iopguide.explain import Alert, Explanation
+from iopguide.core.explain import Alert, Explanation
 
 BAR_WIDTH = 4
 

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from iopguide.conditions import Condition
+from iopguide.model.conditions import Condition
 
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SNAKE = r"^[a-z][a-z0-9_]*$"

@@ -15,9 +15,8 @@ from typing import Annotated
 import typer
 
 from iopguide import __version__
-from iopguide.cli_batch import assess_batch, assess_many
-from iopguide.cli_rules import rules_app
-from iopguide.shell import (
+from iopguide.cli.batch import assess_batch, assess_many
+from iopguide.cli.common import (
     EXIT_USAGE,
     Audience,
     Format,
@@ -32,6 +31,7 @@ from iopguide.shell import (
     reporting,
     say,
 )
+from iopguide.cli.rules import rules_app
 
 app = typer.Typer(
     name="iopguide",
@@ -145,7 +145,7 @@ def assess(
             say(f"warning: {warning}")
         missing = assessor.questionnaire.missing(given) if given is not None else True
         if missing and interactive:
-            from iopguide.terminal import interview
+            from iopguide.cli.terminal import interview
 
             given = interview(assessor, given, save or resume)
         elif missing and resume is not None:
@@ -155,7 +155,7 @@ def assess(
                 EXIT_USAGE,
             )
         elif given is not None and missing:
-            from iopguide.questionnaire import require_complete
+            from iopguide.model.questionnaire import require_complete
 
             require_complete(assessor.questionnaire, given, str(answers))
         assert given is not None
@@ -181,7 +181,7 @@ def _format_for(fmt: Format, output: Path | None) -> Format:
 def questions(questionnaire: QuestionnaireOption = None) -> None:
     """List the questionnaire, section by section."""
     with reporting():
-        from iopguide.loader import load_questionnaire
+        from iopguide.io.load import load_questionnaire
 
         loaded = load_questionnaire(questionnaire).model
         for section in loaded.sections:
@@ -202,7 +202,7 @@ def template(
 ) -> None:
     """Write a blank, commented answers file to fill in."""
     with reporting():
-        from iopguide.loader import load_questionnaire
+        from iopguide.io.load import load_questionnaire
         from iopguide.render.template import answers_template
 
         emit(answers_template(load_questionnaire(questionnaire).model), output)
@@ -220,7 +220,7 @@ def compare(
 ) -> None:
     """Reassessment: step up, step down or continue, and why."""
     with reporting():
-        from iopguide.reassess import compare as compare_answers
+        from iopguide.core.reassess import compare as compare_answers
         from iopguide.render.reassess import comparison_json, comparison_text
 
         assessor = load_assessor(rules, questionnaire)
@@ -229,7 +229,7 @@ def compare(
         for warning in [*first_warnings, *second_warnings]:
             say(f"warning: {warning}")
         assert first is not None and second is not None
-        from iopguide.questionnaire import require_complete
+        from iopguide.model.questionnaire import require_complete
 
         require_complete(assessor.questionnaire, first, earlier)
         require_complete(assessor.questionnaire, second, later)
@@ -257,7 +257,7 @@ def schema(
         from iopguide.render import schema as schemas
 
         if kind is SchemaKind.answers:
-            from iopguide.loader import load_questionnaire
+            from iopguide.io.load import load_questionnaire
 
             document = schemas.answers_schema(load_questionnaire(questionnaire).model)
         else:

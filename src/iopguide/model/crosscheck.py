@@ -10,9 +10,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from iopguide.conditions import UNKNOWN, All, AnyOf, Condition, Not, Test
-from iopguide.questionnaire import Question, Questionnaire
-from iopguide.ruleset import RuleSet
+from iopguide.model.conditions import UNKNOWN, All, AnyOf, Condition, Not, Test
+from iopguide.model.questionnaire import Question, Questionnaire
+from iopguide.model.ruleset import RuleSet
 
 Path = tuple[str | int, ...]
 

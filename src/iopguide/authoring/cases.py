@@ -1,6 +1,6 @@
-"""The rule-set authoring toolkit behind ``iopguide rules``: check, test and diff files.
+"""``iopguide rules test``: load case files (with their bases), run them, judge the results.
 
-It reads files through ``loader`` and returns plain values; the CLI prints them.
+It reads files through ``io.load`` and returns plain values; the CLI prints them.
 """
 
 from __future__ import annotations
@@ -10,45 +10,54 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from iopguide.cases import Case, Outcome, merge, run_case
-from iopguide.checks import cross_check
-from iopguide.engine import Engine
-from iopguide.errors import IopguideError, Problem, RulesError
-from iopguide.lint import Linter
-from iopguide.loader import bundled, problems_of, read_document, validate
-from iopguide.questionnaire import Questionnaire, parse_answers
-from iopguide.ruleset import RuleSet
+from iopguide.core.engine import Engine, Result
+from iopguide.errors import Problem, RulesError
+from iopguide.io.load import bundled, read_document, validate
+from iopguide.model.cases import Case, Expect, merge
+from iopguide.model.questionnaire import parse_answers
 
 
-def check_files(rules: str | Path | None, questionnaire: str | Path | None) -> list[Problem]:
-    """Every problem in a rule set and questionnaire, errors and warnings, in file order."""
-    rules_path = rules or bundled("default.yaml")
-    q_path = questionnaire or bundled("questionnaire.yaml")
-    problems: list[Problem] = []
-    try:
-        q_doc = read_document(q_path, RulesError)
-        q_model, q_problems = problems_of(q_doc, Questionnaire)
-        problems += q_problems
-    except IopguideError as e:
-        return [e.problem or Problem(str(q_path), str(e))]
-    try:
-        r_doc = read_document(rules_path, RulesError)
-        r_model, r_problems = problems_of(r_doc, RuleSet)
-        problems += r_problems
-    except IopguideError as e:
-        return [*problems, e.problem or Problem(str(rules_path), str(e))]
-    if q_model is None or r_model is None:
-        return problems
-    findings = cross_check(r_model, q_model)
-    problems += [r_doc.problem(f.path, f.message, f.severity) for f in findings]
-    errors = [f for f in findings if f.severity == "error"]
-    broken_rules = frozenset(int(f.path[1]) for f in errors if f.path[:1] == ("rules",))
-    if any(f.path[:1] != ("rules",) for f in errors):
-        return problems  # scores, levels or ratings are broken: deeper checks cannot run
-    for finding in Linter(q_model, r_model).findings(broken_rules):
-        doc = q_doc if finding.file == "questionnaire" else r_doc
-        problems.append(doc.problem(finding.path, finding.message, finding.severity))
-    return sorted(problems, key=lambda p: (p.file, p.line or 0))
+@dataclass(frozen=True)
+class Outcome:
+    """How a case fared: what was expected, what happened, and what differs."""
+
+    name: str
+    story: str
+    expect: Expect
+    result: Result
+    failures: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def judge(name: str, case: Case, result: Result) -> Outcome:
+    """Compare a result with a case's expectations."""
+    expect = case.expect
+    assert expect is not None, "base cases are not judged"
+    failures: list[str] = []
+    if result.level.id != expect.level:
+        decided = ", ".join(f.rule.id for f in result.decisive) or "no rule"
+        failures.append(f"level: expected {expect.level}, got {result.level.id} ({decided})")
+    alerts = sorted(f.rule.id for f in result.alerts)
+    if alerts != sorted(expect.alerts):
+        failures.append(f"alerts: expected {sorted(expect.alerts)}, got {alerts}")
+    offered = {f.rule.id for f in result.considerations}
+    missing = [c for c in expect.considerations if c not in offered]
+    if missing:
+        failures.append(f"considerations missing: {', '.join(missing)}")
+    only_considers = {f.rule.id for f in result.fired if f.rule.tiers == ("consideration",)}
+    fired = {f.rule.id for f in result.fired} - only_considers | offered
+    present = [r for r in expect.absent if r in fired]
+    if present:
+        failures.append(f"should not fire: {', '.join(present)}")
+    return Outcome(name, case.story, expect, result, tuple(failures))
+
+
+def run_case(engine: Engine, name: str, case: Case, answers: dict[str, Any]) -> Outcome:
+    """Evaluate validated answers of a case and judge the result."""
+    return judge(name, case, engine.evaluate(answers))
 
 
 def find_cases(paths: Iterable[str | Path]) -> list[Path]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from iopguide.shell import EXIT_INPUT, Audience, Format, load_assessor, render, say
+from iopguide.cli.common import EXIT_INPUT, Audience, Format, load_assessor, render, say
 
 if TYPE_CHECKING:
     from iopguide.batch import Tally
@@ -25,7 +25,7 @@ def assess_many(
 ) -> None:
     """Several answers files: every one is assessed; exit 1 if any did not fit."""
     from iopguide.errors import AnswersError, IopguideError
-    from iopguide.loader import read_document
+    from iopguide.io.load import read_document
 
     assessor = load_assessor(rules, questionnaire)
     failed = 0

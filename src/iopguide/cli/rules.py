@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from iopguide.shell import (
+from iopguide.cli.common import (
     EXIT_INPUT,
     QuestionnaireOption,
     RulesOption,
@@ -44,7 +44,7 @@ def check(
 ) -> None:
     """Validate a rule set and questionnaire and cross-check them; report every problem."""
     with reporting():
-        from iopguide.toolkit import check_files
+        from iopguide.authoring.check import check_files
 
         problems = check_files(rules, questionnaire)
         for problem in problems:
@@ -75,8 +75,8 @@ def test_cases(
 ) -> None:
     """Run case files against a rule set; report failures and rule coverage."""
     with reporting():
+        from iopguide.authoring.cases import find_cases, run_cases
         from iopguide.render.rules import test_report_json, test_report_text
-        from iopguide.toolkit import find_cases, run_cases
 
         assessor = load_assessor(rules, questionnaire)
         run = run_cases(assessor.engine, find_cases(cases or []))
@@ -119,10 +119,10 @@ def diff(
 ) -> None:
     """What changes between two rule sets: structurally, and on every case."""
     with reporting():
-        from iopguide.questionnaire import parse_answers
+        from iopguide.authoring.cases import find_cases, load_case
+        from iopguide.authoring.diff import effect, structural
+        from iopguide.model.questionnaire import parse_answers
         from iopguide.render.rules import diff_text
-        from iopguide.rulediff import effect, structural
-        from iopguide.toolkit import find_cases, load_case
 
         before, after = load_assessor(old, questionnaire), load_assessor(new, questionnaire)
         paths = find_cases(cases or [])

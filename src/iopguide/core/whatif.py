@@ -11,10 +11,10 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from iopguide.conditions import UNKNOWN, AnswerValue, subjects
-from iopguide.engine import Engine, Result
-from iopguide.lint import Linter
-from iopguide.questionnaire import Answers, Question
+from iopguide.authoring.lint import Linter
+from iopguide.core.engine import Engine, Result
+from iopguide.model.conditions import UNKNOWN, AnswerValue, subjects
+from iopguide.model.questionnaire import Answers, Question
 
 MAX_PER_DIRECTION = 6
 MAX_PAIR_QUESTIONS = 12

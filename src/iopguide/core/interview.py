@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from iopguide.conditions import UNKNOWN, AnswerValue
-from iopguide.questionnaire import Answers, Question, Questionnaire, coerce_answer
+from iopguide.model.conditions import UNKNOWN, AnswerValue
+from iopguide.model.questionnaire import Answers, Question, Questionnaire, coerce_answer
 
 UNKNOWN_WORDS = frozenset(
     {"u", "unknown", "dk", "don't know", "dont know", "prefer not", "prefer not to say"}

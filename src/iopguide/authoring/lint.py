@@ -17,8 +17,8 @@ import random
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from iopguide.checks import Finding
-from iopguide.conditions import (
+from iopguide.core.engine import Engine
+from iopguide.model.conditions import (
     AnswerValue,
     Condition,
     Test,
@@ -26,9 +26,9 @@ from iopguide.conditions import (
     subjects,
     tests_in,
 )
-from iopguide.engine import Engine
-from iopguide.questionnaire import Question, Questionnaire
-from iopguide.ruleset import Rule, RuleSet
+from iopguide.model.crosscheck import Finding
+from iopguide.model.questionnaire import Question, Questionnaire
+from iopguide.model.ruleset import Rule, RuleSet
 
 EXHAUSTIVE = 20_000
 SAMPLES = 20_000

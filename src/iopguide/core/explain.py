@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from iopguide.conditions import AnswerValue
-from iopguide.engine import Firing, Result
-from iopguide.questionnaire import Questionnaire
-from iopguide.ruleset import Level, RuleSet
-from iopguide.whatif import Counterfactual, OpenQuestion, WhatIf
+from iopguide.core.engine import Firing, Result
+from iopguide.core.whatif import Counterfactual, OpenQuestion, WhatIf
+from iopguide.model.conditions import AnswerValue
+from iopguide.model.questionnaire import Questionnaire
+from iopguide.model.ruleset import Level, RuleSet
 
 JsonValue = bool | int | str | list[str]
 

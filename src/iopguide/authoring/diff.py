@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from iopguide.engine import Engine, Result
-from iopguide.questionnaire import Answers
-from iopguide.ruleset import RuleSet
+from iopguide.core.engine import Engine, Result
+from iopguide.model.questionnaire import Answers
+from iopguide.model.ruleset import RuleSet
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from iopguide.assessment import Assessor
+from iopguide.core.interview import Back, Help, Interview, hint, read_reply
 from iopguide.errors import Interrupted
-from iopguide.files import write_private
-from iopguide.interview import Back, Help, Interview, hint, read_reply
-from iopguide.questionnaire import Answers, Question
+from iopguide.io.atomic import write_private
+from iopguide.model.questionnaire import Answers, Question
 from iopguide.render.template import answers_file
 from iopguide.render.text import alerts_panel
 
@@ -233,7 +233,7 @@ def interview(
     greet(console, path)
     if start is None and path.exists():
         from iopguide.errors import IopguideError
-        from iopguide.loader import load_answers
+        from iopguide.io.load import load_answers
 
         try:
             earlier, _ = load_answers(path, assessor.questionnaire, complete=False)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import NamedTuple
 
-from iopguide.conditions import AnswerValue, Predicate, compile_condition, subjects
-from iopguide.questionnaire import Answers, Question, Questionnaire
-from iopguide.ruleset import Level, Rule, RuleSet
+from iopguide.model.conditions import AnswerValue, Predicate, compile_condition, subjects
+from iopguide.model.questionnaire import Answers, Question, Questionnaire
+from iopguide.model.ruleset import Level, Rule, RuleSet
 
 
 class Firing(NamedTuple):

@@ -20,9 +20,9 @@ from iopguide.errors import Interrupted, IopguideError
 
 if TYPE_CHECKING:
     from iopguide.assessment import Assessor
+    from iopguide.core.explain import Explanation
     from iopguide.errors import Problem
-    from iopguide.explain import Explanation
-    from iopguide.questionnaire import Answers
+    from iopguide.model.questionnaire import Answers
 
 EXIT_INPUT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 1, 2, 3, 130
 
@@ -126,7 +126,7 @@ def given_answers(
     if path is None:
         return None, []
     from iopguide.errors import AnswersError
-    from iopguide.loader import answers_from, read_document
+    from iopguide.io.load import answers_from, read_document
 
     document = read_document(path, AnswersError)
     return answers_from(document, assessor.questionnaire, complete=False)
@@ -136,7 +136,7 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from iopguide.files import write_private
+    from iopguide.io.atomic import write_private
 
     write_private(output, text)
     say(f"wrote {output}")

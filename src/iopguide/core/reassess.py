@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from iopguide.conditions import AnswerValue
-from iopguide.engine import Engine, Result
-from iopguide.questionnaire import Answers
-from iopguide.ruleset import Rule
+from iopguide.core.engine import Engine, Result
+from iopguide.model.conditions import AnswerValue
+from iopguide.model.questionnaire import Answers
+from iopguide.model.ruleset import Rule
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from typing import IO, Any
 
 import yaml
 
-from iopguide.checks import Path as DataPath
 from iopguide.errors import IopguideError, Problem
+from iopguide.model.crosscheck import Path as DataPath
 
 MAX_DEPTH = 40
 MAX_NODES = 50_000

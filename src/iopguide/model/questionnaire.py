@@ -15,7 +15,8 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from iopguide.conditions import (
+from iopguide.errors import AnswersError, Problem
+from iopguide.model.conditions import (
     UNKNOWN,
     AnswerValue,
     Condition,
@@ -24,7 +25,6 @@ from iopguide.conditions import (
     describe,
     subjects,
 )
-from iopguide.errors import AnswersError, Problem
 
 Answers = dict[str, AnswerValue]
 QuestionType = Literal["yes_no", "integer", "choice", "multi"]

@@ -20,11 +20,11 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from iopguide import rulecache
-from iopguide.checks import Path as DataPath
-from iopguide.checks import cross_check
 from iopguide.errors import AnswersError, IopguideError, Problem, RulesError
-from iopguide.questionnaire import Answers, Questionnaire, parse_answers
-from iopguide.ruleset import RuleSet
+from iopguide.model.crosscheck import Path as DataPath
+from iopguide.model.crosscheck import cross_check
+from iopguide.model.questionnaire import Answers, Questionnaire, parse_answers
+from iopguide.model.ruleset import RuleSet
 
 MAX_BYTES = 4 * 1024 * 1024
 STDIN = "-"
@@ -66,7 +66,7 @@ def bundled(name: str) -> Path:
     packaged = Path(str(resources.files("iopguide"))) / "rules" / name
     if packaged.exists():
         return packaged
-    return Path(__file__).resolve().parents[2] / "rules" / name
+    return Path(__file__).resolve().parents[3] / "rules" / name
 
 
 def read_bytes(path: str | Path, error: type[IopguideError] = IopguideError) -> bytes:
@@ -116,7 +116,7 @@ def parse_document(raw: bytes, name: str, error: type[IopguideError] = IopguideE
     digest = hashlib.sha256(raw).hexdigest()
     if name.endswith(".json") or text.lstrip()[:1] in ("{", "["):
         return Document(name, parse_json(text, name, error), {}, digest)
-    from iopguide.yamlfile import parse_yaml  # only when a file is YAML: keep JSON light
+    from iopguide.io.yaml import parse_yaml  # only when a file is YAML: keep JSON light
 
     data, lines = parse_yaml(text, name, error)
     return Document(name, data, lines, digest)

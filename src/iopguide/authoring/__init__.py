@@ -1,0 +1,1 @@
+"""Tools for people who write rule sets: check, lint, run cases, diff."""

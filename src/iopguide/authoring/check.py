@@ -1,0 +1,46 @@
+"""``iopguide rules check``: every problem in a rule set and questionnaire, in file order.
+
+It reads files through ``io.load`` and returns plain values; the CLI prints them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from iopguide.authoring.lint import Linter
+from iopguide.errors import IopguideError, Problem, RulesError
+from iopguide.io.load import bundled, problems_of, read_document
+from iopguide.model.crosscheck import cross_check
+from iopguide.model.questionnaire import Questionnaire
+from iopguide.model.ruleset import RuleSet
+
+
+def check_files(rules: str | Path | None, questionnaire: str | Path | None) -> list[Problem]:
+    """Every problem in a rule set and questionnaire, errors and warnings, in file order."""
+    rules_path = rules or bundled("default.yaml")
+    q_path = questionnaire or bundled("questionnaire.yaml")
+    problems: list[Problem] = []
+    try:
+        q_doc = read_document(q_path, RulesError)
+        q_model, q_problems = problems_of(q_doc, Questionnaire)
+        problems += q_problems
+    except IopguideError as e:
+        return [e.problem or Problem(str(q_path), str(e))]
+    try:
+        r_doc = read_document(rules_path, RulesError)
+        r_model, r_problems = problems_of(r_doc, RuleSet)
+        problems += r_problems
+    except IopguideError as e:
+        return [*problems, e.problem or Problem(str(rules_path), str(e))]
+    if q_model is None or r_model is None:
+        return problems
+    findings = cross_check(r_model, q_model)
+    problems += [r_doc.problem(f.path, f.message, f.severity) for f in findings]
+    errors = [f for f in findings if f.severity == "error"]
+    broken_rules = frozenset(int(f.path[1]) for f in errors if f.path[:1] == ("rules",))
+    if any(f.path[:1] != ("rules",) for f in errors):
+        return problems  # scores, levels or ratings are broken: deeper checks cannot run
+    for finding in Linter(q_model, r_model).findings(broken_rules):
+        doc = q_doc if finding.file == "questionnaire" else r_doc
+        problems.append(doc.problem(finding.path, finding.message, finding.severity))
+    return sorted(problems, key=lambda p: (p.file, p.line or 0))
