@@ -163,7 +163,7 @@ def _misfit(test: Test, question: Question) -> str:
         items = [operand] if op == "contains" else list(operand)
         return _not_choices(items, question)
     items = list(operand) if op == "one_of" else [operand]
-    if kind == "multi":
+    if kind == "multi" and not (question.allow_unknown and items == [UNKNOWN]):
         return f"'{question.id}' takes several choices: use contains or contains_any"
     for item in items:
         if item == UNKNOWN and isinstance(item, str):
