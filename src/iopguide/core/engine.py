@@ -266,9 +266,7 @@ class Engine:
         missing = [q for q, qid in self._safety if answers.get(qid) == UNKNOWN]
         if self._optional_safety:  # a blank optional answer counts only if it was asked
             asked = {q.id for q in self.questionnaire.shown(answers)}
-            missing += [
-                q for q, qid in self._safety if qid in asked and answers.get(qid) is None
-            ]
+            missing += [q for q, qid in self._safety if qid in asked and answers.get(qid) is None]
             order = list(self.questionnaire.by_id)
             missing.sort(key=lambda q: order.index(q.id))
         return tuple(missing)

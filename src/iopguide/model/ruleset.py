@@ -127,8 +127,10 @@ class Rule(_Model):
         if self.levels and self.consider is None:
             raise ValueError("'levels' limits a consideration; this rule has no 'consider'")
         if self.setting is not None and self.floor is None and self.rate is None:
-            raise ValueError("'setting' names the kind of care a level-setting rule calls for; "
-                             "this rule has no 'floor' or 'rate'")
+            raise ValueError(
+                "'setting' names the kind of care a level-setting rule calls for; "
+                "this rule has no 'floor' or 'rate'"
+            )
         return self
 
     @property

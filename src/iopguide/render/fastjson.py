@@ -15,7 +15,7 @@ from orjson import dumps as _encode
 
 from iopguide.core.engine import Result
 from iopguide.core.explain import Explainer, summary_text
-from iopguide.render.data import SCHEMA_VERSION, level_fields, provenance_fields
+from iopguide.render.data import SCHEMA_VERSION, level_fields, provenance_fields, setting_field
 
 
 def _inner(mapping: dict[str, Any]) -> bytes:
@@ -34,6 +34,12 @@ class LineEncoder:
             for lv in ruleset.levels
         }
         self.provenance = _inner(provenance_fields(explainer.provenance))
+        self.setting = {s.id: b',"setting":' + _encode(setting_field(s)) for s in ruleset.settings}
+        self.missing = {
+            q.id: _encode({"question": q.id, "label": q.name, "prompt": q.prompt})
+            for q in explainer.questionnaire.questions
+            if q.safety
+        }
         resources = list(explainer.resources)
         rules = ruleset.rules
         self.alert = {
@@ -65,7 +71,9 @@ class LineEncoder:
         # each is encoded once, when first met (up to a bound, so memory stays flat).
         self._dimensions: dict[tuple[tuple[str, int], ...], bytes] = {}
         self._score: dict[tuple[str, int], bytes] = {}
-        self._summary: dict[tuple[str, bool, bool, tuple[str, ...]], bytes] = {}
+        self._summary: dict[
+            tuple[str, bool, bool, tuple[str, ...], str, tuple[str, ...]], bytes
+        ] = {}
         self.explainer = explainer
 
     def encode(self, result: Result, index: int) -> bytes:
@@ -74,9 +82,29 @@ class LineEncoder:
         alerts = Explainer.alert_firings(result)
         emergency = result.emergency
         decisive_titles = tuple(f.rule.title for f, decisive in reasons if decisive)
-        key = (level, emergency, bool(alerts), decisive_titles)
+        setting = result.setting
+        missing = result.missing_safety
+        key = (
+            level,
+            emergency,
+            bool(alerts),
+            decisive_titles,
+            setting.id if setting else "",
+            tuple(q.id for q in missing),
+        )
         summary = self._summary.get(key) or _remember(
-            self._summary, key, _encode(summary_text(result.level, *key[1:3], list(key[3])))
+            self._summary,
+            key,
+            _encode(
+                summary_text(
+                    result.level,
+                    emergency,
+                    bool(alerts),
+                    list(decisive_titles),
+                    setting,
+                    [q.name for q in missing],
+                )
+            ),
         )
         ratings = tuple(result.ratings.items())
         dimensions = self._dimensions.get(ratings) or _remember(
@@ -86,11 +114,16 @@ class LineEncoder:
         parts = [
             b'{"index":%d,"schema_version":%d,' % (index, SCHEMA_VERSION),
             self.head[level],
+            self.setting[setting.id] if setting else b',"setting":null',
             b',"summary":',
             summary,
             b',"emergency":',
             b"true" if emergency else b"false",
-            b',"alerts":[',
+            b',"provisional":true,"missing_safety":['
+            if missing
+            else b',"provisional":false,"missing_safety":[',
+            b",".join([self.missing[q.id] for q in missing]),
+            b'],"alerts":[',
             b",".join([self.alert[f.rule.id] for f in alerts]),
             b'],"reasons":[',
             b",".join(
