@@ -446,6 +446,15 @@ def _missing(missing: list[Question], source: str) -> AnswersError:
     for question in missing:
         if question.since:
             added.setdefault(question.since, []).append(question.id)
+    if len(added) == 1 and sum(map(len, added.values())) == len(missing):
+        version = next(iter(added))
+        return AnswersError(
+            Problem(
+                source,
+                f"missing required {count}, new in questionnaire {version} (the file may "
+                f"be from an earlier version): {names}",
+            )
+        )
     new = "; ".join(f"new in questionnaire {v}: {', '.join(ids)}" for v, ids in added.items())
     return AnswersError(
         Problem(source, f"missing required {count}: {names}" + (f" ({new})" if new else ""))
