@@ -15,7 +15,7 @@ from iopguide.io.load import bundled
 from iopguide.model.conditions import UNKNOWN
 from iopguide.model.questionnaire import parse_answers
 
-from .conftest import DATA, EXAMPLES
+from .conftest import DATA, EXAMPLES, ROOT
 
 CASES = case_files(bundled("cases"))
 OLD = DATA / "questionnaire-1.0"
@@ -56,6 +56,9 @@ def test_a_low_risk_person_answers_at_most_33_questions(assessor):
     assert "outpatient-low-risk" in low
     counts = {name: len(assessor.questionnaire.shown(a)) for name, a in low.items()}
     assert max(counts.values()) <= MAX_LOW_RISK_QUESTIONS, counts
+    clinical = (ROOT / "docs" / "clinical.md").read_text()
+    assert f"at most {MAX_LOW_RISK_QUESTIONS} questions" in clinical
+    assert f"`outpatient-low-risk` answers {counts['outpatient-low-risk']}" in clinical
 
 
 def test_unknown_withdrawal_history_is_provisional_in_a_batch_line(run):
