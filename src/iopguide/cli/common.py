@@ -19,7 +19,7 @@ import typer
 from iopguide.errors import Interrupted, IopguideError
 
 if TYPE_CHECKING:
-    from iopguide.assessment import Assessor
+    from iopguide.api import Assessor
     from iopguide.core.explain import Explanation
     from iopguide.errors import Problem
     from iopguide.model.questionnaire import Answers

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from iopguide.assessment import Assessor
+from iopguide.api import Assessor
 from iopguide.core.interview import Back, Help, Interview, hint, read_reply
 from iopguide.errors import Interrupted
 from iopguide.io.atomic import write_private
