@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import NamedTuple
 
+from iopguide.core.reads import Reads
 from iopguide.model.conditions import AnswerValue, Predicate, compile_condition, subjects
 from iopguide.model.questionnaire import Answers, Question, Questionnaire
 from iopguide.model.ruleset import Level, Rule, RuleSet
@@ -90,6 +91,7 @@ class Engine:
     def __init__(self, questionnaire: Questionnaire, ruleset: RuleSet) -> None:
         self.questionnaire = questionnaire
         self.ruleset = ruleset
+        self.reads = Reads(questionnaire, ruleset)
         self._scores: list[tuple[str, Callable[[Mapping[str, AnswerValue]], int]]] = [
             (s.id, self._compile_score(s.sum, s.count)) for s in ruleset.scores
         ]
@@ -110,17 +112,9 @@ class Engine:
         # Which rules read each answer, directly or through a score built on it.
         readers: dict[str, list[_Compiled]] = {}
         for c in self._compiled:
-            for answer in dict.fromkeys(a for k in subjects(c.rule.when) for a in self._behind(k)):
+            for answer in self.reads.answers_read(c.rule.when):
                 readers.setdefault(answer, []).append(c)
         self._readers = readers
-
-    def _behind(self, key: str) -> tuple[str, ...]:
-        """The answers a subject reads: itself, or every answer a score is built on."""
-        score = self.ruleset.score_by_id.get(key)
-        if score is None:
-            return (key,)
-        inner = score.sum or tuple(s for c in score.count for s in subjects(c))
-        return tuple(a for k in inner for a in self._behind(k))
 
     def _compile_rule(self, rule: Rule) -> _Compiled:
         floor = self.ruleset.level_index[rule.floor] if rule.floor else 0
@@ -153,8 +147,7 @@ class Engine:
             if score is None or score.bands:
                 shown.append(key)
                 continue
-            inner = score.sum or tuple(s for c in score.count for s in subjects(c))
-            shown += self._evidence_keys(inner)
+            shown += self._evidence_keys(self.reads.score_inputs[key])
         return tuple(dict.fromkeys(shown))
 
     def _compile_score(

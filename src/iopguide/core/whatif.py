@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from iopguide.authoring.lint import Linter
 from iopguide.core.engine import Engine, Result
 from iopguide.model.conditions import UNKNOWN, AnswerValue, subjects
 from iopguide.model.questionnaire import Answers, Question
@@ -46,13 +45,13 @@ class WhatIf:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.questionnaire = engine.questionnaire
-        self.linter = Linter(engine.questionnaire, engine.ruleset, engine)
+        self.reads = engine.reads
         read: set[str] = set()
         for rule in engine.ruleset.rules:
             if rule.floor or rule.rate or rule.alert:
-                read.update(q.id for q in self.linter.questions_read(rule.when))
+                read.update(q.id for q in self.reads.questions_read(rule.when))
         self._matters = read
-        self._values = {q.id: self.linter.interesting(q) for q in self.questionnaire.questions}
+        self._values = {q.id: self.reads.interesting(q) for q in self.questionnaire.questions}
         self._alerting = [r for r in engine.ruleset.rules if r.alert]
         # Emptying a question that decides which others are asked ("no substances")
         # rewrites the whole picture: that is no small change.
@@ -161,7 +160,7 @@ class WhatIf:
         alerted = frozenset(f.rule.id for f in result.alerts)
         focus: list[Question] = []
         for firing in result.decisive if direction == "down" else result.fired:
-            for question in self.linter.questions_read(firing.rule.when):
+            for question in self.reads.questions_read(firing.rule.when):
                 if question.id in answers and question not in focus:
                     focus.append(question)
         focus = focus[:MAX_PAIR_QUESTIONS]
