@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from typing import NamedTuple
 
 from iopguide.core.reads import Reads
 from iopguide.model.conditions import AnswerValue, Predicate, compile_condition, subjects
-from iopguide.model.questionnaire import Answers, Question, Questionnaire
+from iopguide.model.questionnaire import Answers, Questionnaire
 from iopguide.model.ruleset import Level, Rule, RuleSet
 
 
@@ -23,10 +22,6 @@ class Firing(NamedTuple):
 
     rule: Rule
     evidence: dict[str, AnswerValue]
-
-
-# ``Firing(rule, evidence)`` without the Python-level ``__new__`` a NamedTuple has.
-_firing: Callable[[tuple[Rule, dict[str, AnswerValue]]], Firing] = partial(tuple.__new__, Firing)
 
 
 @dataclass(frozen=True)
@@ -64,25 +59,6 @@ class _Compiled(NamedTuple):
     rated: int  # the rank its rating calls for, 0 if none
     alert: bool  # a safety alert
     consider: frozenset[str] | None  # the levels where its consideration applies (all: empty)
-
-
-def _points(question: Question) -> Callable[[AnswerValue | None], int]:
-    """How many points an answer adds to a sum: a choice's points, 1 for yes, the number."""
-    points = {c.id: c.points for c in question.choices}
-    if question.type == "choice":
-        return lambda v: points.get(v, 0) if isinstance(v, str) else 0
-    if question.type == "multi":
-        return lambda v: sum(points[c] for c in v) if isinstance(v, tuple) else 0
-    return lambda v: int(v) if isinstance(v, bool | int) else 0
-
-
-def _point_table(question: Question) -> dict[AnswerValue, int] | None:
-    """The points of each answer, where answers are few (one choice, yes/no), else None."""
-    if question.type == "choice":
-        return {c.id: c.points for c in question.choices}
-    if question.type == "yes_no":
-        return {True: 1, False: 0}
-    return None
 
 
 class Engine:
@@ -155,13 +131,14 @@ class Engine:
     ) -> Callable[[Mapping[str, AnswerValue]], int]:
         if items:
             by_id = self.questionnaire.by_id
-            parts = [(q, _point_table(by_id[q]), _points(by_id[q])) for q in items]
+            # How many points each answer adds: a choice's points, 1 for yes, the number.
+            parts = [(q, by_id[q].kind.points(by_id[q])) for q in items]
 
             def total(values: Mapping[str, AnswerValue]) -> int:
                 points = 0
-                for question_id, table, points_of in parts:
+                for question_id, points_of in parts:
                     if (value := values.get(question_id)) is not None:
-                        points += points_of(value) if table is None else table.get(value, 0)
+                        points += points_of(value)
                 return points
 
             return total
@@ -193,12 +170,12 @@ class Engine:
         decisive: list[Firing] = []
         alerts: list[Firing] = []
         considerations: list[Firing] = []
-        for c in fired:  # one plain loop: comprehensions cost a frame each, per record
+        for c in fired:
             evidence = {}
             for key in c.refs:
                 if key in values:
                     evidence[key] = values[key]
-            firings.append(firing := _firing((c.rule, evidence)))
+            firings.append(firing := Firing(c.rule, evidence))
             # Decisive: its floor, or its dimension's top rating, calls for exactly the
             # level's rank (no rule sets the lowest level; ``rated`` is 0 without a rating).
             if rank and (

@@ -7,7 +7,7 @@ changing, and to what) and the linter (witness search, unread questions).
 
 from __future__ import annotations
 
-from iopguide.model.conditions import AnswerValue, Condition, Test, subjects, tests_in
+from iopguide.model.conditions import UNKNOWN, AnswerValue, Condition, Test, subjects, tests_in
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import RuleSet
 
@@ -81,18 +81,10 @@ class Reads:
 
     def interesting(self, question: Question) -> list[AnswerValue]:
         """Values that can change how conditions on this question come out."""
-        values = list(question.values())
-        if question.type == "integer":
-            assert question.min is not None and question.max is not None
-            marks = {question.min, question.max}
-            for test in self._tests.get(question.id, ()):
-                if isinstance(test.operand, int) and not isinstance(test.operand, bool):
-                    marks |= {test.operand - 1, test.operand, test.operand + 1}
-            values = [v for v in sorted(marks) if question.min <= v <= question.max]
-            return values + (["unknown"] if question.allow_unknown else [])
-        if question.type == "multi":
-            ids = [c.id for c in question.choices]
-            prefixes = [tuple(ids[:k]) for k in range(len(ids) + 1)]
-            suffixes = [tuple(ids[k:]) for k in range(len(ids))]
-            return list(dict.fromkeys([*values, *prefixes, *suffixes]))
-        return values
+        marks = [
+            t.operand
+            for t in self._tests.get(question.id, ())
+            if isinstance(t.operand, int) and not isinstance(t.operand, bool)
+        ]
+        values = question.kind.worth_trying(question, marks)
+        return values + ([UNKNOWN] if question.allow_unknown else [])

@@ -81,27 +81,12 @@ class WhatIf:
         return kept if all(k in kept for k in changes) else None
 
     def _candidates(self, question: Question, current: AnswerValue | None) -> list[AnswerValue]:
-        if question.type == "multi" and isinstance(current, tuple):
-            nearby = self._nearby_sets(question, current)
-            return [v for v in nearby if v or question.id not in self._gates]
         values = [v for v in self._values[question.id] if v != current and v != UNKNOWN]
-        if question.type == "integer" and isinstance(current, int):
-            values.sort(key=lambda v: abs(int(v) - current) if isinstance(v, int) else 0)
-        return values
-
-    @staticmethod
-    def _nearby_sets(question: Question, current: tuple[str, ...]) -> list[AnswerValue]:
-        """One choice fewer or more, then fewer and fewer from the end (smallest first)."""
-        order = [c.id for c in question.choices]
-        fewer = [tuple(c for c in current if c != gone) for gone in current]
-        shorter = [current[:k] for k in range(len(current) - 2, -1, -1)]
-        extras = [c for c in order if c not in current]
-        more = [tuple(c for c in order if c in current or c == extra) for extra in extras]
-        longer = [
-            tuple(c for c in order if c in current or c in extras[:k])
-            for k in range(2, len(extras) + 1)
-        ]
-        return list(dict.fromkeys([*fewer, *shorter, *more, *longer]))
+        nearby = question.kind.nearby(question, current, values)
+        if isinstance(current, tuple) and question.id in self._gates:
+            # Emptying a question that decides which others are asked is no small change.
+            return [v for v in nearby if v != ()]
+        return nearby
 
     def counterfactuals(self, result: Result) -> list[Counterfactual]:
         """Single changes first; pairs only in a direction no single change reaches."""

@@ -8,12 +8,12 @@ to say". Only answers to questions that skip logic shows are kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cached_property
 from itertools import groupby
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from iopguide.errors import AnswersError, Problem
 from iopguide.model.conditions import (
@@ -25,9 +25,9 @@ from iopguide.model.conditions import (
     describe,
     subjects,
 )
+from iopguide.model.types import TYPES, Coercer, Misfit, QuestionType
 
 Answers = dict[str, AnswerValue]
-QuestionType = Literal["yes_no", "integer", "choice", "multi"]
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
@@ -51,7 +51,7 @@ class Question(_Model):
     prompt: str = Field(min_length=1)
     label: str = ""
     help: str = ""
-    type: QuestionType
+    type: str
     min: int | None = Field(default=None, strict=True, ge=-LIMIT, le=LIMIT)
     max: int | None = Field(default=None, strict=True, ge=-LIMIT, le=LIMIT)
     choices: tuple[Choice, ...] = ()
@@ -59,9 +59,17 @@ class Question(_Model):
     allow_unknown: bool = False
     when: Condition | None = None
 
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in TYPES:
+            raise ValueError(f"must be one of: {', '.join(TYPES)}")
+        return value
+
     @model_validator(mode="after")
     def _fits_its_type(self) -> Question:
-        if self.type in ("choice", "multi"):
+        kind = self.kind
+        if kind.has_choices:
             if len(self.choices) < 2:
                 raise ValueError(f"a '{self.type}' question needs at least 2 choices")
             ids = [c.id for c in self.choices]
@@ -69,12 +77,17 @@ class Question(_Model):
                 raise ValueError("choice ids must be unique and not 'unknown'")
         elif self.choices:
             raise ValueError(f"a '{self.type}' question has no choices")
-        if self.type == "integer":
+        if kind.has_range:
             if self.min is None or self.max is None or self.min > self.max:
-                raise ValueError("an integer question needs 'min' <= 'max'")
+                raise ValueError(f"an {self.type} question needs 'min' <= 'max'")
         elif self.min is not None or self.max is not None:
             raise ValueError(f"'min' and 'max' are for integer questions, not '{self.type}'")
         return self
+
+    @property
+    def kind(self) -> QuestionType:
+        """The question's type, which knows its answers (see ``model.types``)."""
+        return TYPES[self.type]
 
     @property
     def name(self) -> str:
@@ -91,43 +104,18 @@ class Question(_Model):
     def expects(self) -> str:
         """What an answer must be, in words, for error messages and prompts."""
         unknown = f", or {UNKNOWN}" if self.allow_unknown else ""
-        if self.type == "yes_no":
-            return f"yes or no{unknown}"
-        if self.type == "integer":
-            return f"a whole number from {self.min} to {self.max}{unknown}"
-        listed = ", ".join(c.id for c in self.choices)
-        if self.type == "choice":
-            return f"one of: {listed}{unknown}"
-        return f"a list of any of: {listed}{unknown}"
+        return self.kind.expects(self) + unknown
 
     def values(self) -> tuple[AnswerValue, ...]:
         """Every answer this question accepts, for generated tests and what-ifs."""
         extra: tuple[AnswerValue, ...] = (UNKNOWN,) if self.allow_unknown else ()
-        if self.type == "yes_no":
-            return (True, False, *extra)
-        if self.type == "integer":
-            assert self.min is not None and self.max is not None
-            return (*range(self.min, self.max + 1), *extra)
-        if self.type == "choice":
-            return (*(c.id for c in self.choices), *extra)
-        return ((), *((c.id,) for c in self.choices), *extra)
+        return (*self.kind.values(self), *extra)
 
     def word(self, value: object) -> str:
         """Say one answer value in plain words."""
-        if value is True:
-            return "yes"
-        if value is False:
-            return "no"
-        if value == UNKNOWN:
+        if value == UNKNOWN and isinstance(value, str):
             return "don't know"
-        if isinstance(value, tuple):
-            return ", ".join(self.word(v) for v in value) or "none"
-        if isinstance(value, str) and (c := self.choice(value)):
-            return c.label
-        return str(value)
-
-
-Coercer = Callable[[object], AnswerValue]
+        return self.kind.word(self, value)
 
 
 class _Block(NamedTuple):
@@ -284,84 +272,19 @@ def coerce_answer(question: Question, value: object) -> AnswerValue:
     Messages name what was expected and the kind of value given, never the value:
     answers are health information.
     """
-    kind = question.type
-    if kind == "yes_no":
-        if type(value) is bool:
-            return value
-        if isinstance(value, str) and value.lower() in ("yes", "no"):
-            return value.lower() == "yes"
-    elif kind == "integer":
-        if type(value) is int:
-            assert question.min is not None and question.max is not None
-            if question.min <= value <= question.max:
-                return value
-            raise ValueError(f"is out of range: must be {question.expects()}")
-    elif kind == "choice":
-        if isinstance(value, str) and value in question._choices:
-            return value
-    elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-        known = question._choices
-        if any(v not in known for v in value):
-            raise ValueError(f"has an item that is not a choice: must be {question.expects()}")
-        if len(set(value)) != len(value):
-            raise ValueError("lists a choice twice")
-        order = list(known)
-        return tuple(sorted(value, key=order.index))
-    return _misfit(question, value)
-
-
-MEMO = 1_024  # distinct lists of choices remembered per question
-
-
-def _coercer(question: Question) -> Callable[[object], AnswerValue]:
-    """``coerce_answer`` for one question, with the common well-formed answers on a
-    short path; anything else takes the full check (and its error message)."""
-
-    def full(value: object) -> AnswerValue:
-        return coerce_answer(question, value)
-
-    kind = question.type
-    if kind == "yes_no":
-        return lambda v: v if type(v) is bool else full(v)
-    if kind == "integer":
-        low, high = question.min, question.max
-        return lambda v: v if type(v) is int and low <= v <= high else full(v)  # type: ignore[operator]
-    ids = {c.id: c.id for c in question.choices}
-    if kind == "choice":
-        return lambda v: ids[v] if type(v) is str and v in ids else full(v)
-    rank = {c.id: i for i, c in enumerate(question.choices)}
-    order = tuple(ids)
-    known: dict[tuple[object, ...], AnswerValue] = {}  # lists met before, as checked
-
-    def several(value: object) -> AnswerValue:
-        if type(value) is not list and type(value) is not tuple:
-            return full(value)
-        try:
-            key = tuple(value)
-            if (checked := known.get(key)) is not None:
-                return checked
-            ranks = sorted(rank[v] for v in value if type(v) is str)
-        except (KeyError, TypeError):  # not a choice, or not even hashable
-            return full(value)
-        if len(ranks) != len(key) or len(set(ranks)) != len(ranks):
-            return full(value)
-        checked = tuple(order[r] for r in ranks)
-        if len(known) < MEMO:
-            known[key] = checked
-        return checked
-
-    return several
-
-
-def _misfit(question: Question, value: object) -> AnswerValue:
-    """The answer did not fit its question's type: accept ``unknown`` or say why not."""
     if value == UNKNOWN and isinstance(value, str):
         if question.allow_unknown:
             return UNKNOWN
         raise ValueError(f"cannot be '{UNKNOWN}' here: must be {question.expects()}")
-    if question.type == "choice" and isinstance(value, str):
-        raise ValueError(f"is not a choice: must be {question.expects()}")
-    raise ValueError(f"must be {question.expects()} (got {_kind_of(value)})")
+    try:
+        return question.kind.coerce(question, value)
+    except Misfit:
+        raise ValueError(f"must be {question.expects()} (got {_kind_of(value)})") from None
+
+
+def _coercer(question: Question) -> Coercer:
+    """``coerce_answer`` for one question, compiled by its type."""
+    return question.kind.coercer(question, lambda value: coerce_answer(question, value))
 
 
 def parse_answers(
