@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 import iopguide
 from iopguide.authoring.cases import case_files, load_case
 from iopguide.errors import AnswersError, IopguideError
-from iopguide.io.load import bundled, parse_json
-from iopguide.model.questionnaire import parse_answers
+from iopguide.io.json import parse_json
+from iopguide.io.load import bundled
+from iopguide.model.answers import parse_answers
 
 from .conftest import EXAMPLES, typed
 from .conftest import installed_command as installed

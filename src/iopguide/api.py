@@ -25,7 +25,7 @@ from iopguide.core.whatif import WhatIf
 from iopguide.errors import AnswersError, Problem
 from iopguide.io.load import Document, answers_from, load_questionnaire, read_document
 from iopguide.io.load import load_ruleset as _load
-from iopguide.model.questionnaire import Answers, parse_answers
+from iopguide.model.answers import Answers, parse_answers
 from iopguide.render.data import to_dict
 
 __all__ = ["Assessor", "assess", "load_ruleset"]

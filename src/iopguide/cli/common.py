@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from iopguide.api import Assessor
     from iopguide.core.explain import Explanation
     from iopguide.errors import Problem
-    from iopguide.model.questionnaire import Answers
+    from iopguide.model.answers import Answers
 
 EXIT_INPUT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 1, 2, 3, 130
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from iopguide.core.reads import Reads
+from iopguide.model.answers import Answers
 from iopguide.model.conditions import AnswerValue, Predicate, compile_condition, subjects
-from iopguide.model.questionnaire import Answers, Questionnaire
+from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import Level, Rule, RuleSet
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from iopguide.model.answers import Answers, coerce_answer
 from iopguide.model.conditions import UNKNOWN, AnswerValue
-from iopguide.model.questionnaire import Answers, Question, Questionnaire, coerce_answer
+from iopguide.model.questionnaire import Question, Questionnaire
 
 UNKNOWN_WORDS = frozenset(
     {"u", "unknown", "dk", "don't know", "dont know", "prefer not", "prefer not to say"}

@@ -12,8 +12,9 @@ import itertools
 from dataclasses import dataclass
 
 from iopguide.core.engine import Engine, Result
+from iopguide.model.answers import Answers
 from iopguide.model.conditions import UNKNOWN, AnswerValue, subjects
-from iopguide.model.questionnaire import Answers, Question
+from iopguide.model.questionnaire import Question
 
 MAX_PER_DIRECTION = 6
 MAX_PAIR_QUESTIONS = 12

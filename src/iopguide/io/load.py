@@ -20,9 +20,10 @@ from pydantic import BaseModel, ValidationError
 
 from iopguide.errors import AnswersError, IopguideError, Problem, RulesError
 from iopguide.io.json import parse_json
+from iopguide.model.answers import Answers, parse_answers
 from iopguide.model.crosscheck import Path as DataPath
 from iopguide.model.crosscheck import cross_check
-from iopguide.model.questionnaire import Answers, Questionnaire, parse_answers
+from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 
 MAX_BYTES = 4 * 1024 * 1024

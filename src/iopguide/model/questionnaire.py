@@ -1,21 +1,15 @@
-"""The questionnaire as data, and the answers it accepts.
-
-Answers are a plain ``dict`` from question id to value: ``True``/``False`` for
-yes/no, ``int`` for numbers, a choice id for one choice, a tuple of choice ids
-for several, or ``"unknown"`` where a question allows "don't know / prefer not
-to say". Only answers to questions that skip logic shows are kept.
-"""
+"""The questionnaire as data: sections, questions, and the skip logic that decides
+which questions are asked. Checking answers against it is in ``model.answers``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
 from itertools import groupby
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from iopguide.errors import AnswersError, Problem
 from iopguide.model.conditions import (
     UNKNOWN,
     AnswerValue,
@@ -25,9 +19,11 @@ from iopguide.model.conditions import (
     describe,
     subjects,
 )
-from iopguide.model.types import TYPES, Coercer, Misfit, QuestionType
+from iopguide.model.types import TYPES, Coercer, QuestionType
 
-Answers = dict[str, AnswerValue]
+if TYPE_CHECKING:
+    from iopguide.model.answers import Answers
+
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
@@ -123,7 +119,7 @@ class _Block(NamedTuple):
 
     when: Predicate | None
     questions: tuple[Question, ...]
-    steps: tuple[tuple[Question, str, bool, Coercer], ...]  # question, id, required, check
+    steps: tuple[tuple[Question, str, bool], ...]  # question, id, required
 
 
 class Walk(NamedTuple):
@@ -183,15 +179,17 @@ class Questionnaire(_Model):
             _Block(
                 None if when is None else compile_condition(when),
                 questions := tuple(run),
-                tuple((q, q.id, q.required, _coercer(q)) for q in questions),
+                tuple((q, q.id, q.required) for q in questions),
             )
             for when, run in groupby(self.questions, key=lambda q: q.when)
         )
 
     @cached_property
     def coercers(self) -> dict[str, Coercer]:
-        """Each question's answer check (see ``coerce_answer``), compiled once."""
-        return {qid: coerce for block in self._blocks for _, qid, _, coerce in block.steps}
+        """Each question's answer check (see ``answers.coerce_answer``), compiled once."""
+        from iopguide.model.answers import coercer  # answers reads this module's models
+
+        return {q.id: coercer(q) for q in self.questions}
 
     def section_of(self, question_id: str) -> Section:
         return next(s for s in self.sections if any(q.id == question_id for q in s.questions))
@@ -206,15 +204,16 @@ class Questionnaire(_Model):
         shown: list[Question] = []
         kept: Answers = {}
         missing: list[Question] = []
+        coercers = self.coercers if check else None
         for when, questions, steps in self._blocks:
             if when is None or when(kept):
                 shown += questions
-                for question, qid, required, coerce in steps:
+                for question, qid, required in steps:
                     if (value := answers.get(qid)) is None:
                         if required:
                             missing.append(question)
                     else:
-                        kept[qid] = coerce(value) if check else value
+                        kept[qid] = value if coercers is None else coercers[qid](value)
         return Walk(shown, kept, missing)
 
     def shown(self, answers: Mapping[str, AnswerValue]) -> list[Question]:
@@ -248,112 +247,3 @@ class Questionnaire(_Model):
 
         close = difflib.get_close_matches(unknown_id, list(self.by_id), n=1)
         return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _kind_of(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes/no"
-    if isinstance(value, int):
-        return "a whole number"
-    if isinstance(value, float):
-        return "a decimal number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-def coerce_answer(question: Question, value: object) -> AnswerValue:
-    """Check one answer from a file against its question; raise ValueError if it does not fit.
-
-    Messages name what was expected and the kind of value given, never the value:
-    answers are health information.
-    """
-    if value == UNKNOWN and isinstance(value, str):
-        if question.allow_unknown:
-            return UNKNOWN
-        raise ValueError(f"cannot be '{UNKNOWN}' here: must be {question.expects()}")
-    try:
-        return question.kind.coerce(question, value)
-    except Misfit:
-        raise ValueError(f"must be {question.expects()} (got {_kind_of(value)})") from None
-
-
-def _coercer(question: Question) -> Coercer:
-    """``coerce_answer`` for one question, compiled by its type."""
-    return question.kind.coercer(question, lambda value: coerce_answer(question, value))
-
-
-def parse_answers(
-    questionnaire: Questionnaire,
-    raw: Mapping[str, object],
-    source: str,
-    lines: Mapping[str, int] | None = None,
-    *,
-    complete: bool = True,
-) -> tuple[Answers, list[Problem]]:
-    """Validate raw answers; return them with warnings for answers skip logic hides.
-
-    A ``None`` value means "not answered". With ``complete``, every required
-    question that is shown must be answered; all missing ones are named at once.
-    """
-    lines = lines or {}
-    by_id, coercers = questionnaire.by_id, questionnaire.coercers
-
-    def check(key: Any) -> None:
-        """Raise for an answer that is not a question's, or that does not fit it."""
-        if key not in by_id:
-            hint = questionnaire.suggest(str(key))
-            raise AnswersError(
-                Problem(source, f"unknown question{hint}", str(key), lines.get(str(key)))
-            )
-        try:
-            coercers[key](raw[key])
-        except ValueError as e:
-            raise AnswersError(Problem(source, str(e), key, lines.get(key))) from None
-
-    # Each answer is checked as skip logic reaches it; on a problem, the answers are
-    # checked again in the file's order, to name the first one that is wrong.
-    try:
-        if not by_id.keys() >= raw.keys():
-            raise ValueError
-        _, kept, missing = questionnaire.walk(raw, check=True)
-    except ValueError:
-        for key, value in raw.items():
-            if value is not None or key not in by_id:
-                check(key)
-        raise  # not reached: the check that failed fails again above
-    hidden: list[str] = []
-    if len(kept) < len(raw):  # some answers are empty, or skip logic hides them
-        hidden = [k for k, v in raw.items() if v is not None and k not in kept]
-    for key in hidden:
-        check(key)
-    warnings = [
-        Problem(
-            source,
-            "ignored: skip logic does not ask this question for these answers",
-            key,
-            lines.get(key),
-            "warning",
-        )
-        for key in hidden
-    ]
-    if complete and missing:
-        raise _missing(missing, source)
-    return kept, warnings
-
-
-def require_complete(questionnaire: Questionnaire, answers: Answers, source: str) -> None:
-    """Raise naming every required question that is shown but not answered."""
-    missing = questionnaire.missing(answers)
-    if missing:
-        raise _missing(missing, source)
-
-
-def _missing(missing: list[Question], source: str) -> AnswersError:
-    names = ", ".join(q.id for q in missing)
-    count = "answer" if len(missing) == 1 else "answers"
-    return AnswersError(Problem(source, f"missing required {count}: {names}"))

@@ -13,6 +13,7 @@ questionnaire accepts it for any question with ``allow_unknown``.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -28,7 +29,7 @@ class Misfit(ValueError):
     """An answer that is not of its question's type (the caller words the message)."""
 
 
-class QuestionType:
+class QuestionType(ABC):
     """What every question type provides; see the module's docstring."""
 
     name: ClassVar[str]
@@ -37,45 +38,43 @@ class QuestionType:
     #: The condition operators that compare answers of this type (besides ``answered``).
     operators: ClassVar[frozenset[str]] = frozenset({"equals", "not_equals", "one_of"})
 
+    @abstractmethod
     def expects(self, question: Question) -> str:
         """What an answer must be, in words (without "or unknown")."""
-        raise NotImplementedError
 
+    @abstractmethod
     def values(self, question: Question) -> tuple[AnswerValue, ...]:
         """Every value the type accepts for this question."""
-        raise NotImplementedError
 
+    @abstractmethod
     def coerce(self, question: Question, value: object) -> AnswerValue:
         """An answer from a file, checked exactly; ``Misfit`` if it is not of this type,
         ``ValueError`` with a message if it is of this type but does not fit."""
-        raise NotImplementedError
 
     def coercer(self, question: Question, full: Coercer) -> Coercer:
         """``coerce`` compiled for one question: well-formed answers on a short path,
         anything else handed to ``full`` (the whole check, with its message)."""
         return full
 
+    @abstractmethod
     def typed(self, question: Question, said: str) -> AnswerValue:
         """What a person typed in the interview (lower-cased, spaces collapsed)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def how_to_type(self, question: Question) -> str:
-        raise NotImplementedError
+        """How to type an answer in the interview, in a few words."""
 
     def points(self, question: Question) -> Callable[[AnswerValue | None], int]:
         """How many points an answer adds to a sum."""
         return lambda v: 0
 
-    def point_table(self, question: Question) -> dict[AnswerValue, int] | None:
-        """The points of each answer where answers are few, else None."""
-        return None
-
     def word(self, question: Question, value: object) -> str:
+        """An answer in plain words."""
         return str(value)
 
+    @abstractmethod
     def schema(self, question: Question) -> list[dict[str, Any]]:
         """The JSON Schema alternatives for an answer in a file."""
-        raise NotImplementedError
 
     def operand_fits(self, question: Question, operand: object) -> str:
         """Why a value compared with an answer cannot be one of its values, or ""."""
@@ -125,9 +124,6 @@ class YesNo(QuestionType):
 
     def points(self, question: Question) -> Callable[[AnswerValue | None], int]:
         return lambda v: int(v) if isinstance(v, bool) else 0
-
-    def point_table(self, question: Question) -> dict[AnswerValue, int] | None:
-        return {True: 1, False: 0}
 
     def word(self, question: Question, value: object) -> str:
         if isinstance(value, bool):
@@ -233,9 +229,6 @@ class OneChoice(QuestionType):
     def points(self, question: Question) -> Callable[[AnswerValue | None], int]:
         points = {c.id: c.points for c in question.choices}
         return lambda v: points.get(v, 0) if isinstance(v, str) else 0
-
-    def point_table(self, question: Question) -> dict[AnswerValue, int] | None:
-        return {c.id: c.points for c in question.choices}
 
     def word(self, question: Question, value: object) -> str:
         choice = question.choice(value) if isinstance(value, str) else None
