@@ -25,12 +25,13 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from iopguide.assessment import Assessor
+from iopguide.api import Assessor
 from iopguide.authoring.cases import case_files, load_case
 from iopguide.authoring.lint import Linter
 from iopguide.io.load import bundled
+from iopguide.model.answers import parse_answers
 from iopguide.model.conditions import UNKNOWN
-from iopguide.model.questionnaire import Question, parse_answers
+from iopguide.model.questionnaire import Question
 
 ASSESSOR = Assessor()
 QUESTIONNAIRE = ASSESSOR.questionnaire
@@ -42,7 +43,7 @@ CASES: list[dict[str, Any]] = []
 for _path in case_files(bundled("cases")):
     _answers, _ = parse_answers(QUESTIONNAIRE, load_case(_path).answers, _path.name)
     CASES.append(_answers)
-DOMAINS: dict[str, list[Any]] = {q.id: LINTER.interesting(q) for q in QUESTIONNAIRE.questions}
+DOMAINS: dict[str, list[Any]] = {q.id: LINTER.reads.interesting(q) for q in QUESTIONNAIRE.questions}
 SAFETY = [q for q in QUESTIONNAIRE.questions if q.safety and q.allow_unknown]
 MEDICAL = {"withdrawal", "physical"}
 

@@ -8,12 +8,12 @@ import json
 import pytest
 import yaml
 
-from iopguide.assessment import Assessor
+from iopguide.api import Assessor
 from iopguide.authoring.cases import case_files, load_case
 from iopguide.core.interview import Interview, Skip
 from iopguide.io.load import bundled
+from iopguide.model.answers import parse_answers
 from iopguide.model.conditions import UNKNOWN
-from iopguide.model.questionnaire import parse_answers
 
 from .conftest import DATA, EXAMPLES, ROOT
 
@@ -27,6 +27,11 @@ def _answers(assessor: Assessor, name: str) -> dict:
     loaded = load_case(bundled("cases") / f"{name}.yaml")
     answers, _ = parse_answers(assessor.questionnaire, loaded.answers, name)
     return answers
+
+
+def _after_residential(answers: dict) -> bool:
+    past = answers.get("past_treatment", ())
+    return isinstance(past, tuple) and "residential" in past
 
 
 def _low_risk_cases(assessor: Assessor) -> dict:
@@ -44,7 +49,7 @@ def _low_risk_cases(assessor: Assessor) -> dict:
             and not result.alerts
             and not any(ratings[d] for d in ("withdrawal", "physical", "mental", "environment"))
             and not assessor.engine.values(answers)["regular_depressant_use"]
-            and "residential" not in tuple(answers.get("past_treatment", ()))  # type: ignore[arg-type]
+            and not _after_residential(answers)
         ):
             found[path.stem] = answers
     return found

@@ -156,7 +156,7 @@ def assess(
                 EXIT_USAGE,
             )
         elif given is not None and missing:
-            from iopguide.model.questionnaire import require_complete
+            from iopguide.model.answers import require_complete
 
             require_complete(assessor.questionnaire, given, str(answers))
         assert given is not None
@@ -230,7 +230,7 @@ def compare(
         for warning in [*first_warnings, *second_warnings]:
             say(f"warning: {warning}")
         assert first is not None and second is not None
-        from iopguide.model.questionnaire import require_complete
+        from iopguide.model.answers import require_complete
 
         require_complete(assessor.questionnaire, first, earlier)
         require_complete(assessor.questionnaire, second, later)

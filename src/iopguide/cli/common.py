@@ -19,10 +19,10 @@ import typer
 from iopguide.errors import Interrupted, IopguideError
 
 if TYPE_CHECKING:
-    from iopguide.assessment import Assessor
+    from iopguide.api import Assessor
     from iopguide.core.explain import Explanation
     from iopguide.errors import Problem
-    from iopguide.model.questionnaire import Answers
+    from iopguide.model.answers import Answers
 
 EXIT_INPUT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 1, 2, 3, 130
 
