@@ -237,3 +237,10 @@ def test_every_safety_question_is_covered_by_an_unknown_case(question):
         "self_harm",
     }
     assert question in declined or question in siblings
+
+
+def test_rules_show_names_each_rule_setting(run):
+    shown = run("rules", "show").stdout
+    assert "setting: Medically managed or monitored withdrawal" in shown
+    assert "setting: Inpatient care with psychiatric care" in shown
+    assert "setting: Residential treatment" in shown
