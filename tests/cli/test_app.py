@@ -12,7 +12,7 @@ import yaml
 
 from iopguide import __version__
 
-from .conftest import EXAMPLES
+from ..conftest import EXAMPLES
 
 EXPECTED = {"outpatient": "outpatient", "iop": "iop", "inpatient": "inpatient"}
 RESULT_KEYS = [
@@ -217,7 +217,7 @@ def test_another_rule_set(invoke, tmp_path):
 
 
 def test_readme_names_every_command_and_exit_code(run):
-    from .conftest import ROOT
+    from ..conftest import ROOT
 
     readme = (ROOT / "README.md").read_text()
     listed = run("--help").stdout.split("Commands:")[1].splitlines()

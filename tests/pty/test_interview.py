@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import stat
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from iopguide.io.load import load_questionnaire
 from iopguide.model.conditions import UNKNOWN
 from iopguide.model.questionnaire import Question
 
-from .conftest import EXAMPLES, installed_command
+from ..conftest import EXAMPLES, installed_command
 
 QUESTIONNAIRE = load_questionnaire().model
 BY_PROMPT = {q.prompt: q for q in QUESTIONNAIRE.questions}
@@ -37,8 +38,15 @@ def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
         timeout=20,
         dimensions=(50, 250),
         cwd=str(tmp_path),
+        preexec_fn=default_sigint,
     )
     return child
+
+
+def default_sigint() -> None:
+    """In the child: a parent that ignores SIGINT (nohup, some CI runners) passes that
+    on through exec; give the interview the default a person's terminal gives it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def typed(question: Question, value: Any) -> str:
@@ -246,6 +254,7 @@ def test_no_color_is_honoured(tmp_path, color):
         timeout=20,
         dimensions=(50, 250),
         cwd=str(tmp_path),
+        preexec_fn=default_sigint,
     )
     child.expect("How old are you")
     screen = child.before  # the greeting and the first section's heading
@@ -280,6 +289,7 @@ def test_batch_on_a_terminal_keeps_stdout_clean(tmp_path):
         encoding="utf-8",
         timeout=60,
         dimensions=(20, 100),
+        preexec_fn=default_sigint,
     )
     child.expect(pexpect.EOF)
     child.close()

@@ -15,7 +15,7 @@ from iopguide.io.load import bundled
 from iopguide.model.answers import parse_answers
 from iopguide.model.conditions import UNKNOWN
 
-from .conftest import DATA, EXAMPLES, ROOT
+from ..conftest import DATA, EXAMPLES, ROOT
 
 CASES = case_files(bundled("cases"))
 OLD = DATA / "questionnaire-1.0"
