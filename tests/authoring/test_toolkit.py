@@ -53,10 +53,10 @@ def test_a_broken_copy_is_reported_line_by_line(run, tmp_path):
         f"{path}:{line_of(text, 'overdose_nwo')}: error: rules[0].when.answer: unknown "
         "question 'overdose_nwo' (did you mean 'overdose_now'?)",
         f"{path}:{duplicate}: error: rules[2].id: duplicate id 'overdose-now'",
-        f"{path}:{line_of(text, 'gte: 40')}: error: rules[16].when.gte: 40 is outside the "
+        f"{path}:{line_of(text, 'gte: 40')}: error: rules[27].when.gte: 40 is outside the "
         "range of 'opioid_days' (0 to 30)",
         f"{path}:{line_of(text, '{answer: age, lt: 18}, {answer: age, gte: 65}')}: warning: "
-        "rules[58].when: rule 'adolescent-services' can never hold: no answers that skip "
+        "rules[81].when: rule 'adolescent-services' can never hold: no answers that skip "
         "logic allows satisfy its condition",
     ]
     assert lines[-1] == "3 errors, 2 warnings"
@@ -163,12 +163,12 @@ def test_rules_show_says_conditions_in_plain_words(run):
     assert done.returncode == 0
     assert "2. Floors (the level cannot be lower)" in done.stdout
     assert (
-        "when:    Heavy alcohol or sedative use in the past week is at least 1 AND (Past "
+        "when:    Drinking or sedatives on most days, and in the past week is at least 1 AND (Past "
         "withdrawal seizures is yes OR Past delirium tremens is yes)"
     ) in done.stdout
     markdown = run("rules", "show", "--format", "markdown").stdout
     assert markdown.startswith("# Rule set iopguide-default")
-    assert "| `complicated-withdrawal-history` Heavy use with past withdrawal" in markdown
+    assert "| `complicated-withdrawal-history` Regular drinking or sedatives with past" in markdown
 
 
 def test_worked_example_checks_and_tests_clean(run):

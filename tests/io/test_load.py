@@ -31,9 +31,10 @@ ANSWERS = {
     "answers-empty.yaml": "must be a mapping of question ids to answers, not empty",
     "answers-missing-required.yaml": (
         "missing required answers: substances, medical_conditions, phq9_1, phq9_2, gad7_1, "
-        "gad7_2, trauma, cssrs_1, cssrs_2, cssrs_6, harm_others, psychosis, mh_treatment, "
+        "gad7_2, trauma, cssrs_1, cssrs_2, cssrs_6, harm_others, psychosis, mania_signs, "
+        "self_harm, mh_treatment, "
         "readiness, past_treatment, housing, support, work_school, dependants, transport, "
-        "court_required, preferred_times"
+        "court_required, preferred_times (new in questionnaire 2.0: mania_signs, self_harm)"
     ),
     "answers-multi-not-list.yaml": "1: substances: must be a list of any of: alcohol, opioids, "
     "sedatives, stimulants, cannabis, other (got text)",
@@ -134,7 +135,7 @@ def line_of(text: str, needle: str) -> int:
             "rules[0].when.answer: unknown question 'overdose_nwo' (did you mean 'overdose_now'?)",
         ),
         (
-            "{answer: housing, one_of: [homeless, with_users, unsafe]}",
+            "{answer: housing, one_of: [homeless, unsafe]}",
             "{answer: housing, one_of: [homeless, castle]}",
             "not a choice of 'housing' (choices: stable, unstable, homeless, with_users, unsafe)",
         ),
@@ -165,6 +166,7 @@ def line_of(text: str, needle: str) -> int:
         (
             "    alert: emergency\n    floor: inpatient\n"
             "    rate: {dimension: withdrawal, rating: 4}\n"
+            "    setting: medically_managed_withdrawal\n"
             "    because: Signs of an overdose",
             "    because: Signs of an overdose",
             "rules[0]: a rule needs an effect: alert, floor, rate or consider",

@@ -47,6 +47,17 @@ def judge(name: str, case: Case, result: Result) -> Outcome:
     missing = [c for c in expect.considerations if c not in offered]
     if missing:
         failures.append(f"considerations missing: {', '.join(missing)}")
+    setting = result.setting.id if result.setting else None
+    if expect.setting is not None and setting != expect.setting:
+        failures.append(f"setting: expected {expect.setting}, got {setting or 'none'}")
+    if expect.provisional is not None and result.provisional != expect.provisional:
+        failures.append(
+            f"provisional: expected {str(expect.provisional).lower()}, "
+            f"got {str(result.provisional).lower()}"
+        )
+    missing_ids = sorted(q.id for q in result.missing_safety)
+    if expect.missing is not None and missing_ids != sorted(expect.missing):
+        failures.append(f"missing: expected {sorted(expect.missing)}, got {missing_ids}")
     only_considers = {f.rule.id for f in result.fired if f.rule.tiers == ("consideration",)}
     fired = {f.rule.id for f in result.fired} - only_considers | offered
     present = [r for r in expect.absent if r in fired]
@@ -89,6 +100,20 @@ def _check_expectations(path: Path, case: Case, engine: Engine) -> None:
         for rule_id in getattr(expect, key):
             if rule_id not in known:
                 raise RulesError(Problem(str(path), f"unknown rule '{rule_id}'", f"expect.{key}"))
+    if expect.setting is not None and expect.setting not in ruleset.setting_by_id:
+        settings = ", ".join(ruleset.setting_by_id) or "none"
+        raise RulesError(
+            Problem(
+                str(path),
+                f"unknown setting '{expect.setting}' (settings: {settings})",
+                "expect.setting",
+            )
+        )
+    for question_id in expect.missing or ():
+        if question_id not in engine.questionnaire.by_id:
+            raise RulesError(
+                Problem(str(path), f"unknown question '{question_id}'", "expect.missing")
+            )
 
 
 @dataclass(frozen=True)

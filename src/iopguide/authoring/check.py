@@ -35,7 +35,10 @@ def check_files(rules: str | Path | None, questionnaire: str | Path | None) -> l
     if q_model is None or r_model is None:
         return problems
     findings = cross_check(r_model, q_model)
-    problems += [r_doc.problem(f.path, f.message, f.severity) for f in findings]
+    problems += [
+        (q_doc if f.file == "questionnaire" else r_doc).problem(f.path, f.message, f.severity)
+        for f in findings
+    ]
     errors = [f for f in findings if f.severity == "error"]
     broken_rules = frozenset(int(f.path[1]) for f in errors if f.path[:1] == ("rules",))
     if any(f.path[:1] != ("rules",) for f in errors):

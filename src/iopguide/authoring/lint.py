@@ -2,7 +2,9 @@
 
 - a rule whose condition no answers reachable through skip logic can satisfy;
 - a level that no rule can reach;
-- a question that no rule, score or skip condition reads (a burden with no use).
+- a question that no rule, score or skip condition reads (a burden with no use);
+- a safety-relevant question whose ``unknown`` answer gives a lower level than every
+  known answer would (a declined answer must never take the benign branch).
 
 Whether a condition can hold is settled by a search for a witness: answers to the
 questions it reads (and those their skip logic reads), drawn from the values that
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from iopguide.core.engine import Engine
 from iopguide.core.reads import Reads
 from iopguide.model.conditions import (
+    UNKNOWN,
     AnswerValue,
     compile_condition,
 )
@@ -83,10 +86,14 @@ class Linter:
         findings: list[Finding] = []
         reachable = {0}
         index = self.ruleset.level_index
+        witnesses: list[dict[str, AnswerValue]] = []
         for i, rule in enumerate(self.ruleset.rules):
             if i in skip:
                 continue
-            if self.witness(rule).answers is None:
+            found = self.witness(rule).answers
+            if found is not None:
+                witnesses.append(found)
+            if found is None:
                 findings.append(
                     Finding(
                         ("rules", i, "when"),
@@ -108,6 +115,52 @@ class Linter:
                     Finding(("levels", i), f"no rule can reach level '{level.id}'", "warning")
                 )
         findings += self._unread_questions()
+        if not skip:
+            findings += self.unknown_findings(witnesses)
+        return findings
+
+    def _neighbours(
+        self, question_id: str, contexts: list[dict[str, AnswerValue]]
+    ) -> Iterator[dict[str, AnswerValue]]:
+        """Contexts that ask the question, and each with one other answer changed."""
+        for context in contexts:
+            if question_id not in context:
+                continue
+            yield context
+            for other in context:
+                if other == question_id:
+                    continue
+                for value in self.reads.interesting(self.questionnaire.by_id[other]):
+                    changed = self._as_asked({**context, other: value})
+                    if question_id in changed:
+                        yield changed
+
+    def unknown_findings(self, contexts: list[dict[str, AnswerValue]]) -> list[Finding]:
+        """Errors for safety-relevant questions whose ``unknown`` answer, in some answers
+        where a rule fires, gives a lower level than every known answer would."""
+        engine = Engine(self.questionnaire, self.ruleset)
+        findings: list[Finding] = []
+        for question in self.questionnaire.questions:
+            if not (question.safety and question.allow_unknown):
+                continue
+            known = [v for v in self.reads.interesting(question) if v != UNKNOWN]
+            for context in self._neighbours(question.id, contexts):
+                ranks = [engine.rank(self._as_asked({**context, question.id: v})) for v in known]
+                unknown = engine.rank(self._as_asked({**context, question.id: UNKNOWN}))
+                if ranks and unknown < min(ranks):
+                    levels = self.ruleset.levels
+                    findings.append(
+                        Finding(
+                            self.questionnaire_path(question.id),
+                            f"an '{UNKNOWN}' answer to '{question.id}' can give "
+                            f"'{levels[unknown].id}', lower than any known answer "
+                            f"('{levels[min(ranks)].id}' at least): a declined answer "
+                            "must never take the benign branch",
+                            "error",
+                            "questionnaire",
+                        )
+                    )
+                    break
         return findings
 
     def _unread_questions(self) -> list[Finding]:

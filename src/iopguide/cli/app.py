@@ -149,9 +149,10 @@ def assess(
 
             given = interview(assessor, given, save or resume)
         elif missing and resume is not None:
+            names = ", ".join(q.id for q in missing) if isinstance(missing, list) else ""
             fail(
-                f"error: {resume}: answers are missing, and there is no terminal to ask them "
-                "on; run on a terminal, or complete the file and use --answers",
+                f"error: {resume}: answers are missing ({names}), and there is no terminal "
+                "to ask them on; run on a terminal, or complete the file and use --answers",
                 EXIT_USAGE,
             )
         elif given is not None and missing:

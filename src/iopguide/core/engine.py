@@ -13,9 +13,9 @@ from typing import NamedTuple
 
 from iopguide.core.reads import Reads
 from iopguide.model.answers import Answers
-from iopguide.model.conditions import AnswerValue, Predicate, compile_condition, subjects
-from iopguide.model.questionnaire import Questionnaire
-from iopguide.model.ruleset import Level, Rule, RuleSet
+from iopguide.model.conditions import UNKNOWN, AnswerValue, Predicate, compile_condition, subjects
+from iopguide.model.questionnaire import Question, Questionnaire
+from iopguide.model.ruleset import Level, Rule, RuleSet, Setting
 
 
 class Firing(NamedTuple):
@@ -30,7 +30,11 @@ class Result:
     """What the rule set concludes for one set of answers, with its trace.
 
     ``alerts`` are the fired safety rules; ``considerations`` the fired rules whose
-    consideration applies at this level. Both are in rule order.
+    consideration applies at this level. Both are in rule order. ``setting`` is the
+    kind of care within the level the decisive rules name (None if they name none);
+    ``missing_safety`` the safety-relevant questions that were asked but declined
+    (``unknown``) or left blank, in asking order: while any is missing, the result is
+    ``provisional``.
     """
 
     level: Level
@@ -42,10 +46,17 @@ class Result:
     answers: Answers = field(repr=False)
     alerts: tuple[Firing, ...]
     considerations: tuple[Firing, ...]
+    setting: Setting | None = None
+    missing_safety: tuple[Question, ...] = ()
 
     @property
     def emergency(self) -> bool:
         return any(f.rule.alert == "emergency" for f in self.alerts)
+
+    @property
+    def provisional(self) -> bool:
+        """Whether a safety-relevant answer is missing, so that the result may change."""
+        return bool(self.missing_safety)
 
 
 class _Compiled(NamedTuple):
@@ -60,6 +71,7 @@ class _Compiled(NamedTuple):
     rated: int  # the rank its rating calls for, 0 if none
     alert: bool  # a safety alert
     consider: frozenset[str] | None  # the levels where its consideration applies (all: empty)
+    setting: int  # its setting's place in the rule set's settings (-1: none)
 
 
 class Engine:
@@ -85,6 +97,12 @@ class Engine:
             d: {n: self._rated(d, n) for n in self._rating_rank} for d in self._ceiling
         }
         self._score_ids = tuple(s.id for s in ruleset.scores)
+        # Scores reported only once every item they sum is answered (full-scale screeners).
+        self._complete_only = {s.id: s.sum for s in ruleset.scores if s.complete_only}
+        self._settings = ruleset.settings
+        safety = [q for q in questionnaire.questions if q.safety]
+        self._safety = tuple((q, q.id) for q in safety)
+        self._optional_safety = any(not q.required for q in safety)
         self._by_id = {c.rule.id: c for c in self._compiled}
         # Which rules read each answer, directly or through a score built on it.
         readers: dict[str, list[_Compiled]] = {}
@@ -99,6 +117,8 @@ class Engine:
         rated = self._rated(dimension, rating) if dimension else 0
         refs = self._evidence_keys(subjects(rule.when))
         consider = None if rule.consider is None else frozenset(rule.levels)
+        settings = [s.id for s in self.ruleset.settings]
+        setting = settings.index(rule.setting) if rule.setting in settings else -1
         return _Compiled(
             rule,
             compile_condition(rule.when),
@@ -109,6 +129,7 @@ class Engine:
             rated,
             rule.alert is not None,
             consider,
+            setting,
         )
 
     def _rated(self, dimension: str, rating: int) -> int:
@@ -171,6 +192,7 @@ class Engine:
         decisive: list[Firing] = []
         alerts: list[Firing] = []
         considerations: list[Firing] = []
+        setting = len(self._settings)
         for c in fired:
             evidence = {}
             for key in c.refs:
@@ -183,11 +205,19 @@ class Engine:
                 c.floor == rank or (c.rated == rank and c.rating == ratings[c.dimension or ""])
             ):
                 decisive.append(firing)
+                if 0 <= c.setting < setting:
+                    setting = c.setting
             if c.alert:
                 alerts.append(firing)
             if c.consider is not None and (not c.consider or level.id in c.consider):
                 considerations.append(firing)
         scores = {s: v for s in self._score_ids if isinstance(v := values[s], int)}
+        for score_id, items in self._complete_only.items():
+            if any(answers.get(item) is None for item in items):
+                del scores[score_id]
+        chosen = self._settings[setting] if setting < len(self._settings) else None
+        if chosen is not None and chosen.level != level.id:
+            chosen = None
         return Result(
             level,
             rank,
@@ -198,7 +228,19 @@ class Engine:
             dict(answers),
             tuple(alerts),
             tuple(considerations),
+            chosen,
+            self.missing_safety(answers),
         )
+
+    def missing_safety(self, answers: Mapping[str, AnswerValue]) -> tuple[Question, ...]:
+        """The safety-relevant questions asked but declined (``unknown``) or left blank."""
+        missing = [q for q, qid in self._safety if answers.get(qid) == UNKNOWN]
+        if self._optional_safety:  # a blank optional answer counts only if it was asked
+            asked = {q.id for q in self.questionnaire.shown(answers)}
+            missing += [q for q, qid in self._safety if qid in asked and answers.get(qid) is None]
+            order = list(self.questionnaire.by_id)
+            missing.sort(key=lambda q: order.index(q.id))
+        return tuple(missing)
 
     def holds(self, rule_id: str, values: Mapping[str, AnswerValue]) -> bool:
         """Whether one rule's condition holds over values (answers and scores)."""

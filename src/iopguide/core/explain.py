@@ -15,7 +15,7 @@ from iopguide.core.engine import Firing, Result
 from iopguide.core.whatif import Counterfactual, OpenQuestion, WhatIf
 from iopguide.model.conditions import AnswerValue
 from iopguide.model.questionnaire import Questionnaire
-from iopguide.model.ruleset import Level, RuleSet
+from iopguide.model.ruleset import Level, RuleSet, Setting
 
 JsonValue = bool | int | str | list[str]
 
@@ -56,6 +56,15 @@ class Reason:
     def evidence_words(self) -> str:
         """The answers behind this reason, in words (worded only when shown)."""
         return self.said()
+
+
+@dataclass(frozen=True)
+class MissingAnswer:
+    """A safety-relevant question that was declined or left blank."""
+
+    question: str
+    label: str
+    prompt: str
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,8 @@ class Explanation:
     disclaimer: str
     answers: dict[str, JsonValue]
     provenance: Provenance
+    setting: Setting | None = None
+    missing_safety: tuple[MissingAnswer, ...] = ()
     counterfactuals: tuple[WhatWouldChange, ...] | None = None
     open_questions: tuple[OpenQuestion, ...] | None = None
     worded: Callable[[], list[tuple[str, str]]] = field(
@@ -119,10 +130,22 @@ class Explanation:
         return None if self.open_questions is None else not self.open_questions
 
     @property
+    def provisional(self) -> bool:
+        """Whether a safety-relevant answer is missing, so the suggestion may change."""
+        return bool(self.missing_safety)
+
+    @property
     def summary(self) -> str:
         """A few plain sentences for the person and family."""
         decisive = [r.title for r in self.reasons if r.decisive]
-        return summary_text(self.level, self.emergency, bool(self.alerts), decisive)
+        return summary_text(
+            self.level,
+            self.emergency,
+            bool(self.alerts),
+            decisive,
+            self.setting,
+            [m.label for m in self.missing_safety],
+        )
 
     @property
     def headline(self) -> str:
@@ -133,7 +156,14 @@ class Explanation:
         return f"{self.level.title} fits best. The main reason: {decisive[0].title}."
 
 
-def summary_text(level: Level, emergency: bool, alerted: bool, decisive: list[str]) -> str:
+def summary_text(
+    level: Level,
+    emergency: bool,
+    alerted: bool,
+    decisive: list[str],
+    setting: Setting | None = None,
+    missing: list[str] | tuple[str, ...] = (),
+) -> str:
     """A few plain sentences for the person and family."""
     parts = []
     if emergency:
@@ -143,6 +173,14 @@ def summary_text(level: Level, emergency: bool, alerted: bool, decisive: list[st
     elif alerted:
         parts.append("Some answers call for support soon: you can call or text 988 at any time.")
     parts.append(f"Suggested care: {level.title}. {level.summary}")
+    if setting is not None:
+        parts.append(f"The kind of care needed: {setting.title}. {setting.summary}")
+    if missing:
+        parts.append(
+            "This suggestion is provisional: some answers that matter for safety are not "
+            f"known ({'; '.join(missing)}). Ask a clinician about them; the suggestion may "
+            "change once they are known."
+        )
     if decisive:
         parts.append("Main reasons: " + "; ".join(decisive) + ".")
     if level.next_steps:
@@ -286,6 +324,7 @@ class Explainer:
             scores=tuple(
                 ScoreValue(s.id, s.title, result.scores[s.id], s.band(result.scores[s.id]))
                 for s in self.ruleset.scores
+                if s.id in result.scores
             ),
             considerations=tuple(
                 Consideration(f.rule.id, str(f.rule.consider), f.rule.because)
@@ -294,6 +333,10 @@ class Explainer:
             disclaimer=self.ruleset.disclaimer,
             answers={k: json_value(v) for k, v in result.answers.items()},
             provenance=self.provenance,
+            setting=result.setting,
+            missing_safety=tuple(
+                MissingAnswer(q.id, q.name, q.prompt) for q in result.missing_safety
+            ),
             worded=partial(self.answers_in_words, result.answers),
             counterfactuals=(
                 None

@@ -51,7 +51,10 @@ class WhatIf:
         for rule in engine.ruleset.rules:
             if rule.floor or rule.rate or rule.alert:
                 read.update(q.id for q in self.reads.questions_read(rule.when))
+        # A fact about the person (``fixed``, e.g. sex assigned at birth) is never offered
+        # as a change: "if you could not be pregnant" is no way to change a result.
         self._matters = read
+        self._changeable = read - {q.id for q in self.questionnaire.questions if q.fixed}
         self._values = {q.id: self.reads.interesting(q) for q in self.questionnaire.questions}
         self._alerting = [r for r in engine.ruleset.rules if r.alert]
         # Emptying a question that decides which others are asked ("no substances")
@@ -93,7 +96,7 @@ class WhatIf:
         """Single changes first; pairs only in a direction no single change reaches."""
         answers, rank = result.answers, result.rank
         alerted = frozenset(f.rule.id for f in result.alerts)
-        shown = [q for q in self.questionnaire.shown(answers) if q.id in self._matters]
+        shown = [q for q in self.questionnaire.shown(answers) if q.id in self._changeable]
         settled = self._settled(answers)
         found: dict[str, list[Counterfactual]] = {"down": [], "up": []}
         for question in shown:
@@ -147,7 +150,11 @@ class WhatIf:
         focus: list[Question] = []
         for firing in result.decisive if direction == "down" else result.fired:
             for question in self.reads.questions_read(firing.rule.when):
-                if question.id in answers and question not in focus:
+                if (
+                    question.id in answers
+                    and question.id in self._changeable
+                    and question not in focus
+                ):
                     focus.append(question)
         focus = focus[:MAX_PAIR_QUESTIONS]
         options = [[(q.id, v) for v in self._candidates(q, answers.get(q.id))[:8]] for q in focus]

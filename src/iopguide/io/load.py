@@ -209,7 +209,8 @@ def load_ruleset(questionnaire: Questionnaire, path: str | Path | None = None) -
 
     def check(document: Document, ruleset: RuleSet) -> None:
         for finding in cross_check(ruleset, questionnaire):
-            if finding.severity == "error":
+            # Safety marks in the questionnaire are for ``rules check`` to enforce.
+            if finding.severity == "error" and finding.file == "rules":
                 raise RulesError(document.problem(finding.path, finding.message))
 
     return _load_definition(path or bundled("default.yaml"), RuleSet, check)

@@ -125,6 +125,24 @@ def require_complete(questionnaire: Questionnaire, answers: Answers, source: str
 
 
 def _missing(missing: list[Question], source: str) -> AnswersError:
+    """One error naming every missing answer; those a newer questionnaire version added
+    are named again by version, so that an older answers file shows what changed."""
     names = ", ".join(q.id for q in missing)
     count = "answer" if len(missing) == 1 else "answers"
-    return AnswersError(Problem(source, f"missing required {count}: {names}"))
+    added: dict[str, list[str]] = {}
+    for question in missing:
+        if question.since:
+            added.setdefault(question.since, []).append(question.id)
+    if len(added) == 1 and sum(map(len, added.values())) == len(missing):
+        version = next(iter(added))
+        return AnswersError(
+            Problem(
+                source,
+                f"missing required {count}, new in questionnaire {version} (the file may "
+                f"be from an earlier version): {names}",
+            )
+        )
+    new = "; ".join(f"new in questionnaire {v}: {', '.join(ids)}" for v, ids in added.items())
+    return AnswersError(
+        Problem(source, f"missing required {count}: {names}" + (f" ({new})" if new else ""))
+    )

@@ -3,7 +3,9 @@
 A case is ``story`` (one line), optional ``base`` (another case in the same folder
 whose answers this one starts from; ``null`` removes an answer), ``answers`` and
 ``expect``: the exact ``level``, the exact set of ``alerts``, the ``considerations``
-that must be offered, and rule ids that must stay ``absent``. Files whose name
+that must be offered, and rule ids that must stay ``absent``; optionally the
+``setting`` within the level, whether the result is ``provisional``, and the exact
+set of safety-relevant questions ``missing`` (declined or blank). Files whose name
 starts with ``_`` are bases only and are not run.
 """
 
@@ -22,6 +24,9 @@ class Expect(BaseModel):
     alerts: tuple[str, ...] = ()
     considerations: tuple[str, ...] = ()
     absent: tuple[str, ...] = ()
+    setting: str | None = None
+    provisional: bool | None = None
+    missing: tuple[str, ...] | None = None
 
 
 class Case(BaseModel):

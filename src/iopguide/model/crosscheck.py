@@ -45,6 +45,7 @@ def walk_tests(condition: Condition, path: Path) -> Iterator[tuple[Path, Test]]:
 def cross_check(ruleset: RuleSet, questionnaire: Questionnaire) -> list[Finding]:
     """Every reference the rule set makes that the questionnaire or itself cannot honour."""
     findings = [*_duplicates(ruleset, questionnaire), *_levels(ruleset)]
+    findings += safety_findings(ruleset, questionnaire)
     known_scores: set[str] = set()
     for i, score in enumerate(ruleset.scores):
         for j, item in enumerate(score.sum):
@@ -72,6 +73,7 @@ def cross_check(ruleset: RuleSet, questionnaire: Questionnaire) -> list[Finding]
                     f"unknown dimension '{rule.rate.dimension}' (known: {names})",
                 )
             )
+        findings += _setting(ruleset, i)
         for j, level in enumerate(rule.levels):
             if level not in ruleset.level_index:
                 findings.append(Finding(("rules", i, "levels", j), _unknown_level(level, ruleset)))
@@ -88,6 +90,7 @@ def _duplicates(ruleset: RuleSet, questionnaire: Questionnaire) -> Iterator[Find
         "dimensions": [x.id for x in ruleset.dimensions],
         "scores": [x.id for x in ruleset.scores],
         "resources": [x.id for x in ruleset.resources],
+        "settings": [x.id for x in ruleset.settings],
         "rules": [x.id for x in ruleset.rules],
     }
     for group, ids in groups.items():
@@ -114,6 +117,68 @@ def _levels(ruleset: RuleSet) -> Iterator[Finding]:
     for i, dim in enumerate(ruleset.dimensions):
         if dim.ceiling is not None and dim.ceiling not in ruleset.level_index:
             yield Finding(("dimensions", i, "ceiling"), _unknown_level(dim.ceiling, ruleset))
+    for i, setting in enumerate(ruleset.settings):
+        if setting.level not in ruleset.level_index:
+            yield Finding(("settings", i, "level"), _unknown_level(setting.level, ruleset))
+
+
+def _setting(ruleset: RuleSet, i: int) -> Iterator[Finding]:
+    """A rule's setting must be one of the rule set's, within a level the rule can set."""
+    rule = ruleset.rules[i]
+    if rule.setting is None:
+        return
+    setting = ruleset.setting_by_id.get(rule.setting)
+    if setting is None:
+        names = ", ".join(ruleset.setting_by_id) or "none are defined"
+        yield Finding(("rules", i, "setting"), f"unknown setting '{rule.setting}' ({names})")
+        return
+    sets = set()
+    if rule.floor is not None:
+        sets.add(rule.floor)
+    if rule.rate is not None and rule.rate.rating in ruleset.ratings:
+        sets.add(ruleset.ratings[rule.rate.rating])
+    if setting.level not in sets:
+        yield Finding(
+            ("rules", i, "setting"),
+            f"setting '{setting.id}' is within level '{setting.level}', "
+            "which this rule's floor or rating does not set",
+            "warning",
+        )
+
+
+def safety_findings(ruleset: RuleSet, questionnaire: Questionnaire) -> Iterator[Finding]:
+    """Every question that allows ``unknown`` and that a rule setting an alert, a floor or
+    a rating reads (itself, or through a score) must be marked ``safety: true``: then
+    a declined answer makes the result provisional and is named, never silently benign."""
+    inputs: dict[str, tuple[str, ...]] = {}
+    for score in ruleset.scores:
+        inputs[score.id] = tuple(score.sum) or tuple(
+            s for c in score.count for _, t in walk_tests(c, ()) for s in (t.subject,)
+        )
+
+    def read(key: str, seen: frozenset[str] = frozenset()) -> set[str]:
+        if key in inputs and key not in seen:
+            return {q for k in inputs[key] for q in read(k, seen | {key})}
+        return {key}
+
+    needed: dict[str, str] = {}
+    for rule in ruleset.rules:
+        if rule.alert is None and rule.floor is None and rule.rate is None:
+            continue
+        for _, test in walk_tests(rule.when, ()):
+            for question_id in read(test.subject):
+                needed.setdefault(question_id, rule.id)
+    for i, section in enumerate(questionnaire.sections):
+        for j, question in enumerate(section.questions):
+            if question.allow_unknown and not question.safety and question.id in needed:
+                yield Finding(
+                    ("sections", i, "questions", j, "id"),
+                    f"question '{question.id}' allows '{UNKNOWN}' and rule "
+                    f"'{needed[question.id]}' sets a level or an alert from it: mark it "
+                    "'safety: true', so that a declined answer is named and never benign",
+                    "error",
+                    "questionnaire",
+                )
 
 
 def _check_condition(
@@ -148,6 +213,12 @@ def _misfit(test: Test, question: Question) -> str:
     op, operand, kind = test.operator, test.operand, question.kind
     if op == "answered":
         return ""
+    if (
+        question.allow_unknown
+        and op in ("equals", "one_of")
+        and (operand == UNKNOWN or operand == (UNKNOWN,))
+    ):
+        return ""  # any question that allows it can be tested for a declined answer
     if op not in kind.operators:
         if op in ("gt", "gte", "lt", "lte"):
             return f"'{op}' compares numbers; '{question.id}' is a {question.type} question"

@@ -53,6 +53,13 @@ class Question(_Model):
     choices: tuple[Choice, ...] = ()
     required: bool = True
     allow_unknown: bool = False
+    # Its answer can set an alert, a floor or a rating: declined (``unknown``) or left
+    # blank, the result is provisional and names it (``Result.missing_safety``).
+    safety: bool = False
+    # A fact about the person (e.g. sex assigned at birth): what-ifs never change it.
+    fixed: bool = False
+    # The questionnaire version that added it, named when an older answers file lacks it.
+    since: str = ""
     when: Condition | None = None
 
     @field_validator("type")

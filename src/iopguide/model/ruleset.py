@@ -7,6 +7,10 @@ A rule has a condition (``when``) and one or more effects, settled in tiers:
 3. ``rate: {dimension, rating}``: a dimension rating (0-4); each dimension's
    rating is the highest one that fired, and ``ratings`` maps it to a level;
 4. ``consider: TEXT``: what kind of program fits; it never changes the level.
+
+A rule with a floor or a rating may name a ``setting``: the kind of care within the
+level (medically managed withdrawal, psychiatric, residential). The result's setting
+is the first, in the rule set's ``settings`` order, among the decisive rules' settings.
 """
 
 from __future__ import annotations
@@ -60,6 +64,9 @@ class Score(_Model):
     sum: tuple[str, ...] = ()
     count: tuple[Condition, ...] = ()
     bands: tuple[Band, ...] = ()
+    # Reported in results only when every item it sums was answered: a screener asked
+    # only up to its gate items is reported as its short form (its own score) instead.
+    complete_only: bool = False
     source: str = ""
 
     @model_validator(mode="after")
@@ -83,6 +90,16 @@ class Resource(_Model):
     use: str
 
 
+class Setting(_Model):
+    """A kind of care within a level (e.g. medically managed withdrawal within inpatient),
+    named by the rule that sets the level."""
+
+    id: str = Field(pattern=SNAKE)
+    level: str
+    title: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+
+
 class Rating(_Model):
     dimension: str
     rating: int = Field(strict=True, ge=0, le=4)
@@ -100,6 +117,7 @@ class Rule(_Model):
     floor: str | None = None
     rate: Rating | None = None
     consider: str | None = None
+    setting: str | None = None
     levels: tuple[str, ...] = ()
 
     @model_validator(mode="after")
@@ -108,6 +126,11 @@ class Rule(_Model):
             raise ValueError("a rule needs an effect: alert, floor, rate or consider")
         if self.levels and self.consider is None:
             raise ValueError("'levels' limits a consideration; this rule has no 'consider'")
+        if self.setting is not None and self.floor is None and self.rate is None:
+            raise ValueError(
+                "'setting' names the kind of care a level-setting rule calls for; "
+                "this rule has no 'floor' or 'rate'"
+            )
         return self
 
     @property
@@ -127,6 +150,7 @@ class RuleSet(_Model):
     ratings: dict[Annotated[int, Field(strict=True)], str]
     dimensions: tuple[Dimension, ...] = Field(min_length=1)
     scores: tuple[Score, ...] = ()
+    settings: tuple[Setting, ...] = ()
     resources: tuple[Resource, ...] = Field(min_length=1)
     rules: tuple[Rule, ...] = Field(min_length=1)
 
@@ -152,6 +176,10 @@ class RuleSet(_Model):
     @cached_property
     def score_by_id(self) -> dict[str, Score]:
         return {s.id: s for s in self.scores}
+
+    @cached_property
+    def setting_by_id(self) -> dict[str, Setting]:
+        return {s.id: s for s in self.settings}
 
     def level(self, level_id: str) -> Level:
         return self.levels[self.level_index[level_id]]

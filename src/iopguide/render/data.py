@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 
 from iopguide.core.explain import Explanation, Provenance
-from iopguide.model.ruleset import Level
+from iopguide.model.ruleset import Level, Setting
 
 SCHEMA_VERSION = 1
 
@@ -22,8 +22,13 @@ def to_dict(explanation: Explanation) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         **level_fields(level),
+        "setting": setting_field(e.setting),
         "summary": e.summary,
         "emergency": e.emergency,
+        "provisional": e.provisional,
+        "missing_safety": [
+            {"question": m.question, "label": m.label, "prompt": m.prompt} for m in e.missing_safety
+        ],
         "alerts": [
             {
                 "id": a.id,
@@ -90,6 +95,13 @@ def level_fields(level: Level) -> dict[str, Any]:
             "corresponds_to": level.corresponds_to,
         },
     }
+
+
+def setting_field(setting: Setting | None) -> dict[str, str] | None:
+    """The kind of care within the level that the decisive rules name, or None."""
+    if setting is None:
+        return None
+    return {"id": setting.id, "title": setting.title, "summary": setting.summary}
 
 
 def provenance_fields(p: Provenance) -> dict[str, Any]:

@@ -13,6 +13,13 @@ def _what_would_change(e: Explanation) -> list[str]:
     return [c.text for c in e.counterfactuals or ()]
 
 
+def _setting(e: Explanation) -> str:
+    """The kind of care the decisive rules name, else the level's settings."""
+    if e.setting is None:
+        return e.level.setting
+    return f"{e.setting.title}: {e.setting.summary}"
+
+
 def render_markdown(e: Explanation) -> str:
     p, level = e.provenance, e.level
     out = ["# iopguide report", ""]
@@ -28,8 +35,10 @@ def render_markdown(e: Explanation) -> str:
         level.summary,
         "",
         f"- Time: {level.hours}",
-        f"- Setting: {level.setting}",
+        f"- Setting: {_setting(e)}",
     ]
+    if e.provisional:
+        out.append("- **Provisional:** not known: " + "; ".join(m.label for m in e.missing_safety))
     if level.corresponds_to:
         out.append(f"- For reference only, this corresponds to {level.corresponds_to}.")
     out += ["", e.summary, "", "## Why", ""]
@@ -148,7 +157,12 @@ def render_html(e: Explanation) -> str:
         f'<section class="level"><h2>Suggested level of care: {escape(level.title)}</h2>'
         f"<p>{escape(level.summary)}</p>"
         + _list(
-            [f"Time: {level.hours}", f"Setting: {level.setting}"]
+            [f"Time: {level.hours}", f"Setting: {_setting(e)}"]
+            + (
+                ["Provisional: not known: " + "; ".join(m.label for m in e.missing_safety)]
+                if e.provisional
+                else []
+            )
             + (
                 [f"For reference only, this corresponds to {level.corresponds_to}."]
                 if level.corresponds_to

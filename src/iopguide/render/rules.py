@@ -41,6 +41,8 @@ class RuleWords:
         if rule.rate:
             dim = self.ruleset.dimension_by_id[rule.rate.dimension].title
             parts.append(f"{dim} rated {rule.rate.rating}")
+        if rule.setting and (setting := self.ruleset.setting_by_id.get(rule.setting)):
+            parts.append(f"setting: {setting.title}")
         if rule.consider:
             where = f" (at {', '.join(rule.levels)})" if rule.levels else ""
             parts.append(f"suggest{where}: {rule.consider}")

@@ -47,6 +47,22 @@ class LevelDetail(_Strict):
     corresponds_to: str
 
 
+class SettingOut(_Strict):
+    """The kind of care within the level that the decisive rules name."""
+
+    id: str
+    title: str
+    summary: str
+
+
+class MissingAnswerOut(_Strict):
+    """A safety-relevant question declined (``unknown``) or left blank."""
+
+    question: str
+    label: str
+    prompt: str
+
+
 class AlertOut(_Strict):
     id: str
     severity: str
@@ -115,8 +131,11 @@ class Result(_Strict):
     level: str
     level_title: str
     level_detail: LevelDetail
+    setting: SettingOut | None
     summary: str
     emergency: bool
+    provisional: bool
+    missing_safety: list[MissingAnswerOut]
     alerts: list[AlertOut]
     reasons: list[ReasonOut]
     counterfactuals: list[CounterfactualOut] | None

@@ -86,7 +86,15 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
     head.append("Suggested level of care: ", style="bold")
     head.append(level.title, style="bold cyan")
     head.append(f"\n{level.summary}\n")
-    head.append(f"Time: {level.hours}\nSetting: {level.setting}")
+    setting = f"{e.setting.title}: {e.setting.summary}" if e.setting is not None else level.setting
+    head.append(f"Time: {level.hours}\nSetting: {setting}")
+    if e.provisional:
+        names = "; ".join(m.label for m in e.missing_safety)
+        head.append(
+            f"\nProvisional: answers that matter for safety are not known ({names}). "
+            "Ask a clinician about them; the suggestion may change.",
+            style="bold yellow",
+        )
     if level.corresponds_to:
         head.append(
             f"\nFor reference only, this corresponds to {level.corresponds_to}.", style="dim"
