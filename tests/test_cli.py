@@ -119,7 +119,9 @@ def test_broken_rules_exit_1(run, tmp_path):
 def test_usage_error_exits_2(run):
     done = run("assess", "--no-such-option")
     assert done.returncode == 2
-    assert "No such option" in done.stderr
+    assert done.stderr == (
+        "error: no such option: --no-such-option\nTry 'iopguide assess --help'\n"
+    )
 
 
 def test_no_terminal_and_no_answers_exits_2_without_waiting(run):

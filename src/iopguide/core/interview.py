@@ -7,6 +7,7 @@ It produces the same ``Answers`` as an answers file: every answer is checked by
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -21,6 +22,8 @@ NO_WORDS = frozenset({"n", "no"})
 NONE_WORDS = frozenset({"none", "0", "-", "nothing"})
 BACK_WORDS = frozenset({"back", "b"})
 HELP_WORDS = frozenset({"?", "help"})
+# What a typed whole number may look like: plain ASCII digits, not too many to read.
+_WHOLE = re.compile(r"-?[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def read_reply(question: Question, text: str) -> Reply:
             return said in YES_WORDS
         raise ValueError("please type y for yes or n for no")
     if question.type == "integer":
-        if not said.lstrip("-").isdigit():
+        if not _WHOLE.fullmatch(said):
             raise ValueError(f"please type a whole number from {question.min} to {question.max}")
         return coerce_answer(question, int(said))
     if question.type == "choice":
@@ -87,12 +90,20 @@ def read_reply(question: Question, text: str) -> Reply:
 
 def _choice(question: Question, said: str) -> str:
     choices = question.choices
-    if said.isdigit() and 1 <= int(said) <= len(choices):
-        return choices[int(said) - 1].id
+    number = pick_number(said, len(choices))
+    if number is not None:
+        return choices[number - 1].id
     for choice in choices:
         if said in (choice.id, choice.label.lower()):
             return choice.id
     raise ValueError(f"please type a number from 1 to {len(choices)}")
+
+
+def pick_number(said: str, count: int) -> int | None:
+    """The number typed, if it is one from 1 to ``count`` (plain ASCII digits)."""
+    if _WHOLE.fullmatch(said) and 1 <= int(said) <= count:
+        return int(said)
+    return None
 
 
 @dataclass
