@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import stat
 from pathlib import Path
 from typing import Any
@@ -26,17 +27,24 @@ REVIEW = "Type a number to change that answer"
 KEEP = "Save your answers to a file"
 
 
-def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
-    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "TERM": "xterm"}
-    env.pop("NO_COLOR", None)
+def default_sigint() -> None:
+    """In the child: Ctrl-C must interrupt even if the test runner ignores SIGINT."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def spawn(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
+    environment = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "TERM": "xterm"}
+    environment.pop("NO_COLOR", None)
+    environment.update(env or {})
     child = pexpect.spawn(
         installed_command(),
         ["assess", *args],
-        env=env,
+        env=environment,
         encoding="utf-8",
         timeout=20,
         dimensions=(50, 250),
         cwd=str(tmp_path),
+        preexec_fn=default_sigint,
     )
     return child
 
@@ -246,6 +254,7 @@ def test_no_color_is_honoured(tmp_path, color):
         timeout=20,
         dimensions=(50, 250),
         cwd=str(tmp_path),
+        preexec_fn=default_sigint,
     )
     child.expect("How old are you")
     screen = child.before  # the greeting and the first section's heading
@@ -280,6 +289,7 @@ def test_batch_on_a_terminal_keeps_stdout_clean(tmp_path):
         encoding="utf-8",
         timeout=60,
         dimensions=(20, 100),
+        preexec_fn=default_sigint,
     )
     child.expect(pexpect.EOF)
     child.close()
