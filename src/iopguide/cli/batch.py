@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from iopguide.cli.common import EXIT_INPUT, Audience, Format, load_assessor, render, say
+from iopguide.cli.common import (
+    EXIT_INPUT,
+    Audience,
+    Format,
+    load_assessor,
+    out_bytes,
+    render,
+    say,
+    write_out,
+)
 
 if TYPE_CHECKING:
     from iopguide.batch import Tally
@@ -41,10 +50,9 @@ def assess_many(
         if fmt is Format.json:
             from iopguide.render.data import to_json
 
-            sys.stdout.write(to_json(explanation, indent=None) + "\n")
+            write_out(to_json(explanation, indent=None) + "\n")
         else:
-            sys.stdout.write(f"== {path}\n")
-            sys.stdout.write(render(explanation, fmt, audience, sys.stdout.isatty()))
+            write_out(f"== {path}\n" + render(explanation, fmt, audience, sys.stdout.isatty()))
     if failed:
         raise typer.Exit(EXIT_INPUT)
 
@@ -69,7 +77,7 @@ def assess_batch(source: str, rules: Path | None, questionnaire: Path | None) ->
         records = reader(rejoined, name)
         total = _count_records(source, reader is json_lines) if sys.stderr.isatty() else None
         tally = with_progress(
-            lambda tick: assess_records(assessor, records, sys.stdout.buffer.write, tick), total
+            lambda tick: assess_records(assessor, records, out_bytes(), tick), total
         )
     say(tally.summary())
     if tally.errors:

@@ -87,6 +87,21 @@ def write_out(text: str | bytes) -> None:
         raise OutputError(f"standard output: cannot write: {_reason(e)}") from None
 
 
+def out_bytes() -> Callable[[bytes], object]:
+    """A buffered writer of bytes to standard output (for batches: no flush per line)."""
+    write = sys.stdout.buffer.write
+
+    def guarded_write(data: bytes) -> object:
+        try:
+            return write(data)
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as e:
+            raise OutputError(f"standard output: cannot write: {_reason(e)}") from None
+
+    return guarded_write
+
+
 def _reason(e: Exception) -> str:
     if isinstance(e, OSError) and e.strerror:
         return e.strerror

@@ -1,0 +1,248 @@
+"""The installed command under hostile conditions: closed or full streams, odd
+encodings, usage errors, and outputs that must not be written where they would harm.
+
+Every failure is one ``error:`` line and a documented exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import EXAMPLES, installed_command
+
+IOP = str(EXAMPLES / "iop.yaml")
+COMMANDS = [
+    ["--help"],
+    ["--version"],
+    ["assess", "--help"],
+    ["assess", "-a", IOP],
+    ["assess", "-a", IOP, "-f", "json"],
+    ["questions"],
+    ["template"],
+    ["schema", "answers"],
+    ["rules", "show"],
+    ["rules", "check"],
+    ["compare", str(EXAMPLES / "reassess-intake.yaml"), str(EXAMPLES / "reassess-week4.yaml")],
+]
+
+
+def shell(command: str, **kwargs) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, timeout=60, check=False, **kwargs
+    )
+
+
+def one_error_line(stderr: str) -> str:
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("error: "), stderr
+    assert "Traceback" not in stderr
+    assert "internal error" not in stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_a_full_stdout_is_one_error_line_and_exit_1(args):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [installed_command(), *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1, done.stderr
+    assert one_error_line(done.stderr) == (
+        "error: standard output: cannot write: No space left on device"
+    )
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_a_closed_stdout_is_one_error_line_and_exit_1(args):
+    done = shell(f"{installed_command()} {' '.join(args)} >&-")
+    assert done.returncode == 1, done.stderr
+    message = one_error_line(done.stderr)
+    assert message == "error: standard output: cannot write: Bad file descriptor"
+
+
+def test_a_closed_stdin_is_no_answers_not_a_crash():
+    done = shell(f"{installed_command()} assess 0<&-")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: no answers")
+    done = shell(f"{installed_command()} assess -a - 0<&-")
+    assert done.returncode == 1, done.stderr
+    assert one_error_line(done.stderr).endswith(": cannot read: Bad file descriptor")
+
+
+def test_a_closed_stdout_and_stdin_with_output_to_a_file_still_works(tmp_path):
+    out = tmp_path / "r.json"
+    done = shell(f"{installed_command()} assess -a {IOP} -o {out} 0<&- >&-")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text())["level"] == "iop"
+
+
+def test_a_reader_that_goes_away_is_a_quiet_exit_141(tmp_path):
+    record = json.dumps(yaml.safe_load(Path(IOP).read_text()))
+    batch = tmp_path / "b.jsonl"
+    batch.write_text((record + "\n") * 3000)
+    done = shell(
+        f"{installed_command()} assess --batch {batch} | head -n 1 >/dev/null; "
+        "echo ${PIPESTATUS[0]}"
+    )
+    assert done.stdout == "141\n"
+    assert done.stderr == ""
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "ascii"])
+@pytest.mark.parametrize(
+    "args", [["assess", "-a", IOP], ["questions"], ["rules", "show"]], ids=" ".join
+)
+def test_an_output_encoding_other_than_utf8_replaces_what_it_cannot_show(encoding, args):
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "LANG": "C", "LC_ALL": "C"}
+    done = subprocess.run(
+        [installed_command(), *args], capture_output=True, timeout=60, check=False, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b"" or b"Traceback" not in done.stderr
+    done.stdout.decode(encoding)  # what was written is in the encoding asked for
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "hint"),
+    [
+        (["assess", "--no-such"], "no such option: --no-such", "iopguide assess"),
+        (
+            ["assess", "-f", "xml"],
+            "invalid value for '--format' / '-f': 'xml' is not one of 'text', 'json', "
+            "'markdown', 'html'.",
+            "iopguide assess",
+        ),
+        (["compare", IOP], "missing argument 'LATER'.", "iopguide compare"),
+        (["rules", "frobnicate"], "no such command 'frobnicate'.", "iopguide rules"),
+        (["assess", "-a", IOP, "--batch", IOP], "--batch reads its own records", "iopguide assess"),
+        (["assess", "x.yaml"], "extra files are assessed with --answers A B C", "iopguide assess"),
+    ],
+)
+def test_a_usage_error_is_one_error_line_and_one_hint(run, args, message, hint):
+    done = run(*args)
+    assert done.returncode == 2
+    first, second = done.stderr.splitlines()
+    assert first.startswith(f"error: {message}")
+    assert second == f"Try '{hint} --help'"
+    assert done.stdout == ""
+
+
+# Item 7: -o is never ignored.
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--batch", IOP], "--output does not work with --batch"),
+        (["-a", IOP, IOP], "--output does not work with several answers files"),
+    ],
+)
+def test_output_with_a_batch_or_several_files_is_a_usage_error(run, tmp_path, args, words):
+    out = tmp_path / "r.json"
+    done = run("assess", *args, "-o", str(out))
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[0].startswith(f"error: {words}")
+    assert not out.exists()
+
+
+def test_output_dash_is_stdout(run, tmp_path):
+    done = run("assess", "-a", IOP, "-f", "json", "-o", "-", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["level"] == "iop"
+    assert list(tmp_path.iterdir()) == []
+
+
+# Item 8: -o never replaces what is not a regular file.
+
+
+def test_output_onto_a_device_a_fifo_or_dev_stdout_is_refused(run, tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    link = tmp_path / "null-link"
+    link.symlink_to("/dev/null")
+    for target in ("/dev/null", str(fifo), "/dev/stdout", str(link)):
+        done = run("assess", "-a", IOP, "-o", target)
+        assert done.returncode == 1, (target, done.stderr)
+        assert "is not a regular file" in one_error_line(done.stderr), target
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert os.path.islink("/dev/stdout")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert link.is_symlink()
+
+
+def test_output_onto_a_symlink_replaces_the_link_and_says_so(run, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    kept = elsewhere / "kept.json"
+    kept.write_text("{}\n")
+    link = tmp_path / "r.json"
+    link.symlink_to(kept)
+    done = run("assess", "-a", IOP, "-o", str(link))
+    assert done.returncode == 0, done.stderr
+    assert "a symbolic link: the link is replaced" in done.stderr
+    assert not link.is_symlink()
+    assert json.loads(link.read_text())["level"] == "iop"
+    assert kept.read_text() == "{}\n"
+
+
+# Item 9: never overwrite an input; --force where overwriting is wanted.
+
+
+def test_output_over_its_own_input_is_refused(run, tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text(Path(IOP).read_text())
+    for output in (answers, tmp_path / "." / "a.yaml"):
+        done = run("assess", "-a", str(answers), "-o", str(output))
+        assert done.returncode == 2
+        assert "is also an input" in done.stderr.splitlines()[0]
+    assert answers.read_text() == Path(IOP).read_text()
+
+
+def test_template_does_not_overwrite_a_file_without_force(run, tmp_path):
+    filled = tmp_path / "a.yaml"
+    filled.write_text(Path(IOP).read_text())
+    done = run("template", "-o", str(filled))
+    assert done.returncode == 1
+    assert one_error_line(done.stderr) == (
+        f"error: {filled}: exists (it may hold answers); give --force to replace it"
+    )
+    assert filled.read_text() == Path(IOP).read_text()
+    done = run("template", "-o", str(filled), "--force")
+    assert done.returncode == 0, done.stderr
+    assert filled.read_text().startswith("#")
+
+
+# Privacy: new folders 0700 whatever the umask; what a killed write left is removed.
+
+
+def test_new_parent_folders_of_an_output_are_private_whatever_the_umask(tmp_path):
+    out = tmp_path / "a" / "b" / "c" / "r.json"
+    done = shell(f"umask 000; {installed_command()} assess -a {IOP} -o {out}")
+    assert done.returncode == 0, done.stderr
+    for folder in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "c"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_a_temporary_file_left_by_a_killed_write_is_removed_on_the_next(run, tmp_path):
+    leftover = tmp_path / ".r.json.k1ll3d_x.tmp"
+    leftover.write_text("age: 40\n")
+    other = tmp_path / ".other.json.abcdefgh.tmp"
+    other.write_text("not ours to touch\n")
+    done = run("assess", "-a", IOP, "-o", str(tmp_path / "r.json"))
+    assert done.returncode == 0, done.stderr
+    assert not leftover.exists()
+    assert other.exists()
