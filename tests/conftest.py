@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,16 +13,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from iopguide.assessment import Assessor
+from iopguide.api import Assessor
 from iopguide.cli.app import app
 from iopguide.io.load import load_questionnaire
 from iopguide.io.yaml import parse_yaml
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
-
-# Parsed rule files are cached per user: the tests keep theirs apart (and start empty).
-os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="iopguide-test-cache-")
-atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"

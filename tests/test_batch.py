@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import iopguide
-from iopguide import batch
 from iopguide.authoring.cases import case_files, load_case
 from iopguide.errors import AnswersError, IopguideError
-from iopguide.io.load import bundled, parse_json
-from iopguide.model.questionnaire import parse_answers
+from iopguide.io.json import parse_json
+from iopguide.io.load import bundled
+from iopguide.model.answers import parse_answers
 
 from .conftest import EXAMPLES, typed
 from .conftest import installed_command as installed
@@ -153,20 +153,18 @@ def test_help_imports_neither_yaml_nor_the_engine():
     assert "iopguide.io.load" not in modules
 
 
-def test_fast_lines_equal_the_result_object_byte_for_byte():
-    from iopguide.render.data import to_dict
-    from iopguide.render.fastjson import LineEncoder
-
-    rules = iopguide.load_ruleset()
-    encoder = LineEncoder(rules.explainer)
-    for index, path in enumerate(case_files(bundled("cases"))):
-        answers, _ = parse_answers(rules.questionnaire, load_case(path).answers, str(path))
-        slow = json.dumps(
-            {"index": index, **to_dict(rules.assess(answers, what_if=False))},
-            separators=(",", ":"),
-            ensure_ascii=False,
-        ).encode()
-        assert encoder.encode(rules.evaluate(answers), index) == slow, path.name
+def test_batch_lines_are_the_single_result_without_what_if(run):
+    # One result builder: a batch line is the result of `assess -f json` for the same
+    # answers, with its index first and without the what-if analysis.
+    text = "\n".join(json.dumps(EXAMPLE[n]) for n in EXAMPLE) + "\n"
+    lines = [json.loads(x) for x in run("assess", "--batch", "-", input=text).stdout.splitlines()]
+    for index, name in enumerate(EXAMPLE):
+        single = json.loads(
+            run("assess", "-a", str(EXAMPLES / f"{name}.yaml"), "-f", "json").stdout
+        )
+        single.update(counterfactuals=None, open_questions=None, result_holds=None)
+        assert list(lines[index]) == ["index", *single]
+        assert lines[index] == {"index": index, **single}
 
 
 def test_a_line_that_is_not_utf8_or_is_binary_is_one_error(run):
@@ -200,7 +198,7 @@ def test_a_directory_as_batch_is_refused(run, tmp_path):
 
 
 def _exact(raw: bytes) -> object:
-    """What the standard decoder makes of a record: its data, or its error message."""
+    """What the standard decoder makes of a record (text skips orjson): data or error."""
     try:
         return parse_json(raw.decode("utf-8-sig"), "x")
     except UnicodeDecodeError:
@@ -210,8 +208,11 @@ def _exact(raw: bytes) -> object:
 
 
 def _read(raw: bytes) -> object:
-    data = batch._record(raw, "x")
-    return str(data) if isinstance(data, IopguideError) else data
+    """What the one JSON reader makes of a record's bytes (orjson first)."""
+    try:
+        return parse_json(raw, "x")
+    except IopguideError as e:
+        return str(e)
 
 
 @pytest.mark.parametrize(
@@ -237,7 +238,7 @@ def _read(raw: bytes) -> object:
         b'{"age": 30} trailing',
     ],
 )
-def test_the_fast_json_path_reads_records_as_the_exact_decoder_does(raw):
+def test_orjson_reads_records_as_the_standard_decoder_does(raw):
     assert typed(_read(raw)) == typed(_exact(raw))
 
 
@@ -261,7 +262,7 @@ json_values = st.recursive(
     separators=st.sampled_from([(",", ":"), (", ", ": "), (",", " : ")]),
 )
 @settings(max_examples=300, deadline=None)
-def test_fast_json_path_agrees_with_the_exact_decoder(pairs, separators):
+def test_orjson_agrees_with_the_standard_decoder(pairs, separators):
     # Built by hand so that keys may repeat, as they can in a file.
     comma, colon = separators
     body = comma.join(
@@ -277,7 +278,7 @@ JSON_NUMBER = r"-?(0|[1-9][0-9]{0,24})(\.[0-9]{1,24})?([eE][+-]?[0-9]{1,3})?"
 
 @given(number=st.from_regex(JSON_NUMBER, fullmatch=True))
 @settings(max_examples=500, deadline=None)
-def test_fast_json_path_reads_numbers_as_the_exact_decoder_does(number):
+def test_orjson_reads_numbers_as_the_standard_decoder_does(number):
     # Long mantissas, huge integers, big exponents: orjson must not differ from json.
     raw = ('{"age": ' + number + ', "sex": [' + number + "]}").encode()
     assert typed(_read(raw)) == typed(_exact(raw))

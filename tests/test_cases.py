@@ -6,8 +6,8 @@ import pytest
 
 from iopguide.authoring.cases import case_files, load_case, run_case
 from iopguide.io.load import bundled
+from iopguide.model.answers import parse_answers
 from iopguide.model.cases import merge
-from iopguide.model.questionnaire import parse_answers
 
 CASES = case_files(bundled("cases"))
 

@@ -9,8 +9,9 @@ import yaml
 
 from iopguide.core.interview import Back, Help, Interview, Skip, read_reply
 from iopguide.io.yaml import parse_yaml
+from iopguide.model.answers import parse_answers
 from iopguide.model.conditions import UNKNOWN
-from iopguide.model.questionnaire import Questionnaire, parse_answers
+from iopguide.model.questionnaire import Questionnaire
 from iopguide.render.template import answers_file
 
 from .conftest import EXAMPLES

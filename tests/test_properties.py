@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iopguide.assessment import Assessor
+from iopguide.api import Assessor
 from iopguide.model.conditions import UNKNOWN
 from iopguide.model.questionnaire import Question
 

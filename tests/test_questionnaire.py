@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from iopguide.errors import AnswersError
+from iopguide.model.answers import coerce_answer, parse_answers
 from iopguide.model.conditions import UNKNOWN
-from iopguide.model.questionnaire import Question, coerce_answer, parse_answers
+from iopguide.model.questionnaire import Question
 
 
 def question(**fields) -> Question:

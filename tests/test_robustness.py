@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from iopguide.api import load_ruleset
 from iopguide.errors import IopguideError
-from iopguide.io.load import Document, answers_from, parse_json, validate
+from iopguide.io.json import parse_json
+from iopguide.io.load import Document, answers_from, validate
 from iopguide.io.yaml import parse_yaml
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet

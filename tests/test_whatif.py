@@ -12,7 +12,7 @@ import pytest
 
 from iopguide.authoring.cases import case_files, load_case
 from iopguide.io.load import bundled
-from iopguide.model.questionnaire import parse_answers
+from iopguide.model.answers import parse_answers
 
 from .conftest import EXAMPLES, OBLIGATIONS
 

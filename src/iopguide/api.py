@@ -1,19 +1,106 @@
-"""The library API that the CLI uses too: load a rule set once, assess many answer sets.
+"""The library API, which the CLI uses too: load a rule set once, assess many answer sets.
 
-Safe to call from notebooks and from distributed jobs (Spark's or Dask's map over
-partitions): an ``Assessor`` is built once per worker and is read-only afterwards.
+>>> import iopguide
+>>> assessor = iopguide.load_ruleset()             # the bundled questionnaire and rules
+>>> iopguide.assess({"age": 34, ...}, ruleset=assessor)["level"]
+
+Every path from answers to a result goes through the same ``Assessor`` steps, in
+this order: read (a file) -> answers (checked against the questionnaire, complete
+or not) -> evaluate -> explain -> the result object. Safe to use from notebooks and
+from distributed jobs (Spark's or Dask's map over partitions): an ``Assessor`` is
+built once per worker and is read-only afterwards.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from iopguide.assessment import Assessor
+from iopguide import __version__
+from iopguide.core.engine import Engine, Result
+from iopguide.core.explain import Explainer, Explanation, Provenance
+from iopguide.core.whatif import WhatIf
+from iopguide.errors import AnswersError, Problem
+from iopguide.io.load import Document, answers_from, load_questionnaire, read_document
+from iopguide.io.load import load_ruleset as _load
+from iopguide.model.answers import Answers, parse_answers
 from iopguide.render.data import to_dict
 
 __all__ = ["Assessor", "assess", "load_ruleset"]
+
+
+class Assessor:
+    """A questionnaire and rule set, loaded and compiled once."""
+
+    def __init__(
+        self,
+        rules: str | Path | None = None,
+        questionnaire: str | Path | None = None,
+    ) -> None:
+        loaded_q = load_questionnaire(questionnaire)
+        loaded_r = _load(loaded_q.model, rules)
+        self.questionnaire = loaded_q.model
+        self.ruleset = loaded_r.model
+        self.rules_document = loaded_r.document
+        self.engine = Engine(self.questionnaire, self.ruleset)
+        self.provenance = Provenance(
+            self.ruleset.name,
+            self.ruleset.version,
+            loaded_r.document.sha256,
+            self.questionnaire.name,
+            self.questionnaire.version,
+            loaded_q.document.sha256,
+            __version__,
+        )
+        self.explainer = Explainer(self.questionnaire, self.ruleset, self.provenance)
+
+    @staticmethod
+    def read(path: str | Path) -> Document:
+        """Read and parse an answers file (``-`` for stdin)."""
+        return read_document(path, AnswersError)
+
+    def answers(
+        self,
+        data: Document | Mapping[str, object],
+        source: str = "<answers>",
+        *,
+        complete: bool = True,
+    ) -> tuple[Answers, list[Problem]]:
+        """Check answers against the questionnaire: the answers, and warnings about
+        answers that were ignored. Raises ``AnswersError`` if they do not fit (or, with
+        ``complete``, if a required answer is missing)."""
+        if isinstance(data, Document):
+            return answers_from(data, self.questionnaire, complete=complete)
+        return parse_answers(self.questionnaire, data, source, complete=complete)
+
+    def evaluate(self, answers: Answers) -> Result:
+        return self.engine.evaluate(answers)
+
+    @cached_property
+    def what_if(self) -> WhatIf:
+        return WhatIf(self.engine)
+
+    def explain(self, result: Result, *, what_if: bool = True) -> Explanation:
+        """The explanation of a result; with ``what_if``, also what would change the
+        level and which missing answers could (this re-evaluates the rules many times)."""
+        return self.explainer.explain(result, self.what_if if what_if else None)
+
+    def assess(self, answers: Answers, *, what_if: bool = True) -> Explanation:
+        """Evaluate and explain answers already checked by ``answers``."""
+        return self.explain(self.evaluate(answers), what_if=what_if)
+
+    def assess_data(self, data: Mapping[str, object], source: str = "<answers>") -> Explanation:
+        """Check raw answers (e.g. parsed JSON) and explain their result."""
+        answers, _ = self.answers(data, source)
+        return self.assess(answers)
+
+    def assess_document(self, document: Document) -> tuple[Explanation, list[Problem]]:
+        """Check a parsed answers file and explain its result; also the warnings."""
+        answers, warnings = self.answers(document)
+        return self.assess(answers), warnings
+
 
 _default: Assessor | None = None
 

@@ -13,8 +13,8 @@ from typing import Any
 from iopguide.core.engine import Engine, Result
 from iopguide.errors import Problem, RulesError
 from iopguide.io.load import bundled, read_document, validate
+from iopguide.model.answers import parse_answers
 from iopguide.model.cases import Case, Expect, merge
-from iopguide.model.questionnaire import parse_answers
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from iopguide.core.engine import Engine, Result
-from iopguide.model.questionnaire import Answers
+from iopguide.model.answers import Answers
 from iopguide.model.ruleset import RuleSet
 
 

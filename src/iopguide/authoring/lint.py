@@ -18,16 +18,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from iopguide.core.engine import Engine
+from iopguide.core.reads import Reads
 from iopguide.model.conditions import (
     AnswerValue,
-    Condition,
-    Test,
     compile_condition,
-    subjects,
-    tests_in,
 )
 from iopguide.model.crosscheck import Finding
-from iopguide.model.questionnaire import Question, Questionnaire
+from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import Rule, RuleSet
 
 EXHAUSTIVE = 20_000
@@ -52,60 +49,13 @@ class Linter:
         self.ruleset = ruleset
         # Only the scores are needed to test conditions; rules are searched one by one.
         self.engine = engine or Engine(questionnaire, ruleset.model_copy(update={"rules": ()}))
-        self._tests: dict[str, list[Test]] = {}
-        conditions: list[Condition] = [r.when for r in ruleset.rules]
-        conditions += [c for s in ruleset.scores for c in s.count]
-        conditions += [q.when for q in questionnaire.questions if q.when is not None]
-        for condition in conditions:
-            for test in tests_in(condition):
-                self._tests.setdefault(test.subject, []).append(test)
-        self._score_inputs = {
-            s.id: tuple(s.sum) or tuple(x for c in s.count for x in subjects(c))
-            for s in ruleset.scores
-        }
-
-    def questions_read(self, condition: Condition) -> list[Question]:
-        """The questions a condition depends on: directly, through scores, and through
-        the skip logic that decides whether they are asked."""
-        found: dict[str, Question] = {}
-        pending = list(subjects(condition))
-        while pending:
-            key = pending.pop()
-            if key in self._score_inputs:
-                pending += self._score_inputs[key]
-                continue
-            question = self.questionnaire.by_id.get(key)
-            if question is None or key in found:
-                continue
-            found[key] = question
-            if question.when is not None:
-                pending += subjects(question.when)
-        order = list(self.questionnaire.by_id)
-        return sorted(found.values(), key=lambda q: order.index(q.id))
-
-    def interesting(self, question: Question) -> list[AnswerValue]:
-        """Values that can change how conditions on this question come out."""
-        values = list(question.values())
-        if question.type == "integer":
-            assert question.min is not None and question.max is not None
-            marks = {question.min, question.max}
-            for test in self._tests.get(question.id, ()):
-                if isinstance(test.operand, int) and not isinstance(test.operand, bool):
-                    marks |= {test.operand - 1, test.operand, test.operand + 1}
-            values = [v for v in sorted(marks) if question.min <= v <= question.max]
-            return values + (["unknown"] if question.allow_unknown else [])
-        if question.type == "multi":
-            ids = [c.id for c in question.choices]
-            prefixes = [tuple(ids[:k]) for k in range(len(ids) + 1)]
-            suffixes = [tuple(ids[k:]) for k in range(len(ids))]
-            return list(dict.fromkeys([*values, *prefixes, *suffixes]))
-        return values
+        self.reads = Reads(questionnaire, ruleset)
 
     def witness(self, rule: Rule, seed: int = 0) -> Witness:
         """Answers, as a person could give them, under which the rule's condition holds."""
         holds = compile_condition(rule.when)
-        questions = self.questions_read(rule.when)
-        domains = [self.interesting(q) for q in questions]
+        questions = self.reads.questions_read(rule.when)
+        domains = [self.reads.interesting(q) for q in questions]
         size = 1
         for domain in domains:
             size *= len(domain)
@@ -161,14 +111,7 @@ class Linter:
         return findings
 
     def _unread_questions(self) -> list[Finding]:
-        read: set[str] = set()
-        for rule in self.ruleset.rules:
-            read.update(subjects(rule.when))
-        for inputs in self._score_inputs.values():
-            read.update(inputs)
-        for question in self.questionnaire.questions:
-            if question.when is not None:
-                read.update(subjects(question.when))
+        read = self.reads.read_anywhere()
         return [
             Finding(
                 self.questionnaire_path(q.id),

@@ -40,8 +40,8 @@ from iopguide.cli.rules import rules_app
 from iopguide.errors import IopguideError
 
 if TYPE_CHECKING:
-    from iopguide.assessment import Assessor
-    from iopguide.model.questionnaire import Answers
+    from iopguide.api import Assessor
+    from iopguide.model.answers import Answers
 
 app = typer.Typer(
     name="iopguide",
@@ -208,7 +208,7 @@ def assess_one(
             EXIT_USAGE,
         )
     else:
-        from iopguide.model.questionnaire import require_complete
+        from iopguide.model.answers import require_complete
 
         assert given is not None
         require_complete(assessor.questionnaire, given, str(answers))
@@ -318,7 +318,7 @@ def compare(
         for warning in [*first_warnings, *second_warnings]:
             say(f"warning: {warning}")
         assert first is not None and second is not None
-        from iopguide.model.questionnaire import require_complete
+        from iopguide.model.answers import require_complete
 
         require_complete(assessor.questionnaire, first, earlier)
         require_complete(assessor.questionnaire, second, later)

@@ -21,10 +21,10 @@ import typer
 from iopguide.errors import Interrupted, IopguideError
 
 if TYPE_CHECKING:
-    from iopguide.assessment import Assessor
+    from iopguide.api import Assessor
     from iopguide.core.explain import Explanation
     from iopguide.errors import Problem
-    from iopguide.model.questionnaire import Answers
+    from iopguide.model.answers import Answers
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what `head` expects of a writer it stopped reading
@@ -279,11 +279,7 @@ def given_answers(
     """Answers from a file, complete or not; None when there is no file."""
     if path is None:
         return None, []
-    from iopguide.errors import AnswersError
-    from iopguide.io.load import answers_from, read_document
-
-    document = read_document(path, AnswersError)
-    return answers_from(document, assessor.questionnaire, complete=False)
+    return assessor.answers(assessor.read(path), complete=False)
 
 
 def emit(text: str, output: Path | None) -> None:

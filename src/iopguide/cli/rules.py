@@ -121,7 +121,7 @@ def diff(
     with reporting():
         from iopguide.authoring.cases import find_cases, load_case
         from iopguide.authoring.diff import effect, structural
-        from iopguide.model.questionnaire import parse_answers
+        from iopguide.model.answers import parse_answers
         from iopguide.render.rules import diff_text
 
         before, after = load_assessor(old, questionnaire), load_assessor(new, questionnaire)

@@ -22,12 +22,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from iopguide.assessment import Assessor
+from iopguide.api import Assessor
 from iopguide.core.interview import Back, Help, Interview, hint, pick_number, read_reply
 from iopguide.errors import Interrupted, IopguideError
 from iopguide.io.atomic import write_private
 from iopguide.io.lock import SaveLock
-from iopguide.model.questionnaire import Answers, Question, Questionnaire
+from iopguide.model.answers import Answers
+from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.render.template import answers_file
 from iopguide.render.text import alerts_panel
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from typing import NamedTuple
 
+from iopguide.core.reads import Reads
+from iopguide.model.answers import Answers
 from iopguide.model.conditions import AnswerValue, Predicate, compile_condition, subjects
-from iopguide.model.questionnaire import Answers, Question, Questionnaire
+from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import Level, Rule, RuleSet
 
 
@@ -22,10 +23,6 @@ class Firing(NamedTuple):
 
     rule: Rule
     evidence: dict[str, AnswerValue]
-
-
-# ``Firing(rule, evidence)`` without the Python-level ``__new__`` a NamedTuple has.
-_firing: Callable[[tuple[Rule, dict[str, AnswerValue]]], Firing] = partial(tuple.__new__, Firing)
 
 
 @dataclass(frozen=True)
@@ -65,31 +62,13 @@ class _Compiled(NamedTuple):
     consider: frozenset[str] | None  # the levels where its consideration applies (all: empty)
 
 
-def _points(question: Question) -> Callable[[AnswerValue | None], int]:
-    """How many points an answer adds to a sum: a choice's points, 1 for yes, the number."""
-    points = {c.id: c.points for c in question.choices}
-    if question.type == "choice":
-        return lambda v: points.get(v, 0) if isinstance(v, str) else 0
-    if question.type == "multi":
-        return lambda v: sum(points[c] for c in v) if isinstance(v, tuple) else 0
-    return lambda v: int(v) if isinstance(v, bool | int) else 0
-
-
-def _point_table(question: Question) -> dict[AnswerValue, int] | None:
-    """The points of each answer, where answers are few (one choice, yes/no), else None."""
-    if question.type == "choice":
-        return {c.id: c.points for c in question.choices}
-    if question.type == "yes_no":
-        return {True: 1, False: 0}
-    return None
-
-
 class Engine:
     """A rule set compiled against a questionnaire, ready to evaluate many answer sets."""
 
     def __init__(self, questionnaire: Questionnaire, ruleset: RuleSet) -> None:
         self.questionnaire = questionnaire
         self.ruleset = ruleset
+        self.reads = Reads(questionnaire, ruleset)
         self._scores: list[tuple[str, Callable[[Mapping[str, AnswerValue]], int]]] = [
             (s.id, self._compile_score(s.sum, s.count)) for s in ruleset.scores
         ]
@@ -110,17 +89,9 @@ class Engine:
         # Which rules read each answer, directly or through a score built on it.
         readers: dict[str, list[_Compiled]] = {}
         for c in self._compiled:
-            for answer in dict.fromkeys(a for k in subjects(c.rule.when) for a in self._behind(k)):
+            for answer in self.reads.answers_read(c.rule.when):
                 readers.setdefault(answer, []).append(c)
         self._readers = readers
-
-    def _behind(self, key: str) -> tuple[str, ...]:
-        """The answers a subject reads: itself, or every answer a score is built on."""
-        score = self.ruleset.score_by_id.get(key)
-        if score is None:
-            return (key,)
-        inner = score.sum or tuple(s for c in score.count for s in subjects(c))
-        return tuple(a for k in inner for a in self._behind(k))
 
     def _compile_rule(self, rule: Rule) -> _Compiled:
         floor = self.ruleset.level_index[rule.floor] if rule.floor else 0
@@ -153,8 +124,7 @@ class Engine:
             if score is None or score.bands:
                 shown.append(key)
                 continue
-            inner = score.sum or tuple(s for c in score.count for s in subjects(c))
-            shown += self._evidence_keys(inner)
+            shown += self._evidence_keys(self.reads.score_inputs[key])
         return tuple(dict.fromkeys(shown))
 
     def _compile_score(
@@ -162,13 +132,14 @@ class Engine:
     ) -> Callable[[Mapping[str, AnswerValue]], int]:
         if items:
             by_id = self.questionnaire.by_id
-            parts = [(q, _point_table(by_id[q]), _points(by_id[q])) for q in items]
+            # How many points each answer adds: a choice's points, 1 for yes, the number.
+            parts = [(q, by_id[q].kind.points(by_id[q])) for q in items]
 
             def total(values: Mapping[str, AnswerValue]) -> int:
                 points = 0
-                for question_id, table, points_of in parts:
+                for question_id, points_of in parts:
                     if (value := values.get(question_id)) is not None:
-                        points += points_of(value) if table is None else table.get(value, 0)
+                        points += points_of(value)
                 return points
 
             return total
@@ -200,12 +171,12 @@ class Engine:
         decisive: list[Firing] = []
         alerts: list[Firing] = []
         considerations: list[Firing] = []
-        for c in fired:  # one plain loop: comprehensions cost a frame each, per record
+        for c in fired:
             evidence = {}
             for key in c.refs:
                 if key in values:
                     evidence[key] = values[key]
-            firings.append(firing := _firing((c.rule, evidence)))
+            firings.append(firing := Firing(c.rule, evidence))
             # Decisive: its floor, or its dimension's top rating, calls for exactly the
             # level's rank (no rule sets the lowest level; ``rated`` is 0 without a rating).
             if rank and (

@@ -11,8 +11,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from iopguide.model.answers import Answers, coerce_answer
 from iopguide.model.conditions import UNKNOWN, AnswerValue
-from iopguide.model.questionnaire import Answers, Question, Questionnaire, coerce_answer
+from iopguide.model.questionnaire import Question, Questionnaire
 
 UNKNOWN_WORDS = frozenset(
     {"u", "unknown", "dk", "don't know", "dont know", "prefer not", "prefer not to say"}
@@ -48,14 +49,7 @@ def hint(question: Question) -> str:
     """How to answer, in one line."""
     unknown = "; u = don't know / prefer not to say" if question.allow_unknown else ""
     optional = "; press Enter to skip" if not question.required else ""
-    if question.type == "yes_no":
-        how = "y or n"
-    elif question.type == "integer":
-        how = f"a whole number from {question.min} to {question.max}"
-    elif question.type == "choice":
-        how = "the number of one choice"
-    else:
-        how = "the numbers of all that apply, separated by commas, or 'none'"
+    how = question.kind.how_to_type(question)
     return f"{how}{unknown}{optional}; ? = help; back = previous question"
 
 
@@ -72,31 +66,7 @@ def read_reply(question: Question, text: str) -> Reply:
         raise ValueError(f"please answer: {hint(question).split(';')[0]}")
     if said in UNKNOWN_WORDS and question.allow_unknown:
         return UNKNOWN
-    if question.type == "yes_no":
-        if said in YES_WORDS | NO_WORDS:
-            return said in YES_WORDS
-        raise ValueError("please type y for yes or n for no")
-    if question.type == "integer":
-        if not _WHOLE.fullmatch(said):
-            raise ValueError(f"please type a whole number from {question.min} to {question.max}")
-        return coerce_answer(question, int(said))
-    if question.type == "choice":
-        return _choice(question, said)
-    if said in NONE_WORDS:
-        return ()
-    picks = [_choice(question, part) for part in said.replace(",", " ").split()]
-    return coerce_answer(question, list(dict.fromkeys(picks)))
-
-
-def _choice(question: Question, said: str) -> str:
-    choices = question.choices
-    number = pick_number(said, len(choices))
-    if number is not None:
-        return choices[number - 1].id
-    for choice in choices:
-        if said in (choice.id, choice.label.lower()):
-            return choice.id
-    raise ValueError(f"please type a number from 1 to {len(choices)}")
+    return question.kind.typed(question, said)
 
 
 def pick_number(said: str, count: int) -> int | None:

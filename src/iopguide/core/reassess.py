@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iopguide.core.engine import Engine, Result
+from iopguide.model.answers import Answers
 from iopguide.model.conditions import AnswerValue
-from iopguide.model.questionnaire import Answers
 from iopguide.model.ruleset import Rule
 
 

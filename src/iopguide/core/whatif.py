@@ -11,10 +11,10 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from iopguide.authoring.lint import Linter
 from iopguide.core.engine import Engine, Result
+from iopguide.model.answers import Answers
 from iopguide.model.conditions import UNKNOWN, AnswerValue, subjects
-from iopguide.model.questionnaire import Answers, Question
+from iopguide.model.questionnaire import Question
 
 MAX_PER_DIRECTION = 6
 MAX_PAIR_QUESTIONS = 12
@@ -46,13 +46,13 @@ class WhatIf:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.questionnaire = engine.questionnaire
-        self.linter = Linter(engine.questionnaire, engine.ruleset, engine)
+        self.reads = engine.reads
         read: set[str] = set()
         for rule in engine.ruleset.rules:
             if rule.floor or rule.rate or rule.alert:
-                read.update(q.id for q in self.linter.questions_read(rule.when))
+                read.update(q.id for q in self.reads.questions_read(rule.when))
         self._matters = read
-        self._values = {q.id: self.linter.interesting(q) for q in self.questionnaire.questions}
+        self._values = {q.id: self.reads.interesting(q) for q in self.questionnaire.questions}
         self._alerting = [r for r in engine.ruleset.rules if r.alert]
         # Emptying a question that decides which others are asked ("no substances")
         # rewrites the whole picture: that is no small change.
@@ -82,27 +82,12 @@ class WhatIf:
         return kept if all(k in kept for k in changes) else None
 
     def _candidates(self, question: Question, current: AnswerValue | None) -> list[AnswerValue]:
-        if question.type == "multi" and isinstance(current, tuple):
-            nearby = self._nearby_sets(question, current)
-            return [v for v in nearby if v or question.id not in self._gates]
         values = [v for v in self._values[question.id] if v != current and v != UNKNOWN]
-        if question.type == "integer" and isinstance(current, int):
-            values.sort(key=lambda v: abs(int(v) - current) if isinstance(v, int) else 0)
-        return values
-
-    @staticmethod
-    def _nearby_sets(question: Question, current: tuple[str, ...]) -> list[AnswerValue]:
-        """One choice fewer or more, then fewer and fewer from the end (smallest first)."""
-        order = [c.id for c in question.choices]
-        fewer = [tuple(c for c in current if c != gone) for gone in current]
-        shorter = [current[:k] for k in range(len(current) - 2, -1, -1)]
-        extras = [c for c in order if c not in current]
-        more = [tuple(c for c in order if c in current or c == extra) for extra in extras]
-        longer = [
-            tuple(c for c in order if c in current or c in extras[:k])
-            for k in range(2, len(extras) + 1)
-        ]
-        return list(dict.fromkeys([*fewer, *shorter, *more, *longer]))
+        nearby = question.kind.nearby(question, current, values)
+        if isinstance(current, tuple) and question.id in self._gates:
+            # Emptying a question that decides which others are asked is no small change.
+            return [v for v in nearby if v != ()]
+        return nearby
 
     def counterfactuals(self, result: Result) -> list[Counterfactual]:
         """Single changes first; pairs only in a direction no single change reaches."""
@@ -161,7 +146,7 @@ class WhatIf:
         alerted = frozenset(f.rule.id for f in result.alerts)
         focus: list[Question] = []
         for firing in result.decisive if direction == "down" else result.fired:
-            for question in self.linter.questions_read(firing.rule.when):
+            for question in self.reads.questions_read(firing.rule.when):
                 if question.id in answers and question not in focus:
                     focus.append(question)
         focus = focus[:MAX_PAIR_QUESTIONS]

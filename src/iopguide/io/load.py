@@ -1,4 +1,4 @@
-"""Reading files: opening them, parsing JSON (YAML in ``yamlfile``), validating.
+"""Reading files: opening them, parsing JSON (``io.json``) or YAML (``io.yaml``), validating.
 
 Every failure becomes an ``IopguideError`` whose message names the file, the
 line where known, the place and the problem. Limits keep hostile files cheap.
@@ -7,7 +7,6 @@ line where known, the place and the problem. Limits keep hostile files cheap.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import stat
 import sys
@@ -19,11 +18,12 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from iopguide import rulecache
 from iopguide.errors import AnswersError, IopguideError, Problem, RulesError
+from iopguide.io.json import parse_json
+from iopguide.model.answers import Answers, parse_answers
 from iopguide.model.crosscheck import Path as DataPath
 from iopguide.model.crosscheck import cross_check
-from iopguide.model.questionnaire import Answers, Questionnaire, parse_answers
+from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 
 MAX_BYTES = 4 * 1024 * 1024
@@ -96,7 +96,7 @@ def read_bytes(path: str | Path, error: type[IopguideError] = IopguideError) -> 
 
 def decode(raw: bytes, name: str, error: type[IopguideError] = IopguideError) -> str:
     if b"\x00" in raw:
-        raise error(Problem(name, "is a binary file, not text"))
+        raise error(Problem(name, "is binary, not text"))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -110,54 +110,25 @@ def read_document(path: str | Path, error: type[IopguideError] = IopguideError) 
     return parse_document(read_bytes(path, error), name, error)
 
 
+def is_json(name: str, raw: bytes) -> bool:
+    """JSON by its name, or by a leading ``{`` or ``[``; anything else is read as YAML."""
+    if name.endswith((".json", ".jsonl", ".ndjson")):
+        return True
+    if name.endswith((".yaml", ".yml")):
+        return False
+    return raw.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] in (b"{", b"[")
+
+
 def parse_document(raw: bytes, name: str, error: type[IopguideError] = IopguideError) -> Document:
     """Parse a file's bytes as JSON (by ``.json``, or a leading ``{``) or else YAML."""
-    text = decode(raw, name, error)
     digest = hashlib.sha256(raw).hexdigest()
-    if name.endswith(".json") or text.lstrip()[:1] in ("{", "["):
-        return Document(name, parse_json(text, name, error), {}, digest)
+    if is_json(name, raw):
+        return Document(name, parse_json(raw, name, error), {}, digest)
+    text = decode(raw, name, error)
     from iopguide.io.yaml import parse_yaml  # only when a file is YAML: keep JSON light
 
     data, lines = parse_yaml(text, name, error)
     return Document(name, data, lines, digest)
-
-
-class _JsonProblem(ValueError):
-    """Raised inside the JSON decoder's hooks; parse_json adds the file name."""
-
-
-def _json_object(items: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(items)
-    if len(result) != len(items):  # only then look for which key came twice
-        seen: set[str] = set()
-        for key, _ in items:
-            if key in seen:
-                raise _JsonProblem(f"duplicate key '{key}'")
-            seen.add(key)
-    return result
-
-
-def _json_constant(word: str) -> Any:
-    raise _JsonProblem(f"'{word}' is not a number JSON allows")
-
-
-# One decoder for every call: building one per call costs more than decoding a record.
-_JSON = json.JSONDecoder(object_pairs_hook=_json_object, parse_constant=_json_constant)
-
-
-def parse_json(text: str, name: str, error: type[IopguideError] = IopguideError) -> Any:
-    """Parse JSON text; duplicate keys, NaN and Infinity are refused."""
-    try:
-        data = _JSON.decode(text)
-    except _JsonProblem as e:
-        raise error(Problem(name, str(e))) from None
-    except json.JSONDecodeError as e:
-        raise error(Problem(name, f"not valid JSON: {e.msg}", line=e.lineno)) from None
-    except RecursionError:
-        raise error(Problem(name, "nested too deeply")) from None
-    # JSON needs no node budget (it has no aliases); its size is bounded by the file
-    # or line limit, and every value is then checked against its question's type.
-    return data
 
 
 def problems_of(document: Document, model: type[ModelT]) -> tuple[ModelT | None, list[Problem]]:
@@ -250,27 +221,10 @@ def _load_definition(
     model: type[ModelT],
     check: Callable[[Document, ModelT], None] = lambda _document, _model: None,
 ) -> Loaded[ModelT]:
-    """Read, validate and check a questionnaire or rule-set file.
-
-    What a file that passes parsed to is remembered (``rulecache``), so the next
-    load skips parsing; remembered data is validated and checked like a file, and
-    if it fails, the file itself is read again, to report problems with their lines.
-    """
-    raw = read_bytes(path, RulesError)
-    name, digest = str(path), hashlib.sha256(raw).hexdigest()
-    data = rulecache.recall(digest)
-    if data is not None:
-        try:
-            document = Document(name, data, {}, digest)
-            loaded = validate(document, model, RulesError)
-            check(document, loaded)
-            return Loaded(loaded, document)
-        except RulesError:
-            pass
-    document = parse_document(raw, name, RulesError)
+    """Read, validate and check a questionnaire or rule-set file."""
+    document = parse_document(read_bytes(path, RulesError), str(path), RulesError)
     loaded = validate(document, model, RulesError)
     check(document, loaded)
-    rulecache.keep(digest, document.data)
     return Loaded(loaded, document)
 
 

@@ -157,37 +157,13 @@ def compile_condition(condition: Condition) -> Predicate:
 
 
 def _both(parts: tuple[Predicate, ...]) -> Predicate:
-    """Every part holds (short-circuit); the common small cases without a loop."""
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2:
-        first, second = parts
-        return lambda values: first(values) and second(values)
-
-    def every(values: Values) -> bool:
-        for part in parts:  # noqa: SIM110 (a generator costs more on this hot path)
-            if not part(values):
-                return False
-        return True
-
-    return every
+    """Every part holds (short-circuit)."""
+    return lambda values: all(part(values) for part in parts)
 
 
 def _either(parts: tuple[Predicate, ...]) -> Predicate:
     """At least one part holds (short-circuit)."""
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2:
-        first, second = parts
-        return lambda values: first(values) or second(values)
-
-    def some(values: Values) -> bool:
-        for part in parts:  # noqa: SIM110 (a generator costs more on this hot path)
-            if part(values):
-                return True
-        return False
-
-    return some
+    return lambda values: any(part(values) for part in parts)
 
 
 def _key(value: object) -> tuple[type, object]:

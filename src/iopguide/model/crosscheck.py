@@ -144,12 +144,16 @@ def _check_condition(
 
 def _misfit(test: Test, question: Question) -> str:
     """Why an operator or operand does not fit the question, or an empty string."""
-    op, operand, kind = test.operator, test.operand, question.type
+    op, operand, kind = test.operator, test.operand, question.kind
     if op == "answered":
         return ""
+    if op not in kind.operators:
+        if op in ("gt", "gte", "lt", "lte"):
+            return f"'{op}' compares numbers; '{question.id}' is a {question.type} question"
+        if op in ("contains", "contains_any"):
+            return f"'{op}' is for several-choice questions; '{question.id}' is {question.type}"
+        return f"'{question.id}' takes several choices: use contains or contains_any"
     if op in ("gt", "gte", "lt", "lte"):
-        if kind != "integer":
-            return f"'{op}' compares numbers; '{question.id}' is a {kind} question"
         assert question.min is not None and question.max is not None
         if not question.min <= operand <= question.max:
             return (
@@ -157,30 +161,11 @@ def _misfit(test: Test, question: Question) -> str:
                 f"({question.min} to {question.max})"
             )
         return ""
-    if op in ("contains", "contains_any"):
-        if kind != "multi":
-            return f"'{op}' is for several-choice questions; '{question.id}' is {kind}"
-        items = [operand] if op == "contains" else list(operand)
-        return _not_choices(items, question)
-    items = list(operand) if op == "one_of" else [operand]
-    if kind == "multi":
-        return f"'{question.id}' takes several choices: use contains or contains_any"
+    items = list(operand) if op in ("one_of", "contains_any") else [operand]
     for item in items:
-        if item == UNKNOWN and isinstance(item, str):
+        if item == UNKNOWN and isinstance(item, str) and not op.startswith("contains"):
             if not question.allow_unknown:
                 return f"'{question.id}' does not allow '{UNKNOWN}'"
-        elif kind == "yes_no" and not isinstance(item, bool):
-            return f"'{question.id}' is a yes/no question: compare with yes or no"
-        elif kind == "integer" and (not isinstance(item, int) or isinstance(item, bool)):
-            return f"'{question.id}' is a number question: compare with a whole number"
-    if kind == "choice":
-        return _not_choices([i for i in items if i != UNKNOWN], question)
-    return ""
-
-
-def _not_choices(items: list[object], question: Question) -> str:
-    for item in items:
-        if not isinstance(item, str) or question.choice(item) is None:
-            listed = ", ".join(c.id for c in question.choices)
-            return f"not a choice of '{question.id}' (choices: {listed})"
+        elif problem := kind.operand_fits(question, item):
+            return problem
     return ""

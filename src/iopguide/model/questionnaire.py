@@ -1,21 +1,15 @@
-"""The questionnaire as data, and the answers it accepts.
-
-Answers are a plain ``dict`` from question id to value: ``True``/``False`` for
-yes/no, ``int`` for numbers, a choice id for one choice, a tuple of choice ids
-for several, or ``"unknown"`` where a question allows "don't know / prefer not
-to say". Only answers to questions that skip logic shows are kept.
-"""
+"""The questionnaire as data: sections, questions, and the skip logic that decides
+which questions are asked. Checking answers against it is in ``model.answers``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cached_property
 from itertools import groupby
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from iopguide.errors import AnswersError, Problem
 from iopguide.model.conditions import (
     UNKNOWN,
     AnswerValue,
@@ -25,9 +19,11 @@ from iopguide.model.conditions import (
     describe,
     subjects,
 )
+from iopguide.model.types import TYPES, Coercer, QuestionType
 
-Answers = dict[str, AnswerValue]
-QuestionType = Literal["yes_no", "integer", "choice", "multi"]
+if TYPE_CHECKING:
+    from iopguide.model.answers import Answers
+
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
@@ -51,7 +47,7 @@ class Question(_Model):
     prompt: str = Field(min_length=1)
     label: str = ""
     help: str = ""
-    type: QuestionType
+    type: str
     min: int | None = Field(default=None, strict=True, ge=-LIMIT, le=LIMIT)
     max: int | None = Field(default=None, strict=True, ge=-LIMIT, le=LIMIT)
     choices: tuple[Choice, ...] = ()
@@ -59,9 +55,17 @@ class Question(_Model):
     allow_unknown: bool = False
     when: Condition | None = None
 
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in TYPES:
+            raise ValueError(f"must be one of: {', '.join(TYPES)}")
+        return value
+
     @model_validator(mode="after")
     def _fits_its_type(self) -> Question:
-        if self.type in ("choice", "multi"):
+        kind = self.kind
+        if kind.has_choices:
             if len(self.choices) < 2:
                 raise ValueError(f"a '{self.type}' question needs at least 2 choices")
             ids = [c.id for c in self.choices]
@@ -69,12 +73,17 @@ class Question(_Model):
                 raise ValueError("choice ids must be unique and not 'unknown'")
         elif self.choices:
             raise ValueError(f"a '{self.type}' question has no choices")
-        if self.type == "integer":
+        if kind.has_range:
             if self.min is None or self.max is None or self.min > self.max:
-                raise ValueError("an integer question needs 'min' <= 'max'")
+                raise ValueError(f"an {self.type} question needs 'min' <= 'max'")
         elif self.min is not None or self.max is not None:
             raise ValueError(f"'min' and 'max' are for integer questions, not '{self.type}'")
         return self
+
+    @property
+    def kind(self) -> QuestionType:
+        """The question's type, which knows its answers (see ``model.types``)."""
+        return TYPES[self.type]
 
     @property
     def name(self) -> str:
@@ -91,43 +100,18 @@ class Question(_Model):
     def expects(self) -> str:
         """What an answer must be, in words, for error messages and prompts."""
         unknown = f", or {UNKNOWN}" if self.allow_unknown else ""
-        if self.type == "yes_no":
-            return f"yes or no{unknown}"
-        if self.type == "integer":
-            return f"a whole number from {self.min} to {self.max}{unknown}"
-        listed = ", ".join(c.id for c in self.choices)
-        if self.type == "choice":
-            return f"one of: {listed}{unknown}"
-        return f"a list of any of: {listed}{unknown}"
+        return self.kind.expects(self) + unknown
 
     def values(self) -> tuple[AnswerValue, ...]:
         """Every answer this question accepts, for generated tests and what-ifs."""
         extra: tuple[AnswerValue, ...] = (UNKNOWN,) if self.allow_unknown else ()
-        if self.type == "yes_no":
-            return (True, False, *extra)
-        if self.type == "integer":
-            assert self.min is not None and self.max is not None
-            return (*range(self.min, self.max + 1), *extra)
-        if self.type == "choice":
-            return (*(c.id for c in self.choices), *extra)
-        return ((), *((c.id,) for c in self.choices), *extra)
+        return (*self.kind.values(self), *extra)
 
     def word(self, value: object) -> str:
         """Say one answer value in plain words."""
-        if value is True:
-            return "yes"
-        if value is False:
-            return "no"
-        if value == UNKNOWN:
+        if value == UNKNOWN and isinstance(value, str):
             return "don't know"
-        if isinstance(value, tuple):
-            return ", ".join(self.word(v) for v in value) or "none"
-        if isinstance(value, str) and (c := self.choice(value)):
-            return c.label
-        return str(value)
-
-
-Coercer = Callable[[object], AnswerValue]
+        return self.kind.word(self, value)
 
 
 class _Block(NamedTuple):
@@ -135,7 +119,7 @@ class _Block(NamedTuple):
 
     when: Predicate | None
     questions: tuple[Question, ...]
-    steps: tuple[tuple[Question, str, bool, Coercer], ...]  # question, id, required, check
+    steps: tuple[tuple[Question, str, bool], ...]  # question, id, required
 
 
 class Walk(NamedTuple):
@@ -195,15 +179,17 @@ class Questionnaire(_Model):
             _Block(
                 None if when is None else compile_condition(when),
                 questions := tuple(run),
-                tuple((q, q.id, q.required, _coercer(q)) for q in questions),
+                tuple((q, q.id, q.required) for q in questions),
             )
             for when, run in groupby(self.questions, key=lambda q: q.when)
         )
 
     @cached_property
     def coercers(self) -> dict[str, Coercer]:
-        """Each question's answer check (see ``coerce_answer``), compiled once."""
-        return {qid: coerce for block in self._blocks for _, qid, _, coerce in block.steps}
+        """Each question's answer check (see ``answers.coerce_answer``), compiled once."""
+        from iopguide.model.answers import coercer  # answers reads this module's models
+
+        return {q.id: coercer(q) for q in self.questions}
 
     def section_of(self, question_id: str) -> Section:
         return next(s for s in self.sections if any(q.id == question_id for q in s.questions))
@@ -218,15 +204,16 @@ class Questionnaire(_Model):
         shown: list[Question] = []
         kept: Answers = {}
         missing: list[Question] = []
+        coercers = self.coercers if check else None
         for when, questions, steps in self._blocks:
             if when is None or when(kept):
                 shown += questions
-                for question, qid, required, coerce in steps:
+                for question, qid, required in steps:
                     if (value := answers.get(qid)) is None:
                         if required:
                             missing.append(question)
                     else:
-                        kept[qid] = coerce(value) if check else value
+                        kept[qid] = value if coercers is None else coercers[qid](value)
         return Walk(shown, kept, missing)
 
     def shown(self, answers: Mapping[str, AnswerValue]) -> list[Question]:
@@ -260,177 +247,3 @@ class Questionnaire(_Model):
 
         close = difflib.get_close_matches(unknown_id, list(self.by_id), n=1)
         return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _kind_of(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes/no"
-    if isinstance(value, int):
-        return "a whole number"
-    if isinstance(value, float):
-        return "a decimal number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-def coerce_answer(question: Question, value: object) -> AnswerValue:
-    """Check one answer from a file against its question; raise ValueError if it does not fit.
-
-    Messages name what was expected and the kind of value given, never the value:
-    answers are health information.
-    """
-    kind = question.type
-    if kind == "yes_no":
-        if type(value) is bool:
-            return value
-        if isinstance(value, str) and value.lower() in ("yes", "no"):
-            return value.lower() == "yes"
-    elif kind == "integer":
-        if type(value) is int:
-            assert question.min is not None and question.max is not None
-            if question.min <= value <= question.max:
-                return value
-            raise ValueError(f"is out of range: must be {question.expects()}")
-    elif kind == "choice":
-        if isinstance(value, str) and value in question._choices:
-            return value
-    elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-        known = question._choices
-        if any(v not in known for v in value):
-            raise ValueError(f"has an item that is not a choice: must be {question.expects()}")
-        if len(set(value)) != len(value):
-            raise ValueError("lists a choice twice")
-        order = list(known)
-        return tuple(sorted(value, key=order.index))
-    return _misfit(question, value)
-
-
-MEMO = 1_024  # distinct lists of choices remembered per question
-
-
-def _coercer(question: Question) -> Callable[[object], AnswerValue]:
-    """``coerce_answer`` for one question, with the common well-formed answers on a
-    short path; anything else takes the full check (and its error message)."""
-
-    def full(value: object) -> AnswerValue:
-        return coerce_answer(question, value)
-
-    kind = question.type
-    if kind == "yes_no":
-        return lambda v: v if type(v) is bool else full(v)
-    if kind == "integer":
-        low, high = question.min, question.max
-        return lambda v: v if type(v) is int and low <= v <= high else full(v)  # type: ignore[operator]
-    ids = {c.id: c.id for c in question.choices}
-    if kind == "choice":
-        return lambda v: ids[v] if type(v) is str and v in ids else full(v)
-    rank = {c.id: i for i, c in enumerate(question.choices)}
-    order = tuple(ids)
-    known: dict[tuple[object, ...], AnswerValue] = {}  # lists met before, as checked
-
-    def several(value: object) -> AnswerValue:
-        if type(value) is not list and type(value) is not tuple:
-            return full(value)
-        try:
-            key = tuple(value)
-            if (checked := known.get(key)) is not None:
-                return checked
-            ranks = sorted(rank[v] for v in value if type(v) is str)
-        except (KeyError, TypeError):  # not a choice, or not even hashable
-            return full(value)
-        if len(ranks) != len(key) or len(set(ranks)) != len(ranks):
-            return full(value)
-        checked = tuple(order[r] for r in ranks)
-        if len(known) < MEMO:
-            known[key] = checked
-        return checked
-
-    return several
-
-
-def _misfit(question: Question, value: object) -> AnswerValue:
-    """The answer did not fit its question's type: accept ``unknown`` or say why not."""
-    if value == UNKNOWN and isinstance(value, str):
-        if question.allow_unknown:
-            return UNKNOWN
-        raise ValueError(f"cannot be '{UNKNOWN}' here: must be {question.expects()}")
-    if question.type == "choice" and isinstance(value, str):
-        raise ValueError(f"is not a choice: must be {question.expects()}")
-    raise ValueError(f"must be {question.expects()} (got {_kind_of(value)})")
-
-
-def parse_answers(
-    questionnaire: Questionnaire,
-    raw: Mapping[str, object],
-    source: str,
-    lines: Mapping[str, int] | None = None,
-    *,
-    complete: bool = True,
-) -> tuple[Answers, list[Problem]]:
-    """Validate raw answers; return them with warnings for answers skip logic hides.
-
-    A ``None`` value means "not answered". With ``complete``, every required
-    question that is shown must be answered; all missing ones are named at once.
-    """
-    lines = lines or {}
-    by_id, coercers = questionnaire.by_id, questionnaire.coercers
-
-    def check(key: Any) -> None:
-        """Raise for an answer that is not a question's, or that does not fit it."""
-        if key not in by_id:
-            hint = questionnaire.suggest(str(key))
-            raise AnswersError(
-                Problem(source, f"unknown question{hint}", str(key), lines.get(str(key)))
-            )
-        try:
-            coercers[key](raw[key])
-        except ValueError as e:
-            raise AnswersError(Problem(source, str(e), key, lines.get(key))) from None
-
-    # Each answer is checked as skip logic reaches it; on a problem, the answers are
-    # checked again in the file's order, to name the first one that is wrong.
-    try:
-        if not by_id.keys() >= raw.keys():
-            raise ValueError
-        _, kept, missing = questionnaire.walk(raw, check=True)
-    except ValueError:
-        for key, value in raw.items():
-            if value is not None or key not in by_id:
-                check(key)
-        raise  # not reached: the check that failed fails again above
-    hidden: list[str] = []
-    if len(kept) < len(raw):  # some answers are empty, or skip logic hides them
-        hidden = [k for k, v in raw.items() if v is not None and k not in kept]
-    for key in hidden:
-        check(key)
-    warnings = [
-        Problem(
-            source,
-            "ignored: skip logic does not ask this question for these answers",
-            key,
-            lines.get(key),
-            "warning",
-        )
-        for key in hidden
-    ]
-    if complete and missing:
-        raise _missing(missing, source)
-    return kept, warnings
-
-
-def require_complete(questionnaire: Questionnaire, answers: Answers, source: str) -> None:
-    """Raise naming every required question that is shown but not answered."""
-    missing = questionnaire.missing(answers)
-    if missing:
-        raise _missing(missing, source)
-
-
-def _missing(missing: list[Question], source: str) -> AnswersError:
-    names = ", ".join(q.id for q in missing)
-    count = "answer" if len(missing) == 1 else "answers"
-    return AnswersError(Problem(source, f"missing required {count}: {names}"))

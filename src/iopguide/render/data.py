@@ -1,9 +1,14 @@
-"""The result as plain data and JSON: a stable contract for scripts (no rich here)."""
+"""The result as plain data and JSON: a stable contract for scripts (no rich here).
+
+One builder for every path: a single result, each line of a batch and the library's
+``assess`` all come from ``to_dict``.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import orjson
 
 from iopguide.core.explain import Explanation, Provenance
 from iopguide.model.ruleset import Level
@@ -105,7 +110,11 @@ def provenance_fields(p: Provenance) -> dict[str, Any]:
 
 
 def to_json(explanation: Explanation, *, indent: int | None = 2) -> str:
-    separators = (",", ": ") if indent else (",", ":")
-    return json.dumps(
-        to_dict(explanation), indent=indent, separators=separators, ensure_ascii=False
-    )
+    """The result object as JSON text: indented by two spaces, or one compact line."""
+    option = orjson.OPT_INDENT_2 if indent else 0
+    return orjson.dumps(to_dict(explanation), option=option).decode()
+
+
+def to_line(explanation: Explanation, index: int) -> bytes:
+    """One batch line (UTF-8, no newline): the record's index, then the result object."""
+    return orjson.dumps({"index": index, **to_dict(explanation)})

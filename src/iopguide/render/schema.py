@@ -14,15 +14,7 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def _answer(question: Question) -> dict[str, Any]:
-    if question.type == "yes_no":
-        kinds: list[dict[str, Any]] = [{"type": "boolean"}, {"enum": ["yes", "no"]}]
-    elif question.type == "integer":
-        kinds = [{"type": "integer", "minimum": question.min, "maximum": question.max}]
-    elif question.type == "choice":
-        kinds = [{"enum": [c.id for c in question.choices]}]
-    else:
-        ids = [c.id for c in question.choices]
-        kinds = [{"type": "array", "items": {"enum": ids}, "uniqueItems": True}]
+    kinds = question.kind.schema(question)
     if question.allow_unknown:
         kinds.append({"const": UNKNOWN})
     kinds.append({"type": "null"})

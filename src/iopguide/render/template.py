@@ -15,7 +15,7 @@ def _comment(text: str, indent: str = "# ") -> list[str]:
 def question_block(question: Question, questionnaire: Questionnaire) -> list[str]:
     lines = _comment(question.prompt)
     lines.append(f"#   answer: {question.expects()}")
-    if question.type in ("choice", "multi"):
+    if question.kind.has_choices:
         lines += [f"#     {c.id}: {c.label}" for c in question.choices]
     if question.when is not None:
         lines += _comment(f"asked only when {questionnaire.say(question.when)}", "#   ")

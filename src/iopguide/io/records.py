@@ -1,46 +1,23 @@
-"""Batches: JSON Lines or a YAML ``---`` stream in, one compact JSON line out per record.
+"""Batch input: JSON Lines or a YAML ``---`` stream, read one record at a time.
 
-Records are read, assessed and written one at a time, so memory stays flat however
-long the input. A record that does not fit gives ``{"index": N, "error": "..."}`` in
-its place and the batch goes on. ``index`` counts records from 0.
+Memory stays flat however long the input: a record is read, handed on, and
+dropped. A record that cannot be read is handed on as the error it holds, so the
+batch goes on. ``index`` counts records from 0.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import IO, Any
 
-import orjson
-
-from iopguide.assessment import Assessor
 from iopguide.errors import IopguideError, Problem
-from iopguide.flatyaml import parse_flat
-from iopguide.io.load import parse_json
-from iopguide.model.questionnaire import parse_answers
-from iopguide.render.fastjson import LineEncoder
+from iopguide.io.json import parse_json
+from iopguide.io.load import is_json
+from iopguide.io.yaml import iter_yaml_documents
 
 Record = tuple[int, Any, str]  # index, data (or an error), where it came from
-
-
-@dataclass
-class Tally:
-    """What a batch produced: results per level, and errors."""
-
-    levels: Counter[str] = field(default_factory=Counter)
-    errors: int = 0
-
-    @property
-    def total(self) -> int:
-        return sum(self.levels.values()) + self.errors
-
-    def summary(self) -> str:
-        counts = ", ".join(f"{n} {level}" for level, n in sorted(self.levels.items()))
-        records = "record" if self.total == 1 else "records"
-        errors = "error" if self.errors == 1 else "errors"
-        return f"{self.total} {records}: {counts or 'no results'}; {self.errors} {errors}"
 
 
 MAX_RECORD = 200_000  # bytes in one JSON Lines record or YAML stream document
@@ -51,35 +28,9 @@ def _record(raw: bytes, where: str) -> Any:
     if len(raw) > MAX_RECORD:
         return IopguideError(Problem(where, f"record is longer than {MAX_RECORD} bytes"))
     try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        pass  # the exact path below says what is wrong
-    else:
-        # The common case, fast. Every key in JSON takes one colon, so as many colons
-        # as distinct keys means no key came twice, no nested object and no colon in a
-        # string. orjson reads a number as the standard decoder does unless it has 19
-        # digits or more (a huge integer becomes a float), so with no such run of
-        # digits anywhere this is exactly what the standard decoder would give.
-        if type(data) is dict and raw.count(b":") == len(data) and _short_digits(raw):
-            return data
-    if b"\x00" in raw:
-        return IopguideError(Problem(where, "is binary, not text"))
-    try:
-        return parse_json(raw.decode("utf-8-sig"), where)
-    except UnicodeDecodeError:
-        return IopguideError(Problem(where, "is not UTF-8 text"))
+        return parse_json(raw, where)
     except IopguideError as e:
         return e
-
-
-# Every digit becomes "0" and every other byte a space, so a long number is a long run of "0".
-_DIGITS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
-_LONG_NUMBER = b"0" * 19
-
-
-def _short_digits(raw: bytes) -> bool:
-    """Whether no run of 19 digits or more is in ``raw`` (one pass in C)."""
-    return _LONG_NUMBER not in raw.translate(_DIGITS)
 
 
 def json_lines(lines: Iterable[bytes], name: str) -> Iterator[Record]:
@@ -95,9 +46,8 @@ def json_lines(lines: Iterable[bytes], name: str) -> Iterator[Record]:
 def yaml_stream(stream: Rejoined, name: str) -> Iterator[Record]:
     """Records of a YAML ``---`` stream, one document at a time.
 
-    The stream is cut at its ``---`` lines. Each document is read by the fast flat
-    reader when it has that shape, else by the full YAML loader, so a broken
-    document is one error record and the batch goes on.
+    The stream is cut at its ``---`` lines and each piece is read by the YAML loader,
+    so a broken document is one error record and the batch goes on.
     """
     if stream.first.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: the full loader, whole
         yield from _whole_stream(stream, name)
@@ -159,17 +109,6 @@ def _yaml_records(start: int, piece: bytes | None, name: str) -> Iterator[tuple[
         message = f"document is longer than {MAX_RECORD} bytes"
         yield IopguideError(Problem(name, message, line=start)), where
         return
-    header = piece.startswith(b"---\n")
-    try:
-        text = piece[4:].decode() if header else piece.decode()
-    except UnicodeDecodeError:
-        text = "\r"  # let the full loader say what is wrong
-    if "\r" not in text and (flat := parse_flat(text.split("\n"))) is not None:
-        data, first = flat
-        yield data, f"{name}:{start + header + first}"
-        return
-    from iopguide.io.yaml import iter_yaml_documents
-
     try:
         for data, lines in iter_yaml_documents(piece, name):
             yield data, f"{name}:{start - 1 + lines.get((), 1)}"
@@ -182,8 +121,6 @@ def _yaml_records(start: int, piece: bytes | None, name: str) -> Iterator[tuple[
 
 def _whole_stream(stream: Rejoined | IO[bytes], name: str) -> Iterator[Record]:
     """Records of a stream read whole by PyYAML, which cannot go on past a broken one."""
-    from iopguide.io.yaml import iter_yaml_documents
-
     index = 0
     try:
         for data, lines in iter_yaml_documents(stream, name):
@@ -191,14 +128,6 @@ def _whole_stream(stream: Rejoined | IO[bytes], name: str) -> Iterator[Record]:
             index += 1
     except IopguideError as e:
         yield index, e, name
-
-
-def is_json_lines(name: str, first: bytes) -> bool:
-    if name.endswith((".jsonl", ".ndjson", ".json")):
-        return True
-    if name.endswith((".yaml", ".yml")):
-        return False
-    return first.lstrip().removeprefix(b"\xef\xbb\xbf")[:1] in (b"{", b"[")
 
 
 class Rejoined:
@@ -229,29 +158,10 @@ class Rejoined:
         yield from self.rest
 
 
-def assess_records(
-    assessor: Assessor,
-    records: Iterable[Record],
-    write: Callable[[bytes], object],
-    tick: Callable[[], object] = lambda: None,
-) -> Tally:
-    """Assess each record in order, writing one JSON line (UTF-8 bytes) for each."""
-    tally = Tally()
-    fast = LineEncoder(assessor.explainer)
-    for index, data, where in records:
-        try:
-            if isinstance(data, IopguideError):
-                raise data
-            if not isinstance(data, dict):
-                raise IopguideError(
-                    Problem(where, "a record must be a mapping of question ids to answers")
-                )
-            answers, _ = parse_answers(assessor.questionnaire, data, where)
-            evaluated = assessor.evaluate(answers)
-            write(fast.encode(evaluated, index) + b"\n")
-            tally.levels[evaluated.level.id] += 1
-        except IopguideError as e:
-            write(orjson.dumps({"index": index, "error": str(e)}) + b"\n")
-            tally.errors += 1
-        tick()
-    return tally
+def records(stream: IO[bytes], name: str) -> Iterator[Record]:
+    """The records of a batch stream, JSON Lines or YAML by its name or first line."""
+    first = stream.readline()
+    rejoined = Rejoined(first, stream)
+    if is_json(name, first):
+        return json_lines(rejoined, name)
+    return yaml_stream(rejoined, name)

@@ -1,0 +1,359 @@
+"""Question types: each one a class that knows its answers, and a registry of them.
+
+A type says what a question of its kind must declare, which values it accepts and how
+an answers file gives them (exactly: a file means the same tomorrow), how a person
+may type them in the interview (more loosely), how many points an answer adds to a
+score, how to say an answer in words, its JSON Schema, and which values are worth
+trying when searching for what would change a result. A new type is one class here
+and one line in ``TYPES``.
+
+``"unknown"`` ("don't know / prefer not to say") is not a type's value: the
+questionnaire accepts it for any question with ``allow_unknown``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from iopguide.model.conditions import AnswerValue
+
+if TYPE_CHECKING:
+    from iopguide.model.questionnaire import Question
+
+Coercer = Callable[[object], AnswerValue]
+
+
+class Misfit(ValueError):
+    """An answer that is not of its question's type (the caller words the message)."""
+
+
+class QuestionType(ABC):
+    """What every question type provides; see the module's docstring."""
+
+    name: ClassVar[str]
+    has_choices: ClassVar[bool] = False
+    has_range: ClassVar[bool] = False
+    #: The condition operators that compare answers of this type (besides ``answered``).
+    operators: ClassVar[frozenset[str]] = frozenset({"equals", "not_equals", "one_of"})
+
+    @abstractmethod
+    def expects(self, question: Question) -> str:
+        """What an answer must be, in words (without "or unknown")."""
+
+    @abstractmethod
+    def values(self, question: Question) -> tuple[AnswerValue, ...]:
+        """Every value the type accepts for this question."""
+
+    @abstractmethod
+    def coerce(self, question: Question, value: object) -> AnswerValue:
+        """An answer from a file, checked exactly; ``Misfit`` if it is not of this type,
+        ``ValueError`` with a message if it is of this type but does not fit."""
+
+    def coercer(self, question: Question, full: Coercer) -> Coercer:
+        """``coerce`` compiled for one question: well-formed answers on a short path,
+        anything else handed to ``full`` (the whole check, with its message)."""
+        return full
+
+    @abstractmethod
+    def typed(self, question: Question, said: str) -> AnswerValue:
+        """What a person typed in the interview (lower-cased, spaces collapsed)."""
+
+    @abstractmethod
+    def how_to_type(self, question: Question) -> str:
+        """How to type an answer in the interview, in a few words."""
+
+    def points(self, question: Question) -> Callable[[AnswerValue | None], int]:
+        """How many points an answer adds to a sum."""
+        return lambda v: 0
+
+    def word(self, question: Question, value: object) -> str:
+        """An answer in plain words."""
+        return str(value)
+
+    @abstractmethod
+    def schema(self, question: Question) -> list[dict[str, Any]]:
+        """The JSON Schema alternatives for an answer in a file."""
+
+    def operand_fits(self, question: Question, operand: object) -> str:
+        """Why a value compared with an answer cannot be one of its values, or ""."""
+        return ""
+
+    def worth_trying(self, question: Question, marks: Iterable[int]) -> list[AnswerValue]:
+        """Values that can change how conditions on this question come out (``marks``
+        are the numbers that conditions compare it with)."""
+        return list(self.values(question))
+
+    def nearby(
+        self, question: Question, current: AnswerValue | None, tried: list[AnswerValue]
+    ) -> list[AnswerValue]:
+        """The values to try instead of ``current`` (``tried``: the values worth trying
+        but ``current``), nearest first."""
+        return tried
+
+
+class YesNo(QuestionType):
+    name = "yes_no"
+
+    def expects(self, question: Question) -> str:
+        return "yes or no"
+
+    def values(self, question: Question) -> tuple[AnswerValue, ...]:
+        return (True, False)
+
+    def coerce(self, question: Question, value: object) -> AnswerValue:
+        if type(value) is bool:
+            return value
+        if isinstance(value, str) and value.lower() in ("yes", "no"):
+            return value.lower() == "yes"
+        raise Misfit
+
+    def coercer(self, question: Question, full: Coercer) -> Coercer:
+        return lambda v: v if type(v) is bool else full(v)
+
+    def typed(self, question: Question, said: str) -> AnswerValue:
+        if said in ("y", "yes"):
+            return True
+        if said in ("n", "no"):
+            return False
+        raise ValueError("please type y for yes or n for no")
+
+    def how_to_type(self, question: Question) -> str:
+        return "y or n"
+
+    def points(self, question: Question) -> Callable[[AnswerValue | None], int]:
+        return lambda v: int(v) if isinstance(v, bool) else 0
+
+    def word(self, question: Question, value: object) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return str(value)
+
+    def schema(self, question: Question) -> list[dict[str, Any]]:
+        return [{"type": "boolean"}, {"enum": ["yes", "no"]}]
+
+    def operand_fits(self, question: Question, operand: object) -> str:
+        if isinstance(operand, bool):
+            return ""
+        return f"'{question.id}' is a yes/no question: compare with yes or no"
+
+
+class Integer(QuestionType):
+    name = "integer"
+    has_range = True
+    operators = QuestionType.operators | {"gt", "gte", "lt", "lte"}
+
+    def expects(self, question: Question) -> str:
+        return f"a whole number from {question.min} to {question.max}"
+
+    def values(self, question: Question) -> tuple[AnswerValue, ...]:
+        assert question.min is not None and question.max is not None
+        return tuple(range(question.min, question.max + 1))
+
+    def coerce(self, question: Question, value: object) -> AnswerValue:
+        if type(value) is not int:
+            raise Misfit
+        assert question.min is not None and question.max is not None
+        if question.min <= value <= question.max:
+            return value
+        raise ValueError(f"is out of range: must be {question.expects()}")
+
+    def coercer(self, question: Question, full: Coercer) -> Coercer:
+        low, high = question.min, question.max
+        assert low is not None and high is not None
+        return lambda v: v if type(v) is int and low <= v <= high else full(v)
+
+    def typed(self, question: Question, said: str) -> AnswerValue:
+        digits = said.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 7:
+            raise ValueError(f"please type {self.expects(question)}")
+        return self.coerce(question, int(said))
+
+    def how_to_type(self, question: Question) -> str:
+        return self.expects(question)
+
+    def points(self, question: Question) -> Callable[[AnswerValue | None], int]:
+        return lambda v: v if type(v) is int else 0
+
+    def schema(self, question: Question) -> list[dict[str, Any]]:
+        return [{"type": "integer", "minimum": question.min, "maximum": question.max}]
+
+    def operand_fits(self, question: Question, operand: object) -> str:
+        if isinstance(operand, int) and not isinstance(operand, bool):
+            return ""
+        return f"'{question.id}' is a number question: compare with a whole number"
+
+    def worth_trying(self, question: Question, marks: Iterable[int]) -> list[AnswerValue]:
+        assert question.min is not None and question.max is not None
+        edges = {question.min, question.max}
+        for mark in marks:
+            edges |= {mark - 1, mark, mark + 1}
+        return [v for v in sorted(edges) if question.min <= v <= question.max]
+
+    def nearby(
+        self, question: Question, current: AnswerValue | None, tried: list[AnswerValue]
+    ) -> list[AnswerValue]:
+        if isinstance(current, int):
+            return sorted(tried, key=lambda v: abs(v - current) if isinstance(v, int) else 0)
+        return tried
+
+
+class OneChoice(QuestionType):
+    name = "choice"
+    has_choices = True
+
+    def expects(self, question: Question) -> str:
+        return "one of: " + ", ".join(c.id for c in question.choices)
+
+    def values(self, question: Question) -> tuple[AnswerValue, ...]:
+        return tuple(c.id for c in question.choices)
+
+    def coerce(self, question: Question, value: object) -> AnswerValue:
+        if not isinstance(value, str):
+            raise Misfit
+        if question.choice(value) is not None:
+            return value
+        raise ValueError(f"is not a choice: must be {question.expects()}")
+
+    def coercer(self, question: Question, full: Coercer) -> Coercer:
+        ids = {c.id: c.id for c in question.choices}
+        return lambda v: ids[v] if type(v) is str and v in ids else full(v)
+
+    def typed(self, question: Question, said: str) -> AnswerValue:
+        return pick(question, said)
+
+    def how_to_type(self, question: Question) -> str:
+        return "the number of one choice"
+
+    def points(self, question: Question) -> Callable[[AnswerValue | None], int]:
+        points = {c.id: c.points for c in question.choices}
+        return lambda v: points.get(v, 0) if isinstance(v, str) else 0
+
+    def word(self, question: Question, value: object) -> str:
+        choice = question.choice(value) if isinstance(value, str) else None
+        return choice.label if choice else str(value)
+
+    def schema(self, question: Question) -> list[dict[str, Any]]:
+        return [{"enum": [c.id for c in question.choices]}]
+
+    def operand_fits(self, question: Question, operand: object) -> str:
+        return not_a_choice(question, operand)
+
+
+class Multi(QuestionType):
+    """Several choices (or none): an answer is a tuple of choice ids in the
+    questionnaire's order."""
+
+    name = "multi"
+    has_choices = True
+    operators = frozenset({"contains", "contains_any"})
+
+    MEMO: ClassVar[int] = 1_024  # distinct lists of choices remembered per question
+
+    def expects(self, question: Question) -> str:
+        return "a list of any of: " + ", ".join(c.id for c in question.choices)
+
+    def values(self, question: Question) -> tuple[AnswerValue, ...]:
+        return ((), *((c.id,) for c in question.choices))
+
+    def coerce(self, question: Question, value: object) -> AnswerValue:
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise Misfit
+        if any(question.choice(v) is None for v in value):
+            raise ValueError(f"has an item that is not a choice: must be {question.expects()}")
+        if len(set(value)) != len(value):
+            raise ValueError("lists a choice twice")
+        rank = {c.id: i for i, c in enumerate(question.choices)}
+        return tuple(sorted(value, key=rank.__getitem__))
+
+    def coercer(self, question: Question, full: Coercer) -> Coercer:
+        # Answers files repeat the same few lists: remember each one checked (bounded).
+        known: dict[tuple[object, ...], AnswerValue] = {}
+
+        def several(value: object) -> AnswerValue:
+            if type(value) is list or type(value) is tuple:
+                try:
+                    checked = known.get(tuple(value))
+                except TypeError:  # an item that is not even hashable
+                    return full(value)
+                if checked is not None:
+                    return checked
+            checked = full(value)
+            if isinstance(value, list | tuple) and len(known) < self.MEMO:
+                known[tuple(value)] = checked
+            return checked
+
+        return several
+
+    def typed(self, question: Question, said: str) -> AnswerValue:
+        if said in ("none", "0", "-", "nothing"):
+            return ()
+        picks = [pick(question, part) for part in said.replace(",", " ").split()]
+        return self.coerce(question, list(dict.fromkeys(picks)))
+
+    def how_to_type(self, question: Question) -> str:
+        return "the numbers of all that apply, separated by commas, or 'none'"
+
+    def points(self, question: Question) -> Callable[[AnswerValue | None], int]:
+        points = {c.id: c.points for c in question.choices}
+        return lambda v: sum(points[c] for c in v) if isinstance(v, tuple) else 0
+
+    def word(self, question: Question, value: object) -> str:
+        if isinstance(value, tuple):
+            return ", ".join(ONE_CHOICE.word(question, v) for v in value) or "none"
+        return str(value)
+
+    def schema(self, question: Question) -> list[dict[str, Any]]:
+        ids = [c.id for c in question.choices]
+        return [{"type": "array", "items": {"enum": ids}, "uniqueItems": True}]
+
+    def operand_fits(self, question: Question, operand: object) -> str:
+        return not_a_choice(question, operand)
+
+    def worth_trying(self, question: Question, marks: Iterable[int]) -> list[AnswerValue]:
+        ids = [c.id for c in question.choices]
+        prefixes = [tuple(ids[:k]) for k in range(len(ids) + 1)]
+        suffixes = [tuple(ids[k:]) for k in range(len(ids))]
+        return list(dict.fromkeys([*self.values(question), *prefixes, *suffixes]))
+
+    def nearby(
+        self, question: Question, current: AnswerValue | None, tried: list[AnswerValue]
+    ) -> list[AnswerValue]:
+        """One choice fewer, then fewer and fewer from the end, then one more, then more."""
+        if not isinstance(current, tuple):
+            return tried
+        order = [c.id for c in question.choices]
+        fewer = [tuple(c for c in current if c != gone) for gone in current]
+        shorter = [current[:k] for k in range(len(current) - 2, -1, -1)]
+        extras = [c for c in order if c not in current]
+        more = [tuple(c for c in order if c in current or c == extra) for extra in extras]
+        longer = [
+            tuple(c for c in order if c in current or c in extras[:k])
+            for k in range(2, len(extras) + 1)
+        ]
+        return list(dict.fromkeys([*fewer, *shorter, *more, *longer]))
+
+
+ONE_CHOICE = OneChoice()
+
+#: Every question type, by the name a questionnaire file gives as ``type``.
+TYPES: dict[str, QuestionType] = {t.name: t for t in (YesNo(), Integer(), ONE_CHOICE, Multi())}
+
+
+def pick(question: Question, said: str) -> str:
+    """A choice typed in the interview: its number, or its id or label."""
+    choices = question.choices
+    if said.isascii() and said.isdigit() and 1 <= int(said) <= len(choices):
+        return choices[int(said) - 1].id
+    for choice in choices:
+        if said in (choice.id, choice.label.lower()):
+            return choice.id
+    raise ValueError(f"please type a number from 1 to {len(choices)}")
+
+
+def not_a_choice(question: Question, operand: object) -> str:
+    if isinstance(operand, str) and question.choice(operand) is not None:
+        return ""
+    listed = ", ".join(c.id for c in question.choices)
+    return f"not a choice of '{question.id}' (choices: {listed})"
