@@ -255,3 +255,101 @@ def test_a_temporary_file_left_by_a_killed_write_is_removed_on_the_next(run, tmp
     assert done.returncode == 0, done.stderr
     assert not leftover.exists()
     assert other.exists()
+
+
+# Numbers, surrogates and tags: one error naming the place, and a batch goes on.
+
+
+@pytest.mark.parametrize(
+    ("form", "words"),
+    [
+        ("020", "ciwa_score: must be written as a plain decimal number, like 20"),
+        ("1:07", "ciwa_score: must be written as a plain decimal number"),
+        ("0x14", "ciwa_score: must be written as a plain decimal number"),
+        ("2_0", "ciwa_score: must be written as a plain decimal number"),
+        ("4" * 4301, "ciwa_score: a number has more than 4300 digits"),
+    ],
+)
+def test_yaml_11_integer_forms_are_refused_naming_the_question(run, tmp_path, form, words):
+    answers = tmp_path / "a.yaml"
+    answers.write_text(f"{Path(IOP).read_text()}\nciwa_score: {form}\n")
+    done = run("assess", "-a", str(answers))
+    assert done.returncode == 1
+    assert one_error_line(done.stderr).startswith(f"error: {answers}:")
+    assert words in done.stderr
+    assert form not in done.stderr  # never the text itself
+
+
+def test_a_yaml_tag_is_named_as_a_tag_not_by_its_text(run, tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text("age: !my-private-words 40\nhousing: !!python/name:os.system x\n")
+    done = run("assess", "-a", str(answers))
+    assert done.returncode == 1
+    assert one_error_line(done.stderr) == (
+        f"error: {answers}:1: a YAML tag is not allowed: files hold data, never code"
+    )
+
+
+def test_a_batch_goes_on_past_huge_numbers_surrogates_and_octal(run, tmp_path):
+    good = json.dumps(yaml.safe_load(Path(IOP).read_text()))
+    lines = [
+        '{"age": ' + "4" * 5000 + "}",
+        good,
+        '{"\\ud800": 1}',
+        '{"age": "\\udfff"}',
+        good,
+    ]
+    batch = tmp_path / "b.jsonl"
+    batch.write_text("\n".join(lines) + "\n")
+    done = run("assess", "--batch", str(batch))
+    assert done.returncode == 1
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["index"] for r in results] == [0, 1, 2, 3, 4]
+    assert "too many digits" in results[0]["error"]
+    assert "lone surrogate" in results[2]["error"]
+    assert "lone surrogate" in results[3]["error"]
+    assert results[1]["level"] == results[4]["level"] == "iop"
+    stream = tmp_path / "b.yaml"
+    stream.write_text(f"---\nage: 040\n---\nage: {'4' * 5000}\n---\n{Path(IOP).read_text()}")
+    done = run("assess", "--batch", str(stream))
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(results) == 3
+    assert "age: must be written as a plain decimal number" in results[0]["error"]
+    assert "more than 4300 digits" in results[1]["error"]
+    assert results[2]["level"] == "iop"
+
+
+# Rule sets and cases that `rules check` accepts load, however long their chains.
+
+
+def test_a_chain_of_1500_scores_loads_and_assesses(run, tmp_path):
+    from iopguide.io.load import bundled
+
+    rules = yaml.safe_load(bundled("default.yaml").read_text())
+    chain = [{"id": "c0", "title": "c0", "count": [{"answer": "age", "gte": 12}]}]
+    chain += [
+        {"id": f"c{n}", "title": f"c{n}", "count": [{"score": f"c{n - 1}", "gte": 1}]}
+        for n in range(1, 1500)
+    ]
+    rules["scores"] += chain
+    path = tmp_path / "chain.yaml"
+    path.write_text(yaml.safe_dump(rules))
+    assert run("rules", "check", "--rules", str(path)).returncode == 0
+    done = run("assess", "-a", IOP, "--rules", str(path), "-f", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["level"] == "iop"
+
+
+def test_a_case_base_chain_of_1500_files_loads(run, tmp_path):
+    from iopguide.io.load import bundled
+
+    base = yaml.safe_load((bundled("cases") / "_adult-low-risk.yaml").read_text())
+    (tmp_path / "_b0.yaml").write_text(yaml.safe_dump(base))
+    for n in range(1, 1500):
+        step = {"story": "s", "base": f"_b{n - 1}", "answers": {"age": 30 + n % 7}}
+        (tmp_path / f"_b{n}.yaml").write_text(yaml.safe_dump(step))
+    case = {"story": "s", "base": "_b1499", "answers": {}, "expect": {"level": "outpatient"}}
+    (tmp_path / "deep.yaml").write_text(yaml.safe_dump(case))
+    done = run("rules", "test", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "1 passed, 0 failed" in done.stdout
