@@ -194,3 +194,11 @@ def run() -> Callable[..., subprocess.CompletedProcess[str]]:
         )
 
     return call
+
+
+def unless_installed(what: str) -> None:
+    """Skip a test whose tool (a browser, Node packages) is missing, with one line; under
+    ``IOPGUIDE_REQUIRE_ALL`` (set by .ci/run, which installs them) fail instead."""
+    if os.environ.get("IOPGUIDE_REQUIRE_ALL"):
+        pytest.fail(f"{what} is not installed; .ci/run installs it")
+    pytest.skip(f"{what} is not installed")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: A place in a file's data: keys and list indexes, e.g. ``("rules", 3, "when")``.
+DataPath = tuple[str | int, ...]
+
 
 @dataclass(frozen=True)
 class Problem:

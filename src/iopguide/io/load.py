@@ -18,10 +18,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from iopguide.errors import AnswersError, IopguideError, Problem, RulesError
+from iopguide.errors import AnswersError, DataPath, IopguideError, Problem, RulesError
 from iopguide.io.json import parse_json
 from iopguide.model.answers import Answers, parse_answers
-from iopguide.model.crosscheck import Path as DataPath
 from iopguide.model.crosscheck import cross_check
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet

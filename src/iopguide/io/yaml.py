@@ -14,8 +14,7 @@ from typing import IO, Any
 
 import yaml
 
-from iopguide.errors import IopguideError, Problem
-from iopguide.model.crosscheck import Path as DataPath
+from iopguide.errors import DataPath, IopguideError, Problem
 
 MAX_DEPTH = 40
 MAX_NODES = 50_000

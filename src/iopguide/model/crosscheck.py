@@ -10,11 +10,12 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from iopguide.errors import DataPath
 from iopguide.model.conditions import UNKNOWN, All, AnyOf, Condition, Not, Test
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import RuleSet
 
-Path = tuple[str | int, ...]
+Path = DataPath
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from iopguide.model.conditions import Condition
 
@@ -129,6 +129,17 @@ class RuleSet(_Model):
     scores: tuple[Score, ...] = ()
     resources: tuple[Resource, ...] = Field(min_length=1)
     rules: tuple[Rule, ...] = Field(min_length=1)
+
+    @field_validator("ratings", mode="before")
+    @classmethod
+    def _keys_as_numbers(cls, value: object) -> object:
+        """JSON keys are always strings: take ``"2"`` as 2 (never ``true`` as 1)."""
+        if not isinstance(value, dict):
+            return value
+        return {
+            int(k) if isinstance(k, str) and k.isascii() and k.isdigit() and len(k) < 7 else k: v
+            for k, v in value.items()
+        }
 
     @cached_property
     def level_index(self) -> dict[str, int]:

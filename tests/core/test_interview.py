@@ -14,7 +14,7 @@ from iopguide.model.conditions import UNKNOWN
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.render.template import answers_file
 
-from .conftest import EXAMPLES
+from ..conftest import EXAMPLES
 
 
 def test_asks_in_order_and_applies_skip_logic_live(tiny):

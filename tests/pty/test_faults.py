@@ -17,8 +17,8 @@ import pexpect
 import pytest
 import yaml
 
-from .conftest import installed_command
-from .test_pty import KEEP, REVIEW, default_sigint, example, plain, spawn
+from ..conftest import installed_command
+from .test_interview import KEEP, REVIEW, default_sigint, example, plain, spawn
 
 HOOK = """
 import os, signal

@@ -13,7 +13,7 @@ from iopguide.io.yaml import parse_yaml
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 
-from .conftest import ROOT, TINY_RULES
+from ..conftest import ROOT, TINY_RULES
 
 DOCS = ROOT / "docs" / "examples"
 DEFAULT = bundled("default.yaml").read_text(encoding="utf-8")

@@ -16,8 +16,8 @@ import pexpect
 import pytest
 import yaml
 
-from .conftest import EXAMPLES, installed_command
-from .test_pty import default_sigint
+from ..conftest import EXAMPLES, installed_command
+from ..pty.test_interview import default_sigint
 
 GOOD = json.dumps(yaml.safe_load((EXAMPLES / "iop.yaml").read_text()))
 BAD = json.dumps({"age": "forty"})

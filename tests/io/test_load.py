@@ -19,7 +19,7 @@ from iopguide.io.load import (
 )
 from iopguide.io.yaml import parse_yaml
 
-from .conftest import DATA
+from ..conftest import DATA
 
 INVALID = DATA / "invalid"
 

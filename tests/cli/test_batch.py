@@ -20,8 +20,8 @@ from iopguide.io.json import parse_json
 from iopguide.io.load import bundled
 from iopguide.model.answers import parse_answers
 
-from .conftest import EXAMPLES, typed
-from .conftest import installed_command as installed
+from ..conftest import EXAMPLES, typed
+from ..conftest import installed_command as installed
 
 EXAMPLE = {
     n: yaml.safe_load((EXAMPLES / f"{n}.yaml").read_text())

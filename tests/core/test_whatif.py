@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -14,7 +13,7 @@ from iopguide.authoring.cases import case_files, load_case
 from iopguide.io.load import bundled
 from iopguide.model.answers import parse_answers
 
-from .conftest import EXAMPLES, OBLIGATIONS
+from ..conftest import EXAMPLES, OBLIGATIONS, unless_installed
 
 CASES = case_files(bundled("cases"))
 
@@ -128,9 +127,8 @@ def test_html_report_is_self_contained(invoke, tmp_path):
 def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs it")
-        pytest.skip("chromium is not installed")
+        unless_installed("chromium")
+    assert found is not None
     return found
 
 

@@ -12,7 +12,7 @@ import yaml
 
 from iopguide import __version__
 
-from .conftest import EXAMPLES
+from ..conftest import EXAMPLES
 
 EXPECTED = {"outpatient": "outpatient", "iop": "iop", "inpatient": "inpatient"}
 RESULT_KEYS = [
@@ -216,7 +216,7 @@ def test_another_rule_set(invoke, tmp_path):
 
 
 def test_readme_names_every_command_and_exit_code(run):
-    from .conftest import ROOT
+    from ..conftest import ROOT
 
     readme = (ROOT / "README.md").read_text()
     listed = run("--help").stdout.split("Commands:")[1].splitlines()
@@ -240,3 +240,27 @@ def test_resume_without_a_terminal_exits_2_without_waiting(run, tmp_path):
     assert done.returncode == 2
     assert done.stderr.startswith(f"error: {partial}: answers are missing")
     assert partial.read_text() == "age: 40\n"
+
+
+def test_a_rule_set_and_questionnaire_written_as_json_work_like_the_yaml(run, tmp_path):
+    # JSON keys are strings: the ratings table's "0".."4" must read as numbers.
+    import yaml as pyyaml
+
+    from iopguide.io.load import bundled
+
+    paths = []
+    for name in ("default", "questionnaire"):
+        data = pyyaml.safe_load(bundled(f"{name}.yaml").read_text())
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(data))
+        paths.append(path)
+    example = str(EXAMPLES / "inpatient.yaml")
+    given = run("assess", "-a", example, "-f", "json", "--rules", str(paths[0]),
+                "--questionnaire", str(paths[1]))  # fmt: skip
+    assert given.returncode == 0, given.stderr
+    bundled_result = json.loads(run("assess", "-a", example, "-f", "json").stdout)
+    result = json.loads(given.stdout)
+    assert result["level"] == bundled_result["level"] == "inpatient"
+    assert result["reasons"] == bundled_result["reasons"]
+    checked = run("rules", "check", "--rules", str(paths[0]), "--questionnaire", str(paths[1]))
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import EXAMPLES, installed_command
+from ..conftest import EXAMPLES, installed_command
 
 IOP = str(EXAMPLES / "iop.yaml")
 COMMANDS = [

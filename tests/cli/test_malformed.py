@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from iopguide.cli.app import app
 from iopguide.io.load import MAX_BYTES
 
-from .conftest import DATA, EXAMPLES
+from ..conftest import DATA, EXAMPLES
 
 CORPUS = sorted((DATA / "malformed").iterdir())
 EXAMPLE = str(EXAMPLES / "iop.yaml")

@@ -18,18 +18,13 @@ from iopguide.io.load import load_questionnaire
 from iopguide.model.conditions import UNKNOWN
 from iopguide.model.questionnaire import Question
 
-from .conftest import EXAMPLES, installed_command
+from ..conftest import EXAMPLES, installed_command
 
 QUESTIONNAIRE = load_questionnaire().model
 BY_PROMPT = {q.prompt: q for q in QUESTIONNAIRE.questions}
 PROMPTS = [re.escape(q.prompt) for q in QUESTIONNAIRE.questions]
 REVIEW = "Type a number to change that answer"
 KEEP = "Save your answers to a file"
-
-
-def default_sigint() -> None:
-    """In the child: Ctrl-C must interrupt even if the test runner ignores SIGINT."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def spawn(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
@@ -47,6 +42,12 @@ def spawn(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> pexp
         preexec_fn=default_sigint,
     )
     return child
+
+
+def default_sigint() -> None:
+    """In the child: a parent that ignores SIGINT (nohup, some CI runners) passes that
+    on through exec; give the interview the default a person's terminal gives it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def typed(question: Question, value: Any) -> str:

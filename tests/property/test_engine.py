@@ -16,7 +16,7 @@ from iopguide.api import Assessor
 from iopguide.model.conditions import UNKNOWN
 from iopguide.model.questionnaire import Question
 
-from .conftest import OBLIGATIONS
+from ..conftest import OBLIGATIONS
 
 ASSESSOR = Assessor()
 QUESTIONNAIRE = ASSESSOR.questionnaire

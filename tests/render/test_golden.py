@@ -1,0 +1,46 @@
+"""Golden outputs: the text, Markdown and HTML of the three examples, for the person and
+for the clinician, byte for byte as the installed command writes them.
+
+A change to the wording, the rules or a renderer shows here as a diff to review. To
+accept one on purpose: ``IOPGUIDE_UPDATE_GOLDEN=1 python -m pytest tests/render``, then
+read the diff of ``tests/render/golden/`` before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ..conftest import EXAMPLES
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+FORMATS = {"text": "txt", "markdown": "md", "html": "html"}
+CASES = [
+    (example, fmt, audience)
+    for example in ("outpatient", "iop", "inpatient")
+    for fmt in FORMATS
+    for audience in ("person", "clinician")
+]
+
+
+@pytest.mark.parametrize(("example", "fmt", "audience"), CASES)
+def test_output_matches_its_golden_file(run, example, fmt, audience):
+    done = run(
+        "assess",
+        "--answers",
+        str(EXAMPLES / f"{example}.yaml"),
+        "--format",
+        fmt,
+        "--audience",
+        audience,
+        env={"NO_COLOR": "1", "COLUMNS": "80"},
+    )
+    assert done.returncode == 0, done.stderr
+    golden = GOLDEN / f"{example}-{audience}.{FORMATS[fmt]}"
+    if os.environ.get("IOPGUIDE_UPDATE_GOLDEN"):
+        GOLDEN.mkdir(exist_ok=True)
+        golden.write_text(done.stdout)
+    assert golden.exists(), f"no golden file {golden.name}: run with IOPGUIDE_UPDATE_GOLDEN=1"
+    assert done.stdout == golden.read_text(), f"{golden.name} differs"
