@@ -122,7 +122,9 @@ def test_broken_rules_exit_1(run, tmp_path):
 def test_usage_error_exits_2(run):
     done = run("assess", "--no-such-option")
     assert done.returncode == 2
-    assert "No such option" in done.stderr
+    assert done.stderr == (
+        "error: no such option: --no-such-option\nTry 'iopguide assess --help'\n"
+    )
 
 
 def test_no_terminal_and_no_answers_exits_2_without_waiting(run):
@@ -230,7 +232,7 @@ def test_readme_names_every_command_and_exit_code(run):
     assert set(subs) == {"check", "test", "show", "diff"}
     for sub in subs:
         assert f"iopguide rules {sub}" in readme, sub
-    for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 130 |"):
+    for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 130 |", "| 141 |"):
         assert code in readme
 
 

@@ -27,13 +27,14 @@ REVIEW = "Type a number to change that answer"
 KEEP = "Save your answers to a file"
 
 
-def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
-    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "TERM": "xterm"}
-    env.pop("NO_COLOR", None)
+def spawn(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
+    environment = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "TERM": "xterm"}
+    environment.pop("NO_COLOR", None)
+    environment.update(env or {})
     child = pexpect.spawn(
         installed_command(),
         ["assess", *args],
-        env=env,
+        env=environment,
         encoding="utf-8",
         timeout=20,
         dimensions=(50, 250),

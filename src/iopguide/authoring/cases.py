@@ -153,21 +153,30 @@ class LoadedCase:
     answers: dict[str, Any]
 
 
-def load_case(path: str | Path, _seen: tuple[Path, ...] = ()) -> LoadedCase:
-    """Load a case file and the chain of bases it builds on."""
-    path = Path(path)
-    if path.resolve() in _seen:
-        raise RulesError(Problem(str(path), "its 'base' chain loops back to itself"))
-    document = read_document(path, RulesError)
-    case = validate(document, Case, RulesError)
-    answers = dict(case.answers)
-    if case.base is not None:
-        base_path = path.parent / f"{case.base}.yaml"
+def load_case(path: str | Path) -> LoadedCase:
+    """Load a case file and the chain of bases it builds on (followed in a loop, not
+    by recursion, so a chain of any length loads)."""
+    first = Path(path)
+    chain: list[tuple[Path, Case]] = []
+    seen: set[Path] = set()
+    current = first
+    while True:
+        if current.resolve() in seen:
+            raise RulesError(Problem(str(first), "its 'base' chain loops back to itself"))
+        seen.add(current.resolve())
+        document = read_document(current, RulesError)
+        case = validate(document, Case, RulesError)
+        chain.append((current, case))
+        if case.base is None:
+            break
+        base_path = current.parent / f"{case.base}.yaml"
         if not base_path.exists():
             raise RulesError(document.problem(("base",), f"no base case '{case.base}' beside it"))
-        base = load_case(base_path, (*_seen, path.resolve()))
-        answers = merge(base.answers, case.answers)
-    return LoadedCase(path.stem, path, case, answers)
+        current = base_path
+    answers = dict(chain[-1][1].answers)  # the root base
+    for _, case in reversed(chain[:-1]):  # then each case on it, to the case itself
+        answers = merge(answers, case.answers)
+    return LoadedCase(first.stem, first, chain[0][1], answers)
 
 
 def case_files(folder: str | Path) -> list[Path]:

@@ -10,7 +10,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
@@ -26,12 +26,23 @@ from iopguide.cli.common import (
     emit,
     fail,
     given_answers,
+    guarded,
     load_assessor,
+    output_target,
+    prepare_streams,
     render,
     reporting,
     say,
+    usage_error,
+    write_out,
 )
+from iopguide.cli.export import export_app
 from iopguide.cli.rules import rules_app
+from iopguide.errors import IopguideError
+
+if TYPE_CHECKING:
+    from iopguide.api import Assessor
+    from iopguide.model.answers import Answers
 
 app = typer.Typer(
     name="iopguide",
@@ -44,6 +55,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(rules_app, name="rules")
+app.add_typer(export_app, name="export")
 
 
 def _version(value: bool) -> None:
@@ -124,45 +136,116 @@ def assess(
     without either, ask the questions.
     """
     with reporting():
+        _check_usage(files, answers, batch, output, save, resume)
         if batch is not None:
             assess_batch(batch, rules, questionnaire)
-            return
-        if files:
-            if answers is None:
-                fail("error: extra files are assessed with --answers A B C", EXIT_USAGE)
-            assess_many([answers, *files], rules, questionnaire, fmt, audience)
-            return
-        interactive = sys.stdin.isatty()
-        if answers is None and resume is None and not interactive:
-            fail(
-                "error: no answers: give --answers FILE (or - for standard input), "
-                "or run on a terminal to be asked the questions",
-                EXIT_USAGE,
-            )
-        assessor = load_assessor(rules, questionnaire)
-        given, warnings = given_answers(assessor, answers or resume)
-        for warning in warnings:
-            say(f"warning: {warning}")
-        missing = assessor.questionnaire.missing(given) if given is not None else True
-        if missing and interactive:
-            from iopguide.cli.terminal import interview
+        elif files:
+            assess_many([str(answers), *files], rules, questionnaire, fmt, audience)
+        else:
+            target = output_target(output, [answers, resume, save, rules, questionnaire])
+            assess_one(answers, resume, save, rules, questionnaire, Shown(fmt, audience, target))
 
-            given = interview(assessor, given, save or resume)
-        elif missing and resume is not None:
-            names = ", ".join(q.id for q in missing) if isinstance(missing, list) else ""
-            fail(
-                f"error: {resume}: answers are missing ({names}), and there is no terminal "
-                "to ask them on; run on a terminal, or complete the file and use --answers",
-                EXIT_USAGE,
-            )
-        elif given is not None and missing:
-            from iopguide.model.answers import require_complete
 
-            require_complete(assessor.questionnaire, given, str(answers))
+def _check_usage(
+    files: list[str] | None,
+    answers: str | None,
+    batch: str | None,
+    output: Path | None,
+    save: Path | None,
+    resume: Path | None,
+) -> None:
+    """Options that cannot go together are a usage error, never silently ignored."""
+    several = "with several answers files" if files else None
+    if files and answers is None:
+        usage_error("extra files are assessed with --answers A B C")
+    if batch is not None and (answers is not None or files):
+        usage_error("--batch reads its own records: give --batch or --answers, not both")
+    if batch is not None and (save is not None or resume is not None):
+        usage_error("--save and --resume are for the interview, not for --batch")
+    streamed = "with --batch" if batch is not None else several
+    if streamed and output is not None and str(output) != "-":
+        usage_error(
+            f"--output does not work {streamed}: the results go to standard output, "
+            "redirect it (> FILE)"
+        )
+    if answers is None and resume is None and batch is None and not sys.stdin.isatty():
+        usage_error(
+            "no answers: give --answers FILE (or - for standard input), "
+            "or run on a terminal to be asked the questions"
+        )
+
+
+class Shown(NamedTuple):
+    """How a result is shown: format, audience, and the file it goes to (None: stdout)."""
+
+    fmt: Format
+    audience: Audience
+    target: Path | None
+
+
+def assess_one(
+    answers: str | None,
+    resume: Path | None,
+    save: Path | None,
+    rules: Path | None,
+    questionnaire: Path | None,
+    shown: Shown,
+) -> None:
+    """One assessment: a complete answers file, or an interview that completes one."""
+    assessor = load_assessor(rules, questionnaire)
+    source = answers if answers is not None else resume
+    given, warnings = given_answers(assessor, source)
+    for warning in warnings:
+        say(f"warning: {warning}")
+    still = [] if given is None else assessor.questionnaire.missing(given)
+    missing = given is None or bool(still)
+    if not missing:
         assert given is not None
-        explanation = assessor.assess(given)
-        fmt = _format_for(fmt, output)
-        emit(render(explanation, fmt, audience, output is None and sys.stdout.isatty()), output)
+        show(assessor, given, shown)
+    elif sys.stdin.isatty():
+        interview(assessor, given, source, save or resume, shown)
+    elif resume is not None and answers is None:
+        names = ", ".join(q.id for q in still)
+        fail(
+            f"error: {resume}: answers are missing ({names}), and there is no terminal "
+            "to ask them on; run on a terminal, or complete the file and use --answers",
+            EXIT_USAGE,
+        )
+    else:
+        from iopguide.model.answers import require_complete
+
+        assert given is not None
+        require_complete(assessor.questionnaire, given, str(answers))
+
+
+def show(assessor: Assessor, given: Answers, shown: Shown) -> None:
+    explanation = assessor.assess(given)
+    fmt = _format_for(shown.fmt, shown.target)
+    to_terminal = shown.target is None and sys.stdout.isatty()
+    emit(render(explanation, fmt, shown.audience, to_terminal), shown.target)
+
+
+def interview(
+    assessor: Assessor,
+    start: Answers | None,
+    source: str | Path | None,
+    save: Path | None,
+    shown: Shown,
+) -> None:
+    """Ask what is missing; the saved answers go only once the result is written."""
+    from iopguide.cli.terminal import Interviewing
+
+    given_from = None if source is None or str(source) == "-" else Path(source)
+    with Interviewing(assessor, start, save, source=given_from) as session:
+        given = session.run()
+        try:
+            show(assessor, given, shown)
+        except IopguideError as e:
+            raise IopguideError(
+                f"{e}; your answers are kept in {session.path}: "
+                f"show the result with: iopguide assess --answers {session.path}"
+            ) from None
+        session.done()
 
 
 def _format_for(fmt: Format, output: Path | None) -> Format:
@@ -186,12 +269,13 @@ def questions(questionnaire: QuestionnaireOption = None) -> None:
 
         loaded = load_questionnaire(questionnaire).model
         for section in loaded.sections:
-            typer.echo(f"\n{section.title}")
+            lines = [f"\n{section.title}"]
             for q in section.questions:
-                typer.echo(f"  {q.id}: {q.prompt}")
-                typer.echo(f"      answer: {q.expects()}")
+                lines.append(f"  {q.id}: {q.prompt}")
+                lines.append(f"      answer: {q.expects()}")
                 if q.when is not None:
-                    typer.echo(f"      asked when {loaded.say(q.when)}")
+                    lines.append(f"      asked when {loaded.say(q.when)}")
+            write_out("\n".join(lines) + "\n")
 
 
 @app.command()
@@ -200,13 +284,21 @@ def template(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace FILE if it exists (it may hold answers).")
+    ] = False,
 ) -> None:
     """Write a blank, commented answers file to fill in."""
     with reporting():
         from iopguide.io.load import load_questionnaire
         from iopguide.render.template import answers_template
 
-        emit(answers_template(load_questionnaire(questionnaire).model), output)
+        target = output_target(output, [questionnaire])
+        if target is not None and target.exists() and not force:
+            raise IopguideError(
+                f"{target}: exists (it may hold answers); give --force to replace it"
+            )
+        emit(answers_template(load_questionnaire(questionnaire).model), target)
 
 
 @app.command()
@@ -236,9 +328,9 @@ def compare(
         require_complete(assessor.questionnaire, second, later)
         result = compare_answers(assessor.engine, first, second)
         if fmt is Format.json:
-            sys.stdout.write(comparison_json(result))
+            write_out(comparison_json(result))
         else:
-            sys.stdout.write(comparison_text(result, assessor.questionnaire))
+            write_out(comparison_text(result, assessor.questionnaire))
 
 
 class SchemaKind(StrEnum):
@@ -263,7 +355,7 @@ def schema(
             document = schemas.answers_schema(load_questionnaire(questionnaire).model)
         else:
             document = schemas.result_schema()
-        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        write_out(json.dumps(document, indent=2) + "\n")
 
 
 def main() -> None:
@@ -272,4 +364,5 @@ def main() -> None:
     # information: the command never loads them (this also skips a slow scan of
     # every installed package's metadata at start-up).
     os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
-    app(prog_name="iopguide")
+    prepare_streams()
+    sys.exit(guarded(lambda: app(prog_name="iopguide", standalone_mode=False)))

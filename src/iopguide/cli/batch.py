@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from iopguide.cli.common import EXIT_INPUT, Audience, Format, load_assessor, render, say
+from iopguide.cli.common import (
+    EXIT_INPUT,
+    Audience,
+    Format,
+    load_assessor,
+    out_bytes,
+    render,
+    say,
+    write_out,
+)
 
 if TYPE_CHECKING:
     from iopguide.api import Assessor
@@ -43,10 +52,9 @@ def assess_many(
         if fmt is Format.json:
             from iopguide.render.data import to_json
 
-            sys.stdout.write(to_json(explanation, indent=None) + "\n")
+            write_out(to_json(explanation, indent=None) + "\n")
         else:
-            sys.stdout.write(f"== {path}\n")
-            sys.stdout.write(render(explanation, fmt, audience, sys.stdout.isatty()))
+            write_out(f"== {path}\n" + render(explanation, fmt, audience, sys.stdout.isatty()))
     if failed:
         raise typer.Exit(EXIT_INPUT)
 
@@ -65,9 +73,7 @@ def assess_batch(source: str, rules: Path | None, questionnaire: Path | None) ->
         raise IopguideError(Problem(source, f"cannot read: {e.strerror or e}")) from None
     with stream:
         tally = with_progress(
-            lambda tick: assess_records(
-                assessor, records(stream, name), sys.stdout.buffer.write, tick
-            ),
+            lambda tick: assess_records(assessor, records(stream, name), out_bytes(), tick),
         )
     say(tally.summary())
     if tally.errors:

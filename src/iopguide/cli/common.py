@@ -1,14 +1,16 @@
 """What every command shares: one place that turns errors into messages and exit codes.
 
 Exit codes: 0 success, 1 invalid input, 2 usage error, 3 internal error (a bug),
-130 interrupted.
+130 interrupted, 141 standard output closed by its reader (a broken pipe).
 """
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -24,7 +26,8 @@ if TYPE_CHECKING:
     from iopguide.errors import Problem
     from iopguide.model.answers import Answers
 
-EXIT_INPUT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 1, 2, 3, 130
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what `head` expects of a writer it stopped reading
 
 
 class Format(StrEnum):
@@ -44,14 +47,167 @@ class State:
 
 
 def say(message: str) -> None:
-    """One line on stderr."""
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
+    """One line on stderr (if stderr is gone, there is nowhere left to say it)."""
+    try:
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def fail(message: str, code: int) -> NoReturn:
     say(message)
     raise typer.Exit(code)
+
+
+def usage_error(message: str, command: str = "iopguide assess") -> NoReturn:
+    """A usage error: one ``error:`` line and one hint line, exit 2."""
+    say(f"error: {message}")
+    say(f"Try '{command} --help'")
+    raise typer.Exit(EXIT_USAGE)
+
+
+class OutputError(IopguideError):
+    """Standard output cannot take what is written (full, closed, an I/O error)."""
+
+
+def write_out(text: str | bytes) -> None:
+    """Write to standard output now (flushed), so that a full or closed one is reported."""
+    try:
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as e:
+        raise OutputError(f"standard output: cannot write: {_reason(e)}") from None
+
+
+def out_bytes() -> Callable[[bytes], object]:
+    """A buffered writer of bytes to standard output (for batches: no flush per line)."""
+    write = sys.stdout.buffer.write
+
+    def guarded_write(data: bytes) -> object:
+        try:
+            return write(data)
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as e:
+            raise OutputError(f"standard output: cannot write: {_reason(e)}") from None
+
+    return guarded_write
+
+
+def _reason(e: Exception) -> str:
+    if isinstance(e, OSError) and e.strerror:
+        return e.strerror
+    return "it is closed"
+
+
+class _Closed(io.TextIOBase):
+    """A standard stream that was closed before iopguide started."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    @property
+    def buffer(self) -> _Closed:
+        return self
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    def read(self, size: int | None = -1) -> str:
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    def flush(self) -> None:
+        pass
+
+
+def prepare_streams() -> None:
+    """Make the standard streams safe to use, whatever the caller gave us.
+
+    A stream closed at start (``>&-``, ``0<&-``) raises a clear error when used; its
+    file descriptor is kept busy so that no file we open takes its number. Output in
+    an encoding other than UTF-8 replaces what it cannot show, never crashes.
+    """
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is None:
+            try:
+                os.fstat(fd)
+            except OSError:
+                null = os.open(os.devnull, os.O_RDWR)
+                if null != fd:
+                    os.dup2(null, fd)
+                    os.close(null)
+            setattr(sys, name, _Closed(name))
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+
+
+def guarded(call: Callable[[], object]) -> int:
+    """Run the command line; return its exit code. Usage errors become two lines;
+    a closed or full standard output is reported (or, for a broken pipe, quiet)."""
+    code = EXIT_OK
+    try:
+        try:
+            result = call()
+            code = result if isinstance(result, int) else EXIT_OK
+        finally:
+            sys.stdout.flush()
+    except typer.TyperException as e:  # click's usage errors, in standalone_mode=False
+        code = _show_usage_error(e)
+    except typer.Abort:
+        say("interrupted")
+        code = EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        say("interrupted")
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        code = _broken_pipe()
+    except (OSError, ValueError) as e:
+        if isinstance(e, OSError) and e.errno == errno.EPIPE:
+            code = _broken_pipe()
+        else:
+            say(f"error: standard output: cannot write: {_reason(e)}")
+            code = EXIT_INPUT
+    if code == EXIT_BROKEN_PIPE:
+        _broken_pipe()
+    return code
+
+
+def _broken_pipe() -> int:
+    """The reader went away (e.g. ``| head``): stop quietly, and let nothing flush later."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE
+
+
+def _show_usage_error(e: typer.TyperException) -> int:
+    ctx = getattr(e, "ctx", None)
+    code = getattr(e, "exit_code", EXIT_USAGE)
+    if type(e).__name__ == "NoArgsIsHelpError":  # a bare command: its help
+        say(e.format_message().rstrip("\n"))
+        return int(code)
+    message = " ".join(e.format_message().split()).replace("Value error, ", "")
+    say(f"error: {message[:1].lower() + message[1:]}")
+    if ctx is not None:
+        say(f"Try '{ctx.command_path} --help'")
+    return EXIT_USAGE
 
 
 @contextmanager
@@ -72,9 +228,7 @@ def reporting() -> Iterator[None]:
     except (typer.Exit, typer.Abort):
         raise
     except BrokenPipeError:
-        # The reader went away (e.g. `| head`): stop quietly.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise typer.Exit(EXIT_INPUT) from None
+        raise typer.Exit(_broken_pipe()) from None
     except Exception as e:
         if State.debug:
             raise
@@ -125,18 +279,42 @@ def given_answers(
     """Answers from a file, complete or not; None when there is no file."""
     if path is None:
         return None, []
-    from iopguide.errors import AnswersError
-    from iopguide.io.load import answers_from, read_document
-
-    document = read_document(path, AnswersError)
-    return answers_from(document, assessor.questionnaire, complete=False)
+    return assessor.answers(assessor.read(path), complete=False)
 
 
 def emit(text: str, output: Path | None) -> None:
+    """Write a command's output to standard output, or atomically to ``output``."""
     if output is None:
-        sys.stdout.write(text)
+        write_out(text)
         return
-    from iopguide.io.atomic import write_private
+    from iopguide.io.atomic import check_target, write_private
 
+    link = check_target(output)
     write_private(output, text)
-    say(f"wrote {output}")
+    if link:
+        say(f"wrote {output} (a symbolic link: the link is replaced, what it named is unchanged)")
+    else:
+        say(f"wrote {output}")
+
+
+def output_target(output: Path | None, inputs: list[str | Path | None]) -> Path | None:
+    """Where ``--output`` writes (None: standard output, also for ``-``), checked first.
+
+    An output that is one of the command's inputs, or that exists and is not a
+    regular file (a device, a FIFO, a folder), is refused before any work is done.
+    """
+    if output is None or str(output) == "-":
+        return None
+    from iopguide.io.atomic import check_target
+
+    for given in inputs:
+        if given is None or str(given) == "-":
+            continue
+        try:
+            same = os.path.samefile(given, output)
+        except OSError:
+            continue
+        if same:
+            usage_error(f"--output {output} is also an input: it would be overwritten")
+    check_target(output)
+    return output

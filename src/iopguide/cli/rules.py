@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +14,7 @@ from iopguide.cli.common import (
     RulesOption,
     load_assessor,
     reporting,
+    write_out,
 )
 
 
@@ -49,14 +49,14 @@ def check(
         problems = check_files(rules, questionnaire)
         for problem in problems:
             label = "warning" if problem.severity == "warning" else "error"
-            sys.stdout.write(
+            write_out(
                 f"{problem.file}:{problem.line or 0}: {label}: "
                 f"{problem.location + ': ' if problem.location else ''}"
                 f"{problem.message}\n"
             )
         errors = sum(p.severity == "error" for p in problems)
         warnings = len(problems) - errors
-        sys.stdout.write(f"{errors} errors, {warnings} warnings\n")
+        write_out(f"{errors} errors, {warnings} warnings\n")
         if errors or (strict and warnings):
             raise typer.Exit(EXIT_INPUT)
 
@@ -81,7 +81,7 @@ def test_cases(
         assessor = load_assessor(rules, questionnaire)
         run = run_cases(assessor.engine, find_cases(cases or []))
         report = test_report_json if fmt is ReportFormat.json else test_report_text
-        sys.stdout.write(report(run))
+        write_out(report(run))
         if not run.passed:
             raise typer.Exit(EXIT_INPUT)
 
@@ -100,7 +100,7 @@ def show(
 
         assessor = load_assessor(rules, questionnaire)
         render = show_markdown if fmt is ShowFormat.markdown else show_text
-        sys.stdout.write(render(assessor.ruleset, assessor.questionnaire))
+        write_out(render(assessor.ruleset, assessor.questionnaire))
 
 
 @rules_app.command()
@@ -133,4 +133,4 @@ def diff(
             changed = effect(loaded.name, answers, before.engine, after.engine)
             if changed is not None:
                 effects.append(changed)
-        sys.stdout.write(diff_text(structural(before.ruleset, after.ruleset), effects, len(paths)))
+        write_out(diff_text(structural(before.ruleset, after.ruleset), effects, len(paths)))

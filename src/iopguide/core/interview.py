@@ -7,6 +7,7 @@ It produces the same ``Answers`` as an answers file: every answer is checked by
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -22,6 +23,8 @@ NO_WORDS = frozenset({"n", "no"})
 NONE_WORDS = frozenset({"none", "0", "-", "nothing"})
 BACK_WORDS = frozenset({"back", "b"})
 HELP_WORDS = frozenset({"?", "help"})
+# What a typed whole number may look like: plain ASCII digits, not too many to read.
+_WHOLE = re.compile(r"-?[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,13 @@ def read_reply(question: Question, text: str) -> Reply:
     if said in UNKNOWN_WORDS and question.allow_unknown:
         return UNKNOWN
     return question.kind.typed(question, said)
+
+
+def pick_number(said: str, count: int) -> int | None:
+    """The number typed, if it is one from 1 to ``count`` (plain ASCII digits)."""
+    if _WHOLE.fullmatch(said) and 1 <= int(said) <= count:
+        return int(said)
+    return None
 
 
 @dataclass

@@ -3,12 +3,87 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from iopguide.errors import IopguideError, Problem
 
 PRIVATE = 0o600
+PRIVATE_FOLDER = 0o700
+
+
+def _cannot(path: str | Path, e: OSError) -> IopguideError:
+    return IopguideError(Problem(str(path), f"cannot write: {e.strerror or e}"))
+
+
+def check_target(path: str | Path) -> bool:
+    """Refuse a target that exists and is not a regular file; True if it is a symlink.
+
+    A symbolic link to a regular file may be replaced (the rename replaces the link,
+    never what it points to); a link to anything else is refused like that thing.
+    """
+    name = str(path)
+    try:
+        link = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError as e:
+        raise _cannot(path, e) from None
+    is_link = stat.S_ISLNK(link.st_mode)
+    try:
+        info = os.stat(path) if is_link else link
+    except OSError:
+        return is_link  # a dangling link: the rename replaces it
+    if stat.S_ISDIR(info.st_mode):
+        raise IopguideError(Problem(name, "is a directory, not a file"))
+    if not stat.S_ISREG(info.st_mode):
+        what = "points to something" if is_link else "exists and"
+        raise IopguideError(
+            Problem(name, f"{what} is not a regular file (a device, FIFO or socket): not replaced")
+        )
+    return is_link
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create ``folder`` and any missing parents with mode 0700, whatever the umask."""
+    missing: list[Path] = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for new in reversed(missing):
+        try:
+            new.mkdir(mode=PRIVATE_FOLDER)
+        except FileExistsError:
+            continue  # made meanwhile by someone else: leave its mode alone
+        os.chmod(new, PRIVATE_FOLDER)
+
+
+def remove_leftovers(target: Path) -> None:
+    """Remove temporary files an earlier write of ``target`` left (killed mid-save)."""
+    folder = target.parent if str(target.parent) else Path(".")
+    prefix = f".{target.name}."
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    uid = os.getuid()
+    for name in names:
+        # mkstemp's names: the prefix, 8 random characters, then the suffix.
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        if len(name) != len(prefix) + 8 + len(".tmp"):
+            continue
+        leftover = folder / name
+        try:
+            info = os.lstat(leftover)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == uid:
+                leftover.unlink()
+        except OSError:
+            continue
 
 
 def write_private(path: str | Path, text: str) -> None:
@@ -16,14 +91,17 @@ def write_private(path: str | Path, text: str) -> None:
 
     The file is created with mode 0600 before any byte is written, then renamed
     over the target, so no other user can ever read a partial or complete copy.
+    New folders are made 0700; what an earlier, killed write left is removed first.
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
+    check_target(target)
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_folder(folder)
+        remove_leftovers(target)
         fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as e:
-        raise IopguideError(Problem(str(path), f"cannot write: {e.strerror or e}")) from None
+        raise _cannot(path, e) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             os.fchmod(handle.fileno(), PRIVATE)
@@ -33,7 +111,7 @@ def write_private(path: str | Path, text: str) -> None:
         os.replace(temp, target)
     except OSError as e:
         Path(temp).unlink(missing_ok=True)
-        raise IopguideError(Problem(str(path), f"cannot write: {e.strerror or e}")) from None
+        raise _cannot(path, e) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

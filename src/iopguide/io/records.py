@@ -8,7 +8,7 @@ batch goes on. ``index`` counts records from 0.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import IO, Any
 
@@ -33,13 +33,33 @@ def _record(raw: bytes, where: str) -> Any:
         return e
 
 
-def json_lines(lines: Iterable[bytes], name: str) -> Iterator[Record]:
+def bounded_lines(stream: Rejoined) -> Iterator[tuple[bytes, int]]:
+    """Each line of a stream with its length; a line longer than a record may be is
+    cut at MAX_RECORD + 1 bytes and the rest is read and dropped, so however long a
+    line is (a 300 MB one, or ``/dev/zero``), memory stays flat."""
+    while line := stream.readline(MAX_RECORD + 1):
+        length = len(line)
+        if length > MAX_RECORD and not line.endswith(b"\n"):
+            while rest := stream.readline(CHUNK):
+                length += len(rest)
+                if rest.endswith(b"\n"):
+                    break
+        yield line, length
+
+
+def json_lines(stream: Rejoined, name: str) -> Iterator[Record]:
     """Records of a JSON Lines stream; blank lines are skipped, bad lines are errors."""
     index = 0
-    for number, raw in enumerate(lines, 1):
+    for number, (raw, length) in enumerate(bounded_lines(stream), 1):
         if raw.strip():
             where = f"{name}:{number}"
-            yield index, _record(raw, where), where
+            if length > MAX_RECORD:
+                too_long = IopguideError(
+                    Problem(where, f"record is longer than {MAX_RECORD} bytes")
+                )
+                yield index, too_long, where
+            else:
+                yield index, _record(raw, where), where
             index += 1
 
 
@@ -59,45 +79,34 @@ def yaml_stream(stream: Rejoined, name: str) -> Iterator[Record]:
             index += 1
 
 
-# Where a document starts: a ``---`` line, or a directive (``%...``) before one. The
-# pattern starts at the line end before it (a chunk is searched with a line end put in
-# front), which lets the regex engine skip from line end to line end.
-_CUT = re.compile(rb"\n(?:---(?=[ \t\r\n]|\Z)|%)")
-_DIRECTIVE = b"\n%"
+# A line that starts a document: ``---`` (alone or followed by a space), or a directive.
+_DOCUMENT_START = re.compile(rb"---(?:[ \t\r\n]|\Z)|%")
 CHUNK = 1 << 16
 
 
 def _documents(stream: Rejoined) -> Iterator[tuple[int, bytes | None]]:
     """A stream's documents as they come: the number of each one's first line, and
-    its text (None if longer than a record may be). Read in chunks that end at a line
-    end, so memory stays flat."""
+    its text (None if longer than a record may be). Read a line at a time, each
+    bounded, so memory stays flat."""
     parts: list[bytes] = []  # the document being read, so far
     size = 0  # its length; past MAX_RECORD, only counted
-    start = line = 1  # its first line; the line where ``at`` is
+    start = 1  # its first line
     directives = False  # it began with directives: the '---' after them does not cut
-    while chunk := stream.read(CHUNK):
-        if not chunk.endswith(b"\n"):
-            chunk += stream.readline()
-        at = 0
-        # A match at index i of the searched text starts the line at index i of the chunk.
-        for cut in _CUT.finditer(b"\n" + chunk):
+    for number, (line, length) in enumerate(bounded_lines(stream), 1):
+        cut = _DOCUMENT_START.match(line)
+        if cut is not None:
+            directive = line.startswith(b"%")
             if directives:
-                directives = cut.group() == _DIRECTIVE
-                continue
-            size += cut.start() - at
-            if size <= MAX_RECORD:
-                parts.append(chunk[at : cut.start()])
-            if size:
-                yield start, b"".join(parts) if size <= MAX_RECORD else None
-            line += chunk.count(b"\n", at, cut.start())
-            parts, size, at, start = [], 0, cut.start(), line
-            directives = cut.group() == _DIRECTIVE
-        size += len(chunk) - at
+                directives = directive
+            else:
+                if size:
+                    yield start, b"".join(parts) if size <= MAX_RECORD else None
+                parts, size, start, directives = [], 0, number, directive
+        size += length
         if size <= MAX_RECORD:
-            parts.append(chunk[at:])
+            parts.append(line)
         else:
             parts = []
-        line += chunk.count(b"\n", at)
     if size:
         yield start, b"".join(parts) if size <= MAX_RECORD else None
 
@@ -145,22 +154,16 @@ class Rejoined:
             return head[:size]
         return head + self.rest.read(size - len(head))
 
-    def readline(self) -> bytes:
-        if self.first:  # what is left of the first line, which ends a line
+    def readline(self, size: int = -1) -> bytes:
+        if self.first:  # what is left of the first line (read with the same bound)
             head, self.first = self.first, b""
             return head
-        return self.rest.readline()
-
-    def __iter__(self) -> Iterator[bytes]:
-        if self.first:
-            head, self.first = self.first, b""
-            yield head
-        yield from self.rest
+        return self.rest.readline(size)
 
 
 def records(stream: IO[bytes], name: str) -> Iterator[Record]:
     """The records of a batch stream, JSON Lines or YAML by its name or first line."""
-    first = stream.readline()
+    first = stream.readline(MAX_RECORD + 1)
     rejoined = Rejoined(first, stream)
     if is_json(name, first):
         return json_lines(rejoined, name)

@@ -8,6 +8,7 @@ YAML, so that JSON paths never load PyYAML.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -85,13 +86,23 @@ def _yaml_problem(e: yaml.MarkedYAMLError) -> str:
     if "expected a single document" in str(e.context):
         return "holds more than one YAML document (use --batch for a stream)"
     if "could not determine a constructor for the tag" in problem:
-        tag = problem.rsplit("tag", 1)[-1].strip(" '").replace("tag:yaml.org,2002:", "!!")
-        return f"YAML tag {tag} is not allowed: files hold data, never code"
+        return TAG_REFUSED  # the tag itself is not named: it is the file's text
     return f"not valid YAML: {problem}"
 
 
+TAG_REFUSED = "a YAML tag is not allowed: files hold data, never code"
 _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+# YAML 1.1 reads 020 as octal 16, 1:30 as 90, 0x1e as 30 and 1_000 as 1000: a number
+# is read only in plain decimal, the one form every reader agrees on.
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_NOT_DECIMAL = (
+    "must be written as a plain decimal number, like 20 (a leading 0, 0x, 0o, 0b, "
+    "'_' or ':' is read differently by YAML readers)"
+)
+MAX_DIGITS = 4300  # what Python converts to an int; longer is no answer anyway
 
 
 class _Builder:
@@ -107,8 +118,11 @@ class _Builder:
         self.loader, self.name, self.lines, self.error = loader, name, lines, error
         self.budget = MAX_NODES
 
-    def fail(self, node: yaml.Node, message: str) -> IopguideError:
-        return self.error(Problem(self.name, message, line=node.start_mark.line + 1))
+    def fail(self, node: yaml.Node, message: str, path: DataPath = ()) -> IopguideError:
+        place = ""
+        for part in path:  # ('rules', 3, 'when') -> rules[3].when
+            place += f"[{part}]" if isinstance(part, int) else (f".{part}" if place else str(part))
+        return self.error(Problem(self.name, message, place, node.start_mark.line + 1))
 
     def build(self, node: yaml.Node, path: DataPath, depth: int) -> Any:
         self.budget -= 1
@@ -118,8 +132,7 @@ class _Builder:
             raise self.fail(node, f"nested deeper than the limit of {MAX_DEPTH}")
         self.lines.setdefault(path, node.start_mark.line + 1)
         if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            raise self.fail(node, f"YAML tag {tag} is not allowed: files hold data, never code")
+            raise self.fail(node, TAG_REFUSED)
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -131,7 +144,7 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
         # Most scalars are plain strings: take them as they are (the fast path).
-        value = node.value if node.tag == _STR_TAG else self.loader.construct_object(node)
+        value = node.value if node.tag == _STR_TAG else self._scalar(node, path)
         if isinstance(value, str) and len(value) > MAX_STRING:
             raise self.fail(node, f"a string is longer than {MAX_STRING} characters")
         if isinstance(value, float) and not math.isfinite(value):
@@ -139,6 +152,21 @@ class _Builder:
         if not isinstance(value, str | int | float | bool | type(None)):
             raise self.fail(node, f"a {type(value).__name__} value is not allowed here")
         return value
+
+    def _scalar(self, node: yaml.Node, path: DataPath) -> Any:
+        """A scalar that is not a plain string: numbers only in plain decimal."""
+        text = node.value
+        if node.tag == _INT_TAG:
+            if not _DECIMAL.fullmatch(text):
+                raise self.fail(node, _NOT_DECIMAL, path)
+            if len(text) > MAX_DIGITS:
+                raise self.fail(node, f"a number has more than {MAX_DIGITS} digits", path)
+        elif node.tag == _FLOAT_TAG and (":" in text or "_" in text):
+            raise self.fail(node, _NOT_DECIMAL, path)
+        try:
+            return self.loader.construct_object(node)
+        except ValueError:  # e.g. a date that is no date
+            raise self.fail(node, "is a value YAML cannot read", path) from None
 
     def _key(self, node: yaml.Node) -> str | int | bool:
         if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:merge":
