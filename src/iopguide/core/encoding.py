@@ -55,6 +55,7 @@ class AnswerSpace:
         self.present: dict[str, z3.BoolRef] = {}
         self.shown: dict[str, z3.BoolRef] = {}
         self.constraints: list[z3.BoolRef] = []
+        self.pairs: list[tuple[z3.ExprRef, z3.ExprRef]] = []  # see ``variant``
         for question in questionnaire.questions:
             latent = self._declare(question)
             self.latent[question.id] = latent
@@ -88,6 +89,30 @@ class AnswerSpace:
         else:
             items = tuple(z3.Bool(f"{key}.{c.id}") for c in q.choices)
         return Latent(q, given, unknown, value, items)
+
+    def variant(self, qids: Iterable[str], name: str) -> AnswerSpace:
+        """Another answer set whose latent answers equal this one's except for these
+        questions: they get fresh variables, and everything else is substituted, so
+        the two share every term that the changed answers do not reach."""
+        other = object.__new__(AnswerSpace)
+        other.questionnaire, other.name = self.questionnaire, name
+        other.latent = dict(self.latent)
+        other.constraints = list(self.constraints)
+        other.pairs = []
+        for qid in dict.fromkeys(qids):
+            mine = self.latent[qid]
+            other.name = name
+            fresh = other._declare(mine.question)
+            other.latent[qid] = fresh
+            other.pairs += list(zip(mine.variables(), fresh.variables(), strict=True))
+        other.shown = {q: other.substitute(e) for q, e in self.shown.items()}
+        other.present = {q: other.substitute(e) for q, e in self.present.items()}
+        other._plan = self._plan
+        return other
+
+    def substitute(self, expr: z3.ExprRef) -> z3.ExprRef:
+        """An expression over the space this one is a variant of, over this one instead."""
+        return z3.substitute(expr, *self.pairs) if self.pairs else expr
 
     # ── conditions ───────────────────────────────────────────────────────────────
     def condition(
@@ -214,30 +239,6 @@ class AnswerSpace:
     def distance(self, answers: Mapping[str, AnswerValue]) -> z3.ArithRef:
         """How many answers differ from these ones (an answer given or left out counts)."""
         return z3.Sum([z3.If(self.same_answer(qid, answers.get(qid)), 0, 1) for qid in self.latent])
-
-    def agree(self, other: AnswerSpace, except_: Iterable[str] = ()) -> list[z3.BoolRef]:
-        """The two spaces' latent answers are equal, except for these questions."""
-        skip = set(except_)
-        equal: list[z3.BoolRef] = []
-        for qid, mine in self.latent.items():
-            if qid in skip:
-                continue
-            theirs = other.latent[qid]
-            equal += [a == b for a, b in zip(mine.variables(), theirs.variables(), strict=True)]
-        return equal
-
-
-_INTS: dict[int, z3.IntNumRef] = {}
-
-
-def _int(n: int) -> z3.IntNumRef:
-    if n not in _INTS:
-        _INTS[n] = z3.IntVal(n)
-    return _INTS[n]
-
-
-def _bool(b: bool) -> z3.BoolRef:
-    return TRUE if b else FALSE
 
 
 def _fixed(expr: z3.ExprRef) -> bool:
