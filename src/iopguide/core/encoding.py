@@ -241,6 +241,19 @@ class AnswerSpace:
         return z3.Sum([z3.If(self.same_answer(qid, answers.get(qid)), 0, 1) for qid in self.latent])
 
 
+_INTS: dict[int, z3.IntNumRef] = {}
+
+
+def _int(n: int) -> z3.IntNumRef:
+    if n not in _INTS:
+        _INTS[n] = z3.IntVal(n)
+    return _INTS[n]
+
+
+def _bool(b: bool) -> z3.BoolRef:
+    return TRUE if b else FALSE
+
+
 def _fixed(expr: z3.ExprRef) -> bool:
     return bool(z3.is_true(expr) or z3.is_false(expr))
 
