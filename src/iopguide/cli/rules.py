@@ -1,4 +1,4 @@
-"""``iopguide rules``: check, test, show and diff rule sets before anyone is assessed."""
+"""``iopguide rules``: check, test, show, diff and verify rule sets before anyone is assessed."""
 
 from __future__ import annotations
 
@@ -11,10 +11,16 @@ import typer
 
 from iopguide.cli.common import (
     EXIT_INPUT,
+    EXIT_USAGE,
     QuestionnaireOption,
     RulesOption,
+    fail,
     load_assessor,
     reporting,
+)
+
+SOLVER_MISSING = (
+    'error: this needs the z3 solver, which is not installed: pip install "iopguide[verify]"'
 )
 
 
@@ -29,7 +35,7 @@ class ReportFormat(StrEnum):
 
 
 rules_app = typer.Typer(
-    help="Check, test, show and compare rule sets.",
+    help="Check, test, show, compare and prove rule sets.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -134,3 +140,44 @@ def diff(
             if changed is not None:
                 effects.append(changed)
         sys.stdout.write(diff_text(structural(before.ruleset, after.ruleset), effects, len(paths)))
+
+
+@rules_app.command()
+def verify(
+    rules: RulesOption = None,
+    questionnaire: QuestionnaireOption = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ReportFormat.text,
+    counterexamples: Annotated[
+        Path | None,
+        typer.Option(
+            "--counterexamples", metavar="DIR", help="Write each counterexample's answers here."
+        ),
+    ] = None,
+) -> None:
+    """Prove the rule set's properties over every answer set the questionnaire allows.
+
+    Exit 0 when all are proved, 1 when any is violated or a file is invalid, 2 when
+    the z3 solver is not installed.
+    """
+    with reporting():
+        try:
+            import z3  # noqa: F401
+        except ImportError:
+            fail(SOLVER_MISSING, EXIT_USAGE)
+        from iopguide.authoring.verify import prove
+        from iopguide.io.atomic import write_private
+        from iopguide.render.verify import counterexample_files, verify_json, verify_text
+
+        assessor = load_assessor(rules, questionnaire)
+        q, ruleset = assessor.questionnaire, assessor.ruleset
+        verdicts, seconds = prove(q, ruleset)
+        report = verify_json if fmt is ReportFormat.json else verify_text
+        sys.stdout.write(report(verdicts, ruleset, q, seconds))
+        if counterexamples is not None:
+            for verdict in verdicts:
+                for name, text in counterexample_files(verdict, q).items():
+                    write_private(counterexamples / name, text)
+        if not all(v.proved for v in verdicts):
+            raise typer.Exit(EXIT_INPUT)
