@@ -17,7 +17,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, model_validator
 
 from iopguide.model.conditions import Condition
 
@@ -120,7 +120,7 @@ class Rule(_Model):
 
 
 Severity = Literal["emergency", "urgent"]
-OrderItem = bool | str
+OrderItem = StrictBool | StrictStr  # no 1 for yes: the engine tells them apart
 
 
 class Escalation(_Model):

@@ -1,0 +1,253 @@
+"""``iopguide rules verify``: properties proved, violations caught and confirmed by the engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from iopguide.authoring.verify import Verifier
+from iopguide.io.load import bundled
+from iopguide.io.yaml import parse_yaml
+from iopguide.model.ruleset import RuleSet
+
+from .conftest import EXAMPLES, ROOT, TINY_RULES
+
+DEFAULT = bundled("default.yaml").read_text(encoding="utf-8")
+PHP = ROOT / "docs" / "examples" / "php-rules.yaml"
+
+# Three ways to break the shipped rules, each against a promise of README.
+BREAKS = [
+    # chest pain no longer an emergency
+    (
+        "    when: {answer: danger_signs, contains: chest_pain}\n    alert: emergency",
+        "    when: {answer: danger_signs, contains: chest_pain}\n    alert: urgent",
+    ),
+    # an overdose now rated too low, with no floor: an emergency below inpatient
+    (
+        "    alert: emergency\n    floor: inpatient\n    rate: {dimension: withdrawal, rating: 4}\n"
+        "    because: Signs of an overdose",
+        "    alert: emergency\n    rate: {dimension: withdrawal, rating: 2}\n"
+        "    because: Signs of an overdose",
+    ),
+    # caring for children without help counted as a risky home
+    (
+        "    when: {answer: housing, one_of: [unstable, homeless, with_users, unsafe]}\n"
+        "    rate: {dimension: environment, rating: 2}",
+        "    when:\n      any:\n"
+        "        - {answer: housing, one_of: [unstable, homeless, with_users, unsafe]}\n"
+        "        - {answer: dependants, equals: without_help}\n"
+        "    rate: {dimension: environment, rating: 2}",
+    ),
+]
+
+
+def broken(tmp_path: Path) -> Path:
+    text = DEFAULT
+    for old, new in BREAKS:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / "broken.yaml"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("rules", [None, PHP], ids=["default", "php-example"])
+def test_the_shipped_properties_are_proved(run, rules):
+    args = ["rules", "verify", "--format", "json"] + (["--rules", str(rules)] if rules else [])
+    done = run(*args)
+    assert done.returncode == 0, done.stdout
+    report = json.loads(done.stdout)
+    assert report["violated"] == 0
+    assert report["proved"] >= 40
+    forms = {p["form"] for p in report["properties"]}
+    assert forms == {"never_changes_level", "never_lowers_level", "implies"}
+
+
+def test_a_broken_copy_is_caught_and_the_engine_confirms_every_counterexample(run, tmp_path):
+    rules = broken(tmp_path)
+    out = tmp_path / "cx"
+    out.mkdir()
+    done = run("rules", "verify", "--rules", str(rules), "--counterexamples", str(out))
+    assert done.returncode == 1, done.stdout
+    text = done.stdout
+    violated = {line.split()[1] for line in text.splitlines() if line.startswith("  VIOLATED")}
+    assert {
+        "seizure-confusion-hallucinations-chest-pain-are-emergencies",
+        "overdose-now-is-an-emergency",
+        "every-emergency-is-the-most-intensive-level",
+        "obligations-and-preferences-never-change-the-level",
+    } <= violated
+    assert "no emergency alert fired" in text
+    assert "but the level is Intensive outpatient program (IOP), below Inpatient" in text
+    assert "changing only" in text
+
+    def assess(name: str) -> dict:
+        got = run("assess", "--rules", str(rules), "--answers", str(out / name), "-f", "json")
+        assert got.returncode == 0, got.stderr
+        return json.loads(got.stdout)
+
+    chest = assess("seizure-confusion-hallucinations-chest-pain-are-emergencies.yaml")
+    assert "chest_pain" in chest["answers"]["danger_signs"]
+    assert not chest["emergency"]
+    emergency = assess("every-emergency-is-the-most-intensive-level.yaml")
+    assert emergency["emergency"]
+    assert emergency["level"] != "inpatient"
+    first = assess("obligations-and-preferences-never-change-the-level-1.yaml")
+    second = assess("obligations-and-preferences-never-change-the-level-2.yaml")
+    assert first["level"] != second["level"]
+    keys = first["answers"].keys() | second["answers"].keys()
+    differ = {k for k in keys if first["answers"].get(k) != second["answers"].get(k)}
+    # the fewest changes: caring without help, and the telehealth question it shows
+    assert "dependants" in differ
+    assert differ <= {"dependants", "telehealth"}, differ
+
+
+def test_counterexamples_are_the_fewest_changes_from_the_low_risk_case(tmp_path):
+    from iopguide.authoring.verify import reference_answers
+    from iopguide.io.load import load_questionnaire, load_ruleset
+
+    q = load_questionnaire().model
+    ruleset = load_ruleset(q, broken(tmp_path)).model
+    base = reference_answers(q)
+    assert base is not None
+    verifier = Verifier(q, ruleset, base)
+    prop = next(p for p in ruleset.properties if p.id == "overdose-now-is-an-emergency")
+    found = verifier.check(prop).counterexample
+    assert found is not None
+    (answers,) = found.answers
+    changed = {k for k in answers.keys() | base.keys() if answers.get(k) != base.get(k)}
+    # An overdose now is asked only after use today: two answers, no more.
+    assert changed == {"last_use", "overdose_now"}
+
+
+def test_verify_as_json_names_the_problem_and_the_answers(run, tmp_path):
+    done = run("rules", "verify", "--rules", str(broken(tmp_path)), "-f", "json")
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    bad = {p["id"]: p for p in report["properties"] if p["status"] == "violated"}
+    pair = bad["obligations-and-preferences-never-change-the-level"]["counterexample"]
+    assert [c["file"] for c in pair] == [
+        "obligations-and-preferences-never-change-the-level-1.yaml",
+        "obligations-and-preferences-never-change-the-level-2.yaml",
+    ]
+    assert pair[0]["level"] != pair[1]["level"]
+
+
+TINY_PROPERTIES = """
+properties:
+  - id: old-age-is-urgent
+    because: b
+    implies: {when: {answer: age, gte: 65}, then: {alert: urgent}}
+  - id: work-never-matters
+    because: b
+    never_changes_level: [work]
+  - id: more-drugs-never-lower
+    because: b
+    never_lowers_level: {answer: drugs}
+  - id: older-never-lower
+    because: b
+    never_lowers_level: {answer: age}
+"""
+
+
+def tiny_rules(extra: str = "", properties: str = TINY_PROPERTIES) -> RuleSet:
+    return RuleSet.model_validate(parse_yaml(TINY_RULES + extra + properties, "r")[0])
+
+
+def test_tiny_properties_hold_until_a_rule_breaks_them(tiny):
+    q, _ = tiny
+    assert all(v.proved for v in Verifier(q, tiny_rules()).verify())
+    # Working, or a second drug, or being older, lowers nothing... until a rule says
+    # "only the young, with no drug and no work, are rated high".
+    lowering = """
+  - id: young-single-drug-no-work
+    title: t
+    when:
+      all:
+        - {answer: age, lt: 30}
+        - {not: {answer: work, equals: true}}
+        - {score: drug_count, lt: 1}
+    rate: {dimension: withdrawal, rating: 4}
+    because: b
+    source: s
+"""
+    verdicts = {v.prop.id: v for v in Verifier(q, tiny_rules(lowering)).verify()}
+    assert verdicts["old-age-is-urgent"].proved
+    for pid in ("work-never-matters", "more-drugs-never-lower", "older-never-lower"):
+        found = verdicts[pid].counterexample
+        assert found is not None, pid
+        low, high = found.results
+        assert low.rank != high.rank
+
+
+@pytest.mark.parametrize(
+    ("prop", "message"),
+    [
+        ("never_changes_level: [wrok]", "unknown question 'wrok' (did you mean 'work'?)"),
+        ("never_lowers_level: {answer: housing}", "list its choices in 'order'"),
+        ("never_lowers_level: {answer: age, order: [young, old]}", "a higher number is more"),
+        ("never_lowers_level: {answer: daily, order: [0, 1]}", "input should be a valid"),
+        (
+            "never_lowers_level: {answer: housing, order: [stable, castle]}",
+            "not a choice of 'housing'",
+        ),
+        (
+            "implies: {when: {answer: age, gte: 65}, then: {level_at_least: top}}",
+            "unknown level 'top'",
+        ),
+        (
+            "implies: {alert: urgent, when: {answer: age, gte: 65}, then: {alert: urgent}}",
+            "exactly one of 'when' or 'alert'",
+        ),
+        ("implies: {alert: urgent, then: {}}", "'then' needs 'alert', 'level_at_least'"),
+    ],
+)
+def test_a_wrong_property_is_an_error_at_its_line(run, tmp_path, prop, message):
+    rules = tmp_path / "r.yaml"
+    rules.write_text(TINY_RULES + f"properties:\n  - id: p\n    because: b\n    {prop}\n")
+    from .conftest import TINY_QUESTIONNAIRE
+
+    questions = tmp_path / "q.yaml"
+    questions.write_text(TINY_QUESTIONNAIRE)
+    done = run("rules", "verify", "--rules", str(rules), "--questionnaire", str(questions))
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"error: {rules}:")
+    assert message in done.stderr
+
+
+def hide_z3(tmp_path: Path) -> dict[str, str]:
+    """An environment where ``import z3`` fails, and leaves a mark when it is tried."""
+    stub = tmp_path / "stub"
+    stub.mkdir()
+    mark = tmp_path / "z3-imported"
+    (stub / "z3.py").write_text(
+        f"open({str(mark)!r}, 'w').close()\nraise ImportError('z3 is hidden for a test')\n"
+    )
+    return {"PYTHONPATH": str(stub), "IOPGUIDE_Z3_MARK": str(mark)}
+
+
+def test_without_the_solver_verify_exits_2_with_the_install_hint(run, tmp_path):
+    env = hide_z3(tmp_path)
+    done = run("rules", "verify", env=env)
+    assert done.returncode == 2
+    assert 'pip install "iopguide[verify]"' in done.stderr
+    assert Path(env["IOPGUIDE_Z3_MARK"]).exists()  # the stub does hide it
+
+
+def test_assess_help_and_batches_never_import_the_solver(run, tmp_path):
+    env = hide_z3(tmp_path)
+    mark = Path(env["IOPGUIDE_Z3_MARK"])
+    lines = (EXAMPLES / "iop.yaml").read_text()  # a YAML stream of one document
+    for args, stdin in [
+        (["--help"], None),
+        (["rules", "--help"], None),
+        (["assess", "--answers", str(EXAMPLES / "iop.yaml"), "-f", "json"], None),
+        (["assess", "--answers", str(EXAMPLES / "inpatient.yaml")], None),
+        (["assess", "--batch", "-"], lines),
+        (["rules", "test"], None),
+    ]:
+        done = run(*args, input=stdin, env=env)
+        assert "Traceback" not in done.stderr, args
+        assert not mark.exists(), args
