@@ -251,3 +251,73 @@ def test_assess_help_and_batches_never_import_the_solver(run, tmp_path):
         done = run(*args, input=stdin, env=env)
         assert "Traceback" not in done.stderr, args
         assert not mark.exists(), args
+
+
+def test_the_exact_check_finds_what_sampling_can_miss(tiny):
+    from iopguide.authoring.verify import ExactLinter
+
+    q, _ = tiny
+    extra = """
+  - id: needle
+    title: One age of 88
+    when: {all: [{answer: age, equals: 88}, {answer: housing, equals: unsafe}]}
+    floor: high
+    because: b
+    source: s
+  - id: never-both
+    title: Never
+    when: {all: [{answer: age, lt: 18}, {answer: age, gt: 70}]}
+    consider: x
+    because: b
+    source: s
+  - id: everyone
+    title: Always
+    when: {any: [{answer: age, lt: 50}, {answer: age, gte: 50}]}
+    consider: x
+    because: b
+    source: s
+  - id: dominated
+    title: Seizures again
+    when: {all: [{answer: seizures, equals: true}, {answer: age, gte: 40}]}
+    floor: mid
+    because: b
+    source: s
+"""
+    messages = [f.message for f in ExactLinter(q, tiny_rules(extra, "")).findings()]
+    assert not any("'needle'" in m for m in messages)
+    assert (
+        "rule 'never-both' can never hold: no answers that skip logic allows satisfy its "
+        "condition" in messages
+    )
+    assert "rule 'everyone' always holds: every answer set satisfies its condition" in messages
+    assert (
+        "rule 'dominated' can never change any result: whenever it holds, other rules "
+        "already set as much" in messages
+    )
+    assert not any("'seizure-history'" in m for m in messages)
+
+
+def test_the_exact_check_finds_unreachable_levels_and_dead_skip_logic(tiny):
+    from iopguide.authoring.verify import ExactLinter
+
+    q, r = tiny
+    data = q.model_dump(mode="json", by_alias=True, exclude_none=True)
+    questions = data["sections"][0]["questions"]
+    seizures = next(x for x in questions if x["id"] == "seizures")
+    seizures["when"] = {"all": [{"answer": "age", "lt": 13}, {"answer": "age", "gt": 98}]}
+    odd = type(q).model_validate(data)
+    ruleset = r.model_copy(update={"rules": r.rules[:1]})  # only the seizure floor is left
+    messages = [f.message for f in ExactLinter(odd, ruleset).findings()]
+    assert "question 'seizures' is never asked: its 'when' can never hold" in messages
+    assert any("rule 'seizure-history' can never hold" in m for m in messages)
+    assert "no answers can reach level 'mid'" in messages
+    assert "no answers can reach level 'high'" in messages
+    assert "question 'housing' is asked but no rule, score or skip condition reads it" in messages
+
+
+def test_without_the_solver_check_samples_and_says_so(run, tmp_path):
+    done = run("rules", "check", env=hide_z3(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith(
+        '0 errors, 0 warnings; sampled check (for an exact one: pip install "iopguide[verify]")\n'
+    )

@@ -157,10 +157,10 @@ class Linter:
                 findings.append(
                     Finding(("levels", i), f"no rule can reach level '{level.id}'", "warning")
                 )
-        findings += self._unread_questions()
+        findings += self.unread_questions()
         return findings
 
-    def _unread_questions(self) -> list[Finding]:
+    def unread_questions(self) -> list[Finding]:
         read: set[str] = set()
         for rule in self.ruleset.rules:
             read.update(subjects(rule.when))

@@ -23,12 +23,14 @@ from dataclasses import dataclass
 
 import z3
 
+from iopguide.authoring.lint import Linter
 from iopguide.core.encoding import AnswerSpace, Outcome
 from iopguide.core.engine import Engine, Result
 from iopguide.errors import IopguideError
 from iopguide.model.conditions import UNKNOWN, AnswerValue, compile_condition, describe
+from iopguide.model.crosscheck import Finding
 from iopguide.model.questionnaire import Answers, Questionnaire, parse_answers
-from iopguide.model.ruleset import Property, RuleSet
+from iopguide.model.ruleset import Property, Rule, RuleSet
 
 Alerts = dict[str, z3.BoolRef]
 REFERENCE_CASE = "cases/_adult-low-risk.yaml"
@@ -286,3 +288,85 @@ class Verifier:
             for k in self.differences(first, second)
             if k != leave_out
         )
+
+
+class ExactLinter:
+    """The exact ``rules check``: every finding decided by the solver, none sampled."""
+
+    def __init__(self, questionnaire: Questionnaire, ruleset: RuleSet) -> None:
+        self.questionnaire, self.ruleset = questionnaire, ruleset
+
+    def can(self, *goal: z3.BoolRef) -> bool:
+        """Whether some answer set the questionnaire allows meets the goal."""
+        space = self.verifier.a.space
+        return self.verifier.solve(list(goal), [space], smallest=False) is not None
+
+    def changes(self, rule: Rule) -> z3.BoolRef:
+        """When the rule changes the result: its alert, its consideration (at a level
+        it is offered at), or a rank or rating that would differ without it."""
+        a = self.verifier.a
+        index = self.ruleset.level_index
+        effects: list[z3.BoolRef] = []
+        if rule.alert is not None:
+            effects.append(z3.BoolVal(True))
+        if rule.consider is not None:
+            offered = [a.rank == index[level] for level in rule.levels if level in index]
+            effects.append(z3.Or(offered) if rule.levels else z3.BoolVal(True))
+        if rule.floor is not None or rule.rate is not None:
+            rank, ratings = a.settle(without=[rule.id])
+            effects.append(a.rank != rank)
+            if rule.rate is not None:
+                dim = rule.rate.dimension
+                effects.append(a.ratings[dim] != ratings[dim])
+        return z3.Or(effects)
+
+    def findings(self, skip: frozenset[int] = frozenset()) -> list[Finding]:
+        """Warnings, each with the path of the place in the file it concerns; rules at
+        the indexes in ``skip`` (already reported as broken) are passed over."""
+        # A broken rule cannot be encoded: it is left out of every query.
+        kept = tuple(r for i, r in enumerate(self.ruleset.rules) if i not in skip)
+        ruleset = self.ruleset.model_copy(update={"rules": kept})
+        self.verifier = Verifier(self.questionnaire, ruleset)
+        a = self.verifier.a
+        findings: list[Finding] = []
+        for i, rule in enumerate(self.ruleset.rules):
+            if i in skip:
+                continue
+            fired = a.fired[rule.id]
+            where: tuple[str | int, ...] = ("rules", i, "when")
+            if not self.can(fired):
+                message = (
+                    f"rule '{rule.id}' can never hold: no answers that skip logic allows "
+                    "satisfy its condition"
+                )
+            elif not self.can(z3.Not(fired)):
+                message = f"rule '{rule.id}' always holds: every answer set satisfies its condition"
+            elif not self.can(fired, self.changes(rule)):
+                message = (
+                    f"rule '{rule.id}' can never change any result: whenever it holds, "
+                    "other rules already set as much"
+                )
+                where = ("rules", i, "id")
+            else:
+                continue
+            findings.append(Finding(where, message, "warning"))
+        for i, level in enumerate(self.ruleset.levels):
+            if not self.can(a.rank == i):
+                findings.append(
+                    Finding(("levels", i), f"no answers can reach level '{level.id}'", "warning")
+                )
+        lint = Linter(self.questionnaire, self.ruleset)
+        for question in self.questionnaire.questions:
+            if question.when is None:
+                continue
+            shown = a.space.shown[question.id]
+            where = (*lint.questionnaire_path(question.id)[:-1], "when")
+            if not self.can(shown):
+                message = f"question '{question.id}' is never asked: its 'when' can never hold"
+            elif not self.can(z3.Not(shown)):
+                message = f"question '{question.id}' is always asked: its 'when' always holds"
+            else:
+                continue
+            findings.append(Finding(where, message, "warning", "questionnaire"))
+        findings += lint.unread_questions()
+        return findings

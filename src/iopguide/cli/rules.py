@@ -50,9 +50,9 @@ def check(
 ) -> None:
     """Validate a rule set and questionnaire and cross-check them; report every problem."""
     with reporting():
-        from iopguide.authoring.check import check_files
+        from iopguide.authoring.check import check as check_all
 
-        problems = check_files(rules, questionnaire)
+        problems, method = check_all(rules, questionnaire)
         for problem in problems:
             label = "warning" if problem.severity == "warning" else "error"
             sys.stdout.write(
@@ -62,7 +62,7 @@ def check(
             )
         errors = sum(p.severity == "error" for p in problems)
         warnings = len(problems) - errors
-        sys.stdout.write(f"{errors} errors, {warnings} warnings\n")
+        sys.stdout.write(f"{errors} errors, {warnings} warnings{'; ' + method if method else ''}\n")
         if errors or (strict and warnings):
             raise typer.Exit(EXIT_INPUT)
 
