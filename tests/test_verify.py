@@ -321,3 +321,31 @@ def test_without_the_solver_check_samples_and_says_so(run, tmp_path):
     assert done.stdout.endswith(
         '0 errors, 0 warnings; sampled check (for an exact one: pip install "iopguide[verify]")\n'
     )
+
+
+def test_an_exhaustive_diff_finds_every_move_with_a_smallest_witness(run, tmp_path):
+    out = tmp_path / "w"
+    out.mkdir()
+    default = bundled("default.yaml")
+    done = run("rules", "diff", str(default), str(PHP), "--exhaustive", "--witnesses", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "level iop -> php: yes, e.g. level-iop-to-php.yaml" in done.stdout
+    assert "(2 answers away from the low-risk adult case)" in done.stdout
+    assert "never: outpatient -> iop, outpatient -> php" in done.stdout
+    assert [p.name for p in out.iterdir()] == ["level-iop-to-php.yaml"]
+    witness = str(out / "level-iop-to-php.yaml")
+    levels = [
+        json.loads(run("assess", "--rules", str(r), "-a", witness, "-f", "json").stdout)["level"]
+        for r in (default, PHP)
+    ]
+    assert levels == ["iop", "php"]
+
+
+def test_an_exhaustive_diff_of_a_rule_set_with_itself_finds_nothing(run, tmp_path):
+    default = str(bundled("default.yaml"))
+    done = run("rules", "diff", default, default, "--exhaustive")
+    assert done.returncode == 0, done.stderr
+    assert "no answer set changes level or alerts" in done.stdout
+    hidden = run("rules", "diff", default, default, "--exhaustive", env=hide_z3(tmp_path))
+    assert hidden.returncode == 2
+    assert 'pip install "iopguide[verify]"' in hidden.stderr

@@ -56,6 +56,78 @@ def prove(questionnaire: Questionnaire, ruleset: RuleSet) -> tuple[list[Verdict]
     return verdicts, time.perf_counter() - start
 
 
+def solve(
+    goal: Sequence[z3.BoolRef], spaces: Sequence[AnswerSpace], reference: Answers | None = None
+) -> list[Answers] | None:
+    """Answer sets (one per space) that meet the goal, or None when none can.
+
+    With a reference answer set, the answers are the fewest changes from it that
+    still meet the goal.
+    """
+    constraints = list(dict.fromkeys(c for s in spaces for c in s.constraints))
+    # Every variable has a finite domain, so a finite-domain solver (bit-blasting to
+    # SAT) applies, and it is many times quicker here than the general one. It may
+    # answer "unknown" (say, a domain it cannot bound): then the general one decides.
+    outcome = z3.unknown
+    for solver in (z3.SolverFor("QF_FD"), z3.Solver()):
+        solver.add(*constraints, *goal)
+        outcome = solver.check()
+        if outcome != z3.unknown:
+            break
+    if outcome != z3.sat:
+        if outcome == z3.unknown:
+            raise IopguideError(f"the solver could not decide: {solver.reason_unknown()}")
+        return None
+    model = solver.model()
+    if reference is not None:
+        optimizer = z3.Optimize()
+        optimizer.add(*constraints, *goal)
+        # Every side near the reference: a pair then differs in no more than it must.
+        optimizer.minimize(z3.Sum([s.distance(reference) for s in spaces]))
+        if optimizer.check() == z3.sat:
+            model = optimizer.model()
+    return [space.answers(model) for space in spaces]
+
+
+@dataclass(frozen=True)
+class Move:
+    """Whether some answer set moves between two rule sets so (from one level to
+    another, or gains or loses an alert), with the smallest witness."""
+
+    kind: str  # "level", "alert gained" or "alert lost"
+    before: str  # a level id (the alert's rule id for alerts)
+    after: str
+    witness: Answers | None
+
+
+def exhaustive_diff(
+    questionnaire: Questionnaire,
+    old: RuleSet,
+    new: RuleSet,
+    reference: Answers | None = None,
+) -> list[Move]:
+    """Every move of level and every alert gained or lost, each possible or not."""
+    space = AnswerSpace(questionnaire, "a")
+    before, after = Outcome(space, old), Outcome(space, new)
+    moves: list[Move] = []
+    for i, was in enumerate(old.levels):
+        for j, now in enumerate(new.levels):
+            if was.id != now.id:
+                found = solve([before.rank == i, after.rank == j], [space], reference)
+                moves.append(Move("level", was.id, now.id, found[0] if found else None))
+    old_alerts, new_alerts = before.alerts(), after.alerts()
+    for rule_id in dict.fromkeys([*old_alerts, *new_alerts]):
+        had = old_alerts.get(rule_id, z3.BoolVal(False))
+        has = new_alerts.get(rule_id, z3.BoolVal(False))
+        for kind, goal in (
+            ("alert gained", [has, z3.Not(had)]),
+            ("alert lost", [had, z3.Not(has)]),
+        ):
+            found = solve(goal, [space], reference)
+            moves.append(Move(kind, rule_id, rule_id, found[0] if found else None))
+    return moves
+
+
 @dataclass(frozen=True)
 class Counterexample:
     """Answer sets that break a property (one, or the pair a two-sided one compares),
@@ -107,34 +179,7 @@ class Verifier:
     def solve(
         self, goal: Sequence[z3.BoolRef], spaces: Sequence[AnswerSpace], smallest: bool = True
     ) -> list[Answers] | None:
-        """Answer sets (one per space) that meet the goal, or None when none can.
-
-        With a reference answer set, the answers are the fewest changes from it
-        that still meet the goal.
-        """
-        constraints = list(dict.fromkeys(c for s in spaces for c in s.constraints))
-        # Every variable has a finite domain, so a finite-domain solver (bit-blasting to
-        # SAT) applies, and it is many times quicker here than the general one. It may
-        # answer "unknown" (say, a domain it cannot bound): then the general one decides.
-        outcome = z3.unknown
-        for solver in (z3.SolverFor("QF_FD"), z3.Solver()):
-            solver.add(*constraints, *goal)
-            outcome = solver.check()
-            if outcome != z3.unknown:
-                break
-        if outcome != z3.sat:
-            if outcome == z3.unknown:
-                raise IopguideError(f"the solver could not decide: {solver.reason_unknown()}")
-            return None
-        model = solver.model()
-        if smallest and self.reference is not None:
-            optimizer = z3.Optimize()
-            optimizer.add(*constraints, *goal)
-            # Both sides near the reference: the pair then differs in no more than it must.
-            optimizer.minimize(z3.Sum([s.distance(self.reference) for s in spaces]))
-            if optimizer.check() == z3.sat:
-                model = optimizer.model()
-        return [space.answers(model) for space in spaces]
+        return solve(goal, spaces, self.reference if smallest else None)
 
     def valid(self, answers: Answers) -> Answers:
         """The answers as an answers file gives them: the questionnaire must accept them."""

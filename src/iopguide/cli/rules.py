@@ -122,9 +122,23 @@ def diff(
         ),
     ] = None,
     questionnaire: QuestionnaireOption = None,
+    exhaustive: Annotated[
+        bool,
+        typer.Option(
+            help="Compare on every answer set the questionnaire allows (needs the z3 solver)."
+        ),
+    ] = False,
+    witnesses: Annotated[
+        Path | None,
+        typer.Option("--witnesses", metavar="DIR", help="With --exhaustive: write witnesses here."),
+    ] = None,
 ) -> None:
-    """What changes between two rule sets: structurally, and on every case."""
+    """What changes between two rule sets: structurally, and on every case (or, with
+    --exhaustive, on every answer set, each move with its smallest witness)."""
     with reporting():
+        if exhaustive:
+            _exhaustive_diff(old, new, questionnaire, witnesses)
+            return
         from iopguide.authoring.cases import find_cases, load_case
         from iopguide.authoring.diff import effect, structural
         from iopguide.model.questionnaire import parse_answers
@@ -140,6 +154,32 @@ def diff(
             if changed is not None:
                 effects.append(changed)
         sys.stdout.write(diff_text(structural(before.ruleset, after.ruleset), effects, len(paths)))
+
+
+def _exhaustive_diff(
+    old: Path, new: Path, questionnaire: Path | None, witnesses: Path | None
+) -> None:
+    try:
+        import z3  # noqa: F401
+    except ImportError:
+        fail(SOLVER_MISSING, EXIT_USAGE)
+    from iopguide.authoring.diff import structural
+    from iopguide.authoring.verify import exhaustive_diff, reference_answers
+    from iopguide.io.atomic import write_private
+    from iopguide.render.rules import diff_text
+    from iopguide.render.template import answers_file
+    from iopguide.render.verify import exhaustive_text, witness_name
+
+    before, after = load_assessor(old, questionnaire), load_assessor(new, questionnaire)
+    q = before.questionnaire
+    reference = reference_answers(q)
+    moves = exhaustive_diff(q, before.ruleset, after.ruleset, reference)
+    head = diff_text(structural(before.ruleset, after.ruleset), [], 0).split("\n\n")[0]
+    sys.stdout.write(head + "\n" + exhaustive_text(moves, reference, q))
+    if witnesses is not None:
+        for move in moves:
+            if move.witness is not None:
+                write_private(witnesses / witness_name(move), answers_file(q, move.witness))
 
 
 @rules_app.command()

@@ -1,15 +1,16 @@
-"""Reports of ``iopguide rules verify``: text and JSON, and the counterexample files."""
+"""Reports of ``rules verify`` (text, JSON, counterexample files) and of
+``rules diff --exhaustive``."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from iopguide.authoring.verify import Verdict
+from iopguide.authoring.verify import Move, Verdict
 from iopguide.core.engine import Result
-from iopguide.model.questionnaire import Questionnaire
+from iopguide.model.questionnaire import Answers, Questionnaire
 from iopguide.model.ruleset import RuleSet
-from iopguide.render.template import answers_file
+from iopguide.render.template import _yaml_value, answers_file
 
 
 def counterexample_files(verdict: Verdict, questionnaire: Questionnaire) -> dict[str, str]:
@@ -102,3 +103,47 @@ def verify_json(
         ],
     }
     return json.dumps(data, indent=2) + "\n"
+
+
+def witness_name(move: Move) -> str:
+    """The answers file a witness is written to, e.g. ``level-iop-to-php.yaml``."""
+    if move.kind == "level":
+        return f"level-{move.before}-to-{move.after}.yaml"
+    return f"{move.kind.replace(' ', '-')}-{move.before}.yaml"
+
+
+def exhaustive_text(
+    moves: list[Move], reference: Answers | None, questionnaire: Questionnaire
+) -> str:
+    """Every move between two rule sets, over every answer set the questionnaire allows."""
+    out = ["", "Effect on every answer set the questionnaire allows:"]
+    possible = [m for m in moves if m.witness is not None]
+    if not possible:
+        out.append("  no answer set changes level or alerts")
+    base = reference or {}
+    for move in possible:
+        assert move.witness is not None
+        what = f"{move.before} -> {move.after}" if move.kind == "level" else move.before
+        out.append(f"  {move.kind} {what}: yes, e.g. {witness_name(move)}")
+        changed = [
+            f"{k}: {_yaml_value(move.witness[k])}"
+            for k in (q.id for q in questionnaire.questions)
+            if k in move.witness and base.get(k) != move.witness[k]
+        ]
+        dropped = [k for k in base if k not in move.witness]
+        since = "the low-risk adult case" if reference is not None else "no answers"
+        out.append(f"    ({len(changed) + len(dropped)} answers away from {since})")
+        out += [f"    {line}" for line in changed]
+        out += [f"    {k}: (not asked)" for k in dropped]
+    levels = [m for m in moves if m.kind == "level" and m.witness is None]
+    if levels:
+        out.append("  never: " + ", ".join(f"{m.before} -> {m.after}" for m in levels))
+    alerts = sorted({m.before for m in moves if m.kind != "level" and m.witness is None})
+    steady = [
+        a
+        for a in alerts
+        if all(m.witness is None for m in moves if m.kind != "level" and m.before == a)
+    ]
+    if steady:
+        out.append(f"  alerts that fire exactly as before ({len(steady)}): {', '.join(steady)}")
+    return "\n".join(out) + "\n"
