@@ -349,3 +349,25 @@ def test_an_exhaustive_diff_of_a_rule_set_with_itself_finds_nothing(run, tmp_pat
     hidden = run("rules", "diff", default, default, "--exhaustive", env=hide_z3(tmp_path))
     assert hidden.returncode == 2
     assert 'pip install "iopguide[verify]"' in hidden.stderr
+
+
+def test_an_exhaustive_diff_finds_an_alert_lost(run, tmp_path):
+    old = "    when: {answer: harm_others, equals: true}\n    alert: urgent"
+    assert old in DEFAULT
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(
+        DEFAULT.replace(
+            old, "    when: {answer: harm_others_plan, equals: true}\n    alert: urgent"
+        )
+    )
+    out = tmp_path / "w"
+    out.mkdir()
+    done = run(
+        "rules", "diff", str(bundled("default.yaml")), str(changed), "--exhaustive",
+        "--witnesses", str(out),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "alert lost harm-others-thoughts: yes" in done.stdout
+    assert "alert gained harm-others-thoughts" not in done.stdout
+    witness = (out / "alert-lost-harm-others-thoughts.yaml").read_text()
+    assert "harm_others: yes\nharm_others_plan: no\n" in witness

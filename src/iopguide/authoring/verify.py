@@ -109,6 +109,23 @@ def exhaustive_diff(
     """Every move of level and every alert gained or lost, each possible or not."""
     space = AnswerSpace(questionnaire, "a")
     before, after = Outcome(space, old), Outcome(space, new)
+    engines = Engine(questionnaire, old), Engine(questionnaire, new)
+
+    def confirmed(move: Move) -> Move:
+        """The engine must see the move in the witness too."""
+        if move.witness is None:
+            return move
+        one, two = (engine.evaluate(move.witness) for engine in engines)
+        if move.kind == "level":
+            seen = (one.level.id, two.level.id) == (move.before, move.after)
+        else:
+            had = move.before in {f.rule.id for f in one.alerts}
+            has = move.before in {f.rule.id for f in two.alerts}
+            seen = (had, has) == ((False, True) if move.kind == "alert gained" else (True, False))
+        if not seen:
+            raise SolverDisagrees(f"the engine does not confirm {move.kind} {move.before}")
+        return move
+
     moves: list[Move] = []
     for i, was in enumerate(old.levels):
         for j, now in enumerate(new.levels):
@@ -125,7 +142,7 @@ def exhaustive_diff(
         ):
             found = solve(goal, [space], reference)
             moves.append(Move(kind, rule_id, rule_id, found[0] if found else None))
-    return moves
+    return [confirmed(m) for m in moves]
 
 
 @dataclass(frozen=True)
