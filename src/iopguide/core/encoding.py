@@ -101,7 +101,6 @@ class AnswerSpace:
         other.pairs = []
         for qid in dict.fromkeys(qids):
             mine = self.latent[qid]
-            other.name = name
             fresh = other._declare(mine.question)
             other.latent[qid] = fresh
             other.pairs += list(zip(mine.variables(), fresh.variables(), strict=True))
@@ -256,10 +255,6 @@ def _bool(b: bool) -> z3.BoolRef:
 
 def _fixed(expr: z3.ExprRef) -> bool:
     return bool(z3.is_true(expr) or z3.is_false(expr))
-
-
-def _free(expr: z3.ExprRef) -> bool:
-    return not _fixed(expr)
 
 
 def _compare(op: str, value: z3.ArithRef, n: int) -> z3.BoolRef:
