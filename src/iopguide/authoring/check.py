@@ -10,13 +10,33 @@ from pathlib import Path
 from iopguide.authoring.lint import Linter
 from iopguide.errors import IopguideError, Problem, RulesError
 from iopguide.io.load import bundled, problems_of, read_document
-from iopguide.model.crosscheck import cross_check
+from iopguide.model.crosscheck import Finding, cross_check
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
+
+EXACT = "exact check by the z3 solver"
+SAMPLED = 'sampled check (for an exact one: pip install "iopguide[verify]")'
+
+
+def deeper_findings(
+    questionnaire: Questionnaire, ruleset: RuleSet, skip: frozenset[int]
+) -> tuple[list[Finding], str]:
+    """The linter's warnings and which check found them: exact with the solver, else
+    sampled (a sampled search can miss a witness, so it may warn wrongly)."""
+    try:
+        from iopguide.authoring.verify import ExactLinter
+    except ImportError:
+        return Linter(questionnaire, ruleset).findings(skip), SAMPLED
+    return ExactLinter(questionnaire, ruleset).findings(skip), EXACT
 
 
 def check_files(rules: str | Path | None, questionnaire: str | Path | None) -> list[Problem]:
     """Every problem in a rule set and questionnaire, errors and warnings, in file order."""
+    return check(rules, questionnaire)[0]
+
+
+def check(rules: str | Path | None, questionnaire: str | Path | None) -> tuple[list[Problem], str]:
+    """Every problem, in file order, and which deeper check ran ("" if none could)."""
     rules_path = rules or bundled("default.yaml")
     q_path = questionnaire or bundled("questionnaire.yaml")
     problems: list[Problem] = []
@@ -25,15 +45,15 @@ def check_files(rules: str | Path | None, questionnaire: str | Path | None) -> l
         q_model, q_problems = problems_of(q_doc, Questionnaire)
         problems += q_problems
     except IopguideError as e:
-        return [e.problem or Problem(str(q_path), str(e))]
+        return [e.problem or Problem(str(q_path), str(e))], ""
     try:
         r_doc = read_document(rules_path, RulesError)
         r_model, r_problems = problems_of(r_doc, RuleSet)
         problems += r_problems
     except IopguideError as e:
-        return [*problems, e.problem or Problem(str(rules_path), str(e))]
+        return [*problems, e.problem or Problem(str(rules_path), str(e))], ""
     if q_model is None or r_model is None:
-        return problems
+        return problems, ""
     findings = cross_check(r_model, q_model)
     problems += [
         (q_doc if f.file == "questionnaire" else r_doc).problem(f.path, f.message, f.severity)
@@ -42,8 +62,9 @@ def check_files(rules: str | Path | None, questionnaire: str | Path | None) -> l
     errors = [f for f in findings if f.severity == "error"]
     broken_rules = frozenset(int(f.path[1]) for f in errors if f.path[:1] == ("rules",))
     if any(f.path[:1] != ("rules",) for f in errors):
-        return problems  # scores, levels or ratings are broken: deeper checks cannot run
-    for finding in Linter(q_model, r_model).findings(broken_rules):
+        return problems, ""  # scores, levels or ratings are broken: no deeper check
+    findings, method = deeper_findings(q_model, r_model, broken_rules)
+    for finding in findings:
         doc = q_doc if finding.file == "questionnaire" else r_doc
         problems.append(doc.problem(finding.path, finding.message, finding.severity))
-    return sorted(problems, key=lambda p: (p.file, p.line or 0))
+    return sorted(problems, key=lambda p: (p.file, p.line or 0)), method

@@ -114,7 +114,7 @@ class Linter:
                 findings.append(
                     Finding(("levels", i), f"no rule can reach level '{level.id}'", "warning")
                 )
-        findings += self._unread_questions()
+        findings += self.unread_questions()
         if not skip:
             findings += self.unknown_findings(witnesses)
         return findings
@@ -163,7 +163,7 @@ class Linter:
                     break
         return findings
 
-    def _unread_questions(self) -> list[Finding]:
+    def unread_questions(self) -> list[Finding]:
         read = self.reads.read_anywhere()
         return [
             Finding(

@@ -1,4 +1,4 @@
-"""``iopguide rules``: check, test, show and diff rule sets before anyone is assessed."""
+"""``iopguide rules``: check, test, show, diff and verify rule sets before anyone is assessed."""
 
 from __future__ import annotations
 
@@ -10,11 +10,17 @@ import typer
 
 from iopguide.cli.common import (
     EXIT_INPUT,
+    EXIT_USAGE,
     QuestionnaireOption,
     RulesOption,
+    fail,
     load_assessor,
     reporting,
     write_out,
+)
+
+SOLVER_MISSING = (
+    'error: this needs the z3 solver, which is not installed: pip install "iopguide[verify]"'
 )
 
 
@@ -29,7 +35,7 @@ class ReportFormat(StrEnum):
 
 
 rules_app = typer.Typer(
-    help="Check, test, show and compare rule sets.",
+    help="Check, test, show, compare and prove rule sets.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -44,9 +50,9 @@ def check(
 ) -> None:
     """Validate a rule set and questionnaire and cross-check them; report every problem."""
     with reporting():
-        from iopguide.authoring.check import check_files
+        from iopguide.authoring.check import check as check_all
 
-        problems = check_files(rules, questionnaire)
+        problems, method = check_all(rules, questionnaire)
         for problem in problems:
             label = "warning" if problem.severity == "warning" else "error"
             write_out(
@@ -56,7 +62,7 @@ def check(
             )
         errors = sum(p.severity == "error" for p in problems)
         warnings = len(problems) - errors
-        write_out(f"{errors} errors, {warnings} warnings\n")
+        write_out(f"{errors} errors, {warnings} warnings{'; ' + method if method else ''}\n")
         if errors or (strict and warnings):
             raise typer.Exit(EXIT_INPUT)
 
@@ -116,9 +122,23 @@ def diff(
         ),
     ] = None,
     questionnaire: QuestionnaireOption = None,
+    exhaustive: Annotated[
+        bool,
+        typer.Option(
+            help="Compare on every answer set the questionnaire allows (needs the z3 solver)."
+        ),
+    ] = False,
+    witnesses: Annotated[
+        Path | None,
+        typer.Option("--witnesses", metavar="DIR", help="With --exhaustive: write witnesses here."),
+    ] = None,
 ) -> None:
-    """What changes between two rule sets: structurally, and on every case."""
+    """What changes between two rule sets: structurally, and on every case (or, with
+    --exhaustive, on every answer set, each move with its smallest witness)."""
     with reporting():
+        if exhaustive:
+            _exhaustive_diff(old, new, questionnaire, witnesses)
+            return
         from iopguide.authoring.cases import find_cases, load_case
         from iopguide.authoring.diff import effect, structural
         from iopguide.model.answers import parse_answers
@@ -134,3 +154,70 @@ def diff(
             if changed is not None:
                 effects.append(changed)
         write_out(diff_text(structural(before.ruleset, after.ruleset), effects, len(paths)))
+
+
+def _exhaustive_diff(
+    old: Path, new: Path, questionnaire: Path | None, witnesses: Path | None
+) -> None:
+    try:
+        import z3  # noqa: F401
+    except ImportError:
+        fail(SOLVER_MISSING, EXIT_USAGE)
+    from iopguide.authoring.diff import structural
+    from iopguide.authoring.verify import exhaustive_diff, reference_answers
+    from iopguide.io.atomic import write_private
+    from iopguide.render.rules import diff_text
+    from iopguide.render.template import answers_file
+    from iopguide.render.verify import exhaustive_text, witness_name
+
+    before, after = load_assessor(old, questionnaire), load_assessor(new, questionnaire)
+    q = before.questionnaire
+    reference = reference_answers(q)
+    moves = exhaustive_diff(q, before.ruleset, after.ruleset, reference)
+    head = diff_text(structural(before.ruleset, after.ruleset), [], 0).split("\n\n")[0]
+    write_out(head + "\n" + exhaustive_text(moves, reference, q))
+    if witnesses is not None:
+        for move in moves:
+            if move.witness is not None:
+                write_private(witnesses / witness_name(move), answers_file(q, move.witness))
+
+
+@rules_app.command()
+def verify(
+    rules: RulesOption = None,
+    questionnaire: QuestionnaireOption = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ReportFormat.text,
+    counterexamples: Annotated[
+        Path | None,
+        typer.Option(
+            "--counterexamples", metavar="DIR", help="Write each counterexample's answers here."
+        ),
+    ] = None,
+) -> None:
+    """Prove the rule set's properties over every answer set the questionnaire allows.
+
+    Exit 0 when all are proved, 1 when any is violated or a file is invalid, 2 when
+    the z3 solver is not installed.
+    """
+    with reporting():
+        try:
+            import z3  # noqa: F401
+        except ImportError:
+            fail(SOLVER_MISSING, EXIT_USAGE)
+        from iopguide.authoring.verify import prove
+        from iopguide.io.atomic import write_private
+        from iopguide.render.verify import counterexample_files, verify_json, verify_text
+
+        assessor = load_assessor(rules, questionnaire)
+        q, ruleset = assessor.questionnaire, assessor.ruleset
+        verdicts, seconds = prove(q, ruleset)
+        report = verify_json if fmt is ReportFormat.json else verify_text
+        write_out(report(verdicts, ruleset, q, seconds))
+        if counterexamples is not None:
+            for verdict in verdicts:
+                for name, text in counterexample_files(verdict, q).items():
+                    write_private(counterexamples / name, text)
+        if not all(v.proved for v in verdicts):
+            raise typer.Exit(EXIT_INPUT)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from iopguide.errors import DataPath
 from iopguide.model.conditions import UNKNOWN, All, AnyOf, Condition, Not, Test
 from iopguide.model.questionnaire import Question, Questionnaire
-from iopguide.model.ruleset import RuleSet
+from iopguide.model.ruleset import Property, RuleSet
 
 Path = DataPath
 
@@ -77,7 +77,71 @@ def cross_check(ruleset: RuleSet, questionnaire: Questionnaire) -> list[Finding]
         for j, level in enumerate(rule.levels):
             if level not in ruleset.level_index:
                 findings.append(Finding(("rules", i, "levels", j), _unknown_level(level, ruleset)))
+    for i, prop in enumerate(ruleset.properties):
+        findings += _check_property(prop, ("properties", i), questionnaire, ruleset, known_scores)
     return findings
+
+
+def _check_property(
+    prop: Property, path: Path, questionnaire: Questionnaire, ruleset: RuleSet, scores: set[str]
+) -> list[Finding]:
+    """A property may name only questions, values, scores and levels that exist."""
+    findings: list[Finding] = []
+
+    def question(qid: str, where: Path) -> Question | None:
+        found = questionnaire.by_id.get(qid)
+        if found is None:
+            hint = questionnaire.suggest(qid)
+            findings.append(Finding(where, f"unknown question '{qid}'{hint}"))
+        return found
+
+    for j, qid in enumerate(prop.never_changes_level or ()):
+        question(qid, (*path, "never_changes_level", j))
+    if prop.never_lowers_level is not None:
+        where = (*path, "never_lowers_level")
+        severer = prop.never_lowers_level
+        q = question(severer.answer, (*where, "answer"))
+        if q is not None:
+            problem = _order_misfit(severer.groups, severer.order is not None, q)
+            if problem:
+                findings.append(Finding((*where, "order"), problem))
+    if prop.implies is not None:
+        where = (*path, "implies")
+        if prop.implies.when is not None:
+            findings += _check_condition(
+                prop.implies.when, (*where, "when"), questionnaire, ruleset, scores
+            )
+        level = prop.implies.then.level_at_least
+        if level is not None and level not in ruleset.level_index:
+            findings.append(
+                Finding((*where, "then", "level_at_least"), _unknown_level(level, ruleset))
+            )
+    return findings
+
+
+def _order_misfit(groups: tuple[tuple[object, ...], ...], given: bool, q: Question) -> str:
+    """Why an ``order`` does not fit its question, or an empty string."""
+    if q.type in ("integer", "multi") and not given:
+        return ""
+    if q.type == "integer":
+        return f"'{q.id}' is a number question: a higher number is more severe; leave out 'order'"
+    if q.type == "multi":
+        return f"'{q.id}' takes several choices: one more item is more severe; leave out 'order'"
+    if q.type == "choice" and not given:
+        return f"'{q.id}' is a choice question: list its choices in 'order', least severe first"
+    values = [v for g in groups for v in g]
+    if len(values) != len({(type(v), v) for v in values}):
+        return "a value is listed twice"
+    for value in values:
+        if isinstance(value, str) and value == UNKNOWN:
+            if not q.allow_unknown:
+                return f"'{q.id}' does not allow '{UNKNOWN}'"
+        elif q.type == "yes_no" and not isinstance(value, bool):
+            return f"'{q.id}' is a yes/no question: order yes, no (and unknown)"
+        elif q.type == "choice" and (not isinstance(value, str) or q.choice(value) is None):
+            listed = ", ".join(c.id for c in q.choices)
+            return f"not a choice of '{q.id}' (choices: {listed})"
+    return ""
 
 
 def _unknown_level(level: str, ruleset: RuleSet) -> str:
@@ -92,6 +156,7 @@ def _duplicates(ruleset: RuleSet, questionnaire: Questionnaire) -> Iterator[Find
         "resources": [x.id for x in ruleset.resources],
         "settings": [x.id for x in ruleset.settings],
         "rules": [x.id for x in ruleset.rules],
+        "properties": [x.id for x in ruleset.properties],
     }
     for group, ids in groups.items():
         counts = Counter(ids)

@@ -11,6 +11,9 @@ A rule has a condition (``when``) and one or more effects, settled in tiers:
 A rule with a floor or a rating may name a ``setting``: the kind of care within the
 level (medically managed withdrawal, psychiatric, residential). The result's setting
 is the first, in the rule set's ``settings`` order, among the decisive rules' settings.
+
+``properties`` are promises about every answer set (see ``Property``), proved by
+``iopguide rules verify``; they never change a result.
 """
 
 from __future__ import annotations
@@ -18,7 +21,15 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
 
 from iopguide.model.conditions import Condition
 
@@ -139,6 +150,86 @@ class Rule(_Model):
         return tuple(t for t, e in zip(TIERS, effects, strict=True) if e is not None)
 
 
+Severity = Literal["emergency", "urgent"]
+OrderItem = StrictBool | StrictStr  # no 1 for yes: the engine tells them apart
+
+
+class Escalation(_Model):
+    """What an ``implies`` property requires: an alert (emergency, or at least urgent)
+    and a level no lower than this."""
+
+    alert: Severity | None = None
+    level_at_least: str | None = None
+
+    @model_validator(mode="after")
+    def _requires_something(self) -> Escalation:
+        if self.alert is None and self.level_at_least is None:
+            raise ValueError("'then' needs 'alert', 'level_at_least' or both")
+        return self
+
+
+class Implication(_Model):
+    """``when`` a condition on answers holds, or an ``alert`` of a severity fires,
+    ``then`` the result escalates so."""
+
+    when: Condition | None = None
+    alert: Severity | None = None
+    then: Escalation
+
+    @model_validator(mode="after")
+    def _one_premise(self) -> Implication:
+        if (self.when is None) == (self.alert is None):
+            raise ValueError("'implies' has exactly one of 'when' or 'alert'")
+        return self
+
+
+class Severer(_Model):
+    """An answer whose more severe values never lower the level: a higher number, one
+    more item of a multi, or a value later in ``order`` (least severe first; a list
+    in ``order`` is a group of values of equal severity)."""
+
+    answer: str
+    order: tuple[OrderItem | tuple[OrderItem, ...], ...] | None = Field(default=None, min_length=2)
+    #: For a several-choice answer: compare only answer sets that already list at
+    #: least one item (an empty list can open other questions, e.g. on remission).
+    nonempty: bool = False
+
+    @property
+    def groups(self) -> tuple[tuple[OrderItem, ...], ...]:
+        return tuple(g if isinstance(g, tuple) else (g,) for g in self.order or ())
+
+
+PropertyForm = Literal["never_changes_level", "never_lowers_level", "implies"]
+PROPERTY_FORMS: tuple[PropertyForm, ...] = ("never_changes_level", "never_lowers_level", "implies")
+
+
+class Property(_Model):
+    """A promise the rule set makes over every answer set the questionnaire allows,
+    checked by ``iopguide rules verify``. Exactly one form:
+
+    - ``never_changes_level: [question ids]``: answer sets that differ only in these
+      answers get the same level, and no alert disappears;
+    - ``never_lowers_level: {answer, order}``: a more severe answer never lowers it;
+    - ``implies: {when | alert, then: {alert, level_at_least}}``.
+    """
+
+    id: str = Field(pattern=KEBAB)
+    because: str = Field(min_length=1)
+    never_changes_level: tuple[str, ...] | None = Field(default=None, min_length=1)
+    never_lowers_level: Severer | None = None
+    implies: Implication | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Property:
+        if sum(getattr(self, f) is not None for f in PROPERTY_FORMS) != 1:
+            raise ValueError("a property has exactly one of: " + ", ".join(PROPERTY_FORMS))
+        return self
+
+    @property
+    def form(self) -> PropertyForm:
+        return next(f for f in PROPERTY_FORMS if getattr(self, f) is not None)
+
+
 class RuleSet(_Model):
     """Everything that turns answers into a level, as reviewable data."""
 
@@ -153,6 +244,7 @@ class RuleSet(_Model):
     settings: tuple[Setting, ...] = ()
     resources: tuple[Resource, ...] = Field(min_length=1)
     rules: tuple[Rule, ...] = Field(min_length=1)
+    properties: tuple[Property, ...] = ()
 
     @field_validator("ratings", mode="before")
     @classmethod
