@@ -31,6 +31,7 @@ from iopguide.cli.common import (
     reporting,
     say,
 )
+from iopguide.cli.export import export_app
 from iopguide.cli.rules import rules_app
 
 app = typer.Typer(
@@ -44,6 +45,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(rules_app, name="rules")
+app.add_typer(export_app, name="export")
 
 
 def _version(value: bool) -> None:

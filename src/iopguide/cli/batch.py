@@ -42,6 +42,12 @@ def assess_many(
             from iopguide.render.data import to_json
 
             sys.stdout.write(to_json(explanation, indent=None) + "\n")
+        elif fmt is Format.fhir:  # one Bundle per line
+            import json
+
+            from iopguide.render.fhir import result_bundle
+
+            sys.stdout.write(json.dumps(result_bundle(explanation), ensure_ascii=False) + "\n")
         else:
             sys.stdout.write(f"== {path}\n")
             sys.stdout.write(render(explanation, fmt, audience, sys.stdout.isatty()))

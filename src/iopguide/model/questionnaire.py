@@ -158,6 +158,8 @@ class Questionnaire(_Model):
 
     name: str
     version: str
+    url: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9+.-]*:\S+$")
+    """The questionnaire's canonical url (FHIR export): an absolute URI."""
     sections: tuple[Section, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -378,6 +380,12 @@ def parse_answers(
     question that is shown must be answered; all missing ones are named at once.
     """
     lines = lines or {}
+    response: list[Problem] = []
+    if "resourceType" in raw:  # a FHIR QuestionnaireResponse: answers by linkId
+        from iopguide.model.fhir import response_answers
+
+        raw, response = response_answers(questionnaire, raw, source)
+        lines = {}
     by_id, coercers = questionnaire.by_id, questionnaire.coercers
 
     def check(key: Any) -> None:
@@ -408,7 +416,7 @@ def parse_answers(
         hidden = [k for k, v in raw.items() if v is not None and k not in kept]
     for key in hidden:
         check(key)
-    warnings = [
+    warnings = response + [
         Problem(
             source,
             "ignored: skip logic does not ask this question for these answers",
