@@ -5,7 +5,8 @@
 //   node lforms_check.mjs CHROMIUM INPUT.json OUTPUT.json
 //
 // INPUT: {"questionnaire": {...}, "responses": [{...QuestionnaireResponse...}, ...]}
-// OUTPUT: [{"enabled": [linkId, ...], "response": {...}} | {"error": "..."}, ...]
+// OUTPUT: [{"enabled": [linkId, ...], "response": {...}, "drawn": bool} | {"error": "..."}]
+//   (the first "rendered" sets, default 8, twice: drawn on the page, then not)
 // Everything is served from node_modules on 127.0.0.1: nothing leaves the machine.
 import { createServer } from "node:http";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
@@ -72,16 +73,36 @@ try {
   // The FHIR support file needs LForms, which the module scripts define.
   await tab.addScriptTag({ url: `http://127.0.0.1:${port}/lforms/fhir/R4/lformsFHIR.min.js` });
   await tab.waitForFunction(() => LForms.Util.getFormFHIRData && LForms.FHIR, { timeout: 60000 });
-  for (const response of input.responses) {
-    const out = await tab.evaluate(async (questionnaire, response) => {
+  // The first answer sets are rendered as a page would render them (the web component);
+  // every set then goes through the same LHC-Forms form model without drawing the page
+  // (what the component runs before it draws: conversion, merge, FHIR resources,
+  // calculations, skip logic). The test checks that both ways agree on the first sets.
+  const rendered = Math.min(input.rendered ?? 8, input.responses.length);
+  await tab.evaluate((questionnaire) => { window.__Q = questionnaire; }, input.questionnaire);
+  // One page function does one answer set; it is called once per drawn set, and once
+  // for all the others (one round trip).
+  await tab.evaluate(() => {
+    window.__one = async (response, draw) => {
+      const questionnaire = window.__Q;
       try {
         const el = document.getElementById("form");
-        LForms.Util.removeFormsFromPage?.(el);
-        el.innerHTML = "";
-        await LForms.Util.addFormToPage(questionnaire, el, {
-          fhirVersion: "R4", prepopulate: false, questionnaireResponse: response });
-        // Let calculated expressions and skip logic settle.
-        const lhc = el.querySelector("wc-lhc-form").lhcFormData;
+        let lhc;
+        if (draw || !window.__FormData) {
+          el.innerHTML = "";
+          await LForms.Util.addFormToPage(questionnaire, el, {
+            fhirVersion: "R4", prepopulate: false, questionnaireResponse: response });
+          lhc = el.querySelector("wc-lhc-form").lhcFormData;
+          window.__FormData = lhc.constructor;
+        } else {
+          const SDC = LForms.FHIR.R4.SDC;
+          window.__F ??= SDC.convertQuestionnaireToLForms(structuredClone(questionnaire), {});
+          const form = SDC.mergeQuestionnaireResponseToLForms(structuredClone(window.__F), response);
+          lhc = new window.__FormData(form);
+          await lhc.loadFHIRResources(false);
+          if (lhc._hasResponsiveExpr || lhc._hasInitialExpr)
+            await lhc._expressionProcessor.runCalculations(!lhc.hasSavedData);
+          lhc._checkFormControls();
+        }
         const enabled = [];
         // An item is enabled unless its skip logic, or an enclosing item's, disables it.
         const walk = (items) => {
@@ -92,14 +113,24 @@ try {
           }
         };
         walk(lhc.items);
-        const exported = LForms.Util.getFormFHIRData("QuestionnaireResponse", "R4", el);
-        return { enabled, response: exported };
+        const exported = LForms.Util.getFormFHIRData("QuestionnaireResponse", "R4", lhc);
+        delete exported.authored;
+        return { enabled, response: exported, drawn: draw };
       } catch (e) {
         return { error: String(e && e.stack || e) };
       }
-    }, input.questionnaire, response);
-    results.push(out);
+    };
+  });
+  for (const response of input.responses.slice(0, rendered)) {
+    results.push(await tab.evaluate((r) => window.__one(r, true), response));
+    results.push(await tab.evaluate((r) => window.__one(r, false), response));
   }
+  const rest = input.responses.slice(rendered);
+  results.push(...await tab.evaluate(async (responses) => {
+    const out = [];
+    for (const r of responses) out.push(await window.__one(r, false));
+    return out;
+  }, rest));
   if (problems.length) results.push({ error: "page errors: " + problems.join("; ") });
 } finally {
   await browser.close();
