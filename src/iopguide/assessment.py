@@ -18,7 +18,8 @@ from iopguide.core.explain import Explainer, Explanation, Provenance
 from iopguide.core.whatif import WhatIf
 from iopguide.errors import Problem
 from iopguide.io.load import Document, answers_from, load_questionnaire, load_ruleset
-from iopguide.model.questionnaire import Answers, parse_answers
+from iopguide.model.questionnaire import Answers, Questionnaire, parse_answers
+from iopguide.model.ruleset import RuleSet
 
 
 class Assessor:
@@ -31,20 +32,41 @@ class Assessor:
     ) -> None:
         loaded_q = load_questionnaire(questionnaire)
         loaded_r = load_ruleset(loaded_q.model, rules)
-        self.questionnaire = loaded_q.model
-        self.ruleset = loaded_r.model
-        self.rules_document = loaded_r.document
+        self._build(loaded_q.model, loaded_q.document, loaded_r.model, loaded_r.document)
+
+    def _build(
+        self,
+        questionnaire: Questionnaire,
+        questionnaire_document: Document,
+        ruleset: RuleSet,
+        rules_document: Document,
+    ) -> None:
+        self.questionnaire = questionnaire
+        self.questionnaire_document = questionnaire_document
+        self.ruleset = ruleset
+        self.rules_document = rules_document
         self.engine = Engine(self.questionnaire, self.ruleset)
         self.provenance = Provenance(
             self.ruleset.name,
             self.ruleset.version,
-            loaded_r.document.sha256,
+            rules_document.sha256,
             self.questionnaire.name,
             self.questionnaire.version,
-            loaded_q.document.sha256,
+            questionnaire_document.sha256,
             __version__,
         )
         self.explainer = Explainer(self.questionnaire, self.ruleset, self.provenance)
+
+    # An Assessor pickles as the data its files parsed to (for Dask's or Spark's
+    # workers); its compiled predicates are built again where it is unpickled.
+    def __getstate__(self) -> dict[str, object]:
+        return {"questionnaire": self.questionnaire_document, "rules": self.rules_document}
+
+    def __setstate__(self, state: dict[str, Document]) -> None:
+        q_doc, r_doc = state["questionnaire"], state["rules"]
+        self._build(
+            Questionnaire.model_validate(q_doc.data), q_doc, RuleSet.model_validate(r_doc.data), r_doc
+        )
 
     def evaluate(self, answers: Answers) -> Result:
         return self.engine.evaluate(answers)
