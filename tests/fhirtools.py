@@ -90,8 +90,12 @@ def schema_errors(resource: dict[str, Any]) -> list[str]:
     kind = resource["resourceType"]
     checked = [(kind, resource)]
     if kind == "Bundle":
-        shell = {**resource, "entry": [{k: v for k, v in e.items() if k != "resource"}
-                                       for e in resource.get("entry", [])]}
+        shell = {
+            **resource,
+            "entry": [
+                {k: v for k, v in e.items() if k != "resource"} for e in resource.get("entry", [])
+            ],
+        }
         checked = [(kind, shell)] + [
             (e["resource"]["resourceType"], e["resource"]) for e in resource.get("entry", [])
         ]
@@ -197,7 +201,6 @@ def links(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for answer in item.get("answer", []):
             found += links(answer.get("item", []))
     return found
-
 
 
 def answer_sets(questionnaire: Any, count: int, seed: int) -> list[dict[str, Any]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from iopguide.io.yaml import parse_yaml
 from iopguide.model.conditions import compile_condition
 from iopguide.model.fhir import NONE_CODE
 from iopguide.model.questionnaire import Questionnaire, parse_answers
-from iopguide.render.fhir import questionnaire_resource, questionnaire_response, result_bundle
+from iopguide.render.fhir import questionnaire_response, result_bundle
 from tests.conftest import EXAMPLES, TINY_QUESTIONNAIRE
 from tests.fhirtools import (
     UNEVALUATED,
@@ -39,9 +38,10 @@ def exported(run, tmp_path_factory) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def run():  # module-scoped twin of conftest's ``run``
-    from tests.conftest import installed_command
     import os
     import subprocess
+
+    from tests.conftest import installed_command
 
     def call(*args: str, input: str | None = None):
         return subprocess.run(
@@ -100,7 +100,8 @@ def test_export_maps_the_questionnaire(exported, questionnaire):
         if q.allow_unknown:
             assert item["answerOption"][-1]["valueCoding"]["code"] == "unknown"
         if q.help:
-            assert item["item"][0]["text"] == q.help and item["item"][0]["type"] == "display"
+            assert item["item"][0]["text"] == q.help
+            assert item["item"][0]["type"] == "display"
         assert (q.when is None) == ("enableWhen" not in item)
 
 
@@ -110,13 +111,14 @@ def test_skip_logic_is_plain_enable_when_and_hidden_helpers(exported, questionna
     items = by_link(exported)
     helpers = [i for i in items.values() if i["linkId"].startswith("when.")]
     nested = {q.when for q in questionnaire.questions if q.when is not None} - {
-        q.when for q in questionnaire.questions if "when." not in json.dumps(
-            items[q.id].get("enableWhen", [])
-        )
+        q.when
+        for q in questionnaire.questions
+        if "when." not in json.dumps(items[q.id].get("enableWhen", []))
     }
     assert len(helpers) == len(nested) == 4
     for helper in helpers:
-        assert helper["readOnly"] is True and helper["type"] == "boolean"
+        assert helper["readOnly"] is True
+        assert helper["type"] == "boolean"
         urls = [e["url"] for e in helper["extension"]]
         assert any(u.endswith("questionnaire-hidden") for u in urls)
         assert any(u.endswith("sdc-questionnaire-calculatedExpression") for u in urls)
@@ -131,7 +133,8 @@ def test_skip_logic_is_plain_enable_when_and_hidden_helpers(exported, questionna
 def test_loinc_codes_only_on_exact_wording(exported):
     items = by_link(exported)
     coded = {link: i["code"][0]["code"] for link, i in items.items() if "code" in i}
-    assert coded["phq9_1"] == "44250-9" and coded["gad7_7"] == "69736-7"
+    assert coded["phq9_1"] == "44250-9"
+    assert coded["gad7_7"] == "69736-7"
     assert coded["auditc_3"] == "68520-6"
     # Paraphrased items carry no code, and say why in a design note.
     for link in ("phq9_7", "phq9_8", "auditc_2"):
@@ -223,13 +226,6 @@ def _response(questionnaire: Questionnaire, answers: dict[str, Any]) -> dict[str
     return questionnaire_response(questionnaire, answers)
 
 
-@pytest.fixture(scope="module")
-def iop_answers(questionnaire) -> dict[str, Any]:
-    return Assessor().assess_document.__self__.validate(  # type: ignore[attr-defined]
-        parse_yaml((EXAMPLES / "iop.yaml").read_text(), "iop")[0]
-    )[0]
-
-
 def _set(response: dict[str, Any], link: str, answer: list[dict[str, Any]]) -> None:
     for item in links(response["item"]):
         if item["linkId"] == link:
@@ -249,7 +245,11 @@ def _set(response: dict[str, Any], link: str, answer: list[dict[str, Any]]) -> N
             [{"valueCoding": {"code": NONE_CODE}}, {"valueCoding": {"code": "alcohol"}}],
             "substances: 'none' cannot be chosen with other choices",
         ),
-        ("housing", [{"valueCoding": {"system": "http://x", "code": "stable"}}], "housing: the answer is not a code"),
+        (
+            "housing",
+            [{"valueCoding": {"system": "http://x", "code": "stable"}}],
+            "housing: the answer is not a code",
+        ),
         ("housing", [{"valueCoding": {"code": "castle"}}], "housing: is not a choice"),
         ("age", [{"valueInteger": 30}, {"valueInteger": 31}], "age: has several answers"),
     ],
@@ -266,7 +266,8 @@ def test_bad_responses_name_the_link_id(run, tmp_path, questionnaire, link, answ
     assert done.returncode == 1
     assert done.stdout == ""
     lines = done.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"error: {path}: "), done.stderr
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"error: {path}: ")
     assert message in lines[0]
     assert "Traceback" not in done.stderr
 
@@ -275,8 +276,11 @@ def test_other_resources_and_questionnaires_are_refused(run, tmp_path):
     for resource, message in [
         ({"resourceType": "Patient"}, "resourceType: a FHIR Patient is not answers"),
         (
-            {"resourceType": "QuestionnaireResponse", "status": "completed",
-             "questionnaire": "http://example.org/Questionnaire/other"},
+            {
+                "resourceType": "QuestionnaireResponse",
+                "status": "completed",
+                "questionnaire": "http://example.org/Questionnaire/other",
+            },
             "questionnaire: answers another questionnaire",
         ),
     ]:
@@ -284,12 +288,13 @@ def test_other_resources_and_questionnaires_are_refused(run, tmp_path):
         path.write_text(json.dumps(resource))
         done = run("assess", "-a", str(path), "-f", "json")
         assert done.returncode == 1
-        assert done.stderr.startswith(f"error: {path}: ") and message in done.stderr
+        assert done.stderr.startswith(f"error: {path}: ")
+        assert message in done.stderr
 
 
 def test_hidden_answers_are_ignored_with_a_warning_and_helpers_silently(questionnaire):
     assessor = Assessor()
-    answers = {k: v for k, v in case_answers()["iop-daily-opioids"].items()}
+    answers = dict(case_answers()["iop-daily-opioids"].items())
     response = _response(questionnaire, answers)
     expected, before = assessor.validate(answers, "r.json")
     # A renderer may export an answer that skip logic hides, and the hidden helpers.
@@ -312,29 +317,43 @@ def test_none_and_unknown_map_both_ways(tmp_path):
     )
     q = Questionnaire.model_validate(parse_yaml(text, "q")[0])
     for answers in (
-        {"age": 30, "daily": True, "seizures": "unknown", "housing": "stable", "drugs": [],
-         "drinks": "unknown"},
+        {
+            "age": 30,
+            "daily": True,
+            "seizures": "unknown",
+            "housing": "stable",
+            "drugs": [],
+            "drinks": "unknown",
+        },
         {"age": 30, "daily": False, "housing": "unsafe", "drugs": ["opioids"], "drinks": 12},
     ):
         response = questionnaire_response(q, answers)
         items = {i["linkId"]: i for i in links(response["item"])}
         if answers["drugs"] == []:
             assert items["drugs"]["answer"] == [
-                {"valueCoding": {"system": "urn:iopguide:questionnaire:tiny/drugs",
-                                 "code": NONE_CODE, "display": "None of these"}}
+                {
+                    "valueCoding": {
+                        "system": "urn:iopguide:questionnaire:tiny/drugs",
+                        "code": NONE_CODE,
+                        "display": "None of these",
+                    }
+                }
             ]
             assert items["drinks.unknown"]["answer"] == [{"valueBoolean": True}]
             assert "drinks" not in items
             assert items["seizures"]["answer"][0]["valueCoding"]["code"] == "unknown"
         got, warnings = parse_answers(q, response, "r")
         want = {k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()}
-        assert got == want and warnings == []
+        assert got == want
+        assert warnings == []
     # Both a number and "don't know" for one question is refused, naming it.
-    response = questionnaire_response(q, {"age": 30, "daily": False, "housing": "stable",
-                                           "drinks": 3})
-    response["item"][0]["item"].append({"linkId": "drinks.unknown",
-                                        "answer": [{"valueBoolean": True}]})
-    with pytest.raises(AnswersError, match="drinks.unknown: is answered both"):
+    response = questionnaire_response(
+        q, {"age": 30, "daily": False, "housing": "stable", "drinks": 3}
+    )
+    response["item"][0]["item"].append(
+        {"linkId": "drinks.unknown", "answer": [{"valueBoolean": True}]}
+    )
+    with pytest.raises(AnswersError, match=r"drinks\.unknown: is answered both"):
         parse_answers(q, response, "r")
 
 
@@ -365,7 +384,8 @@ def _resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 def test_bundle_content(bundles):
     for bundle in bundles.values():
         kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
-        assert bundle["type"] == "collection" and "RiskAssessment" not in kinds
+        assert bundle["type"] == "collection"
+        assert "RiskAssessment" not in kinds
         assert kinds.count("QuestionnaireResponse") == kinds.count("GuidanceResponse") == 1
         plan = _resources(bundle, "CarePlan")[0]
         assert plan["intent"] == "proposal"
@@ -377,7 +397,7 @@ def test_bundle_content(bundles):
         refs = {e["fullUrl"] for e in bundle["entry"]}
         assert {t["reference"] for t in provenance["target"]} <= refs
     # The full PHQ-9 and the PHQ-2 alone have their LOINC totals; bands as interpretation.
-    codes = {}
+    codes: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for name, bundle in bundles.items():
         for obs in _resources(bundle, "Observation"):
             for coding in obs["code"]["coding"]:
@@ -387,11 +407,10 @@ def test_bundle_content(bundles):
     name, phq9 = codes["44261-6"][0]
     assert phq9["interpretation"][0]["text"]
     _, phq2 = codes["55758-7"][0]
-    assert "interpretation" not in phq2 and phq2["valueInteger"] <= 2
+    assert "interpretation" not in phq2
+    assert phq2["valueInteger"] <= 2
     # Missing answers that could change the level: data-required, naming them.
-    statuses = {
-        name: _resources(b, "GuidanceResponse")[0]["status"] for name, b in bundles.items()
-    }
+    statuses = {name: _resources(b, "GuidanceResponse")[0]["status"] for name, b in bundles.items()}
     assert statuses["withdrawal-history-unknown"] in ("data-required", "success")
     assert set(statuses.values()) <= {"success", "data-required"}
 
@@ -412,9 +431,10 @@ def test_format_fhir_writes_the_bundle_to_a_file(run, tmp_path):
     done = run("assess", "-a", str(EXAMPLES / "inpatient.yaml"), "-f", "fhir", "-o", str(out))
     assert done.returncode == 0, done.stderr
     bundle = json.loads(out.read_text())
-    assert _resources(bundle, "CarePlan")[0]["activity"][0]["detail"]["code"]["coding"][0][
-        "code"
-    ] == "inpatient"
+    assert (
+        _resources(bundle, "CarePlan")[0]["activity"][0]["detail"]["code"]["coding"][0]["code"]
+        == "inpatient"
+    )
     assert (out.stat().st_mode & 0o777) == 0o600
 
 
@@ -424,8 +444,6 @@ def test_same_answers_same_bundle_ids(bundles):
     again = result_bundle(assessor.assess(assessor.validate(answers)[0]))
     first = bundles["iop-daily-opioids"]
     assert [e["fullUrl"] for e in again["entry"]] == [e["fullUrl"] for e in first["entry"]]
-
-
 
 
 def test_the_validators_can_fail(exported):
@@ -440,7 +458,9 @@ def test_the_validators_can_fail(exported):
     twice["item"][0]["item"].append(dict(twice["item"][0]["item"][-1]))
     assert any(f.startswith("que-2") for f in invariant_failures(twice))
     nothing = json.loads(json.dumps(exported))
-    exists = next(e for e in by_link(nothing)["pregnant"]["enableWhen"] if e["operator"] == "exists")
+    exists = next(
+        e for e in by_link(nothing)["pregnant"]["enableWhen"] if e["operator"] == "exists"
+    )
     exists["answerInteger"] = 1
     del exists["answerBoolean"]
     assert any(f.startswith("que-7") for f in invariant_failures(nothing))

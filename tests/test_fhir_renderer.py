@@ -52,9 +52,7 @@ def _assess_all(paths: list[str]) -> tuple[list[dict[str, Any]], str]:
     return [json.loads(line) for line in done.stdout.splitlines()], done.stderr
 
 
-def test_lforms_enables_what_iopguide_asks_and_exports_the_same_answers(
-    questionnaire, tmp_path
-):
+def test_lforms_enables_what_iopguide_asks_and_exports_the_same_answers(questionnaire, tmp_path):
     browser, runtime = chromium(), node()
     exported = subprocess.run(
         [installed_command(), "export", "fhir"], capture_output=True, text=True, check=True
@@ -79,7 +77,8 @@ def test_lforms_enables_what_iopguide_asks_and_exports_the_same_answers(
     assert len(results) == len(sets) + DRAWN, results[-1]
     # The web component drawing the page and the form model alone agree.
     for drawn, model in zip(results[: 2 * DRAWN : 2], results[1 : 2 * DRAWN : 2], strict=True):
-        assert drawn["drawn"] and not model["drawn"]
+        assert drawn["drawn"]
+        assert not model["drawn"]
         assert (drawn["enabled"], drawn["response"]) == (model["enabled"], model["response"])
     rendered = results[1 : 2 * DRAWN : 2] + results[2 * DRAWN :]
 

@@ -33,14 +33,31 @@ def test_dask_example_matches_the_batch_command(questionnaire, tmp_path):
     source.write_text("\n".join(lines) + "\n")
     batch = subprocess.run(
         [installed_command(), "assess", "--batch", str(source)],
-        capture_output=True, text=True, timeout=300, check=False, env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=os.environ.copy(),
     )
     assert batch.returncode == 1  # three records did not fit
     out = tmp_path / "dask.jsonl"
     done = subprocess.run(
-        [sys.executable, str(EXAMPLES / "scale_out_dask.py"), str(source), "-o", str(out),
-         "--workers", "2", "--blocksize", "256KiB"],
-        capture_output=True, text=True, timeout=600, check=False, env=os.environ.copy(),
+        [
+            sys.executable,
+            str(EXAMPLES / "scale_out_dask.py"),
+            str(source),
+            "-o",
+            str(out),
+            "--workers",
+            "2",
+            "--blocksize",
+            "256KiB",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env=os.environ.copy(),
     )
     assert done.returncode == 1, done.stderr[-2000:]
     want = [json.loads(line) for line in batch.stdout.splitlines()]
@@ -48,7 +65,8 @@ def test_dask_example_matches_the_batch_command(questionnaire, tmp_path):
     assert len(want) == len(got) == RECORDS
     for a, b in zip(want, got, strict=True):
         if "error" in a:
-            assert "error" in b and a["index"] == b["index"]
+            assert "error" in b
+            assert a["index"] == b["index"]
         else:
             assert a == b
     assert sum("error" in r for r in got) == 3

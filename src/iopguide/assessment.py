@@ -65,7 +65,10 @@ class Assessor:
     def __setstate__(self, state: dict[str, Document]) -> None:
         q_doc, r_doc = state["questionnaire"], state["rules"]
         self._build(
-            Questionnaire.model_validate(q_doc.data), q_doc, RuleSet.model_validate(r_doc.data), r_doc
+            Questionnaire.model_validate(q_doc.data),
+            q_doc,
+            RuleSet.model_validate(r_doc.data),
+            r_doc,
         )
 
     def evaluate(self, answers: Answers) -> Result:

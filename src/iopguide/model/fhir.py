@@ -83,9 +83,7 @@ def response_answers(
 
     kind = data.get("resourceType")
     if kind != "QuestionnaireResponse":
-        raise error(
-            f"a FHIR {kind} is not answers: give a QuestionnaireResponse", "resourceType"
-        )
+        raise error(f"a FHIR {kind} is not answers: give a QuestionnaireResponse", "resourceType")
     if data.get("status") == "entered-in-error":
         raise error("is marked entered-in-error", "status")
     url = canonical_url(questionnaire)

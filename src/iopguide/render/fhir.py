@@ -93,7 +93,9 @@ SCREENER_ITEMS: dict[str, Instrument] = {
     "gad7_7": Instrument(
         "GAD-7 item 7", "69736-7", "Feeling afraid, as if something awful might happen"
     ),
-    "auditc_1": Instrument("AUDIT-C item 1", None, "How often do you have a drink containing alcohol?"),
+    "auditc_1": Instrument(
+        "AUDIT-C item 1", None, "How often do you have a drink containing alcohol?"
+    ),
     "auditc_2": Instrument(
         "AUDIT-C item 2",
         "68519-8",
@@ -108,7 +110,9 @@ SCREENER_ITEMS: dict[str, Instrument] = {
         "Have you wished you were dead or wished you could go to sleep and not wake up?",
     ),
     "cssrs_2": Instrument(
-        "C-SSRS screener item 2", "93247-5", "Have you actually had any thoughts of killing yourself?"
+        "C-SSRS screener item 2",
+        "93247-5",
+        "Have you actually had any thoughts of killing yourself?",
     ),
     "cssrs_3": Instrument(
         "C-SSRS screener item 3", "93248-3", "Have you been thinking about how you might do this?"
@@ -463,7 +467,11 @@ def questionnaire_resource(questionnaire: Questionnaire, sha256: str = "") -> Js
         items: list[Json] = []
         if section.intro:
             items.append(
-                {"linkId": f"{SECTION_PREFIX}{section.id}.intro", "text": section.intro, "type": "display"}
+                {
+                    "linkId": f"{SECTION_PREFIX}{section.id}.intro",
+                    "text": section.intro,
+                    "type": "display",
+                }
             )
         for q in section.questions:
             enable: tuple[list[Json], str | None] | None = None
@@ -585,13 +593,16 @@ def _ruleset_base(ruleset: RuleSet) -> str:
     return f"urn:iopguide:ruleset:{ruleset.name}"
 
 
-def _score_code(explanation: Explanation, score: Score, answers: Mapping[str, object]) -> tuple[
-    list[Json], str, bool
-]:
+def _score_code(
+    explanation: Explanation, score: Score, answers: Mapping[str, object]
+) -> tuple[list[Json], str, bool]:
     """The codes of a score's Observation, its name, and whether it is a short form."""
     assert explanation.ruleset is not None and explanation.questionnaire is not None
-    own = {"system": f"{_ruleset_base(explanation.ruleset)}/scores", "code": score.id,
-           "display": score.title}
+    own = {
+        "system": f"{_ruleset_base(explanation.ruleset)}/scores",
+        "code": score.id,
+        "display": score.title,
+    }
     total = SCREENER_TOTALS.get(score.id)
     if total is None or tuple(score.sum) != total.items:
         return [own], score.title, False
@@ -599,7 +610,11 @@ def _score_code(explanation: Explanation, score: Score, answers: Mapping[str, ob
     if total.gate and asked == total.items[: total.gate]:
         codes = [{"system": LOINC, "code": total.gate_loinc, "display": total.gate_display}]
         return (codes if total.gate_loinc else []) + [own], total.gate_display, True
-    return [{"system": LOINC, "code": total.loinc, "display": total.display}, own], score.title, False
+    return (
+        [{"system": LOINC, "code": total.loinc, "display": total.display}, own],
+        score.title,
+        False,
+    )
 
 
 def result_bundle(explanation: Explanation, *, now: datetime | None = None) -> Json:
@@ -677,8 +692,11 @@ def result_bundle(explanation: Explanation, *, now: datetime | None = None) -> J
                     "status": "final",
                     "code": {
                         "coding": [
-                            {"system": f"{_ruleset_base(r)}/rules", "code": alert.id,
-                             "display": alert.title}
+                            {
+                                "system": f"{_ruleset_base(r)}/rules",
+                                "code": alert.id,
+                                "display": alert.title,
+                            }
                         ],
                         "text": alert.title,
                     },
@@ -708,8 +726,11 @@ def result_bundle(explanation: Explanation, *, now: datetime | None = None) -> J
                     "kind": "ServiceRequest",
                     "code": {
                         "coding": [
-                            {"system": f"{_ruleset_base(r)}/levels", "code": level.id,
-                             "display": level.title}
+                            {
+                                "system": f"{_ruleset_base(r)}/levels",
+                                "code": level.id,
+                                "display": level.title,
+                            }
                         ],
                         "text": level.title,
                     },
@@ -723,9 +744,7 @@ def result_bundle(explanation: Explanation, *, now: datetime | None = None) -> J
                 {
                     "detail": {
                         "code": {
-                            "coding": [
-                                {"system": f"{_ruleset_base(r)}/rules", "code": c.id}
-                            ],
+                            "coding": [{"system": f"{_ruleset_base(r)}/rules", "code": c.id}],
                             "text": c.text,
                         },
                         "status": "not-started",
@@ -829,4 +848,3 @@ def _as_values(q: Questionnaire, answers: Mapping[str, object]) -> dict[str, Any
 
 def to_json(document: Json) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
