@@ -411,19 +411,13 @@ def test_bundle_content(bundles):
     assert phq2["valueInteger"] <= 2
     # Missing answers that could change the level: data-required, naming them.
     statuses = {name: _resources(b, "GuidanceResponse")[0]["status"] for name, b in bundles.items()}
-    assert statuses["withdrawal-history-unknown"] in ("data-required", "success")
-    assert set(statuses.values()) <= {"success", "data-required"}
-
-
-def test_data_required_when_missing_answers_could_change_it(tmp_path, run):
-    answers = parse_yaml((EXAMPLES / "iop.yaml").read_text(), "iop")[0]
-    answers["ciwa_score"] = None
-    opened = Assessor()
-    given, _ = opened.validate(answers)
-    explanation = opened.assess(given)
-    bundle = result_bundle(explanation)
-    status = _resources(bundle, "GuidanceResponse")[0]["status"]
-    assert status == ("data-required" if explanation.open_questions else "success")
+    assert statuses["withdrawal-history-unknown"] == "data-required"
+    assert statuses["outpatient-low-risk"] == "success"
+    guidance = _resources(bundles["withdrawal-history-unknown"], "GuidanceResponse")[0]
+    assert guidance["dataRequirement"][0]["mustSupport"] == [
+        "item.where(linkId='withdrawal_seizures')",
+        "item.where(linkId='ciwa_score')",
+    ]
 
 
 def test_format_fhir_writes_the_bundle_to_a_file(run, tmp_path):
