@@ -51,7 +51,7 @@ def test_dask_example_matches_the_batch_command(questionnaire, tmp_path):
             "--workers",
             "2",
             "--blocksize",
-            "256KiB",
+            "4MiB",
         ],
         capture_output=True,
         text=True,

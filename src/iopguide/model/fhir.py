@@ -46,11 +46,6 @@ def unknown_item(question: Question) -> bool:
     return question.type == "integer" and question.allow_unknown
 
 
-def is_response(data: Mapping[str, object]) -> bool:
-    """Whether parsed answers data is a FHIR resource (it has ``resourceType``)."""
-    return "resourceType" in data
-
-
 def _items(items: object, where: str) -> Iterator[dict[str, Any]]:
     """Every item of a QuestionnaireResponse, nested ones too (in groups and answers)."""
     if items is None:
