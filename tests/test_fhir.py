@@ -180,6 +180,8 @@ def test_export_is_generic_over_questionnaires(tmp_path, run):
         " allow_unknown: true, when: {answer: daily, not_equals: false}}\n"
         "      - id: later\n        prompt: Later?\n        type: yes_no\n"
         "        when: {any: [{answer: drinks, gte: 10}, {answer: drinks, equals: unknown}]}\n"
+        "      - {id: cups, prompt: Cups?, type: integer, min: 0, max: 9, allow_unknown: true,"
+        " when: {any: [{answer: daily, equals: true}, {answer: age, gte: 60}]}}\n"
     )
     path = tmp_path / "q.yaml"
     path.write_text(text)
@@ -195,6 +197,10 @@ def test_export_is_generic_over_questionnaires(tmp_path, run):
     assert {"question": "drinks.unknown", "operator": "!=", "answerBoolean": True} in items[
         "drinks"
     ]["enableWhen"]
+    # An "any" cannot take the "don't know" test beside it: it goes through a helper.
+    cups = items["cups"]
+    assert cups["enableBehavior"] == "all"
+    assert [e["question"] for e in cups["enableWhen"]] == ["when.cups", "cups.unknown"]
 
 
 # -- QuestionnaireResponse in -------------------------------------------------------

@@ -477,6 +477,8 @@ def questionnaire_resource(questionnaire: Questionnaire, sha256: str = "") -> Js
             enable: tuple[list[Json], str | None] | None = None
             if q.when is not None:
                 enable = logic.flat(q.when)
+                if enable is not None and unknown_item(q) and enable[1] == "any":
+                    enable = None  # its "don't know" test must join under "all"
                 if enable is None:
                     if q.when not in helpers:
                         link = f"{HELPER_PREFIX}{q.id}"
