@@ -112,14 +112,20 @@ def load_ruleset(
     return Assessor(path, questionnaire)
 
 
-def assess(answers: Mapping[str, object], *, ruleset: Assessor | None = None) -> dict[str, Any]:
+def assess(
+    answers: Mapping[str, object], *, ruleset: Assessor | None = None, what_if: bool = True
+) -> dict[str, Any]:
     """Assess one set of answers; return the result object as a dict.
 
-    Raises ``AnswersError`` if the answers do not fit the questionnaire.
+    ``answers`` may be a FHIR QuestionnaireResponse (recognised by ``resourceType``).
+    Without ``what_if``, ``counterfactuals``, ``open_questions`` and ``result_holds``
+    are ``None``, as in batch output (much faster). Raises ``AnswersError`` if the
+    answers do not fit the questionnaire.
     """
     global _default
     if ruleset is None:
         if _default is None:
             _default = Assessor()
         ruleset = _default
-    return to_dict(ruleset.assess_data(answers))
+    given, _ = ruleset.validate(answers)
+    return to_dict(ruleset.assess(given, what_if=what_if))

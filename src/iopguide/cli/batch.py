@@ -53,6 +53,12 @@ def assess_many(
             from iopguide.render.data import to_json
 
             write_out(to_json(explanation, indent=None) + "\n")
+        elif fmt is Format.fhir:  # one Bundle per line
+            import json
+
+            from iopguide.render.fhir import result_bundle
+
+            write_out(json.dumps(result_bundle(explanation), ensure_ascii=False) + "\n")
         else:
             write_out(f"== {path}\n" + render(explanation, fmt, audience, sys.stdout.isatty()))
     if failed:

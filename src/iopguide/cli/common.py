@@ -35,6 +35,7 @@ class Format(StrEnum):
     json = "json"
     markdown = "markdown"
     html = "html"
+    fhir = "fhir"
 
 
 class Audience(StrEnum):
@@ -266,6 +267,11 @@ def render(explanation: Explanation, fmt: Format, audience: Audience, to_termina
         from iopguide.render.data import to_json
 
         return to_json(explanation) + "\n"
+    if fmt is Format.fhir:
+        from iopguide.render.fhir import result_bundle
+        from iopguide.render.fhir import to_json as fhir_json
+
+        return fhir_json(result_bundle(explanation))
     from iopguide.render.text import render_text
 
     color = to_terminal and "NO_COLOR" not in os.environ

@@ -119,6 +119,9 @@ class Explanation:
     worded: Callable[[], list[tuple[str, str]]] = field(
         default=lambda: [], repr=False, compare=False
     )
+    # The definitions behind the result, for renderers that restate answers (FHIR).
+    questionnaire: Questionnaire | None = field(default=None, repr=False, compare=False)
+    ruleset: RuleSet | None = field(default=None, repr=False, compare=False)
 
     def answers_in_words(self) -> list[tuple[str, str]]:
         """Each answer given, as (question, answer) in words, in asking order."""
@@ -344,4 +347,6 @@ class Explainer:
                 else self.what_would_change(result, what_if.counterfactuals(result))
             ),
             open_questions=None if what_if is None else tuple(what_if.open_questions(result)),
+            questionnaire=self.questionnaire,
+            ruleset=self.ruleset,
         )

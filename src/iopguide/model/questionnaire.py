@@ -149,6 +149,8 @@ class Questionnaire(_Model):
 
     name: str
     version: str
+    url: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9+.-]*:\S+$")
+    """The questionnaire's canonical url (FHIR export): an absolute URI."""
     sections: tuple[Section, ...] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -1,0 +1,32 @@
+"""``iopguide export fhir``: the questionnaire for other software."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from iopguide.cli.common import QuestionnaireOption, emit, reporting
+
+export_app = typer.Typer(
+    help="Export the questionnaire for other software.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+@export_app.command("fhir")
+def export_fhir(
+    questionnaire: QuestionnaireOption = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file.")
+    ] = None,
+) -> None:
+    """The questionnaire as a FHIR R4 Questionnaire (SDC), as JSON."""
+    with reporting():
+        from iopguide.io.load import load_questionnaire
+        from iopguide.render.fhir import questionnaire_resource, to_json
+
+        loaded = load_questionnaire(questionnaire)
+        emit(to_json(questionnaire_resource(loaded.model, loaded.document.sha256)), output)

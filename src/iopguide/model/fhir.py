@@ -1,0 +1,174 @@
+"""FHIR names shared by the export (``render/fhir.py``) and the import of answers.
+
+The export turns the questionnaire into a FHIR R4 Questionnaire; this module holds the
+conventions both directions agree on (linkIds, code systems) and maps a FHIR
+QuestionnaireResponse back to a plain answers mapping, which is then checked like any
+answers file. Pure: data in, data out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from iopguide.errors import AnswersError, Problem
+from iopguide.model.conditions import UNKNOWN
+from iopguide.model.questionnaire import Question, Questionnaire
+
+NONE_CODE = "none-of-these"
+"""The exclusive "none" option of a several-choice question (answers ``[]``).
+
+It has a hyphen, so it can never be a choice id (ids are ``[a-z][a-z0-9_]*``)."""
+UNKNOWN_SUFFIX = ".unknown"
+"""A whole-number question that allows "don't know" has a yes/no item ``<id>.unknown``."""
+HELPER_PREFIX = "when."
+"""Hidden calculated items that hold nested skip logic: ``when.<first question>``."""
+SECTION_PREFIX = "section."
+
+
+def canonical_url(questionnaire: Questionnaire) -> str:
+    """The questionnaire's canonical url: declared in its file, else a URN by its name."""
+    return questionnaire.url or f"urn:iopguide:questionnaire:{questionnaire.name}"
+
+
+def answer_system(questionnaire: Questionnaire, question: Question) -> str:
+    """The code system of one question's answers (its choices, yes/no/unknown, none)."""
+    return f"{canonical_url(questionnaire)}/{question.id}"
+
+
+def three_way(question: Question) -> bool:
+    """A yes/no question with "don't know" is a choice of yes, no and unknown in FHIR."""
+    return question.type == "yes_no" and question.allow_unknown
+
+
+def unknown_item(question: Question) -> bool:
+    """A whole-number question with "don't know" gets a companion yes/no item."""
+    return question.type == "integer" and question.allow_unknown
+
+
+def _items(items: object, where: str) -> Iterator[dict[str, Any]]:
+    """Every item of a QuestionnaireResponse, nested ones too (in groups and answers)."""
+    if items is None:
+        return
+    if not isinstance(items, list):
+        raise ValueError(f"{where}: 'item' must be a list")
+    for item in items:
+        if not isinstance(item, dict):
+            raise ValueError(f"{where}: an item must be an object")
+        yield item
+        yield from _items(item.get("item"), where)
+        for answer in item.get("answer") or ():
+            if isinstance(answer, dict):
+                yield from _items(answer.get("item"), where)
+
+
+def response_answers(
+    questionnaire: Questionnaire, data: Mapping[str, object], source: str
+) -> tuple[dict[str, object], list[Problem]]:
+    """Map a FHIR QuestionnaireResponse to raw answers by ``linkId``.
+
+    The result is checked afterwards like any answers file (types, ranges, choices,
+    skip logic). Raises ``AnswersError`` naming the ``linkId`` for what cannot be mapped.
+    Answer values are never quoted in messages: they are health information.
+    """
+    warnings: list[Problem] = []
+
+    def error(message: str, place: str = "") -> AnswersError:
+        return AnswersError(Problem(source, message, place))
+
+    kind = data.get("resourceType")
+    if kind != "QuestionnaireResponse":
+        raise error(f"a FHIR {kind} is not answers: give a QuestionnaireResponse", "resourceType")
+    if data.get("status") == "entered-in-error":
+        raise error("is marked entered-in-error", "status")
+    url = canonical_url(questionnaire)
+    named = data.get("questionnaire")
+    if named is not None:
+        if not isinstance(named, str):
+            raise error("must be a canonical url", "questionnaire")
+        named_url, _, named_version = named.partition("|")
+        if named_url != url:
+            raise error(f"answers another questionnaire than {url}", "questionnaire")
+        if named_version and named_version != questionnaire.version:
+            warnings.append(
+                Problem(
+                    source,
+                    f"answers version {named_version} of the questionnaire; "
+                    f"this is version {questionnaire.version}",
+                    "questionnaire",
+                    severity="warning",
+                )
+            )
+    by_id = questionnaire.by_id
+    raw: dict[str, object] = {}
+    try:
+        items = list(_items(data.get("item"), "item"))
+    except ValueError as e:
+        raise error(str(e).partition(": ")[2], "item") from None
+    for item in items:
+        link = item.get("linkId")
+        if not isinstance(link, str):
+            raise error("an item has no linkId", "item")
+        answers = item.get("answer")
+        if answers is None or answers == []:
+            continue  # a group, or a question left unanswered
+        if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
+            raise error("'answer' must be a list of objects", link)
+        if link.startswith(HELPER_PREFIX):
+            continue  # the export's hidden calculated skip-logic items
+        if link.endswith(UNKNOWN_SUFFIX) and (base := by_id.get(link[: -len(UNKNOWN_SUFFIX)])):
+            if not unknown_item(base):
+                raise error("unknown question", link)
+            values = [_value(a, link, error) for a in answers]
+            if len(values) != 1 or type(values[0]) is not bool:
+                raise error("must be one yes/no answer", link)
+            if values[0]:
+                if raw.get(base.id) is not None:
+                    raise error("is answered both with a number and as unknown", link)
+                raw[base.id] = UNKNOWN
+            continue
+        question = by_id.get(link)
+        if question is None:
+            raise error(f"unknown question{questionnaire.suggest(link)}", link)
+        if link in raw:
+            if raw[link] == UNKNOWN and unknown_item(question):
+                raise error("is answered both with a number and as unknown", link)
+            raise error("is answered twice", link)
+        raw[link] = _answer(questionnaire, question, answers, error)
+    return raw, warnings
+
+
+def _value(answer: Mapping[str, Any], link: str, error: Any) -> object:
+    values = [k for k in answer if k.startswith("value")]
+    if len(values) != 1:
+        raise error("an answer must have exactly one value[x]", link)
+    return answer[values[0]]
+
+
+def _answer(
+    questionnaire: Questionnaire, question: Question, answers: list[Any], error: Any
+) -> object:
+    """One item's answers as iopguide's raw value (checked later against the question)."""
+    link = question.id
+    system = answer_system(questionnaire, question)
+    values: list[object] = []
+    for answer in answers:
+        value = _value(answer, link, error)
+        if isinstance(value, dict):  # a Coding
+            code = value.get("code")
+            if value.get("system") not in (None, system):
+                raise error(f"the answer is not a code of this question ({system})", link)
+            if not isinstance(code, str):
+                raise error("the answer's coding has no code", link)
+            value = code
+        values.append(value)
+    if question.type == "multi":
+        if NONE_CODE in values or UNKNOWN in values:
+            if len(values) > 1:
+                word = "none" if NONE_CODE in values else "unknown"
+                raise error(f"'{word}' cannot be chosen with other choices", link)
+            return [] if values[0] == NONE_CODE else UNKNOWN
+        return values
+    if len(values) > 1:
+        raise error("has several answers: this question takes one", link)
+    return values[0]
