@@ -27,9 +27,10 @@ from iopguide.authoring.lint import Linter
 from iopguide.core.encoding import AnswerSpace, Outcome
 from iopguide.core.engine import Engine, Result
 from iopguide.errors import IopguideError
+from iopguide.model.answers import Answers, parse_answers
 from iopguide.model.conditions import UNKNOWN, AnswerValue, compile_condition, describe
 from iopguide.model.crosscheck import Finding
-from iopguide.model.questionnaire import Answers, Questionnaire, parse_answers
+from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import Property, Rule, RuleSet
 
 Alerts = dict[str, z3.BoolRef]
@@ -257,6 +258,8 @@ class Verifier:
                 *[z3.Implies(x, y) for x, y in pairs],
                 z3.Or([z3.And(z3.Not(x), y) for x, y in pairs]),
             ]
+            if severer.nonempty:
+                worse.append(z3.Or(list(la.items)))
         else:
             groups = severer.groups or ((False,), (True,))
             position_a, position_b = z3.IntVal(-1), z3.IntVal(-1)

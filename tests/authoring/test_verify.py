@@ -12,7 +12,7 @@ from iopguide.io.load import bundled
 from iopguide.io.yaml import parse_yaml
 from iopguide.model.ruleset import RuleSet
 
-from .conftest import EXAMPLES, ROOT, TINY_RULES
+from ..conftest import EXAMPLES, ROOT, TINY_RULES
 
 DEFAULT = bundled("default.yaml").read_text(encoding="utf-8")
 PHP = ROOT / "docs" / "examples" / "php-rules.yaml"
@@ -27,7 +27,7 @@ BREAKS = [
     # an overdose now rated too low, with no floor: an emergency below inpatient
     (
         "    alert: emergency\n    floor: inpatient\n    rate: {dimension: withdrawal, rating: 4}\n"
-        "    because: Signs of an overdose",
+        "    setting: medically_managed_withdrawal\n    because: Signs of an overdose",
         "    alert: emergency\n    rate: {dimension: withdrawal, rating: 2}\n"
         "    because: Signs of an overdose",
     ),
@@ -207,7 +207,7 @@ def test_tiny_properties_hold_until_a_rule_breaks_them(tiny):
 def test_a_wrong_property_is_an_error_at_its_line(run, tmp_path, prop, message):
     rules = tmp_path / "r.yaml"
     rules.write_text(TINY_RULES + f"properties:\n  - id: p\n    because: b\n    {prop}\n")
-    from .conftest import TINY_QUESTIONNAIRE
+    from ..conftest import TINY_QUESTIONNAIRE
 
     questions = tmp_path / "q.yaml"
     questions.write_text(TINY_QUESTIONNAIRE)
@@ -330,7 +330,8 @@ def test_an_exhaustive_diff_finds_every_move_with_a_smallest_witness(run, tmp_pa
     done = run("rules", "diff", str(default), str(PHP), "--exhaustive", "--witnesses", str(out))
     assert done.returncode == 0, done.stderr
     assert "level iop -> php: yes, e.g. level-iop-to-php.yaml" in done.stdout
-    assert "(2 answers away from the low-risk adult case)" in done.stdout
+    # Past IOP, use that came back, and the remission question that past IOP opens.
+    assert "(3 answers away from the low-risk adult case)" in done.stdout
     assert "never: outpatient -> iop, outpatient -> php" in done.stdout
     assert [p.name for p in out.iterdir()] == ["level-iop-to-php.yaml"]
     witness = str(out / "level-iop-to-php.yaml")
