@@ -26,6 +26,8 @@ from iopguide.errors import AnswersError, Problem
 from iopguide.io.load import Document, answers_from, load_questionnaire, read_document
 from iopguide.io.load import load_ruleset as _load
 from iopguide.model.answers import Answers, parse_answers
+from iopguide.model.questionnaire import Questionnaire
+from iopguide.model.ruleset import RuleSet
 from iopguide.render.data import to_dict
 
 __all__ = ["Assessor", "assess", "load_ruleset"]
@@ -41,20 +43,44 @@ class Assessor:
     ) -> None:
         loaded_q = load_questionnaire(questionnaire)
         loaded_r = _load(loaded_q.model, rules)
-        self.questionnaire = loaded_q.model
-        self.ruleset = loaded_r.model
-        self.rules_document = loaded_r.document
+        self._build(loaded_q.model, loaded_q.document, loaded_r.model, loaded_r.document)
+
+    def _build(
+        self,
+        questionnaire: Questionnaire,
+        questionnaire_document: Document,
+        ruleset: RuleSet,
+        rules_document: Document,
+    ) -> None:
+        self.questionnaire = questionnaire
+        self.questionnaire_document = questionnaire_document
+        self.ruleset = ruleset
+        self.rules_document = rules_document
         self.engine = Engine(self.questionnaire, self.ruleset)
         self.provenance = Provenance(
             self.ruleset.name,
             self.ruleset.version,
-            loaded_r.document.sha256,
+            rules_document.sha256,
             self.questionnaire.name,
             self.questionnaire.version,
-            loaded_q.document.sha256,
+            questionnaire_document.sha256,
             __version__,
         )
         self.explainer = Explainer(self.questionnaire, self.ruleset, self.provenance)
+
+    # An Assessor pickles as the data its files parsed to (for Dask's or Spark's
+    # workers); its compiled predicates are built again where it is unpickled.
+    def __getstate__(self) -> dict[str, object]:
+        return {"questionnaire": self.questionnaire_document, "rules": self.rules_document}
+
+    def __setstate__(self, state: dict[str, Document]) -> None:
+        q_doc, r_doc = state["questionnaire"], state["rules"]
+        self._build(
+            Questionnaire.model_validate(q_doc.data),
+            q_doc,
+            RuleSet.model_validate(r_doc.data),
+            r_doc,
+        )
 
     @staticmethod
     def read(path: str | Path) -> Document:
@@ -127,5 +153,5 @@ def assess(
         if _default is None:
             _default = Assessor()
         ruleset = _default
-    given, _ = ruleset.validate(answers)
+    given, _ = ruleset.answers(answers)
     return to_dict(ruleset.assess(given, what_if=what_if))

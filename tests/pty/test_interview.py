@@ -27,6 +27,12 @@ REVIEW = "Type a number to change that answer"
 KEEP = "Save your answers to a file"
 
 
+def default_sigint() -> None:
+    """In the child: a parent that ignores SIGINT (nohup, some CI runners) passes that
+    on through exec; give the interview the default a person's terminal gives it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def spawn(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
     environment = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "TERM": "xterm"}
     environment.pop("NO_COLOR", None)
@@ -42,12 +48,6 @@ def spawn(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> pexp
         preexec_fn=default_sigint,
     )
     return child
-
-
-def default_sigint() -> None:
-    """In the child: a parent that ignores SIGINT (nohup, some CI runners) passes that
-    on through exec; give the interview the default a person's terminal gives it."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def typed(question: Question, value: Any) -> str:

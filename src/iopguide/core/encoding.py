@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 import z3
 
+from iopguide.model.answers import Answers
 from iopguide.model.conditions import UNKNOWN, All, AnswerValue, AnyOf, Condition, Not, Test
-from iopguide.model.questionnaire import Answers, Question, Questionnaire
+from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import RuleSet
 
 TRUE, FALSE = z3.BoolVal(True), z3.BoolVal(False)

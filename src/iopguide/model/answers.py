@@ -72,6 +72,12 @@ def parse_answers(
     question that is shown must be answered; all missing ones are named at once.
     """
     lines = lines or {}
+    response: list[Problem] = []
+    if "resourceType" in raw:  # a FHIR QuestionnaireResponse: answers by linkId
+        from iopguide.model.fhir import response_answers
+
+        raw, response = response_answers(questionnaire, raw, source)
+        lines = {}
     by_id, coercers = questionnaire.by_id, questionnaire.coercers
 
     def check(key: Any) -> None:
@@ -102,7 +108,7 @@ def parse_answers(
         hidden = [k for k, v in raw.items() if v is not None and k not in kept]
     for key in hidden:
         check(key)
-    warnings = [
+    warnings = response + [
         Problem(
             source,
             "ignored: skip logic does not ask this question for these answers",

@@ -8,7 +8,8 @@ from typing import Any
 
 from iopguide.authoring.verify import Move, Verdict
 from iopguide.core.engine import Result
-from iopguide.model.questionnaire import Answers, Questionnaire
+from iopguide.model.answers import Answers
+from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 from iopguide.render.template import _yaml_value, answers_file
 

@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 
-from iopguide.assessment import Assessor
+from iopguide.api import Assessor
 from iopguide.errors import AnswersError
 from iopguide.io.load import bundled
 from iopguide.io.yaml import parse_yaml
+from iopguide.model.answers import parse_answers
 from iopguide.model.conditions import compile_condition
 from iopguide.model.fhir import NONE_CODE
-from iopguide.model.questionnaire import Questionnaire, parse_answers
+from iopguide.model.questionnaire import Questionnaire
 from iopguide.render.fhir import questionnaire_response, result_bundle
 from tests.conftest import EXAMPLES, TINY_QUESTIONNAIRE
 from tests.fhirtools import (
@@ -302,7 +303,7 @@ def test_hidden_answers_are_ignored_with_a_warning_and_helpers_silently(question
     assessor = Assessor()
     answers = dict(case_answers()["iop-daily-opioids"].items())
     response = _response(questionnaire, answers)
-    expected, before = assessor.validate(answers, "r.json")
+    expected, before = assessor.answers(answers, "r.json")
     # A renderer may export an answer that skip logic hides, and the hidden helpers.
     _set(response, "cssrs_3", [{"valueBoolean": True}])
     _set(response, "when.phq9_3", [{"valueBoolean": False}])
@@ -371,7 +372,7 @@ def bundles() -> dict[str, dict[str, Any]]:
     assessor = Assessor()
     made = {}
     for name, answers in case_answers().items():
-        given, _ = assessor.validate(answers, name)
+        given, _ = assessor.answers(answers, name)
         made[name] = result_bundle(assessor.assess(given))
     return made
 
@@ -441,7 +442,7 @@ def test_format_fhir_writes_the_bundle_to_a_file(run, tmp_path):
 def test_same_answers_same_bundle_ids(bundles):
     assessor = Assessor()
     answers = case_answers()["iop-daily-opioids"]
-    again = result_bundle(assessor.assess(assessor.validate(answers)[0]))
+    again = result_bundle(assessor.assess(assessor.answers(answers)[0]))
     first = bundles["iop-daily-opioids"]
     assert [e["fullUrl"] for e in again["entry"]] == [e["fullUrl"] for e in first["entry"]]
 

@@ -8,7 +8,7 @@ import pickle
 import subprocess
 import sys
 
-from iopguide.assessment import Assessor
+from iopguide.api import Assessor
 from tests.conftest import EXAMPLES, installed_command
 from tests.fhirtools import answer_sets, need_python
 
@@ -20,7 +20,7 @@ def test_assessor_pickles_and_gives_the_same_results(questionnaire):
     again = pickle.loads(pickle.dumps(assessor))
     assert again.provenance == assessor.provenance
     for answers in answer_sets(questionnaire, 20, 5):
-        given = assessor.validate(answers)[0]
+        given = assessor.answers(answers)[0]
         assert again.evaluate(given).level == assessor.evaluate(given).level
 
 

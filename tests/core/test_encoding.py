@@ -22,11 +22,12 @@ from iopguide.authoring.cases import case_files, load_case
 from iopguide.core.encoding import AnswerSpace, Outcome, Substitution
 from iopguide.core.engine import Engine
 from iopguide.io.load import bundled, load_questionnaire, load_ruleset
+from iopguide.model.answers import Answers, parse_answers
 from iopguide.model.conditions import UNKNOWN, AnswerValue
-from iopguide.model.questionnaire import Answers, Question, Questionnaire, parse_answers
+from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import RuleSet
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 PHP = ROOT / "docs" / "examples" / "php-rules.yaml"
 CASE_FOLDERS = [bundled("cases"), ROOT / "docs" / "examples" / "php-cases"]
@@ -111,11 +112,14 @@ class Both:
     def by_engine(self, answers: Answers) -> tuple[Any, ...]:
         result = self.engine.evaluate(answers)
         fired = {f.rule.id for f in result.fired}
+        # Scores as conditions read them (a result leaves out a full-scale screener's
+        # total when only its first items were asked; its rules still read the sum).
+        values = self.engine.values(answers)
         return (
             result.rank,
             [result.ratings[d] for d in self.dimensions],
             [r in fired for r in self.rule_ids],
-            [result.scores[s] for s in self.score_ids],
+            [values[s] for s in self.score_ids],
         )
 
     def by_encoding(self, answers: Answers) -> tuple[Any, ...]:
