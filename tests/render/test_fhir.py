@@ -403,7 +403,7 @@ def test_bundle_content(bundles):
         assert len([s for s in shas if s and len(s) == 64]) == 2
         refs = {e["fullUrl"] for e in bundle["entry"]}
         assert {t["reference"] for t in provenance["target"]} <= refs
-    # The full PHQ-9 and the PHQ-2 alone have their LOINC totals; bands as interpretation.
+    # The full PHQ-9 and the PHQ-2 have their LOINC totals; bands as interpretation.
     codes: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for name, bundle in bundles.items():
         for obs in _resources(bundle, "Observation"):
@@ -413,9 +413,10 @@ def test_bundle_content(bundles):
     assert {"44261-6", "55758-7", "70274-6", "75626-2"} <= set(codes)
     name, phq9 = codes["44261-6"][0]
     assert phq9["interpretation"][0]["text"]
+    # Rule set 2.0 scores the PHQ-2 on its own, with its own bands (positive at 3+).
     _, phq2 = codes["55758-7"][0]
-    assert "interpretation" not in phq2
-    assert phq2["valueInteger"] <= 2
+    assert phq2["interpretation"][0]["text"].startswith(("negative", "positive"))
+    assert 0 <= phq2["valueInteger"] <= 6
     # Missing answers that could change the level: data-required, naming them.
     statuses = {name: _resources(b, "GuidanceResponse")[0]["status"] for name, b in bundles.items()}
     assert statuses["withdrawal-history-unknown"] == "data-required"

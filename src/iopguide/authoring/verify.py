@@ -434,4 +434,9 @@ class ExactLinter:
                 continue
             findings.append(Finding(where, message, "warning", "questionnaire"))
         findings += lint.unread_questions()
+        if not skip:
+            # A declined answer that takes the benign branch, searched as the sampled
+            # check does: around answers under which each rule fires.
+            witnesses = [w.answers for r in self.ruleset.rules if (w := lint.witness(r)).answers]
+            findings += lint.unknown_findings(witnesses)
         return findings

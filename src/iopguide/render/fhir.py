@@ -174,6 +174,9 @@ SCREENER_TOTALS: dict[str, Total] = {
     "auditc": Total(
         "75626-2", "AUDIT-C total score", ("auditc_1", "auditc_2", "auditc_3"), 0, None, ""
     ),
+    # Rule set 2.0 scores the short form on its own (the PHQ-9's total is then left out
+    # of a result where only its first two items were asked).
+    "phq2": Total("55758-7", "PHQ-2 total score", ("phq9_1", "phq9_2"), 0, None, ""),
 }
 
 
