@@ -181,6 +181,7 @@ def run() -> Callable[..., subprocess.CompletedProcess[str]]:
         input: str | None = None,
         cwd: Path | None = None,
         env: dict[str, str] | None = None,
+        timeout: float = 60,
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [installed_command(), *args],
@@ -189,7 +190,7 @@ def run() -> Callable[..., subprocess.CompletedProcess[str]]:
             text=True,
             cwd=cwd,
             env={**os.environ, **(env or {})},
-            timeout=60,
+            timeout=timeout,
             check=False,
         )
 

@@ -301,3 +301,20 @@ def test_a_20000_line_batch_with_a_few_bad_lines(tmp_path):
     assert json.loads(lines[-2])["level"] in ("outpatient", "iop", "inpatient")
     assert done.stderr.decode().endswith("; 4 errors\n")
     assert done.stderr.decode().startswith("20000 records: ")
+
+
+def test_a_utf16_yaml_stream_is_read_whole_and_a_broken_one_is_one_error(run, tmp_path):
+    # PyYAML reads UTF-16 itself, so such a stream is not cut into documents first.
+    docs = "".join("---\n" + yaml.safe_dump(EXAMPLE[n]) for n in ("outpatient", "iop"))
+    source = tmp_path / "in.yaml"
+    source.write_bytes(docs.encode("utf-16"))
+    done = run("assess", "--batch", str(source))
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(x)["level"] for x in done.stdout.splitlines()] == ["outpatient", "iop"]
+    source.write_bytes((docs + "---\nage: [30\n").encode("utf-16"))
+    done = run("assess", "--batch", str(source))
+    assert done.returncode == 1
+    lines = [json.loads(x) for x in done.stdout.splitlines()]
+    assert [line.get("level") for line in lines[:2]] == ["outpatient", "iop"]
+    assert lines[2]["index"] == 2
+    assert lines[2]["error"].startswith(str(source))

@@ -334,7 +334,8 @@ def test_a_chain_of_1500_scores_loads_and_assesses(run, tmp_path):
     rules["scores"] += chain
     path = tmp_path / "chain.yaml"
     path.write_text(yaml.safe_dump(rules))
-    assert run("rules", "check", "--rules", str(path)).returncode == 0
+    # The exact check over 1,500 chained scores is slow under coverage: no hurry here.
+    assert run("rules", "check", "--rules", str(path), timeout=600).returncode == 0
     done = run("assess", "-a", IOP, "--rules", str(path), "-f", "json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["level"] == "iop"
