@@ -30,11 +30,6 @@ def deeper_findings(
     return ExactLinter(questionnaire, ruleset).findings(skip), EXACT
 
 
-def check_files(rules: str | Path | None, questionnaire: str | Path | None) -> list[Problem]:
-    """Every problem in a rule set and questionnaire, errors and warnings, in file order."""
-    return check(rules, questionnaire)[0]
-
-
 def check(rules: str | Path | None, questionnaire: str | Path | None) -> tuple[list[Problem], str]:
     """Every problem, in file order, and which deeper check ran ("" if none could)."""
     rules_path = rules or bundled("default.yaml")
