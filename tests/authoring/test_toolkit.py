@@ -207,3 +207,18 @@ def test_worked_example_cases_use_their_own_base(name):
     text = (DOCS / "php-cases" / name).read_text()
     assert "base: _adult-low-risk" in text
     assert Path(DOCS / "php-cases" / "_adult-low-risk.yaml").exists()
+
+
+def test_a_context_question_may_go_unread_but_never_be_read(tiny):
+    q, r = tiny
+    data = q.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for question in data["sections"][0]["questions"]:
+        question["context"] = question["id"] in {"housing", "seizures"}
+    marked = Questionnaire.model_validate(data)
+    ruleset = r.model_copy(update={"rules": r.rules[:1]})  # the seizure floor reads 'seizures'
+    messages = [f.message for f in Linter(marked, ruleset).findings()]
+    assert not any("'housing' is asked but no rule" in m for m in messages)
+    assert any(
+        m.startswith("question 'seizures' is context") and "must never change the result" in m
+        for m in messages
+    )

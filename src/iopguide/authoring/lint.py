@@ -165,16 +165,24 @@ class Linter:
 
     def unread_questions(self) -> list[Finding]:
         read = self.reads.read_anywhere()
-        return [
-            Finding(
-                self.questionnaire_path(q.id),
-                f"question '{q.id}' is asked but no rule, score or skip condition reads it",
-                "warning",
-                "questionnaire",
-            )
-            for q in self.questionnaire.questions
-            if q.id not in read
-        ]
+        findings = []
+        for q in self.questionnaire.questions:
+            if q.context and q.id in read:
+                message = (
+                    f"question '{q.id}' is context (for the reports only) but a rule, "
+                    "score or skip condition reads it: it must never change the result"
+                )
+                findings.append(
+                    Finding(self.questionnaire_path(q.id), message, "error", "questionnaire")
+                )
+            elif not q.context and q.id not in read:
+                message = (
+                    f"question '{q.id}' is asked but no rule, score or skip condition reads it"
+                )
+                findings.append(
+                    Finding(self.questionnaire_path(q.id), message, "warning", "questionnaire")
+                )
+        return findings
 
     def questionnaire_path(self, question_id: str) -> tuple[str | int, ...]:
         for i, section in enumerate(self.questionnaire.sections):

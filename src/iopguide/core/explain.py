@@ -14,6 +14,7 @@ from functools import partial
 from iopguide.core.engine import Firing, Result
 from iopguide.core.whatif import Counterfactual, OpenQuestion, WhatIf
 from iopguide.model.conditions import AnswerValue
+from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import Level, RuleSet, Setting
 
@@ -116,6 +117,8 @@ class Explanation:
     missing_safety: tuple[MissingAnswer, ...] = ()
     counterfactuals: tuple[WhatWouldChange, ...] | None = None
     open_questions: tuple[OpenQuestion, ...] | None = None
+    # What the clinician decided, when recorded (never computed here).
+    decision: Decision | None = None
     worded: Callable[[], list[tuple[str, str]]] = field(
         default=lambda: [], repr=False, compare=False
     )

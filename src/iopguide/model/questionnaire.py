@@ -58,6 +58,9 @@ class Question(_Model):
     safety: bool = False
     # A fact about the person (e.g. sex assigned at birth): what-ifs never change it.
     fixed: bool = False
+    # Recorded for the reports only (who is answering): `rules check` refuses a rule,
+    # score or skip condition that reads it, so it can never change the result.
+    context: bool = False
     # The questionnaire version that added it, named when an older answers file lacks it.
     since: str = ""
     when: Condition | None = None
