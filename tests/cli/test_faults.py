@@ -121,8 +121,7 @@ def test_an_output_encoding_other_than_utf8_replaces_what_it_cannot_show(encodin
         (["assess", "--no-such"], "no such option: --no-such", "iopguide assess"),
         (
             ["assess", "-f", "xml"],
-            "invalid value for '--format' / '-f': 'xml' is not one of 'text', 'json', "
-            "'markdown', 'html', 'fhir'.",
+            "--format must be one of: text, json, markdown, html, fhir",
             "iopguide assess",
         ),
         (["compare", IOP], "missing argument 'LATER'.", "iopguide compare"),

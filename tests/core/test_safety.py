@@ -61,8 +61,7 @@ def test_a_low_risk_person_answers_at_most_33_questions(assessor):
     assert "outpatient-low-risk" in low
     # Who is answering (a context question, which no rule reads) is not counted.
     counts = {
-        name: sum(not q.context for q in assessor.questionnaire.shown(a))
-        for name, a in low.items()
+        name: sum(not q.context for q in assessor.questionnaire.shown(a)) for name, a in low.items()
     }
     assert max(counts.values()) <= MAX_LOW_RISK_QUESTIONS, counts
     clinical = (ROOT / "docs" / "clinical.md").read_text()

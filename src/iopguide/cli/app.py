@@ -37,6 +37,7 @@ from iopguide.cli.common import (
     write_out,
 )
 from iopguide.cli.export import export_app
+from iopguide.cli.help import HELP_OPTIONS, Command, Group
 from iopguide.cli.rules import rules_app
 from iopguide.errors import IopguideError
 
@@ -48,11 +49,12 @@ app = typer.Typer(
     name="iopguide",
     help="Suggest a level of care for substance use treatment, and explain why. "
     "A decision helper, not a diagnosis: a clinician decides.",
-    add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
+    cls=Group,
+    context_settings=HELP_OPTIONS,
 )
 app.add_typer(rules_app, name="rules")
 app.add_typer(export_app, name="export")
@@ -77,7 +79,7 @@ def _main(
     State.debug = debug
 
 
-@app.command()
+@app.command(cls=Command)
 def assess(
     files: Annotated[
         list[str] | None,
@@ -261,7 +263,7 @@ def _format_for(fmt: Format, output: Path | None) -> Format:
     return fmt
 
 
-@app.command()
+@app.command(cls=Command)
 def questions(questionnaire: QuestionnaireOption = None) -> None:
     """List the questionnaire, section by section."""
     with reporting():
@@ -278,7 +280,7 @@ def questions(questionnaire: QuestionnaireOption = None) -> None:
             write_out("\n".join(lines) + "\n")
 
 
-@app.command()
+@app.command(cls=Command)
 def template(
     questionnaire: QuestionnaireOption = None,
     output: Annotated[
@@ -301,7 +303,7 @@ def template(
         emit(answers_template(load_questionnaire(questionnaire).model), target)
 
 
-@app.command()
+@app.command(cls=Command)
 def compare(
     earlier: Annotated[
         str, typer.Argument(metavar="EARLIER", help="Answers at the earlier assessment.")
@@ -338,7 +340,7 @@ class SchemaKind(StrEnum):
     result = "result"
 
 
-@app.command()
+@app.command(cls=Command)
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(help="Which document.")],
     questionnaire: QuestionnaireOption = None,

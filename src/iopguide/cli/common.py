@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from iopguide.cli.help import choice_names
 from iopguide.errors import Interrupted, IopguideError
 
 if TYPE_CHECKING:
@@ -205,6 +206,12 @@ def _show_usage_error(e: typer.TyperException) -> int:
         say(e.format_message().rstrip("\n"))
         return int(code)
     message = " ".join(e.format_message().split()).replace("Value error, ", "")
+    param = getattr(e, "param", None)
+    if type(e).__name__ == "BadParameter" and param is not None:
+        choices = choice_names(param)
+        if choices:  # click words it "'x' is not one of 'a', 'b'"
+            name = max(param.opts, key=len)
+            message = f"{name} must be one of: {', '.join(choices)}"
     say(f"error: {message[:1].lower() + message[1:]}")
     if ctx is not None:
         say(f"Try '{ctx.command_path} --help'")

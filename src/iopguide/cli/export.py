@@ -8,15 +8,18 @@ from typing import Annotated
 import typer
 
 from iopguide.cli.common import QuestionnaireOption, emit, reporting
+from iopguide.cli.help import HELP_OPTIONS, Command, Group
 
 export_app = typer.Typer(
     help="Export the questionnaire for other software.",
     no_args_is_help=True,
     rich_markup_mode=None,
+    cls=Group,
+    context_settings=HELP_OPTIONS,
 )
 
 
-@export_app.command("fhir")
+@export_app.command("fhir", cls=Command)
 def export_fhir(
     questionnaire: QuestionnaireOption = None,
     output: Annotated[

@@ -18,6 +18,7 @@ from iopguide.cli.common import (
     reporting,
     write_out,
 )
+from iopguide.cli.help import HELP_OPTIONS, Command, Group
 
 SOLVER_MISSING = (
     'error: this needs the z3 solver, which is not installed: pip install "iopguide[verify]"'
@@ -39,10 +40,12 @@ rules_app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    cls=Group,
+    context_settings=HELP_OPTIONS,
 )
 
 
-@rules_app.command()
+@rules_app.command(cls=Command)
 def check(
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
@@ -67,7 +70,7 @@ def check(
             raise typer.Exit(EXIT_INPUT)
 
 
-@rules_app.command("test")
+@rules_app.command("test", cls=Command)
 def test_cases(
     cases: Annotated[
         list[Path] | None,
@@ -92,7 +95,7 @@ def test_cases(
             raise typer.Exit(EXIT_INPUT)
 
 
-@rules_app.command()
+@rules_app.command(cls=Command)
 def show(
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
@@ -109,7 +112,7 @@ def show(
         write_out(render(assessor.ruleset, assessor.questionnaire))
 
 
-@rules_app.command()
+@rules_app.command(cls=Command)
 def diff(
     old: Annotated[Path, typer.Argument(help="The rule set before the change.")],
     new: Annotated[Path, typer.Argument(help="The rule set after the change.")],
@@ -182,7 +185,7 @@ def _exhaustive_diff(
                 write_private(witnesses / witness_name(move), answers_file(q, move.witness))
 
 
-@rules_app.command()
+@rules_app.command(cls=Command)
 def verify(
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
