@@ -50,10 +50,32 @@ def check_available(target: str) -> None:
         raise PdfUnavailable(f"{target}: {e}; supported suffixes: {SUFFIXES}") from None
 
 
+def _refusing_fetcher(weasyprint: Any) -> Any:
+    """A URL fetcher for this WeasyPrint: a ``URLFetcher`` whose every fetch is refused
+    (WeasyPrint 68 and later), else the plain function older versions call."""
+    urls = getattr(weasyprint, "urls", None)
+    base = getattr(urls, "URLFetcher", None)
+    if base is None:
+        return refuse_every_url
+
+    class Refusing(base):  # type: ignore[misc, valid-type]
+        def fetch(self, url: str, headers: object = None) -> NoReturn:
+            refuse_every_url(url)
+
+        def open(self, url: object, data: object = None, timeout: object = None) -> NoReturn:
+            refuse_every_url(str(url))
+
+        def __call__(self, url: str) -> NoReturn:
+            refuse_every_url(url)
+
+    return Refusing()
+
+
 def render_pdf(html: str) -> bytes:
     """The HTML report as PDF bytes; no URL is ever fetched."""
     weasyprint = _weasyprint()
-    document = weasyprint.HTML(string=html, url_fetcher=refuse_every_url, base_url=None)
+    fetcher = _refusing_fetcher(weasyprint)
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=None)
     pdf = document.write_pdf()
     assert isinstance(pdf, bytes)
     return pdf
