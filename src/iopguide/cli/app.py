@@ -317,7 +317,9 @@ def show(assessor: Assessor, given: Answers, shown: Shown) -> None:
         explanation = replace(explanation, decision=decision)
     fmt = _format_for(shown.fmt, shown.target)
     to_terminal = shown.target is None and sys.stdout.isatty()
-    filing = Filing(assessment_time(), shown.client_id)
+    reported = _is_pdf(shown.target) or fmt in (Format.markdown, Format.html)
+    # Only reports carry the date (the result and the text stay the same for the same answers).
+    filing = Filing(assessment_time(), shown.client_id) if reported else None
     if _is_pdf(shown.target):
         from iopguide.render.pdf import render_pdf
         from iopguide.render.report import render_html
