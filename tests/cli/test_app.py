@@ -35,6 +35,8 @@ RESULT_KEYS = [
     "considerations",
     "next_steps",
     "disclaimer",
+    "respondent",
+    "decision",
     "answers",
     "ruleset",
     "questionnaire",

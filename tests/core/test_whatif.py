@@ -119,7 +119,13 @@ def test_html_report_is_self_contained(invoke, tmp_path):
     text = html_report(invoke, tmp_path).read_text()
     assert "Content-Security-Policy" in text
     assert "default-src 'none'" in text
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
+    assert not re.search(r"""src\s*=\s*["']?(https?:)?//""", text)
+    assert "<link" not in text
+    # Links are for the reader to follow (crisis lines, sites); a link loads nothing.
+    hrefs = re.findall(r"""href\s*=\s*["']?([^"' >]+)""", text)
+    assert hrefs
+    assert all(h.startswith(("tel:", "https://")) for h in hrefs)
+    assert set(re.findall(r"<a\b[^>]*>", text)) <= {f'<a href="{h}">' for h in hrefs}
     assert "<svg" in text
     assert "sha256" in text
 

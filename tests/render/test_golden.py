@@ -1,6 +1,10 @@
 """Golden outputs: the text, Markdown and HTML of the three examples, for the person and
 for the clinician, byte for byte as the installed command writes them.
 
+``SOURCE_DATE_EPOCH`` fixes the assessment's date and time that reports print; the
+clinician's reports also carry a client id, and the inpatient one a decision that
+differs from the suggestion.
+
 A change to the wording, the rules or a renderer shows here as a diff to review. To
 accept one on purpose: ``IOPGUIDE_UPDATE_GOLDEN=1 python -m pytest tests/render``, then
 read the diff of ``tests/render/golden/`` before committing it.
@@ -17,6 +21,19 @@ from ..conftest import EXAMPLES
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 FORMATS = {"text": "txt", "markdown": "md", "html": "html"}
+EPOCH = "1764633600"  # 2025-12-02 00:00 UTC
+CLINICIAN = {
+    "outpatient": ["--client-id", "C-0042"],
+    "iop": ["--client-id", "C-0042", "--decided", "iop"],
+    "inpatient": [
+        "--client-id",
+        "C-0042",
+        "--decided",
+        "iop",
+        "--reason",
+        "Withdrawal managed by her GP with daily visits; family stays with her",
+    ],
+}
 CASES = [
     (example, fmt, audience)
     for example in ("outpatient", "iop", "inpatient")
@@ -35,7 +52,8 @@ def test_output_matches_its_golden_file(run, example, fmt, audience):
         fmt,
         "--audience",
         audience,
-        env={"NO_COLOR": "1", "COLUMNS": "80"},
+        *(CLINICIAN[example] if audience == "clinician" else []),
+        env={"NO_COLOR": "1", "COLUMNS": "80", "SOURCE_DATE_EPOCH": EPOCH},
     )
     assert done.returncode == 0, done.stderr
     golden = GOLDEN / f"{example}-{audience}.{FORMATS[fmt]}"

@@ -23,6 +23,7 @@ from iopguide.cli.common import (
     QuestionnaireOption,
     RulesOption,
     State,
+    assessment_time,
     emit,
     fail,
     given_answers,
@@ -44,6 +45,7 @@ from iopguide.errors import IopguideError
 if TYPE_CHECKING:
     from iopguide.api import Assessor
     from iopguide.model.answers import Answers
+    from iopguide.model.decision import Decision
 
 app = typer.Typer(
     name="iopguide",
@@ -131,6 +133,26 @@ def assess(
             "--resume", metavar="FILE", help="Interview: continue from a saved answers file."
         ),
     ] = None,
+    client_id: Annotated[
+        str | None,
+        typer.Option("--client-id", metavar="ID", help="A client id printed on reports."),
+    ] = None,
+    decided: Annotated[
+        str | None,
+        typer.Option(
+            "--decided",
+            metavar="LEVEL",
+            help="The level of care the clinician decided (a level id of the rule set).",
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            metavar="TEXT",
+            help="Why the decided level differs from the suggestion (needed when it does).",
+        ),
+    ] = None,
 ) -> None:
     """Assess answers and explain the suggested level of care.
 
@@ -139,13 +161,16 @@ def assess(
     """
     with reporting():
         _check_usage(files, answers, batch, output, save, resume)
+        _check_filing(files, batch, client_id, decided, reason)
         if batch is not None:
             assess_batch(batch, rules, questionnaire)
         elif files:
             assess_many([str(answers), *files], rules, questionnaire, fmt, audience)
         else:
             target = output_target(output, [answers, resume, save, rules, questionnaire])
-            assess_one(answers, resume, save, rules, questionnaire, Shown(fmt, audience, target))
+            _check_pdf(fmt, target)
+            shown = Shown(fmt, audience, target, client_id, decided, reason)
+            assess_one(answers, resume, save, rules, questionnaire, shown)
 
 
 def _check_usage(
@@ -177,12 +202,50 @@ def _check_usage(
         )
 
 
+def _check_filing(
+    files: list[str] | None,
+    batch: str | None,
+    client_id: str | None,
+    decided: str | None,
+    reason: str | None,
+) -> None:
+    """The client id and the clinician's decision belong to one assessment."""
+    many = "--batch" if batch is not None else "several answers files" if files else None
+    given = [name for name, v in (("--client-id", client_id), ("--decided", decided)) if v]
+    if many and given:
+        usage_error(f"{given[0]} is for one assessment, not for {many}")
+    if reason is not None and decided is None:
+        usage_error("--reason says why the decided level differs: give --decided LEVEL too")
+    if client_id is not None and (not client_id.strip() or not client_id.isprintable()):
+        usage_error("--client-id must be printable text, not empty")
+
+
+def _is_pdf(target: Path | None) -> bool:
+    return target is not None and target.suffix.lower() == ".pdf"
+
+
+def _check_pdf(fmt: Format, target: Path | None) -> None:
+    """A .pdf file gets the PDF report, and only if one can be made (said before any
+    question is asked); never text under a .pdf name."""
+    if not _is_pdf(target):
+        return
+    if fmt is not Format.text:
+        usage_error(f"--output {target} is a PDF: leave out --format, or name the file for it")
+    from iopguide.render.pdf import check_available
+
+    check_available(str(target))
+
+
 class Shown(NamedTuple):
-    """How a result is shown: format, audience, and the file it goes to (None: stdout)."""
+    """How a result is shown: format, audience, the file it goes to (None: stdout), and
+    what a filed report adds: the client id and the clinician's decision."""
 
     fmt: Format
     audience: Audience
     target: Path | None
+    client_id: str | None = None
+    decided: str | None = None
+    reason: str | None = None
 
 
 def assess_one(
@@ -195,6 +258,7 @@ def assess_one(
 ) -> None:
     """One assessment: a complete answers file, or an interview that completes one."""
     assessor = load_assessor(rules, questionnaire)
+    check_level(assessor, shown.decided)
     source = answers if answers is not None else resume
     given, warnings = given_answers(assessor, source)
     for warning in warnings:
@@ -220,11 +284,52 @@ def assess_one(
         require_complete(assessor.questionnaire, given, str(answers))
 
 
+def check_level(assessor: Assessor, level: str | None) -> None:
+    """A decided level must be one of the rule set's levels (a usage error otherwise)."""
+    ids = [lv.id for lv in assessor.ruleset.levels]
+    if level is not None and level not in ids:
+        usage_error(
+            f"--decided {level}: not a level of the rule set: must be one of: {', '.join(ids)}"
+        )
+
+
+def decided_level(level: str | None, reason: str | None, suggested: str) -> Decision | None:
+    """The clinician's decision, checked: a level other than the suggestion needs a reason."""
+    from iopguide.model.decision import Decision
+
+    if level is None:
+        return None
+    said = (reason or "").strip()
+    if level != suggested and not said:
+        usage_error(
+            f"--decided {level} differs from the suggested level ({suggested}): "
+            "give --reason TEXT to say why"
+        )
+    return Decision(level, said)
+
+
 def show(assessor: Assessor, given: Answers, shown: Shown) -> None:
+    from dataclasses import replace
+
+    from iopguide.render.report import Filing
+
     explanation = assessor.assess(given)
+    decision = decided_level(shown.decided, shown.reason, explanation.level.id)
+    if decision is not None:
+        explanation = replace(explanation, decision=decision)
     fmt = _format_for(shown.fmt, shown.target)
     to_terminal = shown.target is None and sys.stdout.isatty()
-    emit(render(explanation, fmt, shown.audience, to_terminal), shown.target)
+    reported = _is_pdf(shown.target) or fmt in (Format.markdown, Format.html)
+    # Only reports carry the date (the result and the text stay the same for the same answers).
+    filing = Filing(assessment_time(), shown.client_id) if reported else None
+    if _is_pdf(shown.target):
+        from iopguide.render.pdf import render_pdf
+        from iopguide.render.report import render_html
+
+        html = render_html(explanation, audience=shown.audience.value, filing=filing)
+        emit(render_pdf(html), shown.target)
+        return
+    emit(render(explanation, fmt, shown.audience, to_terminal, filing), shown.target)
 
 
 def interview(
@@ -311,14 +416,44 @@ def compare(
     later: Annotated[str, typer.Argument(metavar="LATER", help="Answers at the later assessment.")],
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="text, json, markdown or html.")
+    ] = Format.text,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the comparison to this file."),
+    ] = None,
+    decided: Annotated[
+        str | None,
+        typer.Option(
+            "--decided", metavar="LEVEL", help="The level the clinician decided, after LATER."
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", metavar="TEXT", help="Why it differs from the suggestion."),
+    ] = None,
 ) -> None:
     """Reassessment: step up, step down or continue, and why."""
     with reporting():
         from iopguide.core.reassess import compare as compare_answers
-        from iopguide.render.reassess import comparison_json, comparison_text
+        from iopguide.render import reassess as shown
 
+        if fmt is Format.fhir:
+            usage_error("compare writes text, json, markdown or html", "iopguide compare")
+        if reason is not None and decided is None:
+            usage_error(
+                "--reason says why the decided level differs: give --decided LEVEL too",
+                "iopguide compare",
+            )
+        target = output_target(output, [earlier, later, rules, questionnaire])
+        if _is_pdf(target):
+            usage_error(
+                f"--output {target}: compare writes .txt, .json, .md or .html files",
+                "iopguide compare",
+            )
         assessor = load_assessor(rules, questionnaire)
+        check_level(assessor, decided)
         first, first_warnings = given_answers(assessor, earlier)
         second, second_warnings = given_answers(assessor, later)
         for warning in [*first_warnings, *second_warnings]:
@@ -329,10 +464,18 @@ def compare(
         require_complete(assessor.questionnaire, first, earlier)
         require_complete(assessor.questionnaire, second, later)
         result = compare_answers(assessor.engine, first, second)
+        decision = decided_level(decided, reason, result.later.level.id)
+        q, r = assessor.questionnaire, assessor.ruleset
+        fmt = _format_for(fmt, target)
         if fmt is Format.json:
-            write_out(comparison_json(result))
+            text = shown.comparison_json(result, decision)
+        elif fmt is Format.markdown:
+            text = shown.comparison_markdown(result, q, decision, r)
+        elif fmt is Format.html:
+            text = shown.comparison_html(result, q, decision, r)
         else:
-            write_out(comparison_text(result, assessor.questionnaire))
+            text = shown.comparison_text(result, q, decision, r)
+        emit(text, target)
 
 
 class SchemaKind(StrEnum):

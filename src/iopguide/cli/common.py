@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from iopguide.core.explain import Explanation
     from iopguide.errors import Problem
     from iopguide.model.answers import Answers
+    from iopguide.render.report import Filing
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what `head` expects of a writer it stopped reading
@@ -265,11 +267,32 @@ def load_assessor(rules: Path | None, questionnaire: Path | None) -> Assessor:
     return load_ruleset(rules, questionnaire=questionnaire)
 
 
-def render(explanation: Explanation, fmt: Format, audience: Audience, to_terminal: bool) -> str:
-    if fmt is Format.markdown or fmt is Format.html:
-        from iopguide.render.report import render_html, render_markdown
+def assessment_time() -> datetime:
+    """When a report says the assessment was made: now, in local time, or the moment
+    ``SOURCE_DATE_EPOCH`` names (seconds since 1970, UTC), for reproducible reports."""
+    fixed = os.environ.get("SOURCE_DATE_EPOCH")
+    if fixed is None or not fixed.strip():
+        return datetime.now().astimezone()
+    try:
+        return datetime.fromtimestamp(int(fixed), UTC)
+    except (ValueError, OverflowError, OSError):
+        usage_error("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970")
 
-        return (render_html if fmt is Format.html else render_markdown)(explanation)
+
+def render(
+    explanation: Explanation,
+    fmt: Format,
+    audience: Audience,
+    to_terminal: bool,
+    filing: Filing | None = None,
+) -> str:
+    """The result in a format; reports carry the filing (when assessed, the client id)."""
+    if fmt is Format.markdown or fmt is Format.html:
+        from iopguide.render.report import Filing, render_html, render_markdown
+
+        draw = render_html if fmt is Format.html else render_markdown
+        filed = filing or Filing(assessment_time())
+        return draw(explanation, audience=audience.value, filing=filed)
     if fmt is Format.json:
         from iopguide.render.data import to_json
 
@@ -295,7 +318,7 @@ def given_answers(
     return assessor.answers(assessor.read(path), complete=False)
 
 
-def emit(text: str, output: Path | None) -> None:
+def emit(text: str | bytes, output: Path | None) -> None:
     """Write a command's output to standard output, or atomically to ``output``."""
     if output is None:
         write_out(text)

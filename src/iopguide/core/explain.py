@@ -15,7 +15,7 @@ from iopguide.core.engine import Firing, Result
 from iopguide.core.whatif import Counterfactual, OpenQuestion, WhatIf
 from iopguide.model.conditions import AnswerValue
 from iopguide.model.decision import Decision
-from iopguide.model.questionnaire import Questionnaire
+from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import Level, RuleSet, Setting
 
 JsonValue = bool | int | str | list[str]
@@ -99,6 +99,24 @@ class WhatWouldChange:
     direction: str
     safety: bool
     text: str
+    # Whether it changes an answer only a clinician gives (a measured score).
+    clinician: bool = False
+
+
+# Who answered (the optional ``respondent`` question), in words for reports.
+RESPONDENTS = {
+    "self": "the person themselves",
+    "other": "a family member or friend",
+    "counsellor": "a counsellor or clinician, with the person",
+}
+OTHER = "the person you are answering for"
+
+
+def clinician_only(question: Question) -> bool:
+    """A question only a clinician can answer (a measured score such as CIWA-Ar or COWS):
+    never offered to the person, who is told to leave it blank."""
+    flagged = getattr(question, "clinician", None) or getattr(question, "clinician_only", None)
+    return bool(flagged) or question.prompt.startswith("For clinicians")
 
 
 @dataclass(frozen=True)
@@ -131,6 +149,34 @@ class Explanation:
         return self.worded()
 
     @property
+    def respondent(self) -> str | None:
+        """Who answered: the ``respondent`` answer's choice id, or None if not said."""
+        value = self.answers.get("respondent")
+        return value if isinstance(value, str) and value in RESPONDENTS else None
+
+    @property
+    def for_someone_else(self) -> bool:
+        """Whether the answers are about someone other than the one who gave them."""
+        return self.respondent in ("other", "counsellor")
+
+    @property
+    def answered_by(self) -> str:
+        """Who answered, in words (``not recorded`` when the question was skipped)."""
+        return RESPONDENTS.get(self.respondent or "", "not recorded")
+
+    def clinician_only(self, question_id: str) -> bool:
+        """Whether only a clinician can answer this question (see ``clinician_only``)."""
+        q = self.questionnaire.by_id.get(question_id) if self.questionnaire else None
+        return q is not None and clinician_only(q)
+
+    def level_title(self, level_id: str) -> str:
+        """A level's title, for text that must not show level ids."""
+        if self.ruleset is None:
+            return level_id
+        found = [lv.title for lv in self.ruleset.levels if lv.id == level_id]
+        return found[0] if found else level_id
+
+    @property
     def result_holds(self) -> bool | None:
         """Whether the level stands whatever the missing answers are (None: not checked)."""
         return None if self.open_questions is None else not self.open_questions
@@ -151,6 +197,7 @@ class Explanation:
             decisive,
             self.setting,
             [m.label for m in self.missing_safety],
+            for_someone_else=self.for_someone_else,
         )
 
     @property
@@ -169,8 +216,11 @@ def summary_text(
     decisive: list[str],
     setting: Setting | None = None,
     missing: list[str] | tuple[str, ...] = (),
+    *,
+    for_someone_else: bool = False,
 ) -> str:
-    """A few plain sentences for the person and family."""
+    """A few plain sentences for the person and family (``for_someone_else``: spoken to
+    someone answering for the person)."""
     parts = []
     if emergency:
         parts.append(
@@ -191,8 +241,18 @@ def summary_text(
         parts.append("Main reasons: " + "; ".join(decisive) + ".")
     if level.next_steps:
         parts.append(f"Next: {level.next_steps[0]}")
-    parts.append("A clinician makes the final decision with you.")
+    with_whom = OTHER if for_someone_else else "you"
+    parts.append(f"A clinician makes the final decision with {with_whom}.")
     return " ".join(parts)
+
+
+def say_answer(question: Question, value: object) -> str:
+    """An answer in words; several choices as a list separated by semicolons (labels
+    have commas of their own)."""
+    if isinstance(value, tuple):
+        labels = [c.label if (c := question.choice(v)) else str(v) for v in value]
+        return "; ".join(labels) or "none"
+    return question.word(value)
 
 
 def json_value(value: AnswerValue) -> JsonValue:
@@ -221,42 +281,68 @@ class Explainer:
         """A value in words: a choice's label, yes/no, or the number."""
         question = self.questionnaire.by_id.get(subject)
         if question is not None:
-            return question.word(value)
+            return say_answer(question, value)
         score = self.ruleset.score_by_id.get(subject)
         band = score.band(value) if score and isinstance(value, int) else ""
         return f"{value} ({band})" if band else str(value)
 
     def evidence_words(self, firing: Firing) -> str:
-        return "; ".join(f"{self.name(k)}: {self.word(k, v)}" for k, v in firing.evidence.items())
+        # Answers end with a full stop: a list of choices has semicolons of its own.
+        return ". ".join(f"{self.name(k)}: {self.word(k, v)}" for k, v in firing.evidence.items())
 
     def answers_in_words(self, answers: dict[str, AnswerValue]) -> list[tuple[str, str]]:
+        """(question, answer) in words; a question about "you" is named by its
+        ``prompt_other`` (else its label) when someone answered for the person, and one
+        only a clinician answers by its label (its prompt is an instruction)."""
+        other = answers.get("respondent") in ("other", "counsellor")
+
+        def asked(q: Question) -> str:
+            if clinician_only(q):
+                return q.name
+            return str(getattr(q, "prompt_other", "") or q.name) if other else q.prompt
+
         return [
-            (q.prompt, q.word(answers[q.id]))
+            (asked(q), say_answer(q, answers[q.id]))
             for q in self.questionnaire.questions
             if q.id in answers
         ]
 
     def change_words(self, subject: str, old: object, new: object) -> str:
-        """One changed answer in words: ``Past withdrawal seizures were no (not yes)``."""
+        """One changed answer in words, e.g. ``the answer to “Past withdrawal seizures”
+        had been no instead of yes`` or ``Danger signs now had not included “A seizure”``.
+
+        Choices are said by their labels, a missing answer as "not given": never an id.
+        """
         question = self.questionnaire.by_id[subject]
         name = question.name
+
+        def label(choice_id: str) -> str:
+            choice = question.choice(choice_id)
+            return choice.label if choice else choice_id
+
         if isinstance(new, tuple) and isinstance(old, tuple):
             added = [c for c in new if c not in old]
             removed = [c for c in old if c not in new]
 
             def listed(items: list[str], joiner: str) -> str:
-                return joiner.join(f"“{question.word(c)}”" for c in items)
+                return joiner.join(f"“{label(c)}”" for c in items)
 
             if added and not removed:
-                return f"{name} also included {listed(added, ' and ')}"
+                return f"{name} had also included {listed(added, ' and ')}"
             if removed and not added:
-                return f"{name} did not include {listed(removed, ' or ')}"
+                return f"{name} had not included {listed(removed, ' or ')}"
 
         def said(value: object) -> str:
+            if value is None:
+                return "not given"
+            if isinstance(value, tuple):
+                return "; ".join(f"“{label(c)}”" for c in value) or "“none of these”"
             word = question.word(value)
             return f"“{word}”" if " " in word else word
 
-        return f"{name} were {said(new)} instead of {said(old)}"
+        if old is None:
+            return f"the answer to “{name}” had been {said(new)} (it was not given)"
+        return f"the answer to “{name}” had been {said(new)} instead of {said(old)}"
 
     def what_would_change(
         self, result: Result, found: list[Counterfactual]
@@ -274,6 +360,7 @@ class Explainer:
                     cf.direction,
                     cf.safety,
                     f"If {said}, {level.title} would fit.",
+                    any(clinician_only(self.questionnaire.by_id[k]) for k in cf.changes),
                 )
             )
         return tuple(views)

@@ -86,8 +86,9 @@ def remove_leftovers(target: Path) -> None:
             continue
 
 
-def write_private(path: str | Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step; a crash leaves the old file or the new.
+def write_private(path: str | Path, text: str | bytes) -> None:
+    """Replace ``path`` with ``text`` (UTF-8, or bytes as they are: a PDF) in one step;
+    a crash leaves the old file or the new.
 
     The file is created with mode 0600 before any byte is written, then renamed
     over the target, so no other user can ever read a partial or complete copy.
@@ -103,9 +104,10 @@ def write_private(path: str | Path, text: str) -> None:
     except OSError as e:
         raise _cannot(path, e) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), PRIVATE)
-            handle.write(text)
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)

@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 
 from iopguide.core.explain import Explanation, Provenance
+from iopguide.model.decision import Decision
 from iopguide.model.ruleset import Level, Setting
 
 SCHEMA_VERSION = 1
@@ -78,6 +79,8 @@ def to_dict(explanation: Explanation) -> dict[str, Any]:
         ],
         "next_steps": list(level.next_steps),
         "disclaimer": e.disclaimer,
+        "respondent": e.respondent,
+        "decision": decision_field(e.decision),
         "answers": e.answers,
         **provenance_fields(p),
     }
@@ -95,6 +98,13 @@ def level_fields(level: Level) -> dict[str, Any]:
             "corresponds_to": level.corresponds_to,
         },
     }
+
+
+def decision_field(decision: Decision | None) -> dict[str, str | None] | None:
+    """The clinician's recorded decision (``reason`` None when none was given), or None."""
+    if decision is None:
+        return None
+    return {"level": decision.level, "reason": decision.reason or None}
 
 
 def setting_field(setting: Setting | None) -> dict[str, str] | None:

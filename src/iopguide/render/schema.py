@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -113,6 +113,13 @@ class ConsiderationOut(_Strict):
     because: str
 
 
+class DecisionOut(_Strict):
+    """The level a clinician decided, and why (null when no reason was given)."""
+
+    level: str
+    reason: str | None
+
+
 class Identity(_Strict):
     name: str
     version: str
@@ -146,6 +153,8 @@ class Result(_Strict):
     considerations: list[ConsiderationOut]
     next_steps: list[str]
     disclaimer: str
+    respondent: Literal["self", "other", "counsellor"] | None
+    decision: DecisionOut | None
     answers: dict[str, bool | int | str | list[str]]
     ruleset: Identity
     questionnaire: Identity

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from iopguide.core.explain import Alert, Explanation
+from iopguide.render.report import decision_words, open_question_words
 
 BAR_WIDTH = 4
 
@@ -99,6 +100,11 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
         head.append(
             f"\nFor reference only, this corresponds to {level.corresponds_to}.", style="dim"
         )
+    decision = decision_words(e)
+    if decision:
+        head.append(f"\n{decision}", style="bold")
+    if e.respondent is not None:
+        head.append(f"\nAnswered by: {e.answered_by}", style="dim")
     parts.append(Panel(head, title="Suggestion", title_align="left"))
     parts.append(Text(e.headline))
     parts.append(_heading("Why"))
@@ -118,16 +124,10 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
     if changes:
         parts.append(_heading("What would change this"))
         parts.append(_bullets(changes))
-    if e.open_questions:
+    opened = open_question_words(e, audience)
+    if opened:
         parts.append(_heading("Answers that could still change this"))
-        parts.append(
-            _bullets(
-                [
-                    f"{o.question}: {o.prompt} (could lead to: {', '.join(o.levels)})"
-                    for o in e.open_questions
-                ]
-            )
-        )
+        parts.append(_bullets(opened))
     elif e.result_holds and any(v == "unknown" for v in e.answers.values()):
         parts.append(Text("\nThe suggestion holds whatever the unanswered questions are."))
     if e.considerations:
@@ -145,9 +145,12 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
 
 
 def _what_would_change(explanation: Explanation, audience: str) -> list[str]:
-    """Counterfactuals in words; for the person, not the ones that would raise an alert."""
+    """Counterfactuals in words; for the person, not the ones that would raise an alert
+    nor those that change an answer only a clinician gives."""
     found = explanation.counterfactuals or ()
-    return [c.text for c in found if audience == "clinician" or not c.safety]
+    if audience == "clinician":
+        return [c.text for c in found]
+    return [c.text for c in found if not c.safety and not c.clinician]
 
 
 def dimension_table(explanation: Explanation) -> Table:
@@ -171,4 +174,11 @@ def score_table(explanation: Explanation) -> Table:
 def render_text(
     explanation: Explanation, *, width: int = 80, color: bool = False, audience: str = "person"
 ) -> str:
-    return to_string(summary(explanation, audience=audience), width=width, color=color)
+    """The summary as text; without colour (piped, a file) no line ends in spaces."""
+    text = to_string(summary(explanation, audience=audience), width=width, color=color)
+    return text if color else no_trailing_spaces(text)
+
+
+def no_trailing_spaces(text: str) -> str:
+    """Text whose lines end without spaces (rich pads table and panel lines)."""
+    return "\n".join(line.rstrip() for line in text.split("\n"))
