@@ -19,6 +19,7 @@ from iopguide.cli.batch import assess_batch, assess_many
 from iopguide.cli.common import (
     EXIT_USAGE,
     Audience,
+    CompareFormat,
     Format,
     QuestionnaireOption,
     RulesOption,
@@ -416,9 +417,9 @@ def compare(
     later: Annotated[str, typer.Argument(metavar="LATER", help="Answers at the later assessment.")],
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
-    fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="text, json, markdown or html.")
-    ] = Format.text,
+    compare_format: Annotated[
+        CompareFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CompareFormat.text,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write the comparison to this file."),
@@ -439,8 +440,7 @@ def compare(
         from iopguide.core.reassess import compare as compare_answers
         from iopguide.render import reassess as shown
 
-        if fmt is Format.fhir:
-            usage_error("compare writes text, json, markdown or html", "iopguide compare")
+        fmt = Format(compare_format.value)
         if reason is not None and decided is None:
             usage_error(
                 "--reason says why the decided level differs: give --decided LEVEL too",

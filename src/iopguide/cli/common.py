@@ -41,6 +41,15 @@ class Format(StrEnum):
     fhir = "fhir"
 
 
+class CompareFormat(StrEnum):
+    """What ``compare`` writes (a FHIR Bundle is one assessment's, not a comparison's)."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
 class Audience(StrEnum):
     person = "person"
     clinician = "clinician"
