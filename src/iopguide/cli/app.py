@@ -6,6 +6,7 @@ become messages and exit codes in ``shell.reporting``.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from enum import StrEnum
@@ -43,6 +44,7 @@ from iopguide.errors import IopguideError
 if TYPE_CHECKING:
     from iopguide.api import Assessor
     from iopguide.model.answers import Answers
+    from iopguide.model.decision import Decision
 
 app = typer.Typer(
     name="iopguide",
@@ -218,8 +220,12 @@ def assess_one(
         require_complete(assessor.questionnaire, given, str(answers))
 
 
-def show(assessor: Assessor, given: Answers, shown: Shown) -> None:
+def show(
+    assessor: Assessor, given: Answers, shown: Shown, decision: Decision | None = None
+) -> None:
     explanation = assessor.assess(given)
+    if decision is not None:
+        explanation = dataclasses.replace(explanation, decision=decision)
     fmt = _format_for(shown.fmt, shown.target)
     to_terminal = shown.target is None and sys.stdout.isatty()
     emit(render(explanation, fmt, shown.audience, to_terminal), shown.target)
@@ -236,10 +242,12 @@ def interview(
     from iopguide.cli.terminal import Interviewing
 
     given_from = None if source is None or str(source) == "-" else Path(source)
-    with Interviewing(assessor, start, save, source=given_from) as session:
+    with Interviewing(
+        assessor, start, save, source=given_from, audience=shown.audience.value
+    ) as session:
         given = session.run()
         try:
-            show(assessor, given, shown)
+            show(assessor, given, shown, session.decision)
         except IopguideError as e:
             raise IopguideError(
                 f"{e}; your answers are kept in {session.path}: "
