@@ -65,7 +65,7 @@ def _nearest_choice(question: Question, value: object) -> str:
 
     for item in given:
         if isinstance(item, str) and item not in ids:
-            close = difflib.get_close_matches(item.lower(), ids, n=1, cutoff=0.5)
+            close = difflib.get_close_matches(item.lower(), ids, n=1, cutoff=0.75)
             if close:
                 return f" (did you mean '{close[0]}'?)"
     return ""
