@@ -7,14 +7,18 @@ from typing import Any
 import pytest
 import yaml
 
-from iopguide.core.interview import Back, Help, Interview, Skip, read_reply
+from iopguide.authoring.cases import case_files, load_case
+from iopguide.core.interview import Back, Help, Interview, Progress, Quit, Skip, read_reply
+from iopguide.io.load import bundled
 from iopguide.io.yaml import parse_yaml
 from iopguide.model.answers import parse_answers
-from iopguide.model.conditions import UNKNOWN
+from iopguide.model.conditions import UNKNOWN, AnswerValue
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.render.template import answers_file
 
 from ..conftest import EXAMPLES
+
+CASES = case_files(bundled("cases"))
 
 
 def test_asks_in_order_and_applies_skip_logic_live(tiny):
@@ -29,24 +33,31 @@ def test_asks_in_order_and_applies_skip_logic_live(tiny):
     assert interview.next_question().id == "housing"
 
 
-def test_progress_adapts_to_skip_logic(tiny):
+def test_progress_counts_every_question_still_possible_and_never_grows(tiny):
     q, _ = tiny
     interview = Interview(q)
-    assert interview.progress() == (1, 5)
+    assert interview.progress() == Progress(1, 1, 1, 6)  # seizures may still be asked
     interview.give(q.by_id["age"], 30)
-    interview.give(q.by_id["daily"], True)
-    assert interview.progress() == (3, 6)
+    interview.give(q.by_id["daily"], False)
+    assert interview.progress() == Progress(1, 1, 3, 5)  # seizures no longer can be
+    interview.give(q.by_id["housing"], "stable")
+    assert interview.progress().number == 4
 
 
-def test_back_undoes_the_last_answer_and_returns_its_question(tiny):
+def test_back_goes_to_the_question_before_in_order_and_keeps_its_answer(tiny):
     q, _ = tiny
     interview = Interview(q)
-    assert interview.back() is None
+    assert interview.back(q.by_id["age"]) is None
     interview.give(q.by_id["age"], 30)
     interview.give(q.by_id["daily"], True)
-    assert interview.back().id == "daily"
-    assert interview.answers == {"age": 30}
-    assert interview.next_question().id == "daily"
+    interview.give(q.by_id["seizures"], False)
+    interview.give(q.by_id["housing"], "stable")
+    interview.give(q.by_id["daily"], True)  # changed at the review: last given
+    assert interview.back(q.by_id["drugs"]).id == "housing"  # order, not history
+    assert interview.back(q.by_id["housing"]).id == "seizures"
+    assert interview.back().id == "housing"  # from the review: the last one asked
+    assert interview.answers["housing"] == "stable"  # kept until a new answer is given
+    assert read_reply(q.by_id["housing"], "", "stable") == "stable"  # Enter keeps it
 
 
 def test_changing_an_answer_drops_answers_that_no_longer_apply(tiny):
@@ -67,12 +78,93 @@ def test_changing_an_answer_drops_answers_that_no_longer_apply(tiny):
 
 def test_optional_questions_can_be_skipped(tiny):
     q, _ = tiny
-    interview = Interview.resume(q, {"age": 30, "daily": False, "housing": "stable"})
+    interview = Interview(q)
+    for qid, value in (("age", 30), ("daily", False), ("housing", "stable")):
+        interview.give(q.by_id[qid], value)
     assert interview.next_question().id == "drugs"
     interview.give(q.by_id["drugs"], Skip())
     interview.give(q.by_id["work"], Skip())
     assert interview.done
     assert interview.review()[-1][2] is None
+
+
+def test_resume_asks_the_first_required_question_and_leaves_blank_ones_blank(tiny):
+    q, _ = tiny
+    # drugs and work (optional) were left blank, housing was never reached:
+    interview = Interview.resume(q, {"age": 30, "daily": False})
+    assert interview.next_question().id == "housing"
+    interview.give(q.by_id["housing"], "stable")
+    assert interview.next_question().id == "drugs"  # after the resume point: asked
+    saved: dict[str, AnswerValue] = {"age": 30, "daily": False, "housing": "stable", "work": True}
+    interview = Interview.resume(q, saved)  # drugs was skipped before work
+    assert interview.next_question() is None
+    assert [(n, qq.id, v) for n, qq, v in interview.review()][-2:] == [
+        (4, "drugs", None),
+        (5, "work", True),
+    ]
+
+
+def test_a_fresh_start_asks_optional_questions_too(tiny):
+    q, _ = tiny
+    assert Interview.resume(q, {}).next_question().id == "age"
+
+
+def test_hidden_questions_are_never_asked_nor_counted(questionnaire):
+    answers = yaml.safe_load((EXAMPLES / "inpatient.yaml").read_text())
+    kept, _ = parse_answers(questionnaire, answers, "x")
+    kept = {k: v for k, v in kept.items() if k not in ("ciwa_score", "cows_score")}
+    person = Interview.resume(questionnaire, kept, questionnaire.clinician_only)
+    clinician = Interview.resume(questionnaire, kept)
+    assert person.next_question() is None
+    asked = [q.id for _, q, _ in person.review()]
+    assert not set(asked) & questionnaire.clinician_only
+    assert person.progress().at_most < clinician.progress().at_most
+
+
+def _walk(questionnaire: Questionnaire, answers: dict[str, Any]) -> tuple[Interview, list[int]]:
+    """Answer from ``answers`` in the interview's order; the 'at most' at each question."""
+    interview = Interview(questionnaire, hidden=questionnaire.clinician_only)
+    seen = []
+    while (question := interview.next_question()) is not None:
+        seen.append(interview.progress(question).at_most)
+        value = answers.get(question.id)
+        interview.give(question, Skip() if value is None else value)
+    return interview, seen
+
+
+def test_at_most_never_grows_along_any_case(questionnaire):
+    """For every case in rules/cases, "question i of at most N": N never increases,
+    and i never passes N; at the end, N is how many questions were asked."""
+    assert CASES
+    for path in CASES:
+        answers, _ = parse_answers(questionnaire, load_case(path).answers, path.name)
+        interview, seen = _walk(questionnaire, answers)
+        assert seen == sorted(seen, reverse=True), path.name
+        asked = len(interview.review())
+        assert all(i <= n for i, n in enumerate(seen, 1)), path.name
+        assert interview.progress().at_most == asked, path.name
+
+
+@pytest.mark.parametrize(
+    ("qid", "text", "expected"),
+    [
+        ("housing", "no h", "homeless"),
+        ("housing", "WITH", "with_users"),
+        ("housing", "stab", "stable"),
+        ("substances", "alc, canna", ("alcohol", "cannabis")),
+        ("substances", "opi; 1", ("alcohol", "opioids")),
+        ("trauma", "YES", True),
+        ("trauma", "N", False),
+        ("respondent", "counsel", "counsellor"),
+    ],
+)
+def test_a_unique_start_of_a_choice_is_enough_in_the_interview(questionnaire, qid, text, expected):
+    assert read_reply(questionnaire.by_id[qid], text) == expected
+
+
+def test_an_ambiguous_start_names_the_choices_it_could_be(questionnaire):
+    with pytest.raises(ValueError, match="could be more than one"):
+        read_reply(questionnaire.by_id["housing"], "s")
 
 
 def test_resume_asks_only_what_is_missing(questionnaire):
@@ -102,6 +194,8 @@ def test_resume_asks_only_what_is_missing(questionnaire):
         ("ciwa_score", "", Skip()),
         ("age", "?", Help()),
         ("age", "back", Back()),
+        ("age", "quit", Quit()),
+        ("age", "EXIT", Quit()),
     ],
 )
 def test_read_reply(questionnaire, qid, text, expected):

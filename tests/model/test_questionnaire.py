@@ -6,7 +6,7 @@ import pytest
 
 from iopguide.errors import AnswersError
 from iopguide.model.answers import coerce_answer, parse_answers
-from iopguide.model.conditions import UNKNOWN
+from iopguide.model.conditions import UNKNOWN, AnswerValue
 from iopguide.model.questionnaire import Question
 
 
@@ -127,3 +127,63 @@ def test_every_question_lists_its_values(questionnaire):
         assert values, q.id
         for value in values:
             assert coerce_answer(q, list(value) if isinstance(value, tuple) else value) == value
+
+
+def test_every_bad_answer_in_a_file_is_named_at_once(tiny):
+    q, _ = tiny
+    raw = {"age": 400, "daily": "maybe", "agee": 1, "housing": "stabel"}
+    with pytest.raises(AnswersError) as caught:
+        parse_answers(q, raw, "a.yaml", {"age": 1, "daily": 2, "agee": 3, "housing": 4})
+    lines = str(caught.value).split("\nerror: ")
+    assert lines == [
+        "a.yaml:1: age: is out of range: must be a whole number from 12 to 99",
+        "a.yaml:2: daily: must be yes or no (got text)",
+        "a.yaml:3: agee: unknown question (did you mean 'age'?)",
+        "a.yaml:4: housing: is not a choice: must be one of: stable, unsafe "
+        "(did you mean 'stable'?)",
+    ]
+
+
+def test_a_file_gives_choices_exactly_not_by_their_start(tiny):
+    q, _ = tiny
+    with pytest.raises(AnswersError, match="is not a choice"):
+        parse_answers(q, {"age": 30, "daily": False, "housing": "stab"}, "a.yaml")
+    with pytest.raises(ValueError, match="not a choice"):
+        coerce_answer(MULTI, ["A"])
+
+
+def test_prompt_other_or_a_reason_not_both():
+    with pytest.raises(ValueError, match="not both"):
+        question(type="yes_no", prompt_other="Q for them?", no_prompt_other="why")
+    assert question(type="yes_no", prompt_other="Them?").prompt_for(True) == "Them?"
+    assert question(type="yes_no", prompt_other="Them?").prompt_for(False) == "Q?"
+    assert question(type="yes_no", no_prompt_other="same").prompt_for(True) == "Q?"
+
+
+def test_a_clinician_only_question_is_optional():
+    with pytest.raises(ValueError, match="clinician_only"):
+        question(type="yes_no", clinician_only=True)
+    assert question(type="yes_no", clinician_only=True, required=False).clinician_only
+
+
+def test_possible_keeps_what_later_answers_could_still_show(tiny):
+    q, _ = tiny
+
+    def ids(answers: dict[str, AnswerValue], blank: tuple[str, ...] = ()) -> list[str]:
+        return [x.id for x in q.possible(answers, blank)]
+
+    everything = ["age", "daily", "seizures", "housing", "drugs", "work"]
+    assert ids({}) == everything  # daily is still to come: seizures may be asked
+    assert ids({"daily": True}) == everything
+    assert ids({"daily": False}) == ["age", "daily", "housing", "drugs", "work"]
+    assert ids({}, ("daily",)) == ["age", "daily", "housing", "drugs", "work"]  # left blank
+
+
+def test_the_bundled_questionnaire_speaks_to_someone_else_for_every_question(questionnaire):
+    for q in questionnaire.questions:
+        assert q.prompt_other or q.no_prompt_other, q.id
+        assert q.help, q.id
+    assert questionnaire.by_id["age"].prompt_other == "How old is the person you are answering for?"
+    assert questionnaire.clinician_only == {"ciwa_score", "cows_score"}
+    for qid in ("auditc_1", "auditc_2", "auditc_3"):
+        assert "standard drink" in questionnaire.by_id[qid].note

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from ..conftest import installed_command
-from .test_interview import KEEP, REVIEW, default_sigint, example, plain, spawn
+from .test_interview import KEEP, REVIEW, default_sigint, example, past_respondent, plain, spawn
 
 HOOK = """
 import os, signal
@@ -148,6 +148,7 @@ def test_an_output_folder_is_refused_before_any_question(tmp_path):
 def test_a_second_interview_on_the_same_save_file_is_refused(tmp_path):
     save = tmp_path / "s.yaml"
     first = spawn(tmp_path, "--save", str(save))
+    past_respondent(first)
     first.expect("How old are you")
     first.sendline("40")
     first.expect("What sex")
@@ -170,6 +171,7 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path):
     save = tmp_path / "s.yaml"
     (tmp_path / ".s.yaml.lock").write_text(f"{gone.pid}\n")
     child = spawn(tmp_path, "--save", str(save))
+    past_respondent(child)
     child.expect("How old are you")
     child.sendcontrol("c")
     status, _ = ended(child)
@@ -181,8 +183,10 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path):
 
 def test_ctrl_c_during_a_save_reports_what_is_on_disk(tmp_path):
     save = tmp_path / "s.yaml"
-    # fsync 1: the first save (no answers); 2: after the age; 3: after the sex.
-    child = spawn(tmp_path, "--save", str(save), env=fault_at(tmp_path, 3, "SIGINT"))
+    # fsync 1: the first save (no answers); 2: after who is answering (skipped);
+    # 3: after the age; 4: after the sex.
+    child = spawn(tmp_path, "--save", str(save), env=fault_at(tmp_path, 4, "SIGINT"))
+    past_respondent(child)
     child.expect("How old are you")
     child.sendline("40")
     child.expect("What sex")
@@ -198,7 +202,8 @@ def test_ctrl_c_during_a_save_reports_what_is_on_disk(tmp_path):
 
 def test_a_kill_mid_save_leaves_a_temporary_file_that_resuming_removes(tmp_path):
     save = tmp_path / "s.yaml"
-    child = spawn(tmp_path, "--save", str(save), env=fault_at(tmp_path, 3, "SIGKILL"))
+    child = spawn(tmp_path, "--save", str(save), env=fault_at(tmp_path, 4, "SIGKILL"))
+    past_respondent(child)
     child.expect("How old are you")
     child.sendline("40")
     child.expect("What sex")
@@ -223,6 +228,7 @@ def test_a_kill_mid_save_leaves_a_temporary_file_that_resuming_removes(tmp_path)
 def test_a_closed_terminal_exits_130_with_the_answers_kept(tmp_path):
     save = tmp_path / "s.yaml"
     child = spawn(tmp_path, "--save", str(save))
+    past_respondent(child)
     child.expect("How old are you")
     child.sendline("40")
     child.expect("What sex")
@@ -284,6 +290,7 @@ def test_no_at_the_resume_prompt_keeps_the_answers_unless_discarding_is_confirme
     child.sendline("n")
     child.expect("Discard the")
     child.sendline("y")
+    past_respondent(child)
     child.expect("How old are you")
     child.sendcontrol("c")
     ended(child)

@@ -36,6 +36,8 @@ def default_sigint() -> None:
 def spawn(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
     environment = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "TERM": "xterm"}
     environment.pop("NO_COLOR", None)
+    for size in ("COLUMNS", "LINES"):  # pytest-xdist sets 80x24: the terminal's size rules
+        environment.pop(size, None)
     environment.update(env or {})
     child = pexpect.spawn(
         installed_command(),
@@ -48,6 +50,12 @@ def spawn(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> pexp
         preexec_fn=default_sigint,
     )
     return child
+
+
+def past_respondent(child: pexpect.spawn) -> None:
+    """Skip the first, optional question (who is answering)."""
+    child.expect("Who is answering")
+    child.sendline("")
 
 
 def typed(question: Question, value: Any) -> str:
@@ -127,6 +135,7 @@ def test_text_result_is_shown_at_the_end(tmp_path):
 
 def test_invalid_input_is_explained_and_asked_again(tmp_path):
     child = spawn(tmp_path)
+    past_respondent(child)
     child.expect("How old are you")
     child.sendline("forty")
     child.expect("please type a whole number from 12 to 110")
@@ -141,6 +150,7 @@ def test_invalid_input_is_explained_and_asked_again(tmp_path):
 
 def test_back_returns_to_the_previous_question(tmp_path):
     child = spawn(tmp_path, "--save", str(tmp_path / "a.yaml"))
+    past_respondent(child)
     child.expect("How old are you")
     child.sendline("40")
     child.expect("What sex")
@@ -156,7 +166,7 @@ def test_back_returns_to_the_previous_question(tmp_path):
 def test_an_answer_can_be_changed_at_the_review(tmp_path):
     child = spawn(tmp_path)
     answer(child, example("outpatient"))
-    child.sendline("1")  # the first row: age
+    child.sendline("2")  # the second row: age (the first, who answers, was skipped)
     child.expect("How old are you")
     child.sendline("16")
     child.expect(REVIEW)
@@ -203,12 +213,14 @@ def test_ctrl_c_then_resume_gives_the_same_result(tmp_path):
     child = spawn(tmp_path, "-f", "json", "-o", str(whole_out))
     whole = answer(child, answers)
     finish(child)
-    assert asked + len(kept) == whole
+    # who is answering was skipped: left blank, it is not asked again on resuming
+    assert asked + len(kept) + 1 == whole
     assert json.loads(resumed_out.read_text()) == json.loads(whole_out.read_text())
 
 
 def test_next_start_offers_to_resume_the_default_autosave(tmp_path):
     child = spawn(tmp_path)
+    past_respondent(child)
     child.expect("How old are you")
     child.sendline("52")
     child.expect("What sex")
@@ -257,7 +269,7 @@ def test_no_color_is_honoured(tmp_path, color):
         cwd=str(tmp_path),
         preexec_fn=default_sigint,
     )
-    child.expect("How old are you")
+    child.expect("Who is answering")
     screen = child.before  # the greeting and the first section's heading
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
@@ -272,7 +284,7 @@ def test_an_unreadable_autosave_is_set_aside_not_overwritten(tmp_path):
     autosave.write_text("age: [broken\n")
     child = spawn(tmp_path)
     child.expect("could not be read")
-    child.expect("How old are you")
+    child.expect("Who is answering")
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     kept = autosave.with_name("interview.yaml.unreadable")

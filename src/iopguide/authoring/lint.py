@@ -25,9 +25,10 @@ from iopguide.model.conditions import (
     UNKNOWN,
     AnswerValue,
     compile_condition,
+    subjects,
 )
 from iopguide.model.crosscheck import Finding
-from iopguide.model.questionnaire import Questionnaire
+from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import Rule, RuleSet
 
 EXHAUSTIVE = 20_000
@@ -164,6 +165,8 @@ class Linter:
         return findings
 
     def unread_questions(self) -> list[Finding]:
+        """Questions no rule reads (or context ones a rule reads), then the checks of
+        each question's wording for others and of clinician-only questions."""
         read = self.reads.read_anywhere()
         findings = []
         for q in self.questionnaire.questions:
@@ -182,6 +185,8 @@ class Linter:
                 findings.append(
                     Finding(self.questionnaire_path(q.id), message, "warning", "questionnaire")
                 )
+        findings += prompt_other_findings(self.questionnaire)
+        findings += clinician_only_findings(self.questionnaire)
         return findings
 
     def questionnaire_path(self, question_id: str) -> tuple[str | int, ...]:
@@ -190,3 +195,58 @@ class Linter:
                 if question.id == question_id:
                     return ("sections", i, "questions", j, "id")
         return ()
+
+
+def _places(questionnaire: Questionnaire) -> Iterator[tuple[tuple[str | int, ...], Question]]:
+    for i, section in enumerate(questionnaire.sections):
+        for j, question in enumerate(section.questions):
+            yield ("sections", i, "questions", j), question
+
+
+def prompt_other_findings(questionnaire: Questionnaire) -> list[Finding]:
+    """Errors for a question that has no wording for someone answering for the person
+    (``prompt_other``) and does not say why it needs none (``no_prompt_other``)."""
+    return [
+        Finding(
+            (*place, "prompt"),
+            f"question '{question.id}' has no 'prompt_other' (its prompt for someone "
+            "answering for the person): add one, or say why it needs none in "
+            "'no_prompt_other'",
+            "error",
+            "questionnaire",
+        )
+        for place, question in _places(questionnaire)
+        if not (question.prompt_other or question.no_prompt_other)
+    ]
+
+
+def clinician_only_findings(questionnaire: Questionnaire) -> list[Finding]:
+    """Errors for a skip condition that reads a clinician-only question (always blank
+    in the person's interview, so the two interviews would ask different questions),
+    and warnings for a prompt addressed to clinicians that is not marked
+    ``clinician_only`` (it would be asked in the person's interview)."""
+    only = questionnaire.clinician_only
+    findings: list[Finding] = []
+    for place, question in _places(questionnaire):
+        read = [] if question.when is None else [s for s in subjects(question.when) if s in only]
+        if read:
+            findings.append(
+                Finding(
+                    (*place, "when"),
+                    f"question '{question.id}' is asked when clinician-only '{read[0]}' is "
+                    "answered: the person's interview never asks it",
+                    "error",
+                    "questionnaire",
+                )
+            )
+        if not question.clinician_only and "clinician" in question.prompt.lower()[:20]:
+            findings.append(
+                Finding(
+                    (*place, "prompt"),
+                    f"question '{question.id}' is for clinicians but not marked "
+                    "'clinician_only: true': the person's interview asks it",
+                    "warning",
+                    "questionnaire",
+                )
+            )
+    return findings

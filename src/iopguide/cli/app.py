@@ -309,13 +309,16 @@ def decided_level(level: str | None, reason: str | None, suggested: str) -> Deci
     return Decision(level, said)
 
 
-def show(assessor: Assessor, given: Answers, shown: Shown) -> None:
+def show(
+    assessor: Assessor, given: Answers, shown: Shown, decision: Decision | None = None
+) -> None:
+    """Assess and render. A decision given as options wins over one from the interview."""
     from dataclasses import replace
 
     from iopguide.render.report import Filing
 
     explanation = assessor.assess(given)
-    decision = decided_level(shown.decided, shown.reason, explanation.level.id)
+    decision = decided_level(shown.decided, shown.reason, explanation.level.id) or decision
     if decision is not None:
         explanation = replace(explanation, decision=decision)
     fmt = _format_for(shown.fmt, shown.target)
@@ -344,10 +347,12 @@ def interview(
     from iopguide.cli.terminal import Interviewing
 
     given_from = None if source is None or str(source) == "-" else Path(source)
-    with Interviewing(assessor, start, save, source=given_from) as session:
+    with Interviewing(
+        assessor, start, save, source=given_from, audience=shown.audience.value
+    ) as session:
         given = session.run()
         try:
-            show(assessor, given, shown)
+            show(assessor, given, shown, session.decision)
         except IopguideError as e:
             raise IopguideError(
                 f"{e}; your answers are kept in {session.path}: "

@@ -12,7 +12,7 @@ import os
 import select
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -23,12 +23,25 @@ from rich.markup import escape
 from rich.table import Table
 
 from iopguide.api import Assessor
-from iopguide.core.interview import Back, Help, Interview, hint, pick_number, read_reply
+from iopguide.core.interview import (
+    BACK_WORDS,
+    QUIT_WORDS,
+    Back,
+    Help,
+    Interview,
+    Quit,
+    hint,
+    pick_number,
+    read_reply,
+)
 from iopguide.errors import Interrupted, IopguideError
 from iopguide.io.atomic import write_private
 from iopguide.io.lock import SaveLock
 from iopguide.model.answers import Answers
+from iopguide.model.conditions import AnswerValue
+from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Question, Questionnaire
+from iopguide.model.ruleset import Level
 from iopguide.render.template import answers_file
 from iopguide.render.text import alerts_panel
 
@@ -58,15 +71,108 @@ def _hang_up(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+class LineEditor:
+    """GNU readline in its callback mode: arrow keys, Home/End and history, while this
+    module waits for keys in short ``select`` rounds, so that a Ctrl-C is acted on at
+    once (``input()`` with readline can miss one that arrives as it starts to read).
+
+    History is kept in memory for this interview only: it is cleared here, and nothing
+    reads or writes a history file (readline writes one only when asked to).
+    """
+
+    def __init__(self) -> None:
+        import ctypes
+        import readline
+
+        lib = ctypes.CDLL(readline.__file__)  # its symbols, and libreadline's through it
+        self.readline = readline
+        self.callback = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+        self.install = lib.rl_callback_handler_install
+        self.install.argtypes = [ctypes.c_char_p, self.callback]
+        self.install.restype = None
+        self.read_char = lib.rl_callback_read_char
+        self.read_char.restype = None
+        self.remove = lib.rl_callback_handler_remove
+        self.remove.restype = None
+        self.string_at = ctypes.string_at
+        readline.clear_history()
+        readline.set_history_length(200)
+
+    def line(self, prompt: str) -> str:
+        got: list[bytes | None] = []
+
+        def done(raw: int | None) -> None:
+            got.append(None if raw is None else self.string_at(raw))
+            self.remove()
+
+        handler = self.callback(done)  # kept alive until the line is read
+        self.install(prompt.encode("utf-8", errors="replace"), handler)
+        try:
+            while not got:
+                if select.select([0], [], [], 0.2)[0]:
+                    self.read_char()
+        finally:
+            if not got:
+                self.remove()  # puts the terminal back as it was
+        line = got[0]
+        if line is None:
+            raise EOFError
+        text = line.decode("utf-8", errors="replace")
+        if text.strip():
+            self.readline.add_history(text)
+        return text
+
+
+def _line_editor() -> LineEditor | None:
+    """The line editor, or None where there is no terminal or no GNU readline."""
+    if not (os.isatty(0) and os.isatty(2)):
+        return None
+    try:
+        return LineEditor()
+    except (ImportError, OSError, AttributeError):  # no readline, or not GNU's
+        return None
+
+
+def _edited_line(editor: LineEditor, prompt: str) -> str:
+    """One line read through readline, which writes to standard output: when the
+    result goes to a pipe or a file, standard output is pointed at the terminal
+    (standard error) for the read only."""
+    sys.stdout.flush()
+    saved = None if os.isatty(1) else os.dup(1)
+    try:
+        if saved is not None:
+            os.dup2(2, 1)
+        return editor.line(prompt)
+    finally:
+        if saved is not None:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def flush_typed_ahead() -> None:
+    """Drop keys typed before a prompt appeared (they were meant for something else)."""
+    try:
+        import termios
+
+        if os.isatty(0):
+            termios.tcflush(0, termios.TCIFLUSH)
+    except (ImportError, OSError):
+        pass
+
+
 def terminal_ask(console: Console) -> Ask:
     """Read a line from the terminal so that Ctrl-C is never missed.
 
+    With readline, lines can be edited and earlier answers recalled. Without it,
     ``input()`` can block after a Ctrl-C that arrives just before it starts to read;
     waiting in short ``select`` rounds lets Python act on the signal at once.
     """
+    editor = _line_editor()
 
     def ask(prompt: str) -> str:
         try:
+            if editor is not None:
+                return _edited_line(editor, prompt).rstrip("\r\n")
             console.print(escape(prompt), end="")
             fd = sys.stdin.fileno()
             while not select.select([fd], [], [], 0.2)[0]:
@@ -98,6 +204,17 @@ def greet(console: Console, save_path: Path) -> None:
     )
 
 
+CRISIS_REMINDER = (
+    "If you are in danger now, call 911. Crisis or thoughts of suicide: call or "
+    "text 988. SAMHSA helpline: 1-800-662-4357."
+)
+SAFE_TO_GO_ON = "Are you safe to go on? (Enter to continue, q to stop and keep your answers) "
+
+
+class Stopped(Exception):
+    """The person typed quit (or q at the safety pause): stop, keeping the answers."""
+
+
 class Session:
     """One interview at a terminal."""
 
@@ -108,11 +225,15 @@ class Session:
         save_path: Path,
         console: Console,
         ask: Ask = input,
+        *,
+        clinician: bool = False,
     ) -> None:
         self.assessor, self.interview = assessor, interview
         self.save_path, self.console, self.ask = save_path, console, ask
+        self.clinician = clinician
         self.alerted: set[str] = set()
         self.section = ""
+        self.decision: Decision | None = None
 
     def run(self) -> Answers:
         """Ask until every question is answered and reviewed; return the answers."""
@@ -122,27 +243,36 @@ class Session:
             if question is None:
                 question = self._review()
                 if question is None:
-                    return self.interview.answers
+                    if not self.clinician:
+                        return self.interview.answers
+                    if self._decide():
+                        return self.interview.answers
+                    continue
+                self._ask(question, reviewing=True)
+                continue
             self._ask(question)
 
-    def _ask(self, question: Question) -> None:
+    def _ask(self, question: Question, *, reviewing: bool = False) -> None:
+        """Ask a question until it is answered; ``back`` goes to the one before it."""
         while True:
-            self._header(question)
+            current = self.interview.answers.get(question.id)
+            self._header(question, current, reviewing)
             try:
-                reply = read_reply(question, self.ask("> "))
+                reply = read_reply(question, self.ask("> "), current)
             except ValueError as e:
                 self.console.print(f"[yellow]{escape(str(e))}[/yellow]", highlight=False)
                 continue
+            if isinstance(reply, Quit):
+                raise Stopped
             if isinstance(reply, Help):
                 help_text = question.help or "No more help for this question."
                 self.console.print(f"[italic]{escape(help_text)}[/italic]", highlight=False)
                 continue
             if isinstance(reply, Back):
-                earlier = self.interview.back()
+                earlier = self.interview.back(question)
                 if earlier is None:
                     self.console.print("This is the first question.")
                     continue
-                self.save()
                 question = earlier
                 continue
             self.interview.give(question, reply)
@@ -150,22 +280,37 @@ class Session:
             self._show_new_alerts()
             return
 
-    def _header(self, question: Question) -> None:
+    def _header(self, question: Question, current: AnswerValue | None, reviewing: bool) -> None:
+        others = self.interview.for_someone_else
         section = self.assessor.questionnaire.section_of(question.id)
         if section.id != self.section:
             self.section = section.id
             self.console.print()
             self.console.rule(f"[bold]{escape(section.title)}[/bold]", align="left")
-            if section.intro:
-                self.console.print(escape(section.intro), highlight=False)
-        number, total = self.interview.progress()
+            intro = (section.intro_other or section.intro) if others else section.intro
+            if intro:
+                self.console.print(escape(intro), highlight=False)
+        if reviewing:
+            where = "review: changing an answer"
+        else:
+            at = self.interview.progress(question)
+            where = (
+                f"section {at.section} of {at.sections} · "
+                f"question {at.number} of at most {at.at_most}"
+            )
         self.console.print(
-            f"\n[dim]{escape(section.title)} · {number} of about {total}[/dim]", highlight=False
+            f"\n[dim]{escape(section.title)} · {escape(where)}[/dim]", highlight=False
         )
-        self.console.print(f"[bold]{escape(question.prompt)}[/bold]", highlight=False)
+        self.console.print(f"[bold]{escape(question.prompt_for(others))}[/bold]", highlight=False)
+        if question.note:
+            self.console.print(escape(question.note), highlight=False)
         for n, choice in enumerate(question.choices, 1):
             self.console.print(f"  {n:>2}. {escape(choice.label)}", highlight=False)
-        self.console.print(f"[dim]({escape(hint(question))})[/dim]", highlight=False)
+        if current is not None:
+            self.console.print(
+                f"Your answer now: {escape(said(question, current, '; '))}", highlight=False
+            )
+        self.console.print(f"[dim]({escape(hint(question, current))})[/dim]", highlight=False)
 
     def _show_new_alerts(self) -> None:
         result = self.assessor.evaluate(self.interview.answers)
@@ -174,6 +319,23 @@ class Session:
         if new:
             self.console.print(alerts_panel(new))
             self.alerted.update(a.id for a in new)
+            if any(a.severity == "emergency" for a in new):
+                self._pause()
+
+    def _pause(self) -> None:
+        """After an emergency alert: wait until the person says they can go on."""
+        flush_typed_ahead()
+        while True:
+            said_now = self.ask(SAFE_TO_GO_ON).strip().lower()
+            if not said_now:
+                return
+            if said_now in ("q", *QUIT_WORDS):
+                raise Stopped
+            self.console.print("Press Enter to continue, or type q to stop.")
+
+    @property
+    def alerts_shown(self) -> bool:
+        return bool(self.alerted)
 
     def _review(self) -> Question | None:
         """Show every answer; return a question to change, or None when confirmed."""
@@ -183,21 +345,64 @@ class Session:
         table.add_column("Answer")
         items = self.interview.review()
         for n, question, value in items:
-            shown = "(skipped)" if value is None else question.word(value)
+            shown = "(skipped)" if value is None else said(question, value, "\n")
             table.add_row(str(n), escape(question.name), escape(shown))
         self.console.print(table)
         while True:
-            said = self.ask(
-                "Type a number to change that answer, or press Enter to see the result: "
-            ).strip()
-            if not said:
+            answer = self.ask(
+                "Type a number to change that answer, back for the last question, quit to "
+                "stop, or press Enter to see the result: "
+            )
+            answer = " ".join(answer.strip().lower().split())
+            if not answer:
                 return None
-            number = pick_number(said, len(items))
+            if answer in QUIT_WORDS:
+                raise Stopped
+            if answer in BACK_WORDS:
+                last = self.interview.back()
+                if last is not None:
+                    return last
+            number = pick_number(answer, len(items))
             if number is not None:
                 return items[number - 1][1]
             self.console.print(
-                f"[yellow]please type a number from 1 to {len(items)}, or press Enter[/yellow]"
+                f"[yellow]please type a number from 1 to {len(items)}, back, quit, "
+                "or press Enter[/yellow]"
             )
+
+    def _decide(self) -> bool:
+        """The clinician's decision: the level decided (Enter agrees with the
+        suggestion) and, if it differs, why. False to go back to the review."""
+        ruleset = self.assessor.ruleset
+        suggested = self.assessor.assess(self.interview.answers, what_if=False).level
+        self.console.print(
+            f"\n[bold]Suggested level of care: {escape(suggested.title)}[/bold]", highlight=False
+        )
+        for n, choice in enumerate(ruleset.levels, 1):
+            self.console.print(f"  {n:>2}. {escape(choice.title)}", highlight=False)
+        while True:
+            typed = self.ask(
+                "Level you decided (Enter = agree with the suggestion; a number or name; "
+                "back = review): "
+            )
+            typed = " ".join(typed.strip().lower().split())
+            if typed in QUIT_WORDS:
+                raise Stopped
+            if typed in BACK_WORDS:
+                return False
+            try:
+                decided = suggested.id if not typed else pick_level(ruleset.levels, typed)
+            except ValueError as e:
+                self.console.print(f"[yellow]{escape(str(e))}[/yellow]", highlight=False)
+                continue
+            break
+        reason = ""
+        while decided != suggested.id and not reason:
+            reason = " ".join(self.ask("Why it differs from the suggestion: ").split())
+            if reason.lower() in QUIT_WORDS:
+                raise Stopped
+        self.decision = Decision(decided, reason)
+        return True
 
     def save(self) -> None:
         write_private(self.save_path, self._answers_file())
@@ -213,6 +418,8 @@ class Session:
             ).strip()
             if not name:
                 return None
+            if name.lower() in QUIT_WORDS:
+                raise Stopped
             path = Path(name).expanduser()
             try:
                 write_private(path, self._answers_file())
@@ -222,8 +429,33 @@ class Session:
             return path
 
 
+def said(question: Question, value: AnswerValue, between: str) -> str:
+    """An answer in words; the choices of a multi-choice answer each on their own
+    (``between`` them: a newline or "; "), since labels hold commas."""
+    if question.type == "multi" and isinstance(value, tuple):
+        labels = [(c.label if (c := question.choice(v)) else v) for v in value]
+        return between.join(labels) or "none"
+    return question.word(value)
+
+
+def pick_level(levels: Sequence[Level], typed: str) -> str:
+    """A level typed by its number, id, title or the unique start of one."""
+    if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(levels):
+        return levels[int(typed) - 1].id
+    found = [lv.id for lv in levels if typed in (lv.id, lv.title.lower())]
+    if not found:
+        found = [
+            lv.id for lv in levels if lv.id.startswith(typed) or lv.title.lower().startswith(typed)
+        ]
+    if len(found) == 1:
+        return found[0]
+    raise ValueError(f"please type a number from 1 to {len(levels)}")
+
+
 def _yes(ask: Ask, prompt: str, default: bool) -> bool:
     said = ask(prompt).strip().lower()
+    if said in QUIT_WORDS:
+        raise Stopped
     if not said:
         return default
     return said in ("y", "yes")
@@ -258,8 +490,12 @@ class Interviewing:
         source: Path | None = None,
         console: Console | None = None,
         ask: Ask | None = None,
+        audience: str = "person",
     ) -> None:
         self.assessor, self.start, self.source = assessor, start, source
+        self.clinician = audience == "clinician"
+        self.decision: Decision | None = None
+        self.alerted = False
         self.default = save is None
         self.path = save or default_save_path()
         self.console = console or Console(stderr=True, highlight=False)
@@ -285,10 +521,23 @@ class Interviewing:
         with self._stopping():
             greet(self.console, self.path)
             answers = self._starting_answers()
-            interview = Interview.resume(self.assessor.questionnaire, answers)
-            session = Session(self.assessor, interview, self.path, self.console, self.ask)
+            questionnaire = self.assessor.questionnaire
+            hidden = () if self.clinician else questionnaire.clinician_only
+            interview = Interview.resume(questionnaire, answers, hidden)
+            session = Session(
+                self.assessor,
+                interview,
+                self.path,
+                self.console,
+                self.ask,
+                clinician=self.clinician,
+            )
             session.save()
-            result = session.run()
+            try:
+                result = session.run()
+            finally:
+                self.alerted = session.alerts_shown
+            self.decision = session.decision
             if self.default:
                 kept = session.offer_to_keep()
                 if kept is not None:
@@ -298,9 +547,12 @@ class Interviewing:
             return result
 
     def done(self) -> None:
-        """The result is written and shown: the default file has done its work."""
+        """The result is written and shown: the default file has done its work, and
+        after an alert the crisis lines are said once more, as the last lines."""
         if self.default:
             self.path.unlink(missing_ok=True)
+        if self.alerted:
+            self.console.print(f"\n[bold]{CRISIS_REMINDER}[/bold]", highlight=False)
 
     def _starting_answers(self) -> dict[str, Any]:
         earlier = self._saved()
@@ -353,6 +605,8 @@ class Interviewing:
         """Ctrl-C, Ctrl-D, SIGHUP or a terminal gone: stop, saying what is kept."""
         try:
             yield
+        except Stopped:
+            raise Interrupted(self._where_saved("stopped")) from None
         except (KeyboardInterrupt, EOFError, TerminalGone):
             raise Interrupted(self._where_saved()) from None
         except OSError as e:
@@ -360,13 +614,13 @@ class Interviewing:
                 raise
             raise Interrupted(self._where_saved()) from None
 
-    def _where_saved(self) -> str:
+    def _where_saved(self, how: str = "interrupted") -> str:
         count = saved_count(self.path, self.assessor.questionnaire)
         if not count:
-            return "interrupted; no answers were saved"
+            return f"{how}; no answers were saved"
         answers = "answer is" if count == 1 else "answers are"
         return (
-            f"interrupted; your {count} {answers} saved in {self.path}; "
+            f"{how}; your {count} {answers} saved in {self.path}; "
             f"continue with: iopguide assess --resume {self.path}"
         )
 

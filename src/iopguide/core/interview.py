@@ -1,5 +1,5 @@
 """The interview's logic, with no terminal in it: what to ask next, reading typed
-answers, going back, reviewing and changing answers, resuming.
+answers, going back, reviewing and changing answers, resuming, and how far along it is.
 
 It produces the same ``Answers`` as an answers file: every answer is checked by
 ``coerce_answer`` and answers that skip logic no longer shows are dropped.
@@ -8,8 +8,9 @@ It produces the same ``Answers`` as an answers file: every answer is checked by
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from iopguide.model.answers import Answers, coerce_answer
 from iopguide.model.conditions import UNKNOWN, AnswerValue
@@ -18,11 +19,13 @@ from iopguide.model.questionnaire import Question, Questionnaire
 UNKNOWN_WORDS = frozenset(
     {"u", "unknown", "dk", "don't know", "dont know", "prefer not", "prefer not to say"}
 )
-YES_WORDS = frozenset({"y", "yes"})
-NO_WORDS = frozenset({"n", "no"})
 NONE_WORDS = frozenset({"none", "0", "-", "nothing"})
 BACK_WORDS = frozenset({"back", "b"})
 HELP_WORDS = frozenset({"?", "help"})
+QUIT_WORDS = frozenset({"quit", "exit"})
+SKIP_WORDS = frozenset({"skip"})
+# Who answers for the person, by the ``respondent`` answer: prompts then speak of them.
+FOR_SOMEONE_ELSE = frozenset({"other", "counsellor"})
 # What a typed whole number may look like: plain ASCII digits, not too many to read.
 _WHOLE = re.compile(r"-?[0-9]{1,9}")
 
@@ -42,31 +45,94 @@ class Help:
     """The person asked for the question's help text."""
 
 
-Reply = AnswerValue | Skip | Back | Help
+@dataclass(frozen=True)
+class Quit:
+    """The person asked to stop; the answers so far are kept."""
 
 
-def hint(question: Question) -> str:
+Reply = AnswerValue | Skip | Back | Help | Quit
+
+
+def hint(question: Question, current: AnswerValue | None = None) -> str:
     """How to answer, in one line."""
     unknown = "; u = don't know / prefer not to say" if question.allow_unknown else ""
-    optional = "; press Enter to skip" if not question.required else ""
+    if current is not None:
+        optional = "; Enter keeps the answer" + ("; skip = blank" if not question.required else "")
+    else:
+        optional = "; press Enter to skip" if not question.required else ""
     how = question.kind.how_to_type(question)
-    return f"{how}{unknown}{optional}; ? = help; back = previous question"
+    if question.kind.has_choices:
+        how += " (or the start of its name)"
+    return f"{how}{unknown}{optional}; ? = help; back; quit"
 
 
-def read_reply(question: Question, text: str) -> Reply:
-    """Turn what was typed into an answer or a command; raise ValueError if it does not fit."""
+def read_reply(question: Question, text: str, current: AnswerValue | None = None) -> Reply:
+    """Turn what was typed into an answer or a command; raise ValueError if it does not fit.
+
+    ``current`` is the answer already given, if any: Enter keeps it.
+    """
     said = " ".join(text.strip().lower().split())
     if said in HELP_WORDS:
         return Help()
     if said in BACK_WORDS:
         return Back()
+    if said in QUIT_WORDS:
+        return Quit()
     if not said:
+        if current is not None:
+            return current
         if not question.required:
             return Skip()
         raise ValueError(f"please answer: {hint(question).split(';')[0]}")
+    if said in SKIP_WORDS and not question.required:
+        return Skip()
     if said in UNKNOWN_WORDS and question.allow_unknown:
         return UNKNOWN
+    if question.type == "choice":
+        return pick(question, said)
+    if question.type == "multi":
+        if said in NONE_WORDS:
+            return ()
+        picks = [pick(question, part) for part in _parts(said)]
+        return coerce_answer(question, list(dict.fromkeys(picks)))
     return question.kind.typed(question, said)
+
+
+def _parts(said: str) -> list[str]:
+    """A typed list of choices: split at commas and semicolons, and a run of numbers
+    separated by spaces ("1 5") at the spaces too."""
+    parts: list[str] = []
+    for part in re.split(r"[,;]", said):
+        words = part.split()
+        if words and all(w.isascii() and w.isdigit() for w in words):
+            parts += words
+        elif words:
+            parts.append(" ".join(words))
+    return parts
+
+
+def pick(question: Question, said: str) -> str:
+    """A choice typed in the interview: its number, its id or label, or the unique
+    start of an id or label (any case). An answers file must give the id exactly."""
+    choices = question.choices
+    if said.isascii() and said.isdigit() and 1 <= int(said) <= len(choices):
+        return choices[int(said) - 1].id
+    names = {c.id: (c.id.lower(), " ".join(c.label.lower().split())) for c in choices}
+    exact = [cid for cid, (ident, label) in names.items() if said in (ident, label)]
+    if exact:
+        return exact[0]
+    starts = [
+        cid
+        for cid, (ident, label) in names.items()
+        if ident.startswith(said) or label.startswith(said)
+    ]
+    if len(starts) == 1:
+        return starts[0]
+    numbers = f"a number from 1 to {len(choices)}"
+    if starts:
+        which = "; ".join(str(question.choice(c).label) for c in starts)  # type: ignore[union-attr]
+        raise ValueError(f"'{said}' could be more than one ({which}): type more, or {numbers}")
+    raise ValueError(f"please type {numbers}")
 
 
 def pick_number(said: str, count: int) -> int | None:
@@ -76,30 +142,59 @@ def pick_number(said: str, count: int) -> int | None:
     return None
 
 
+class Progress(NamedTuple):
+    """Where the interview stands: the section of the question asked and its number
+    among the questions that skip logic can still ask (``at_most`` never grows)."""
+
+    section: int
+    sections: int
+    number: int
+    at_most: int
+
+
 @dataclass
 class Interview:
-    """Where an interview stands: the answers so far and the order they were given."""
+    """Where an interview stands: the answers so far, and the optional questions left
+    blank. ``hidden`` questions are never asked here (a clinician's in the person's
+    interview); they stay blank."""
 
     questionnaire: Questionnaire
     answers: Answers = field(default_factory=dict)
     skipped: set[str] = field(default_factory=set)
-    history: list[str] = field(default_factory=list)
+    hidden: frozenset[str] = frozenset()
 
     @classmethod
-    def resume(cls, questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> Interview:
-        """Continue from earlier answers; only what is still missing will be asked."""
-        interview = cls(questionnaire)
-        kept, _ = questionnaire.keep_shown(answers)
-        interview.answers = kept
-        interview.history = [q.id for q in questionnaire.questions if q.id in kept]
+    def resume(
+        cls,
+        questionnaire: Questionnaire,
+        answers: Mapping[str, AnswerValue],
+        hidden: Collection[str] = (),
+    ) -> Interview:
+        """Continue from earlier answers. The next question is the first required one
+        still unanswered, in order; the optional questions before it were left blank
+        and stay blank (they can be changed at the review). With no answers, it is a
+        fresh start."""
+        interview = cls(questionnaire, hidden=frozenset(hidden))
+        interview.answers, _ = questionnaire.keep_shown(answers)
+        if not interview.answers:
+            return interview  # nothing to resume: a fresh start asks everything
+        for question in interview._asked_here():
+            if question.id in interview.answers:
+                continue
+            if question.required:
+                break
+            interview.skipped.add(question.id)
         return interview
+
+    def _asked_here(self) -> list[Question]:
+        return [q for q in self.shown() if q.id not in self.hidden]
 
     def shown(self) -> list[Question]:
         return self.questionnaire.shown(self.answers)
 
     def next_question(self) -> Question | None:
         """The first question skip logic shows that has no answer yet."""
-        for question in self.shown():
+        for question in self._asked_here():
             if question.id not in self.answers and question.id not in self.skipped:
                 return question
         return None
@@ -108,11 +203,23 @@ class Interview:
     def done(self) -> bool:
         return self.next_question() is None
 
-    def progress(self) -> tuple[int, int]:
-        """(number of the next question, about how many will be asked in all)."""
-        shown = self.shown()
-        answered = sum(1 for q in shown if q.id in self.answers or q.id in self.skipped)
-        return min(answered + 1, len(shown)), len(shown)
+    @property
+    def for_someone_else(self) -> bool:
+        """Someone answers for the person: prompts speak of "the person"."""
+        return self.answers.get("respondent") in FOR_SOMEONE_ELSE
+
+    def progress(self, question: Question | None = None) -> Progress:
+        """How far along: ``question`` (default: the next one) is question ``number``
+        of at most ``at_most``, in section ``section`` of ``sections``."""
+        question = question or self.next_question()
+        blank = self.skipped | self.hidden
+        possible = self.questionnaire.possible(self.answers, blank)
+        ids = [q.id for q in possible if q.id not in self.hidden]
+        sections = self.questionnaire.sections
+        if question is None or question.id not in ids:
+            return Progress(len(sections), len(sections), len(ids), len(ids))
+        section = next(i for i, s in enumerate(sections, 1) if question in s.questions)
+        return Progress(section, len(sections), ids.index(question.id) + 1, len(ids))
 
     def give(self, question: Question, reply: AnswerValue | Skip) -> None:
         """Record an answer (or a skip), then drop answers that no longer apply."""
@@ -124,33 +231,33 @@ class Interview:
                 question, list(reply) if isinstance(reply, tuple) else reply
             )
             self.skipped.discard(question.id)
-        if question.id in self.history:
-            self.history.remove(question.id)
-        self.history.append(question.id)
         self._prune()
 
-    def back(self) -> Question | None:
-        """Undo the last answer and return its question, to be asked again."""
-        if not self.history:
-            return None
-        last = self.history.pop()
-        self.answers.pop(last, None)
-        self.skipped.discard(last)
-        self._prune()
-        return self.questionnaire.by_id[last]
+    def back(self, before: Question | None = None) -> Question | None:
+        """The question asked just before ``before`` in the questionnaire's order (the
+        last one asked if ``before`` is None), to be asked again; its answer is kept
+        until a new one is given. None at the first question."""
+        asked = [
+            q
+            for q in self._asked_here()
+            if q.id in self.answers or q.id in self.skipped or q == before
+        ]
+        if before is None:
+            return asked[-1] if asked else None
+        at = asked.index(before) if before in asked else len(asked)
+        return asked[at - 1] if at > 0 else None
 
     def review(self) -> list[tuple[int, Question, AnswerValue | None]]:
         """Every question asked, numbered, with its answer (None if skipped)."""
         return [
             (n, q, self.answers.get(q.id))
             for n, q in enumerate(
-                (q for q in self.shown() if q.id in self.answers or q.id in self.skipped), 1
+                (q for q in self._asked_here() if q.id in self.answers or q.id in self.skipped),
+                1,
             )
         ]
 
     def _prune(self) -> None:
-        kept, hidden = self.questionnaire.keep_shown(self.answers)
-        self.answers = kept
+        self.answers, _ = self.questionnaire.keep_shown(self.answers)
         shown = {q.id for q in self.shown()}
         self.skipped &= shown
-        self.history = [h for h in self.history if h not in hidden and h in shown]

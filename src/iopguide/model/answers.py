@@ -51,6 +51,33 @@ def coerce_answer(question: Question, value: object) -> AnswerValue:
         return question.kind.coerce(question, value)
     except Misfit:
         raise ValueError(f"must be {question.expects()} (got {_kind_of(value)})") from None
+    except ValueError as e:
+        raise ValueError(f"{e}{_nearest_choice(question, value)}") from None
+
+
+def _nearest_choice(question: Question, value: object) -> str:
+    """For a choice id that is not one: the nearest one, as for question ids."""
+    if not question.kind.has_choices:
+        return ""
+    given = [value] if isinstance(value, str) else value if isinstance(value, list | tuple) else []
+    ids = [c.id for c in question.choices]
+    import difflib  # only on errors: keep start-up light
+
+    for item in given:
+        if isinstance(item, str) and item not in ids:
+            close = difflib.get_close_matches(item.lower(), ids, n=1, cutoff=0.75)
+            if close:
+                return f" (did you mean '{close[0]}'?)"
+    return ""
+
+
+class AnswersProblems(AnswersError):
+    """Several answers in one file that do not fit: each is one ``error:`` line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems[0])
+        self.problems = tuple(problems)
+        self.args = ("\nerror: ".join(str(p) for p in problems),)
 
 
 def coercer(question: Question) -> Coercer:
@@ -80,34 +107,38 @@ def parse_answers(
         lines = {}
     by_id, coercers = questionnaire.by_id, questionnaire.coercers
 
-    def check(key: Any) -> None:
-        """Raise for an answer that is not a question's, or that does not fit it."""
+    def problem(key: Any) -> Problem | None:
+        """What is wrong with an answer that is not a question's, or does not fit it."""
         if key not in by_id:
             hint = questionnaire.suggest(str(key))
-            raise AnswersError(
-                Problem(source, f"unknown question{hint}", str(key), lines.get(str(key)))
-            )
+            return Problem(source, f"unknown question{hint}", str(key), lines.get(str(key)))
         try:
             coercers[key](raw[key])
         except ValueError as e:
-            raise AnswersError(Problem(source, str(e), key, lines.get(key))) from None
+            return Problem(source, str(e), key, lines.get(key))
+        return None
+
+    def check(keys: list[Any]) -> None:
+        """Raise naming every problem among these answers, in the file's order."""
+        problems = [p for key in keys if (p := problem(key)) is not None]
+        if len(problems) == 1:
+            raise AnswersError(problems[0])
+        if problems:
+            raise AnswersProblems(problems)
 
     # Each answer is checked as skip logic reaches it; on a problem, the answers are
-    # checked again in the file's order, to name the first one that is wrong.
+    # checked again in the file's order, to name every one that is wrong.
     try:
         if not by_id.keys() >= raw.keys():
             raise ValueError
         _, kept, missing = questionnaire.walk(raw, check=True)
     except ValueError:
-        for key, value in raw.items():
-            if value is not None or key not in by_id:
-                check(key)
+        check([key for key, value in raw.items() if value is not None or key not in by_id])
         raise  # not reached: the check that failed fails again above
     hidden: list[str] = []
     if len(kept) < len(raw):  # some answers are empty, or skip logic hides them
         hidden = [k for k, v in raw.items() if v is not None and k not in kept]
-    for key in hidden:
-        check(key)
+    check(hidden)
     warnings = response + [
         Problem(
             source,

@@ -3,7 +3,7 @@ which questions are asked. Checking answers against it is in ``model.answers``."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import cached_property
 from itertools import groupby
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -12,8 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from iopguide.model.conditions import (
     UNKNOWN,
+    All,
     AnswerValue,
+    AnyOf,
     Condition,
+    Not,
     Predicate,
     compile_condition,
     describe,
@@ -45,8 +48,15 @@ class Question(_Model):
 
     id: str = Field(pattern=ID_PATTERN)
     prompt: str = Field(min_length=1)
+    # The prompt when someone answers for the person (``respondent`` other or
+    # counsellor); ``no_prompt_other`` says why a question needs none instead.
+    prompt_other: str = ""
+    no_prompt_other: str = ""
     label: str = ""
     help: str = ""
+    # Shown with the prompt every time (e.g. what one standard drink is), unlike
+    # ``help``, which is shown on ``?``.
+    note: str = ""
     type: str
     min: int | None = Field(default=None, strict=True, ge=-LIMIT, le=LIMIT)
     max: int | None = Field(default=None, strict=True, ge=-LIMIT, le=LIMIT)
@@ -61,6 +71,9 @@ class Question(_Model):
     # Recorded for the reports only (who is answering): `rules check` refuses a rule,
     # score or skip condition that reads it, so it can never change the result.
     context: bool = False
+    # Answered by a clinician (a measured score): asked only in the clinician's
+    # interview (``--audience clinician``), never in the person's.
+    clinician_only: bool = False
     # The questionnaire version that added it, named when an older answers file lacks it.
     since: str = ""
     when: Condition | None = None
@@ -89,6 +102,18 @@ class Question(_Model):
         elif self.min is not None or self.max is not None:
             raise ValueError(f"'min' and 'max' are for integer questions, not '{self.type}'")
         return self
+
+    @model_validator(mode="after")
+    def _one_prompt_for_others(self) -> Question:
+        if self.prompt_other and self.no_prompt_other:
+            raise ValueError("give 'prompt_other' or 'no_prompt_other', not both")
+        if self.clinician_only and self.required:
+            raise ValueError("a 'clinician_only' question must have 'required: false'")
+        return self
+
+    def prompt_for(self, for_someone_else: bool) -> str:
+        """The prompt as it reads to the person, or to someone answering for them."""
+        return self.prompt_other if for_someone_else and self.prompt_other else self.prompt
 
     @property
     def kind(self) -> QuestionType:
@@ -124,6 +149,28 @@ class Question(_Model):
         return self.kind.word(self, value)
 
 
+def _maybe(
+    condition: Condition, answers: Mapping[str, AnswerValue], open_ids: Collection[str]
+) -> bool | None:
+    """Whether a condition holds (True), fails (False) or cannot tell yet (None), when
+    the answers in ``open_ids`` are still to come (Kleene's three-valued logic)."""
+    if isinstance(condition, All | AnyOf):
+        parts = [
+            _maybe(p, answers, open_ids)
+            for p in (condition.all if isinstance(condition, All) else condition.any)
+        ]
+        decisive = isinstance(condition, AnyOf)  # a True decides an any, a False an all
+        if decisive in parts:
+            return decisive
+        return None if None in parts else not decisive
+    if isinstance(condition, Not):
+        inner = _maybe(condition.not_, answers, open_ids)
+        return None if inner is None else not inner
+    if any(subject in open_ids for subject in subjects(condition)):
+        return None
+    return compile_condition(condition)(answers)
+
+
 class _Block(NamedTuple):
     """Consecutive questions shown under one ``when``, ready to walk."""
 
@@ -144,6 +191,8 @@ class Section(_Model):
     id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1)
     intro: str = ""
+    # The intro when someone answers for the person (see ``Question.prompt_other``).
+    intro_other: str = ""
     questions: tuple[Question, ...] = Field(min_length=1)
 
 
@@ -203,6 +252,11 @@ class Questionnaire(_Model):
 
         return {q.id: coercer(q) for q in self.questions}
 
+    @cached_property
+    def clinician_only(self) -> frozenset[str]:
+        """The questions asked only in the clinician's interview."""
+        return frozenset(q.id for q in self.questions if q.clinician_only)
+
     def section_of(self, question_id: str) -> Section:
         return next(s for s in self.sections if any(q.id == question_id for q in s.questions))
 
@@ -227,6 +281,28 @@ class Questionnaire(_Model):
                     else:
                         kept[qid] = value if coercers is None else coercers[qid](value)
         return Walk(shown, kept, missing)
+
+    def possible(
+        self, answers: Mapping[str, AnswerValue], blank: Collection[str] = ()
+    ) -> list[Question]:
+        """The questions shown now, or that later answers could still show, in order.
+
+        An unanswered question is open (a later answer may be anything) unless it is
+        in ``blank`` (skipped, or never asked here) or skip logic already hides it.
+        A ``when`` is read with three values: holds, fails, or cannot tell yet; only
+        one that fails drops a question. Answers only settle what was open, so along
+        an interview this list only ever shrinks.
+        """
+        open_ids: set[str] = set()
+        kept: list[Question] = []
+        for question in self.questions:
+            holds = True if question.when is None else _maybe(question.when, answers, open_ids)
+            if holds is False:
+                continue
+            kept.append(question)
+            if question.id not in answers and question.id not in blank:
+                open_ids.add(question.id)
+        return kept
 
     def shown(self, answers: Mapping[str, AnswerValue]) -> list[Question]:
         """The questions skip logic shows, given these answers, in asking order."""

@@ -1,0 +1,52 @@
+"""`rules check` on each question's wording for others and on clinician-only questions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from iopguide.authoring.lint import clinician_only_findings, prompt_other_findings
+from iopguide.io.yaml import parse_yaml
+from iopguide.model.questionnaire import Questionnaire
+
+from ..conftest import ROOT
+
+
+def make(questions: str) -> Questionnaire:
+    text = "name: t\nversion: '1'\nsections:\n- id: s\n  title: S\n  questions:\n" + questions
+    return Questionnaire.model_validate(parse_yaml(text, "q")[0])
+
+
+def test_a_question_needs_prompt_other_or_a_reason():
+    q = make(
+        "  - {id: a, prompt: A?, type: yes_no, prompt_other: They A?}\n"
+        "  - {id: b, prompt: B?, type: yes_no, no_prompt_other: reads the same}\n"
+        "  - {id: c, prompt: C?, type: yes_no}\n"
+    )
+    findings = prompt_other_findings(q)
+    assert [(f.path, f.severity) for f in findings] == [
+        (("sections", 0, "questions", 2, "prompt"), "error")
+    ]
+    assert "'c' has no 'prompt_other'" in findings[0].message
+
+
+def test_a_skip_condition_may_not_read_a_clinician_only_question():
+    q = make(
+        "  - {id: score, prompt: 'For clinicians: score?', type: integer, min: 0, max: 9,\n"
+        "     required: false, clinician_only: true}\n"
+        "  - {id: b, prompt: B?, type: yes_no, when: {answer: score, gte: 3}}\n"
+        "  - {id: c, prompt: 'For clinicians: c?', type: yes_no, required: false}\n"
+    )
+    found = [(f.path[-1], f.severity) for f in clinician_only_findings(q)]
+    assert found == [("when", "error"), ("prompt", "warning")]
+
+
+def test_rules_check_reports_a_missing_prompt_other(run, tmp_path: Path):
+    text = (ROOT / "rules" / "questionnaire.yaml").read_text()
+    line = '        prompt_other: "How old is the person you are answering for?"\n'
+    assert line in text
+    changed = tmp_path / "q.yaml"
+    changed.write_text(text.replace(line, ""))
+    result = run("rules", "check", "--questionnaire", str(changed))
+    assert result.returncode == 1
+    assert "question 'age' has no 'prompt_other'" in result.stdout
+    assert run("rules", "check").returncode == 0
