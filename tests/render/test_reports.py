@@ -172,6 +172,20 @@ def test_the_clinicians_report_differs_visibly_from_the_persons(run):
         assert "Report for: the person" in person
 
 
+def test_the_clinicians_answers_table_puts_each_cell_under_its_heading(run):
+    path = str(EXAMPLES / "inpatient.yaml")
+    markdown = report(run, "-a", path, "-f", "markdown", "--audience", "clinician")
+    assert "| question | id | answer |" in markdown
+    assert "| How old are you? | age |" in markdown
+    html = report(run, "-a", path, "-f", "html", "--audience", "clinician")
+    head = re.search(
+        r"<thead><tr>((?:<th[^>]*>[^<]*</th>)+)</tr></thead><tbody><tr><td>How old", html
+    )
+    assert head, "the answers table starts with the age question"
+    assert re.findall(r">([^<]+)</th>", head.group(1)) == ["Question", "Id", "Answer"]
+    assert "<tr><td>How old are you?</td><td>age</td>" in html
+
+
 def test_who_answered_is_recorded_and_the_text_speaks_to_them(run, tmp_path):
     path = tmp_path / "answers.yaml"
     path.write_text((EXAMPLES / "iop.yaml").read_text() + "\nrespondent: other\n")

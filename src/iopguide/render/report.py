@@ -388,7 +388,7 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
         body.append("<h2>What comes next</h2>" + _list(list(level.next_steps), linked=True))
     body.append("<h2>Resources</h2>" + _list(_resources(e), linked=True))
     if _clinician(audience):
-        answers = _table(["Question", "Id", "Answer"], [list(row) for row in _answers(e)])
+        answers = _table(["Question", "Id", "Answer"], [[q, i, a] for i, q, a in _answers(e)])
     else:
         answers = _table(["Question", "Answer"], [[q, a] for _, q, a in _answers(e)])
     body.append("<h2>Answers given</h2>" + answers)
