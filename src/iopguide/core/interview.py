@@ -93,21 +93,34 @@ def read_reply(question: Question, text: str, current: AnswerValue | None = None
     if question.type == "multi":
         if said in NONE_WORDS:
             return ()
-        picks = [pick(question, part) for part in _parts(said)]
+        picks = [pick(question, part) for part in _parts(question, said)]
         return coerce_answer(question, list(dict.fromkeys(picks)))
     return question.kind.typed(question, said)
 
 
-def _parts(said: str) -> list[str]:
-    """A typed list of choices: split at commas and semicolons, and a run of numbers
-    separated by spaces ("1 5") at the spaces too."""
+def _parts(question: Question, said: str) -> list[str]:
+    """A typed list of choices: split at commas and semicolons, except inside a whole
+    label that has commas of its own ("Opioids (heroin, fentanyl, pain pills)"), and a
+    run of numbers separated by spaces ("1 5") at the spaces too."""
+    labels = {" ".join(c.label.lower().split()) for c in question.choices}
+    pieces = [" ".join(p.split()) for p in re.split(r"[,;]", said)]
     parts: list[str] = []
-    for part in re.split(r"[,;]", said):
-        words = part.split()
+    i = 0
+    while i < len(pieces):
+        whole = next(
+            (j for j in range(len(pieces), i + 1, -1) if ", ".join(pieces[i:j]) in labels),
+            None,
+        )
+        if whole is not None:
+            parts.append(", ".join(pieces[i:whole]))
+            i = whole
+            continue
+        words = pieces[i].split()
         if words and all(w.isascii() and w.isdigit() for w in words):
             parts += words
         elif words:
-            parts.append(" ".join(words))
+            parts.append(pieces[i])
+        i += 1
     return parts
 
 
