@@ -16,13 +16,17 @@ from iopguide.model.ruleset import RuleSet
 
 EXACT = "exact check by the z3 solver"
 SAMPLED = 'sampled check (for an exact one: pip install "iopguide[verify]")'
+FORCED = "sampled check (--sampled)"
 
 
 def deeper_findings(
-    questionnaire: Questionnaire, ruleset: RuleSet, skip: frozenset[int]
+    questionnaire: Questionnaire, ruleset: RuleSet, skip: frozenset[int], sampled: bool = False
 ) -> tuple[list[Finding], str]:
     """The linter's warnings and which check found them: exact with the solver, else
-    sampled (a sampled search can miss a witness, so it may warn wrongly)."""
+    (or with ``sampled``) sampled: a sampled search can miss a witness, so it may warn
+    wrongly."""
+    if sampled:
+        return Linter(questionnaire, ruleset).findings(skip), FORCED
     try:
         from iopguide.authoring.verify import ExactLinter
     except ImportError:
@@ -30,8 +34,11 @@ def deeper_findings(
     return ExactLinter(questionnaire, ruleset).findings(skip), EXACT
 
 
-def check(rules: str | Path | None, questionnaire: str | Path | None) -> tuple[list[Problem], str]:
-    """Every problem, in file order, and which deeper check ran ("" if none could)."""
+def check(
+    rules: str | Path | None, questionnaire: str | Path | None, sampled: bool = False
+) -> tuple[list[Problem], str]:
+    """Every problem, in file order, and which deeper check ran ("" if none could);
+    ``sampled`` forces the sampled search even where the solver is installed."""
     rules_path = rules or bundled("default.yaml")
     q_path = questionnaire or bundled("questionnaire.yaml")
     problems: list[Problem] = []
@@ -58,7 +65,7 @@ def check(rules: str | Path | None, questionnaire: str | Path | None) -> tuple[l
     broken_rules = frozenset(int(f.path[1]) for f in errors if f.path[:1] == ("rules",))
     if any(f.path[:1] != ("rules",) for f in errors):
         return problems, ""  # scores, levels or ratings are broken: no deeper check
-    findings, method = deeper_findings(q_model, r_model, broken_rules)
+    findings, method = deeper_findings(q_model, r_model, broken_rules, sampled)
     for finding in findings:
         doc = q_doc if finding.file == "questionnaire" else r_doc
         problems.append(doc.problem(finding.path, finding.message, finding.severity))

@@ -18,8 +18,9 @@ import itertools
 import random
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
-from iopguide.core.engine import Engine
+from iopguide.core.engine import Baseline, Engine
 from iopguide.core.reads import Reads
 from iopguide.model.conditions import (
     UNKNOWN,
@@ -50,14 +51,25 @@ class Linter:
     ) -> None:
         self.questionnaire = questionnaire
         self.ruleset = ruleset
-        # Only the scores are needed to test conditions; rules are searched one by one.
+        # Only the scores are needed to test conditions; rules are searched one by one
+        # (and may be broken: the full engine is built only to rank, on sound rules).
         self.engine = engine or Engine(questionnaire, ruleset.model_copy(update={"rules": ()}))
         self.reads = Reads(questionnaire, ruleset)
 
+    @cached_property
+    def _ranker(self) -> tuple[Engine, Baseline, dict[str, AnswerValue]]:
+        """The full engine, with the result of no answers at all to rank against."""
+        engine = Engine(self.questionnaire, self.ruleset)
+        return engine, engine.baseline(engine.evaluate({})), engine.values({})
+
     def witness(self, rule: Rule, seed: int = 0) -> Witness:
-        """Answers, as a person could give them, under which the rule's condition holds."""
+        """Answers, as a person could give them, under which the rule's condition holds.
+
+        Each try costs the questions the rule depends on (and the scores it reads), not
+        the questionnaire: skip logic is applied to those answers alone."""
         holds = compile_condition(rule.when)
         questions = self.reads.questions_read(rule.when)
+        scores = self.reads.scores_behind(rule.when)
         domains = [self.reads.interesting(q) for q in questions]
         size = 1
         for domain in domains:
@@ -70,13 +82,33 @@ class Linter:
             combos = (tuple(rng.choice(d) for d in domains) for _ in range(SAMPLES))
         for combo in combos:
             answers = self._as_asked(dict(zip(ids, combo, strict=True)))
-            if holds(self.engine.values(answers)):
+            if holds(self.engine.values(answers, scores)):
                 return Witness(rule, answers)
         return Witness(rule, None)
 
     def _as_asked(self, answers: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
-        kept, _ = self.questionnaire.keep_shown(answers)
-        return kept
+        return self.reads.kept(answers)
+
+    def ranks(
+        self, context: Mapping[str, AnswerValue], question_id: str, options: list[AnswerValue]
+    ) -> list[int]:
+        """The rank of a few answers (the others unanswered) with each of these answers
+        to one question, at the cost of the rules that read them: the answers are
+        ranked against the result of no answers at all, then each option against them."""
+        engine, empty, empty_values = self._ranker
+        without = {k: v for k, v in context.items() if k != question_id}
+        delta: dict[str, AnswerValue | None] = dict(without)
+        values = engine.changed_values(empty_values, delta)
+        base = engine.step(empty, values, without)
+        ranks = []
+        for option in options:
+            changed = self._as_asked({**without, question_id: option})
+            change: dict[str, AnswerValue | None] = {
+                k: now for k in (*without, question_id) if (now := changed.get(k)) != values.get(k)
+            }
+            again = engine.changed_values(values, change)
+            ranks.append(engine.rank_changed(base, again, list(change))[0])
+        return ranks
 
     def findings(self, skip: frozenset[int] = frozenset()) -> list[Finding]:
         """Warnings, each with the path of the place in the file it concerns.
@@ -138,15 +170,13 @@ class Linter:
     def unknown_findings(self, contexts: list[dict[str, AnswerValue]]) -> list[Finding]:
         """Errors for safety-relevant questions whose ``unknown`` answer, in some answers
         where a rule fires, gives a lower level than every known answer would."""
-        engine = Engine(self.questionnaire, self.ruleset)
         findings: list[Finding] = []
         for question in self.questionnaire.questions:
             if not (question.safety and question.allow_unknown):
                 continue
             known = [v for v in self.reads.interesting(question) if v != UNKNOWN]
             for context in self._neighbours(question.id, contexts):
-                ranks = [engine.rank(self._as_asked({**context, question.id: v})) for v in known]
-                unknown = engine.rank(self._as_asked({**context, question.id: UNKNOWN}))
+                *ranks, unknown = self.ranks(context, question.id, [*known, UNKNOWN])
                 if ranks and unknown < min(ranks):
                     levels = self.ruleset.levels
                     findings.append(
