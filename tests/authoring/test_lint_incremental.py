@@ -49,6 +49,10 @@ def test_a_partial_walk_and_rank_equal_the_full_ones(assessor, linter, seed):
                 for v in options
             ]
             assert linter.ranks(context, question.id, options) == full, question.id
+            # Ranked against other answers than none: the same ranks.
+            for near in contexts(assessor, seed + 1):
+                got = linter.ranks(context, question.id, options, linter.ranked(near))
+                assert got == full, question.id
 
 
 def test_a_witness_holds_with_every_score_computed(assessor, linter):

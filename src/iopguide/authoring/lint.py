@@ -19,6 +19,7 @@ import random
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from iopguide.core.engine import Baseline, Engine
 from iopguide.core.reads import Reads
@@ -33,6 +34,14 @@ from iopguide.model.ruleset import Rule, RuleSet
 
 EXHAUSTIVE = 20_000
 SAMPLES = 20_000
+
+
+class Ranked(NamedTuple):
+    """A few answers ready to rank, and to rank changes to (see ``Linter.ranked``)."""
+
+    answers: dict[str, AnswerValue]
+    values: Mapping[str, AnswerValue]
+    baseline: Baseline
 
 
 @dataclass(frozen=True)
@@ -89,25 +98,43 @@ class Linter:
     def _as_asked(self, answers: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
         return self.reads.kept(answers)
 
+    def ranked(self, answers: Mapping[str, AnswerValue], near: Ranked | None = None) -> Ranked:
+        """A few answers (the others unanswered) ready to rank, at the cost of the rules
+        that read the answers that differ from ``near`` (default: no answers at all)."""
+        engine = self._ranker[0]
+        if near is None:
+            near = Ranked({}, self._ranker[2], self._ranker[1])
+        before = near.answers
+        delta: dict[str, AnswerValue | None] = {
+            k: now for k in {**before, **answers} if (now := answers.get(k)) != before.get(k)
+        }
+        keys = list(delta)
+        values = engine.changed_values(near.values, delta)
+        return Ranked(dict(answers), values, engine.step(near.baseline, values, keys))
+
     def ranks(
-        self, context: Mapping[str, AnswerValue], question_id: str, options: list[AnswerValue]
+        self,
+        context: Mapping[str, AnswerValue],
+        question_id: str,
+        options: list[AnswerValue],
+        near: Ranked | None = None,
     ) -> list[int]:
         """The rank of a few answers (the others unanswered) with each of these answers
         to one question, at the cost of the rules that read them: the answers are
-        ranked against the result of no answers at all, then each option against them."""
-        engine, empty, empty_values = self._ranker
+        ranked against ``near`` (default: no answers at all), each option against them."""
+        engine = self._ranker[0]
         without = {k: v for k, v in context.items() if k != question_id}
-        delta: dict[str, AnswerValue | None] = dict(without)
-        values = engine.changed_values(empty_values, delta)
-        base = engine.step(empty, values, without)
+        base = self.ranked(without, near)
         ranks = []
         for option in options:
             changed = self._as_asked({**without, question_id: option})
             change: dict[str, AnswerValue | None] = {
-                k: now for k in (*without, question_id) if (now := changed.get(k)) != values.get(k)
+                k: now
+                for k in (*without, question_id)
+                if (now := changed.get(k)) != base.values.get(k)
             }
-            again = engine.changed_values(values, change)
-            ranks.append(engine.rank_changed(base, again, list(change))[0])
+            again = engine.changed_values(base.values, change)
+            ranks.append(engine.rank_changed(base.baseline, again, list(change))[0])
         return ranks
 
     def findings(self, skip: frozenset[int] = frozenset()) -> list[Finding]:
@@ -153,19 +180,20 @@ class Linter:
 
     def _neighbours(
         self, question_id: str, contexts: list[dict[str, AnswerValue]]
-    ) -> Iterator[dict[str, AnswerValue]]:
-        """Contexts that ask the question, and each with one other answer changed."""
+    ) -> Iterator[tuple[dict[str, AnswerValue], dict[str, AnswerValue]]]:
+        """Contexts that ask the question, and each with one other answer changed (each
+        with the context it comes from)."""
         for context in contexts:
             if question_id not in context:
                 continue
-            yield context
+            yield context, context
             for other in context:
                 if other == question_id:
                     continue
                 for value in self.reads.interesting(self.questionnaire.by_id[other]):
                     changed = self._as_asked({**context, other: value})
                     if question_id in changed:
-                        yield changed
+                        yield context, changed
 
     def unknown_findings(self, contexts: list[dict[str, AnswerValue]]) -> list[Finding]:
         """Errors for safety-relevant questions whose ``unknown`` answer, in some answers
@@ -175,8 +203,14 @@ class Linter:
             if not (question.safety and question.allow_unknown):
                 continue
             known = [v for v in self.reads.interesting(question) if v != UNKNOWN]
-            for context in self._neighbours(question.id, contexts):
-                *ranks, unknown = self.ranks(context, question.id, [*known, UNKNOWN])
+            # Each neighbour is ranked against its context, the context against no answers.
+            near: dict[int, Ranked] = {}
+            for context, answers in self._neighbours(question.id, contexts):
+                if id(context) not in near:
+                    without = {k: v for k, v in context.items() if k != question.id}
+                    near[id(context)] = self.ranked(without)
+                options = [*known, UNKNOWN]
+                *ranks, unknown = self.ranks(answers, question.id, options, near[id(context)])
                 if ranks and unknown < min(ranks):
                     levels = self.ruleset.levels
                     findings.append(
