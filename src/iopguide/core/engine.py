@@ -115,6 +115,7 @@ class Engine:
             d.id: index[d.ceiling] if d.ceiling else len(ruleset.levels) - 1
             for d in ruleset.dimensions
         }
+        self._setting_at = {s.id: i for i, s in enumerate(ruleset.settings)}
         self._compiled = [self._compile_rule(rule) for rule in ruleset.rules]
         self._checks = tuple((c, c.holds) for c in self._compiled)
         self._no_ratings = dict.fromkeys(self._ceiling, 0)
@@ -144,8 +145,7 @@ class Engine:
         rated = self._rated(dimension, rating) if dimension else 0
         refs = self._evidence_keys(subjects(rule.when))
         consider = None if rule.consider is None else frozenset(rule.levels)
-        settings = [s.id for s in self.ruleset.settings]
-        setting = settings.index(rule.setting) if rule.setting in settings else -1
+        setting = self._setting_at.get(rule.setting or "", -1)
         return _Compiled(
             rule,
             compile_condition(rule.when),
