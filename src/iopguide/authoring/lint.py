@@ -205,7 +205,11 @@ class Linter:
             known = [v for v in self.reads.interesting(question) if v != UNKNOWN]
             # Each neighbour is ranked against its context, the context against no answers.
             near: dict[int, Ranked] = {}
+            seen: set[frozenset[tuple[str, AnswerValue]]] = set()
             for context, answers in self._neighbours(question.id, contexts):
+                if (key := frozenset(answers.items())) in seen:
+                    continue  # the same answers, reached from another witness
+                seen.add(key)
                 if id(context) not in near:
                     without = {k: v for k, v in context.items() if k != question.id}
                     near[id(context)] = self.ranked(without)
