@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from iopguide.cli.app import app
-from iopguide.io.load import MAX_BYTES
+from iopguide.io.load import ANSWERS, DEFINITIONS
 
 from ..conftest import DATA, EXAMPLES
 
@@ -74,7 +74,11 @@ def test_malformed_file_is_refused_with_one_line(path, tmp_path):
 @pytest.mark.parametrize("kind", ["answers", "questionnaire", "rules", "case"])
 def test_special_paths_are_refused(kind, tmp_path):
     big = tmp_path / "big.yaml"
-    big.write_bytes(b"#" * (MAX_BYTES + 1))
+    # Rule sets and questionnaires have limits of their own, sized for large programs.
+    limit = DEFINITIONS.bytes if kind in ("questionnaire", "rules") else ANSWERS.bytes
+    with big.open("wb") as f:
+        f.write(b"#")
+        f.truncate(limit + 1)
     folder = tmp_path / "folder.yaml"
     folder.mkdir()
     fifo = tmp_path / "fifo.yaml"

@@ -176,4 +176,10 @@ def test_re_evaluating_only_the_rules_a_change_reads_gives_the_full_rank(full, o
     after = shown({**full, **{k: other[k] for k in changed}})
     keys = {k for k in base.keys() | after.keys() if base.get(k) != after.get(k)}
     result = ENGINE.evaluate(base)
-    assert ENGINE.rank_changed(result, after, keys) == ENGINE.rank(after)
+    delta = {k: after.get(k) for k in keys}
+    values = ENGINE.changed_values(ENGINE.values(base), delta)
+    assert dict(values) == ENGINE.values(after)
+    rank, raised = ENGINE.rank_changed(ENGINE.baseline(result), values, keys)
+    full = ENGINE.evaluate(after)
+    assert rank == full.rank
+    assert set(raised) == {f.rule.id for f in full.alerts} - {f.rule.id for f in result.alerts}

@@ -9,20 +9,24 @@ from pathlib import Path
 
 from iopguide.authoring.lint import Linter
 from iopguide.errors import IopguideError, Problem, RulesError
-from iopguide.io.load import bundled, problems_of, read_document
+from iopguide.io.load import DEFINITIONS, bundled, problems_of, read_document
 from iopguide.model.crosscheck import Finding, cross_check
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 
 EXACT = "exact check by the z3 solver"
 SAMPLED = 'sampled check (for an exact one: pip install "iopguide[verify]")'
+FORCED = "sampled check (--sampled)"
 
 
 def deeper_findings(
-    questionnaire: Questionnaire, ruleset: RuleSet, skip: frozenset[int]
+    questionnaire: Questionnaire, ruleset: RuleSet, skip: frozenset[int], sampled: bool = False
 ) -> tuple[list[Finding], str]:
     """The linter's warnings and which check found them: exact with the solver, else
-    sampled (a sampled search can miss a witness, so it may warn wrongly)."""
+    (or with ``sampled``) sampled: a sampled search can miss a witness, so it may warn
+    wrongly."""
+    if sampled:
+        return Linter(questionnaire, ruleset).findings(skip), FORCED
     try:
         from iopguide.authoring.verify import ExactLinter
     except ImportError:
@@ -30,19 +34,22 @@ def deeper_findings(
     return ExactLinter(questionnaire, ruleset).findings(skip), EXACT
 
 
-def check(rules: str | Path | None, questionnaire: str | Path | None) -> tuple[list[Problem], str]:
-    """Every problem, in file order, and which deeper check ran ("" if none could)."""
+def check(
+    rules: str | Path | None, questionnaire: str | Path | None, sampled: bool = False
+) -> tuple[list[Problem], str]:
+    """Every problem, in file order, and which deeper check ran ("" if none could);
+    ``sampled`` forces the sampled search even where the solver is installed."""
     rules_path = rules or bundled("default.yaml")
     q_path = questionnaire or bundled("questionnaire.yaml")
     problems: list[Problem] = []
     try:
-        q_doc = read_document(q_path, RulesError)
+        q_doc = read_document(q_path, RulesError, DEFINITIONS)
         q_model, q_problems = problems_of(q_doc, Questionnaire)
         problems += q_problems
     except IopguideError as e:
         return [e.problem or Problem(str(q_path), str(e))], ""
     try:
-        r_doc = read_document(rules_path, RulesError)
+        r_doc = read_document(rules_path, RulesError, DEFINITIONS)
         r_model, r_problems = problems_of(r_doc, RuleSet)
         problems += r_problems
     except IopguideError as e:
@@ -58,7 +65,7 @@ def check(rules: str | Path | None, questionnaire: str | Path | None) -> tuple[l
     broken_rules = frozenset(int(f.path[1]) for f in errors if f.path[:1] == ("rules",))
     if any(f.path[:1] != ("rules",) for f in errors):
         return problems, ""  # scores, levels or ratings are broken: no deeper check
-    findings, method = deeper_findings(q_model, r_model, broken_rules)
+    findings, method = deeper_findings(q_model, r_model, broken_rules, sampled)
     for finding in findings:
         doc = q_doc if finding.file == "questionnaire" else r_doc
         problems.append(doc.problem(finding.path, finding.message, finding.severity))

@@ -18,8 +18,10 @@ import itertools
 import random
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 
-from iopguide.core.engine import Engine
+from iopguide.core.engine import Baseline, Engine
 from iopguide.core.reads import Reads
 from iopguide.model.conditions import (
     UNKNOWN,
@@ -33,6 +35,14 @@ from iopguide.model.ruleset import Rule, RuleSet
 
 EXHAUSTIVE = 20_000
 SAMPLES = 20_000
+
+
+class Ranked(NamedTuple):
+    """A few answers ready to rank, and to rank changes to (see ``Linter.ranked``)."""
+
+    answers: dict[str, AnswerValue]
+    values: Mapping[str, AnswerValue]
+    baseline: Baseline
 
 
 @dataclass(frozen=True)
@@ -51,14 +61,25 @@ class Linter:
     ) -> None:
         self.questionnaire = questionnaire
         self.ruleset = ruleset
-        # Only the scores are needed to test conditions; rules are searched one by one.
+        # Only the scores are needed to test conditions; rules are searched one by one
+        # (and may be broken: the full engine is built only to rank, on sound rules).
         self.engine = engine or Engine(questionnaire, ruleset.model_copy(update={"rules": ()}))
         self.reads = Reads(questionnaire, ruleset)
 
+    @cached_property
+    def _ranker(self) -> tuple[Engine, Baseline, dict[str, AnswerValue]]:
+        """The full engine, with the result of no answers at all to rank against."""
+        engine = Engine(self.questionnaire, self.ruleset)
+        return engine, engine.baseline(engine.evaluate({})), engine.values({})
+
     def witness(self, rule: Rule, seed: int = 0) -> Witness:
-        """Answers, as a person could give them, under which the rule's condition holds."""
+        """Answers, as a person could give them, under which the rule's condition holds.
+
+        Each try costs the questions the rule depends on (and the scores it reads), not
+        the questionnaire: skip logic is applied to those answers alone."""
         holds = compile_condition(rule.when)
         questions = self.reads.questions_read(rule.when)
+        scores = self.reads.scores_behind(rule.when)
         domains = [self.reads.interesting(q) for q in questions]
         size = 1
         for domain in domains:
@@ -71,13 +92,51 @@ class Linter:
             combos = (tuple(rng.choice(d) for d in domains) for _ in range(SAMPLES))
         for combo in combos:
             answers = self._as_asked(dict(zip(ids, combo, strict=True)))
-            if holds(self.engine.values(answers)):
+            if holds(self.engine.values(answers, scores)):
                 return Witness(rule, answers)
         return Witness(rule, None)
 
     def _as_asked(self, answers: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
-        kept, _ = self.questionnaire.keep_shown(answers)
-        return kept
+        return self.reads.kept(answers)
+
+    def ranked(self, answers: Mapping[str, AnswerValue], near: Ranked | None = None) -> Ranked:
+        """A few answers (the others unanswered) ready to rank, at the cost of the rules
+        that read the answers that differ from ``near`` (default: no answers at all)."""
+        engine = self._ranker[0]
+        if near is None:
+            near = Ranked({}, self._ranker[2], self._ranker[1])
+        before = near.answers
+        delta: dict[str, AnswerValue | None] = {
+            k: now for k in {**before, **answers} if (now := answers.get(k)) != before.get(k)
+        }
+        keys = list(delta)
+        values = engine.changed_values(near.values, delta)
+        return Ranked(dict(answers), values, engine.step(near.baseline, values, keys))
+
+    def ranks(
+        self,
+        context: Mapping[str, AnswerValue],
+        question_id: str,
+        options: list[AnswerValue],
+        near: Ranked | None = None,
+    ) -> list[int]:
+        """The rank of a few answers (the others unanswered) with each of these answers
+        to one question, at the cost of the rules that read them: the answers are
+        ranked against ``near`` (default: no answers at all), each option against them."""
+        engine = self._ranker[0]
+        without = {k: v for k, v in context.items() if k != question_id}
+        base = self.ranked(without, near)
+        ranks = []
+        for option in options:
+            changed = self._as_asked({**without, question_id: option})
+            change: dict[str, AnswerValue | None] = {
+                k: now
+                for k in (*without, question_id)
+                if (now := changed.get(k)) != base.values.get(k)
+            }
+            again = engine.changed_values(base.values, change)
+            ranks.append(engine.rank_changed(base.baseline, again, list(change))[0])
+        return ranks
 
     def findings(self, skip: frozenset[int] = frozenset()) -> list[Finding]:
         """Warnings, each with the path of the place in the file it concerns.
@@ -122,32 +181,41 @@ class Linter:
 
     def _neighbours(
         self, question_id: str, contexts: list[dict[str, AnswerValue]]
-    ) -> Iterator[dict[str, AnswerValue]]:
-        """Contexts that ask the question, and each with one other answer changed."""
+    ) -> Iterator[tuple[dict[str, AnswerValue], dict[str, AnswerValue]]]:
+        """Contexts that ask the question, and each with one other answer changed (each
+        with the context it comes from)."""
         for context in contexts:
             if question_id not in context:
                 continue
-            yield context
+            yield context, context
             for other in context:
                 if other == question_id:
                     continue
                 for value in self.reads.interesting(self.questionnaire.by_id[other]):
                     changed = self._as_asked({**context, other: value})
                     if question_id in changed:
-                        yield changed
+                        yield context, changed
 
     def unknown_findings(self, contexts: list[dict[str, AnswerValue]]) -> list[Finding]:
         """Errors for safety-relevant questions whose ``unknown`` answer, in some answers
         where a rule fires, gives a lower level than every known answer would."""
-        engine = Engine(self.questionnaire, self.ruleset)
         findings: list[Finding] = []
         for question in self.questionnaire.questions:
             if not (question.safety and question.allow_unknown):
                 continue
             known = [v for v in self.reads.interesting(question) if v != UNKNOWN]
-            for context in self._neighbours(question.id, contexts):
-                ranks = [engine.rank(self._as_asked({**context, question.id: v})) for v in known]
-                unknown = engine.rank(self._as_asked({**context, question.id: UNKNOWN}))
+            # Each neighbour is ranked against its context, the context against no answers.
+            near: dict[int, Ranked] = {}
+            seen: set[frozenset[tuple[str, AnswerValue]]] = set()
+            for context, answers in self._neighbours(question.id, contexts):
+                if (key := frozenset(answers.items())) in seen:
+                    continue  # the same answers, reached from another witness
+                seen.add(key)
+                if id(context) not in near:
+                    without = {k: v for k, v in context.items() if k != question.id}
+                    near[id(context)] = self.ranked(without)
+                options = [*known, UNKNOWN]
+                *ranks, unknown = self.ranks(answers, question.id, options, near[id(context)])
                 if ranks and unknown < min(ranks):
                     levels = self.ruleset.levels
                     findings.append(

@@ -50,12 +50,19 @@ def check(
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+    sampled: Annotated[
+        bool,
+        typer.Option(
+            "--sampled",
+            help="Search for witnesses by sampling even where the z3 solver is installed.",
+        ),
+    ] = False,
 ) -> None:
     """Validate a rule set and questionnaire and cross-check them; report every problem."""
     with reporting():
         from iopguide.authoring.check import check as check_all
 
-        problems, method = check_all(rules, questionnaire)
+        problems, method = check_all(rules, questionnaire, sampled)
         for problem in problems:
             label = "warning" if problem.severity == "warning" else "error"
             write_out(

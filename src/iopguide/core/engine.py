@@ -7,11 +7,11 @@ dimension's ceiling). Nothing is averaged, and considerations never move it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from iopguide.core.reads import Reads
+from iopguide.core.reads import Overlay, Reads
 from iopguide.model.answers import Answers
 from iopguide.model.conditions import UNKNOWN, AnswerValue, Predicate, compile_condition, subjects
 from iopguide.model.questionnaire import Question, Questionnaire
@@ -59,6 +59,31 @@ class Result:
         return bool(self.missing_safety)
 
 
+class Baseline(NamedTuple):
+    """A result ready for changes measured against it (see ``Engine.baseline``):
+    which rules fire, how many set each floor and each dimension's each rating."""
+
+    fired: Container[str]  # the ids of the rules that fire
+    floors: tuple[int, ...]  # fired rules per floor rank (0: none)
+    ratings: dict[str, dict[int, int]]  # per dimension: fired rules per rating
+    had: frozenset[str]  # the alerts a raised one is new against
+    already: tuple[str, ...]  # the result's alerts that are not in ``had``
+
+
+class _Fired(Container[str]):
+    """The rules that fire after a step: a parent's, give or take a few."""
+
+    __slots__ = ("added", "parent", "removed")
+
+    def __init__(self, parent: Container[str], added: set[str], removed: set[str]) -> None:
+        self.parent, self.added, self.removed = parent, added, removed
+
+    def __contains__(self, rule_id: object) -> bool:
+        if rule_id in self.added:
+            return True
+        return rule_id not in self.removed and rule_id in self.parent
+
+
 class _Compiled(NamedTuple):
     """One rule, ready to evaluate: its predicate, evidence keys, and what it sets."""
 
@@ -90,6 +115,7 @@ class Engine:
             d.id: index[d.ceiling] if d.ceiling else len(ruleset.levels) - 1
             for d in ruleset.dimensions
         }
+        self._setting_at = {s.id: i for i, s in enumerate(ruleset.settings)}
         self._compiled = [self._compile_rule(rule) for rule in ruleset.rules]
         self._checks = tuple((c, c.holds) for c in self._compiled)
         self._no_ratings = dict.fromkeys(self._ceiling, 0)
@@ -103,6 +129,8 @@ class Engine:
         safety = [q for q in questionnaire.questions if q.safety]
         self._safety = tuple((q, q.id) for q in safety)
         self._optional_safety = any(not q.required for q in safety)
+        self._score_of = dict(self._scores)
+        self._position = {q.id: i for i, q in enumerate(questionnaire.questions)}
         self._by_id = {c.rule.id: c for c in self._compiled}
         # Which rules read each answer, directly or through a score built on it.
         readers: dict[str, list[_Compiled]] = {}
@@ -117,8 +145,7 @@ class Engine:
         rated = self._rated(dimension, rating) if dimension else 0
         refs = self._evidence_keys(subjects(rule.when))
         consider = None if rule.consider is None else frozenset(rule.levels)
-        settings = [s.id for s in self.ruleset.settings]
-        setting = settings.index(rule.setting) if rule.setting in settings else -1
+        setting = self._setting_at.get(rule.setting or "", -1)
         return _Compiled(
             rule,
             compile_condition(rule.when),
@@ -175,11 +202,18 @@ class Engine:
 
         return count
 
-    def values(self, answers: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
-        """The answers together with every derived score, which conditions read alike."""
+    def values(
+        self, answers: Mapping[str, AnswerValue], scores: Iterable[str] | None = None
+    ) -> dict[str, AnswerValue]:
+        """The answers together with every derived score (or only ``scores``, given in
+        the order they are computed), which conditions read alike."""
         values: dict[str, AnswerValue] = dict(answers)
-        for score_id, compute in self._scores:
-            values[score_id] = compute(values)
+        if scores is None:
+            for score_id, compute in self._scores:
+                values[score_id] = compute(values)
+        else:
+            for score_id in scores:
+                values[score_id] = self._score_of[score_id](values)
         return values
 
     def evaluate(self, answers: Answers) -> Result:
@@ -238,8 +272,8 @@ class Engine:
         if self._optional_safety:  # a blank optional answer counts only if it was asked
             asked = {q.id for q in self.questionnaire.shown(answers)}
             missing += [q for q, qid in self._safety if qid in asked and answers.get(qid) is None]
-            order = list(self.questionnaire.by_id)
-            missing.sort(key=lambda q: order.index(q.id))
+            position = self._position
+            missing.sort(key=lambda q: position[q.id])
         return tuple(missing)
 
     def holds(self, rule_id: str, values: Mapping[str, AnswerValue]) -> bool:
@@ -251,17 +285,98 @@ class Engine:
         values = self.values(answers)
         return self._rank([c for c, holds in self._checks if holds(values)])[0]
 
+    def changed_values(
+        self, values: Mapping[str, AnswerValue], delta: dict[str, AnswerValue | None]
+    ) -> Overlay:
+        """``values`` (answers and scores) after the answers in ``delta`` change (None:
+        no longer answered): only the scores built on those answers are computed again.
+        ``delta`` receives the scores' new values."""
+        changed = Overlay(delta, values)
+        compute = self._score_of
+        for score_id in self.reads.scores_fed(list(delta)):
+            delta[score_id] = compute[score_id](changed)
+        return changed
+
+    def baseline(self, result: Result, alerts: Iterable[str] | None = None) -> Baseline:
+        """A result ready for changes measured against it (see ``rank_changed``);
+        ``alerts``: the alerts a raised one is new against (default: the result's)."""
+        floors = [0] * len(self.ruleset.levels)
+        ratings: dict[str, dict[int, int]] = {d: {} for d in self._ceiling}
+        for f in result.fired:
+            c = self._by_id[f.rule.id]
+            floors[c.floor] += 1
+            if c.dimension is not None:
+                counts = ratings[c.dimension]
+                counts[c.rating] = counts.get(c.rating, 0) + 1
+        fired = frozenset(f.rule.id for f in result.fired)
+        had = frozenset(f.rule.id for f in result.alerts) if alerts is None else frozenset(alerts)
+        already = tuple(f.rule.id for f in result.alerts if f.rule.id not in had)
+        return Baseline(fired, tuple(floors), ratings, had, already)
+
+    def step(
+        self, base: Baseline, values: Mapping[str, AnswerValue], keys: Iterable[str]
+    ) -> Baseline:
+        """The baseline for values that differ from ``base``'s only in the answers
+        ``keys``, at the cost of the rules that read them (as ``rank_changed``)."""
+        floors = list(base.floors)
+        ratings = {d: dict(counts) for d, counts in base.ratings.items()}
+        added: set[str] = set()
+        removed: set[str] = set()
+        for rule_id, c in self._again(keys).items():
+            holds = c.holds(values)
+            if holds == (rule_id in base.fired):
+                continue
+            step = 1 if holds else -1
+            (added if holds else removed).add(rule_id)
+            floors[c.floor] += step
+            if c.dimension is not None:
+                counts = ratings[c.dimension]
+                counts[c.rating] = counts.get(c.rating, 0) + step
+        already = [r for r in base.already if r not in removed]
+        already += [r for r in added if self._by_id[r].alert and r not in base.had]
+        return Baseline(
+            _Fired(base.fired, added, removed), tuple(floors), ratings, base.had, tuple(already)
+        )
+
+    def _again(self, keys: Iterable[str]) -> dict[str, _Compiled]:
+        """The rules that read any of these answers, directly or through scores."""
+        return {c.rule.id: c for k in keys for c in self._readers.get(k, ())}
+
     def rank_changed(
-        self, base: Result, answers: Mapping[str, AnswerValue], keys: Iterable[str]
-    ) -> int:
-        """The rank for answers that differ from ``base.answers`` only in ``keys``: only
-        the rules that read those answers (or scores built on them) are evaluated again,
-        the others fire as they did. The cheap path for what-ifs."""
-        again = {c.rule.id: c for k in keys for c in self._readers.get(k, ())}
-        values = self.values(answers)
-        fired = [self._by_id[f.rule.id] for f in base.fired if f.rule.id not in again]
-        fired += [c for c in again.values() if c.holds(values)]
-        return self._rank(fired)[0]
+        self, base: Baseline, values: Mapping[str, AnswerValue], keys: Iterable[str]
+    ) -> tuple[int, tuple[str, ...]]:
+        """The rank for values that differ from the baseline's only in the answers
+        ``keys`` (and the scores built on them), and the alerts that fire then but are
+        not the baseline's: only the rules that read those answers are evaluated again,
+        the others fire as they did. What it costs grows with the rules that read the
+        changed answers, not with the rule set."""
+        again = self._again(keys)
+        floors: dict[int, int] = {}
+        ratings: dict[tuple[str, int], int] = {}
+        raised = [r for r in base.already if r not in again]
+        for rule_id, c in again.items():
+            holds = c.holds(values)
+            if holds and c.alert and rule_id not in base.had:
+                raised.append(rule_id)
+            if step := holds - (rule_id in base.fired):
+                floors[c.floor] = floors.get(c.floor, 0) + step
+                if c.dimension is not None:
+                    key = (c.dimension, c.rating)
+                    ratings[key] = ratings.get(key, 0) + step
+        rank = 0
+        for at in range(len(base.floors) - 1, 0, -1):
+            if base.floors[at] + floors.get(at, 0) > 0:
+                rank = at
+                break
+        rated = self._rated_at
+        for dimension, counts in base.ratings.items():
+            top = 0
+            for rating in {*counts, *(r for d, r in ratings if d == dimension)}:
+                if rating > top and counts.get(rating, 0) + ratings.get((dimension, rating), 0) > 0:
+                    top = rating
+            if (at := rated[dimension][top]) > rank:
+                rank = at
+        return rank, tuple(raised)
 
     def _rank(self, fired: list[_Compiled]) -> tuple[int, dict[str, int]]:
         """The level's rank, and each dimension's rating: the most intensive need wins.

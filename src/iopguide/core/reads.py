@@ -1,15 +1,89 @@
 """What reads what: the answers each score, rule and skip condition depends on.
 
-One place answers "what does this condition read", for the engine (which rules to
-evaluate again when an answer changes), the what-if analysis (which answers to try
-changing, and to what) and the linter (witness search, unread questions).
+One place answers "what does this condition read", for the engine (which rules and
+scores to evaluate again when an answer changes), the what-if analysis (which answers
+to try changing, and to what, and which part of the questionnaire a change re-walks)
+and the linter (witness search, unread questions).
+
+Skip logic is walked incrementally here: ``kept`` applies it to a few answers without
+walking the whole questionnaire, and ``rewalk`` applies a change to answers already
+walked, visiting only the runs of questions whose ``when`` reads what changed.
 """
 
 from __future__ import annotations
 
-from iopguide.model.conditions import UNKNOWN, AnswerValue, Condition, Test, subjects, tests_in
+import heapq
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import groupby
+from typing import Any, NamedTuple
+
+from iopguide.model.conditions import (
+    UNKNOWN,
+    AnswerValue,
+    Condition,
+    Predicate,
+    Test,
+    compile_condition,
+    subjects,
+    tests_in,
+)
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import RuleSet
+
+
+class Overlay(Mapping[str, AnswerValue]):
+    """Values that differ from a base in a few keys (``None`` in ``delta``: no value),
+    read without copying the base."""
+
+    __slots__ = ("base", "delta")
+
+    def __init__(self, delta: dict[str, AnswerValue | None], base: Mapping[str, AnswerValue]):
+        self.delta, self.base = delta, base
+
+    def get(self, key: str, default: Any = None) -> Any:  # the hot path: no checks
+        delta = self.delta
+        if key in delta:
+            value = delta[key]
+            return default if value is None else value
+        return self.base.get(key, default)
+
+    def __getitem__(self, key: str) -> AnswerValue:
+        value: AnswerValue | None = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        delta = self.delta
+        yield from (k for k in self.base if k not in delta)
+        yield from (k for k, v in delta.items() if v is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class Walked(NamedTuple):
+    """Answers as skip logic leaves them, kept for re-walking after a change:
+    the runs shown, the answers kept, and the required questions left unanswered."""
+
+    answers: Mapping[str, AnswerValue]  # as given (may hold hidden answers)
+    shown: tuple[bool, ...]  # per run of questions
+    kept: dict[str, AnswerValue]
+    missing: frozenset[str]
+
+
+class Rewalked(NamedTuple):
+    """What skip logic makes of a change (see ``Reads.rewalk``)."""
+
+    delta: dict[str, AnswerValue | None]  # kept answers that differ (None: dropped)
+    missing: int  # required questions shown but unanswered, after the change
+    hidden: int  # answers given (before or in the change) that are no longer kept
+    kept_all: bool  # whether every changed answer is kept
+
+
+class _Run(NamedTuple):
+    when: Predicate | None
+    steps: tuple[tuple[str, bool], ...]  # question id, required
 
 
 class Reads:
@@ -32,6 +106,30 @@ class Reads:
             for test in tests_in(condition):
                 self._tests.setdefault(test.subject, []).append(test)
         self._behind: dict[str, tuple[str, ...]] = {}
+        # Skip logic as runs of questions sharing one ``when`` (as the walk groups them).
+        self._runs: list[_Run] = []
+        self._run_of: dict[str, int] = {}
+        self._when: dict[str, Predicate | None] = {}
+        run_readers: dict[str, list[int]] = {}
+        for when, run in groupby(questionnaire.questions, key=lambda q: q.when):
+            questions = tuple(run)
+            index = len(self._runs)
+            predicate = None if when is None else compile_condition(when)
+            self._runs.append(_Run(predicate, tuple((q.id, q.required) for q in questions)))
+            for q in questions:
+                self._run_of[q.id] = index
+                self._when[q.id] = predicate
+            for subject in subjects(when) if when is not None else ():
+                run_readers.setdefault(subject, []).append(index)
+        self._run_readers = run_readers
+        # Which scores each answer feeds, directly or through other scores, in order.
+        order = {s.id: i for i, s in enumerate(ruleset.scores)}
+        self.score_order = order
+        fed: dict[str, set[str]] = {}
+        for score in ruleset.scores:
+            for item in self.answers_behind(score.id):
+                fed.setdefault(item, set()).add(score.id)
+        self._fed = {k: tuple(sorted(v, key=order.__getitem__)) for k, v in fed.items()}
 
     def answers_behind(self, key: str) -> tuple[str, ...]:
         """The answers a subject reads: itself, or every answer a score is built on."""
@@ -51,6 +149,105 @@ class Reads:
                 pending += reversed(inputs)
         self._behind[key] = behind = tuple(dict.fromkeys(found))
         return behind
+
+    def scores_fed(self, keys: Iterable[str]) -> list[str]:
+        """The scores built (directly or through other scores) on any of these answers,
+        in the order they are computed."""
+        fed = self._fed
+        found = {s for k in keys for s in fed.get(k, ())}
+        return sorted(found, key=self.score_order.__getitem__)
+
+    def scores_behind(self, condition: Condition) -> list[str]:
+        """The scores a condition reads, directly or through other scores, in order."""
+        found: set[str] = set()
+        pending = [k for k in subjects(condition) if k in self.score_inputs]
+        while pending:
+            key = pending.pop()
+            if key not in found:
+                found.add(key)
+                pending += [k for k in self.score_inputs[key] if k in self.score_inputs]
+        return sorted(found, key=self.score_order.__getitem__)
+
+    def kept(self, answers: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
+        """The answers skip logic keeps, walking only the questions answered: the same
+        as ``Questionnaire.keep_shown``, at the cost of the answers, not the questionnaire.
+
+        (A ``when`` reads only answers to earlier questions, and an unanswered one
+        reads alike whether it was walked or not.)"""
+        position, when_of = self._position, self._when
+        kept: dict[str, AnswerValue] = {}
+        for key in sorted((k for k in answers if k in position), key=position.__getitem__):
+            when = when_of[key]
+            if when is None or when(kept):
+                kept[key] = answers[key]
+        return kept
+
+    def walked(self, answers: Mapping[str, AnswerValue]) -> Walked:
+        """One full walk of the questionnaire, kept to re-walk changes to these answers."""
+        kept: dict[str, AnswerValue] = {}
+        shown: list[bool] = []
+        missing: set[str] = set()
+        for run in self._runs:
+            showing = run.when is None or run.when(kept)
+            shown.append(showing)
+            if showing:
+                for qid, required in run.steps:
+                    if (value := answers.get(qid)) is None:
+                        if required:
+                            missing.add(qid)
+                    else:
+                        kept[qid] = value
+        return Walked(answers, tuple(shown), kept, frozenset(missing))
+
+    def rewalk(self, base: Walked, changes: Mapping[str, AnswerValue]) -> Rewalked:
+        """Skip logic over ``{**base.answers, **changes}``, relative to the base walk:
+        only the runs whose ``when`` reads a changed answer (and, in turn, the runs
+        that read answers those runs show or hide) are visited again."""
+        given, kept, run_of = base.answers, base.kept, self._run_of
+        delta: dict[str, AnswerValue | None] = {}
+        pending: list[int] = []
+        readers = self._run_readers
+
+        def changed(key: str) -> None:
+            for index in readers.get(key, ()):
+                heapq.heappush(pending, index)
+
+        missing = len(base.missing)
+        for key, given_value in changes.items():
+            if base.shown[run_of[key]] and kept.get(key) != given_value:
+                delta[key] = given_value
+                missing -= key in base.missing
+                changed(key)
+        now = Overlay(delta, kept)
+        done = -1
+        while pending:
+            index = heapq.heappop(pending)
+            if index <= done:
+                continue  # each run once: later runs only read earlier ones
+            done = index
+            run = self._runs[index]
+            assert run.when is not None
+            showing = run.when(now)
+            if showing == base.shown[index]:
+                continue
+            for qid, required in run.steps:
+                answer = changes[qid] if qid in changes else given.get(qid)
+                if required and answer is None:
+                    missing += 1 if showing else -1
+                after = answer if showing else None
+                if after != now.get(qid):
+                    delta[qid] = after
+                    changed(qid)
+        # Answers given (before or in the change) that are no longer kept.
+        size = len(kept)
+        for key, now_value in delta.items():
+            if now_value is None:
+                size -= key in kept
+            else:
+                size += key not in kept
+        hidden = len(given) + sum(1 for k in changes if k not in given) - size
+        kept_all = all(now.get(k) is not None for k in changes)
+        return Rewalked(delta, missing, hidden, kept_all)
 
     def answers_read(self, condition: Condition) -> tuple[str, ...]:
         """The answers a condition reads, directly or through scores."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from iopguide.core.engine import Engine, Result
-from iopguide.model.answers import Answers
+from iopguide.core.engine import Baseline, Engine, Result
+from iopguide.core.reads import Walked
 from iopguide.model.conditions import UNKNOWN, AnswerValue, subjects
 from iopguide.model.questionnaire import Question
 
@@ -29,6 +30,22 @@ class Counterfactual:
     level: str
     direction: str
     safety: bool
+
+
+class Base(NamedTuple):
+    """A result ready for candidate changes (see ``WhatIf.base``)."""
+
+    result: Result
+    baseline: Baseline
+    values: dict[str, AnswerValue]
+    walked: Walked
+
+
+class Tried(NamedTuple):
+    """A candidate change's rank, and the alerts it raises that the result lacks."""
+
+    rank: int
+    raised: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -56,33 +73,35 @@ class WhatIf:
         self._matters = read
         self._changeable = read - {q.id for q in self.questionnaire.questions if q.fixed}
         self._values = {q.id: self.reads.interesting(q) for q in self.questionnaire.questions}
-        self._alerting = [r for r in engine.ruleset.rules if r.alert]
         # Emptying a question that decides which others are asked ("no substances")
         # rewrites the whole picture: that is no small change.
         self._gates = {
             s for q in self.questionnaire.questions if q.when is not None for s in subjects(q.when)
         }
 
-    def _settled(self, answers: Answers) -> bool:
-        """Whether skip logic keeps every one of these answers and misses none."""
-        _, kept, missing = self.questionnaire.walk(answers)
-        return not missing and len(kept) == len(answers)
+    def base(self, result: Result) -> Base:
+        """What every candidate change to this result is measured against: the result,
+        its values (answers and scores) and its walk of the questionnaire. Built once
+        per result; each change then costs what depends on it, not the questionnaire."""
+        walked = self.reads.walked(result.answers)
+        settled = result
+        if walked.kept != result.answers:  # answers that skip logic hides: settle them
+            settled = self.engine.evaluate(walked.kept)
+        alerts = [f.rule.id for f in result.alerts]
+        baseline = self.engine.baseline(settled, alerts)
+        return Base(result, baseline, self.engine.values(walked.kept), walked)
 
-    def _try(
-        self, answers: Answers, changes: dict[str, AnswerValue], settled: bool
-    ) -> Answers | None:
-        """The answers after the changes, as skip logic leaves them; None if the change
-        leaves questions unanswered or hides many answers (then it is not small).
-
-        Changes to shown questions that no ``when`` reads leave settled answers settled.
-        """
-        changed = {**answers, **changes}
-        if settled and self._gates.isdisjoint(changes):
-            return changed
-        _, kept, missing = self.questionnaire.walk(changed)
-        if missing or len(changed) - len(kept) > MAX_HIDDEN:
+    def _try(self, base: Base, changes: dict[str, AnswerValue], small: bool = True) -> Tried | None:
+        """The rank and the newly raised alerts after the changes, as skip logic leaves
+        the answers; None if a small change leaves questions unanswered, hides many
+        answers or hides one of its own (then it is not small)."""
+        walk = self.reads.rewalk(base.walked, changes)
+        if small and (walk.missing or walk.hidden > MAX_HIDDEN or not walk.kept_all):
             return None
-        return kept if all(k in kept for k in changes) else None
+        keys = list(walk.delta)
+        values = self.engine.changed_values(base.values, walk.delta)
+        rank, raised = self.engine.rank_changed(base.baseline, values, keys)
+        return Tried(rank, raised)
 
     def _candidates(self, question: Question, current: AnswerValue | None) -> list[AnswerValue]:
         values = [v for v in self._values[question.id] if v != current and v != UNKNOWN]
@@ -95,14 +114,13 @@ class WhatIf:
     def counterfactuals(self, result: Result) -> list[Counterfactual]:
         """Single changes first; pairs only in a direction no single change reaches."""
         answers, rank = result.answers, result.rank
-        alerted = frozenset(f.rule.id for f in result.alerts)
+        base = self.base(result)
         shown = [q for q in self.questionnaire.shown(answers) if q.id in self._changeable]
-        settled = self._settled(answers)
         found: dict[str, list[Counterfactual]] = {"down": [], "up": []}
         for question in shown:
             taken: set[str] = set()
             for value in self._candidates(question, answers.get(question.id)):
-                outcome = self._move({question.id: value}, result, taken, alerted, settled)
+                outcome = self._move({question.id: value}, base, taken)
                 if outcome is not None:
                     found[outcome.direction].append(outcome)
                     taken.add(outcome.direction)
@@ -110,45 +128,36 @@ class WhatIf:
                     break
         for direction in ("down", "up"):
             if not found[direction] and self._can_move(rank, direction):
-                found[direction] = self._pairs(result, direction, settled)
+                found[direction] = self._pairs(base, direction)
         return [*found["down"][:MAX_PER_DIRECTION], *found["up"][:MAX_PER_DIRECTION]]
 
     def _can_move(self, rank: int, direction: str) -> bool:
         return rank > 0 if direction == "down" else rank < len(self.engine.ruleset.levels) - 1
 
     def _move(
-        self,
-        changes: dict[str, AnswerValue],
-        result: Result,
-        taken: set[str],
-        alerted: frozenset[str],
-        settled: bool,
+        self, changes: dict[str, AnswerValue], base: Base, taken: set[str]
     ) -> Counterfactual | None:
         """The counterfactual these changes make, if they move the level in a new direction.
 
         ``safety`` is set when the changes would raise an alert the result does not have.
         """
-        changed = self._try(result.answers, changes, settled)
-        if changed is None:
+        tried = self._try(base, changes)
+        if tried is None:
             return None
-        rank = result.rank
-        # Skip logic may also have dropped answers: those changed too.
-        keys = changes.keys() | (result.answers.keys() ^ changed.keys())
-        new_rank = self.engine.rank_changed(result, changed, keys)
-        direction = "down" if new_rank < rank else "up" if new_rank > rank else ""
+        rank = base.result.rank
+        direction = "down" if tried.rank < rank else "up" if tried.rank > rank else ""
         if not direction or direction in taken:
             return None
-        values = self.engine.values(changed)
-        safety = any(
-            r.id not in alerted and self.engine.holds(r.id, values) for r in self._alerting
-        )
-        return Counterfactual(changes, self.engine.ruleset.levels[new_rank].id, direction, safety)
+        level = self.engine.ruleset.levels[tried.rank].id
+        return Counterfactual(changes, level, direction, bool(tried.raised))
 
-    def _pairs(self, result: Result, direction: str, settled: bool) -> list[Counterfactual]:
+    def _pairs(self, base: Base, direction: str) -> list[Counterfactual]:
+        result = base.result
         answers = result.answers
-        alerted = frozenset(f.rule.id for f in result.alerts)
         focus: list[Question] = []
         for firing in result.decisive if direction == "down" else result.fired:
+            if len(focus) >= MAX_PAIR_QUESTIONS:
+                break
             for question in self.reads.questions_read(firing.rule.when):
                 if (
                     question.id in answers
@@ -159,9 +168,19 @@ class WhatIf:
         focus = focus[:MAX_PAIR_QUESTIONS]
         options = [[(q.id, v) for v in self._candidates(q, answers.get(q.id))[:8]] for q in focus]
         found: list[Counterfactual] = []
+        # To go down, every decisive rule must stop holding: a pair can lower the level
+        # only if it changes something each decisive rule depends on.
+        needs = (
+            [{q.id for q in self.reads.questions_read(f.rule.when)} for f in result.decisive]
+            if direction == "down"
+            else []
+        )
         for first, second in itertools.combinations(range(len(focus)), 2):
+            pair = (focus[first].id, focus[second].id)
+            if any(pair[0] not in read and pair[1] not in read for read in needs):
+                continue
             for (qa, va), (qb, vb) in itertools.product(options[first], options[second]):
-                outcome = self._move({qa: va, qb: vb}, result, set(), alerted, settled)
+                outcome = self._move({qa: va, qb: vb}, base, set())
                 if outcome is not None and outcome.direction == direction:
                     found.append(outcome)
                     break
@@ -172,6 +191,7 @@ class WhatIf:
     def open_questions(self, result: Result) -> list[OpenQuestion]:
         """Declined or skipped questions whose answer could change the level."""
         answers, rank = result.answers, result.rank
+        base = self.base(result)
         open_: list[OpenQuestion] = []
         for question in self.questionnaire.shown(answers):
             current = answers.get(question.id)
@@ -179,8 +199,9 @@ class WhatIf:
                 continue
             levels: set[int] = set()
             for value in self._candidates(question, current):
-                kept, _ = self.questionnaire.keep_shown({**answers, question.id: value})
-                levels.add(self.engine.rank(kept))
+                tried = self._try(base, {question.id: value}, small=False)
+                assert tried is not None
+                levels.add(tried.rank)
             if levels - {rank}:
                 names = tuple(self.engine.ruleset.levels[i].id for i in sorted(levels - {rank}))
                 open_.append(OpenQuestion(question.id, question.prompt, names))

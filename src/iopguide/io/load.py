@@ -25,8 +25,26 @@ from iopguide.model.crosscheck import cross_check
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 
-MAX_BYTES = 4 * 1024 * 1024
 STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large a file may be: its bytes, and its values (YAML aliases expanded).
+
+    Answers files and cases describe one person: small limits keep a hostile one
+    cheap. Rule sets and questionnaires describe a program, or a network of them:
+    20,000 rules are about 12 MB and 400,000 values, 5,000 questions about 2 MB.
+    Nesting is limited alike (``io.yaml.MAX_DEPTH``).
+    """
+
+    bytes: int
+    values: int
+
+
+ANSWERS = Limits(4 * 1024 * 1024, 50_000)
+DEFINITIONS = Limits(32 * 1024 * 1024, 1_000_000)
+MAX_BYTES = ANSWERS.bytes
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -68,12 +86,14 @@ def bundled(name: str) -> Path:
     return Path(__file__).resolve().parents[3] / "rules" / name
 
 
-def read_bytes(path: str | Path, error: type[IopguideError] = IopguideError) -> bytes:
+def read_bytes(
+    path: str | Path, error: type[IopguideError] = IopguideError, limit: int = ANSWERS.bytes
+) -> bytes:
     """Read a regular file (or stdin for ``-``) within the size limit."""
     name = str(path)
     try:
         if name == STDIN:
-            raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+            raw = sys.stdin.buffer.read(limit + 1)
         else:
             info = os.stat(path)
             if stat.S_ISDIR(info.st_mode):
@@ -81,15 +101,15 @@ def read_bytes(path: str | Path, error: type[IopguideError] = IopguideError) -> 
             if not stat.S_ISREG(info.st_mode):
                 raise error(Problem(name, "is not a regular file"))
             with open(path, "rb") as handle:
-                raw = handle.read(MAX_BYTES + 1)
+                raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise error(Problem(name, "no such file")) from None
     except PermissionError:
         raise error(Problem(name, "permission denied")) from None
     except OSError as e:
         raise error(Problem(name, f"cannot read: {e.strerror or e}")) from None
-    if len(raw) > MAX_BYTES:
-        raise error(Problem(name, f"file is larger than the limit of {MAX_BYTES} bytes"))
+    if len(raw) > limit:
+        raise error(Problem(name, f"file is larger than the limit of {limit} bytes"))
     return raw
 
 
@@ -103,10 +123,12 @@ def decode(raw: bytes, name: str, error: type[IopguideError] = IopguideError) ->
         raise error(Problem(name, "is not UTF-8 text", line=line)) from None
 
 
-def read_document(path: str | Path, error: type[IopguideError] = IopguideError) -> Document:
+def read_document(
+    path: str | Path, error: type[IopguideError] = IopguideError, limits: Limits = ANSWERS
+) -> Document:
     """Read and parse one YAML or JSON file (JSON by ``.json``, or a leading ``{``)."""
     name = "<stdin>" if str(path) == STDIN else str(path)
-    return parse_document(read_bytes(path, error), name, error)
+    return parse_document(read_bytes(path, error, limits.bytes), name, error, limits)
 
 
 def is_json(name: str, raw: bytes) -> bool:
@@ -118,7 +140,9 @@ def is_json(name: str, raw: bytes) -> bool:
     return raw.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] in (b"{", b"[")
 
 
-def parse_document(raw: bytes, name: str, error: type[IopguideError] = IopguideError) -> Document:
+def parse_document(
+    raw: bytes, name: str, error: type[IopguideError] = IopguideError, limits: Limits = ANSWERS
+) -> Document:
     """Parse a file's bytes as JSON (by ``.json``, or a leading ``{``) or else YAML."""
     digest = hashlib.sha256(raw).hexdigest()
     if is_json(name, raw):
@@ -126,7 +150,7 @@ def parse_document(raw: bytes, name: str, error: type[IopguideError] = IopguideE
     text = decode(raw, name, error)
     from iopguide.io.yaml import parse_yaml  # only when a file is YAML: keep JSON light
 
-    data, lines = parse_yaml(text, name, error)
+    data, lines = parse_yaml(text, name, error, limits.values)
     return Document(name, data, lines, digest)
 
 
@@ -222,7 +246,7 @@ def _load_definition(
     check: Callable[[Document, ModelT], None] = lambda _document, _model: None,
 ) -> Loaded[ModelT]:
     """Read, validate and check a questionnaire or rule-set file."""
-    document = parse_document(read_bytes(path, RulesError), str(path), RulesError)
+    document = read_document(path, RulesError, DEFINITIONS)
     loaded = validate(document, model, RulesError)
     check(document, loaded)
     return Loaded(loaded, document)

@@ -17,23 +17,24 @@ import yaml
 from iopguide.errors import DataPath, IopguideError, Problem
 
 MAX_DEPTH = 40
-MAX_NODES = 50_000
+MAX_NODES = 50_000  # an answers file or case; rule sets and questionnaires: see io.load
 MAX_STRING = 20_000
 
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def parse_yaml(
-    text: str, name: str, error: type[IopguideError] = IopguideError
+    text: str, name: str, error: type[IopguideError] = IopguideError, max_nodes: int = MAX_NODES
 ) -> tuple[Any, dict[DataPath, int]]:
-    """Parse one YAML document safely, recording the line of every place in it."""
+    """Parse one YAML document safely, recording the line of every place in it; at most
+    ``max_nodes`` values, aliases expanded (so that an alias bomb stays cheap)."""
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, {}
         lines: dict[DataPath, int] = {}
-        return _Builder(loader, name, lines, error).build(node, (), 0), lines
+        return _Builder(loader, name, lines, error, max_nodes).build(node, (), 0), lines
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
@@ -114,9 +115,10 @@ class _Builder:
         name: str,
         lines: dict[DataPath, int],
         error: type[IopguideError],
+        max_nodes: int = MAX_NODES,
     ) -> None:
         self.loader, self.name, self.lines, self.error = loader, name, lines, error
-        self.budget = MAX_NODES
+        self.budget = self.max_nodes = max_nodes
 
     def fail(self, node: yaml.Node, message: str, path: DataPath = ()) -> IopguideError:
         place = ""
@@ -127,7 +129,7 @@ class _Builder:
     def build(self, node: yaml.Node, path: DataPath, depth: int) -> Any:
         self.budget -= 1
         if self.budget < 0:
-            raise self.fail(node, f"more than {MAX_NODES} values (aliases expanded)")
+            raise self.fail(node, f"more than {self.max_nodes} values (aliases expanded)")
         if depth > MAX_DEPTH:
             raise self.fail(node, f"nested deeper than the limit of {MAX_DEPTH}")
         self.lines.setdefault(path, node.start_mark.line + 1)

@@ -1,0 +1,93 @@
+"""The sampled check's incremental paths equal a full re-evaluation.
+
+The witness search walks skip logic over a rule's own answers and computes only the
+scores the rule reads; the unknown-answer check ranks a few answers against the
+result of no answers. Each is compared here with a full walk and a full evaluation.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from iopguide.authoring.cases import case_files, load_case
+from iopguide.authoring.lint import Linter
+from iopguide.io.load import bundled
+from iopguide.model.answers import parse_answers
+from iopguide.model.conditions import compile_condition
+
+CASES = case_files(bundled("cases"))
+
+
+@pytest.fixture(scope="module")
+def linter(assessor):
+    return Linter(assessor.questionnaire, assessor.ruleset)
+
+
+def contexts(assessor, seed: int) -> list[dict]:
+    """Partial answer sets: a case's answers, a random part of them, a few redrawn."""
+    rng = random.Random(seed)
+    path = CASES[seed % len(CASES)]
+    answers, _ = parse_answers(assessor.questionnaire, load_case(path).answers, str(path))
+    keys = rng.sample(sorted(answers), max(1, len(answers) // 3))
+    part = {k: answers[k] for k in keys}
+    for question in rng.sample(assessor.questionnaire.questions, 3):
+        part[question.id] = rng.choice(question.kind.values(question))
+    return [part, answers]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_partial_walk_and_rank_equal_the_full_ones(assessor, linter, seed):
+    questionnaire, engine = assessor.questionnaire, assessor.engine
+    for context in contexts(assessor, seed):
+        assert linter._as_asked(context) == questionnaire.keep_shown(context)[0]
+        for question in questionnaire.questions[seed::7]:
+            options = linter.reads.interesting(question)
+            full = [
+                engine.evaluate(questionnaire.keep_shown({**context, question.id: v})[0]).rank
+                for v in options
+            ]
+            assert linter.ranks(context, question.id, options) == full, question.id
+            # Ranked against other answers than none: the same ranks.
+            for near in contexts(assessor, seed + 1):
+                got = linter.ranks(context, question.id, options, linter.ranked(near))
+                assert got == full, question.id
+
+
+def test_a_witness_holds_with_every_score_computed(assessor, linter):
+    for rule in assessor.ruleset.rules:
+        found = linter.witness(rule).answers
+        assert found is not None, rule.id
+        assert found == assessor.questionnaire.keep_shown(found)[0]
+        assert compile_condition(rule.when)(assessor.engine.values(found)), rule.id
+
+
+def test_the_unknown_check_still_finds_a_benign_unknown(tiny):
+    """'unknown' to a safety question ranks below both known answers: an error."""
+    q, r = tiny
+    data = q.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for question in data["sections"][0]["questions"]:
+        question["safety"] = question["id"] == "seizures"
+    marked = type(q).model_validate(data)
+    rules = r.model_dump(mode="json", by_alias=True, exclude_none=True)
+    rules["rules"] = [x for x in rules["rules"] if x["id"] != "daily-use"]
+    rules["rules"].append(
+        {
+            "id": "no-seizures",
+            "title": "No seizures",
+            "when": {"answer": "seizures", "equals": False},
+            "floor": "mid",
+            "because": "b",
+            "source": "s",
+        }
+    )
+    ruleset = type(r).model_validate(rules)
+    messages = [f.message for f in Linter(marked, ruleset).findings()]
+    assert any("'seizures' can give 'low'" in m and "benign branch" in m for m in messages)
+
+
+def test_rules_check_sampled_forces_the_search(run):
+    done = run("rules", "check", "--sampled")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("0 errors, 0 warnings; sampled check (--sampled)\n")

@@ -1,0 +1,106 @@
+"""The incremental what-if equals a full re-evaluation of every candidate change.
+
+The full re-evaluation lives only here: each candidate's answers walked through the
+whole questionnaire and evaluated by the engine from scratch. It is compared with
+the engine's incremental path on every bundled case and on answer sets drawn from
+the cases with a few answers redrawn (seeded; some leave hidden or missing answers).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from iopguide.authoring.cases import case_files, load_case
+from iopguide.core.whatif import MAX_HIDDEN, Base, Tried, WhatIf
+from iopguide.io.load import bundled
+from iopguide.model.answers import parse_answers
+from iopguide.model.conditions import AnswerValue
+
+CASES = case_files(bundled("cases"))
+
+
+class FullWhatIf(WhatIf):
+    """The same search, each candidate re-walked and re-evaluated in full."""
+
+    def _try(self, base: Base, changes: dict[str, AnswerValue], small: bool = True) -> Tried | None:
+        changed = {**base.result.answers, **changes}
+        walk = self.questionnaire.walk(changed)
+        hidden = len(changed) - len(walk.kept)
+        lost = not changes.keys() <= walk.kept.keys()
+        if small and (walk.missing or hidden > MAX_HIDDEN or lost):
+            return None
+        full = self.engine.evaluate(walk.kept)
+        had = {f.rule.id for f in base.result.alerts}
+        return Tried(full.rank, tuple(f.rule.id for f in full.alerts if f.rule.id not in had))
+
+
+def case_answers(assessor: Any, path: Any) -> dict[str, AnswerValue]:
+    answers, _ = parse_answers(assessor.questionnaire, load_case(path).answers, str(path))
+    return answers
+
+
+def redrawn(assessor: Any, seed: int) -> dict[str, AnswerValue]:
+    """A case's answers with a few redrawn: skip logic is not re-applied, so some
+    answer sets keep hidden answers or miss required ones."""
+    rng = random.Random(seed)
+    answers = dict(case_answers(assessor, CASES[seed % len(CASES)]))
+    questions = assessor.questionnaire.questions
+    for question in rng.sample(questions, 4):
+        answers[question.id] = rng.choice(question.kind.values(question))
+    if seed % 2:  # half of them settled, as an answers file gives them
+        answers = assessor.questionnaire.keep_shown(answers)[0]
+    return answers
+
+
+def every_change(what_if: WhatIf, answers: dict[str, AnswerValue]) -> list[dict[str, AnswerValue]]:
+    """Every single change the search may try, and some pairs of them."""
+    singles = [
+        {q.id: v}
+        for q in what_if.questionnaire.questions
+        for v in what_if.reads.interesting(q)
+        if v != answers.get(q.id)
+    ]
+    return singles + [{**a, **b} for a, b in zip(singles[::7], singles[3::11], strict=False)]
+
+
+def compare(assessor: Any, answers: dict[str, AnswerValue]) -> None:
+    fast, full = WhatIf(assessor.engine), FullWhatIf(assessor.engine)
+    result = assessor.engine.evaluate(answers)
+    base = fast.base(result)
+    for changes in every_change(fast, answers):
+        for small in (True, False):
+            assert fast._try(base, changes, small) == full._try(base, changes, small), changes
+    assert fast.counterfactuals(result) == full.counterfactuals(result)
+    assert fast.open_questions(result) == full.open_questions(result)
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_the_incremental_path_equals_a_full_re_evaluation_on_every_case(assessor, path):
+    compare(assessor, case_answers(assessor, path))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_incremental_path_equals_a_full_re_evaluation_on_redrawn_answers(assessor, seed):
+    compare(assessor, redrawn(assessor, seed))
+
+
+def test_the_comparison_can_fail(assessor):
+    """A full re-evaluation that ignores skip logic disagrees somewhere: the comparison
+    sees what skip logic does."""
+
+    class NoSkipLogic(FullWhatIf):
+        def _try(self, base: Base, changes: dict[str, AnswerValue], small: bool = True) -> Tried:
+            full = self.engine.evaluate({**base.result.answers, **changes})
+            return Tried(full.rank, ())
+
+    fast, wrong = WhatIf(assessor.engine), NoSkipLogic(assessor.engine)
+    differ = 0
+    for path in CASES[:20]:
+        answers = case_answers(assessor, path)
+        base = fast.base(assessor.engine.evaluate(answers))
+        for changes in every_change(fast, answers):
+            differ += fast._try(base, changes, False) != wrong._try(base, changes, False)
+    assert differ
