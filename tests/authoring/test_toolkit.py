@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from iopguide.authoring.lint import Linter
 from iopguide.io.load import bundled
@@ -210,6 +211,8 @@ def test_worked_example_cases_use_their_own_base(name):
 
 
 def test_a_context_question_may_go_unread_but_never_be_read(tiny):
+    from iopguide.model.crosscheck import cross_check
+
     q, r = tiny
     data = q.model_dump(mode="json", by_alias=True, exclude_none=True)
     for question in data["sections"][0]["questions"]:
@@ -218,7 +221,31 @@ def test_a_context_question_may_go_unread_but_never_be_read(tiny):
     ruleset = r.model_copy(update={"rules": r.rules[:1]})  # the seizure floor reads 'seizures'
     messages = [f.message for f in Linter(marked, ruleset).findings()]
     assert not any("'housing' is asked but no rule" in m for m in messages)
-    assert any(
-        m.startswith("question 'seizures' is context") and "must never change the result" in m
-        for m in messages
-    )
+    refused = [f.message for f in cross_check(ruleset, marked)]
+    assert any(m.startswith("'seizures' is context (for the reports only)") for m in refused)
+    assert not any("'housing'" in m for m in refused)
+
+
+def test_skip_logic_may_not_read_a_context_question(tiny):
+    q, _ = tiny
+    data = q.model_dump(mode="json", by_alias=True, exclude_none=True)
+    questions = data["sections"][0]["questions"]
+    questions[0]["context"] = True
+    questions[1]["when"] = {"answer": questions[0]["id"], "answered": True}
+    with pytest.raises(ValueError, match="context \\(for the reports only\\) and must never"):
+        Questionnaire.model_validate(data)
+
+
+def test_a_rule_set_that_reads_who_is_answering_is_refused_when_loaded(run, tmp_path):
+    rules = yaml.safe_load((ROOT / "rules" / "default.yaml").read_text())
+    rule = {**rules["rules"][0], "id": "by-respondent"}
+    rule["when"] = {"answer": "respondent", "equals": "counsellor"}
+    rules["rules"].append(rule)
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(rules, sort_keys=False))
+    done = run("assess", "--rules", str(path), "-a", str(ROOT / "examples" / "iop.yaml"))
+    assert done.returncode == 1
+    assert done.stdout == ""
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"error: {path}:")
+    assert "'respondent' is context (for the reports only)" in line

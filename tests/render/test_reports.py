@@ -195,7 +195,7 @@ def test_who_answered_is_recorded_and_the_text_speaks_to_them(run, tmp_path):
     text = report(run, "-a", str(path), "-f", "markdown")
     assert "Answered by: a family member or friend" in text
     assert "How old are you?" not in text
-    assert "| Age | 41 |" in text
+    assert "| How old is the person you are answering for? | 41 |" in text
     assert "Answered by: a family member or friend" in report(run, "-a", str(path))
 
 

@@ -238,15 +238,8 @@ class Linter:
         read = self.reads.read_anywhere()
         findings = []
         for q in self.questionnaire.questions:
-            if q.context and q.id in read:
-                message = (
-                    f"question '{q.id}' is context (for the reports only) but a rule, "
-                    "score or skip condition reads it: it must never change the result"
-                )
-                findings.append(
-                    Finding(self.questionnaire_path(q.id), message, "error", "questionnaire")
-                )
-            elif not q.context and q.id not in read:
+            # A context question is read by nothing: loading refuses any reader of it.
+            if not q.context and q.id not in read:
                 message = (
                     f"question '{q.id}' is asked but no rule, score or skip condition reads it"
                 )

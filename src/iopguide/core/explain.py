@@ -15,7 +15,7 @@ from iopguide.core.engine import Firing, Result
 from iopguide.core.whatif import Counterfactual, OpenQuestion, WhatIf
 from iopguide.model.conditions import AnswerValue
 from iopguide.model.decision import Decision
-from iopguide.model.questionnaire import Question, Questionnaire
+from iopguide.model.questionnaire import FOR_SOMEONE_ELSE, Question, Questionnaire
 from iopguide.model.ruleset import Level, RuleSet, Setting
 
 JsonValue = bool | int | str | list[str]
@@ -115,8 +115,7 @@ OTHER = "the person you are answering for"
 def clinician_only(question: Question) -> bool:
     """A question only a clinician can answer (a measured score such as CIWA-Ar or COWS):
     never offered to the person, who is told to leave it blank."""
-    flagged = getattr(question, "clinician", None) or getattr(question, "clinician_only", None)
-    return bool(flagged) or question.prompt.startswith("For clinicians")
+    return question.clinician_only
 
 
 @dataclass(frozen=True)
@@ -157,7 +156,7 @@ class Explanation:
     @property
     def for_someone_else(self) -> bool:
         """Whether the answers are about someone other than the one who gave them."""
-        return self.respondent in ("other", "counsellor")
+        return self.respondent in FOR_SOMEONE_ELSE
 
     @property
     def answered_by(self) -> str:
@@ -294,12 +293,12 @@ class Explainer:
         """(question, answer) in words; a question about "you" is named by its
         ``prompt_other`` (else its label) when someone answered for the person, and one
         only a clinician answers by its label (its prompt is an instruction)."""
-        other = answers.get("respondent") in ("other", "counsellor")
+        other = answers.get("respondent") in FOR_SOMEONE_ELSE
 
         def asked(q: Question) -> str:
             if clinician_only(q):
                 return q.name
-            return str(getattr(q, "prompt_other", "") or q.name) if other else q.prompt
+            return (q.prompt_other or q.name) if other else q.prompt
 
         return [
             (asked(q), say_answer(q, answers[q.id]))

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from iopguide.model.answers import Answers, coerce_answer
 from iopguide.model.conditions import UNKNOWN, AnswerValue
-from iopguide.model.questionnaire import Question, Questionnaire
+from iopguide.model.questionnaire import FOR_SOMEONE_ELSE, Question, Questionnaire
 
 UNKNOWN_WORDS = frozenset(
     {"u", "unknown", "dk", "don't know", "dont know", "prefer not", "prefer not to say"}
@@ -24,8 +24,6 @@ BACK_WORDS = frozenset({"back", "b"})
 HELP_WORDS = frozenset({"?", "help"})
 QUIT_WORDS = frozenset({"quit", "exit"})
 SKIP_WORDS = frozenset({"skip"})
-# Who answers for the person, by the ``respondent`` answer: prompts then speak of them.
-FOR_SOMEONE_ELSE = frozenset({"other", "counsellor"})
 # What a typed whole number may look like: plain ASCII digits, not too many to read.
 _WHOLE = re.compile(r"-?[0-9]{1,9}")
 

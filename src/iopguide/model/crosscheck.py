@@ -267,6 +267,15 @@ def _check_condition(
             hint = questionnaire.suggest(test.answer)
             findings.append(Finding((*where, "answer"), f"unknown question '{test.answer}'{hint}"))
             continue
+        if question.context:
+            findings.append(
+                Finding(
+                    (*where, "answer"),
+                    f"'{question.id}' is context (for the reports only): no rule or score "
+                    "may read it, so that it never changes the result",
+                )
+            )
+            continue
         problem = _misfit(test, question)
         if problem:
             findings.append(Finding((*where, test.operator), problem))

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
+# The ``respondent`` answers that mean someone answers for the person: prompts, the
+# result and the reports then speak of "the person you are answering for".
+FOR_SOMEONE_ELSE = frozenset({"other", "counsellor"})
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
@@ -217,6 +222,11 @@ class Questionnaire(_Model):
                         raise ValueError(
                             f"question '{question.id}': 'when' reads '{ref}', "
                             "which is not a question asked before it"
+                        )
+                    if seen[ref].context:
+                        raise ValueError(
+                            f"question '{question.id}': 'when' reads '{ref}', which is "
+                            "context (for the reports only) and must never change what is asked"
                         )
             seen[question.id] = question
         return self

@@ -68,7 +68,7 @@ def open_question_words(e: Explanation, audience: str) -> list[str]:
             q = e.questionnaire.by_id.get(o.question) if e.questionnaire else None
             shown = o.prompt
             if e.for_someone_else and q is not None:
-                shown = str(getattr(q, "prompt_other", "") or q.name)
+                shown = q.prompt_other or q.name
             out.append(f"{shown} (could lead to: {levels})")
     return out
 
