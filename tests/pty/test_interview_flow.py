@@ -4,6 +4,7 @@ emergencies, answering for someone else, line editing, progress, lists, clinicia
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 from typing import Any
@@ -359,6 +360,34 @@ def test_the_clinician_records_a_decision_that_differs_and_why(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_a_decision_given_as_options_is_not_asked_again(tmp_path):
+    out = tmp_path / "r.json"
+    child = spawn(
+        tmp_path,
+        "--audience",
+        "clinician",
+        "--decided",
+        "iop",
+        "--reason",
+        "Lives far from any program",
+        "-f",
+        "json",
+        "-o",
+        str(out),
+    )
+    answer_all(child, example("outpatient"))
+    child.sendline("")  # the review: no change
+    index = child.expect(["Level you decided", KEEP])
+    assert index == 1, "the decision given as options is asked again"
+    child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    result = json.loads(out.read_text())
+    assert result["decision"] == {"level": "iop", "reason": "Lives far from any program"}
+    assert result["level"] == "outpatient"
 
 
 def test_the_decision_is_kept_for_the_result(assessor, tmp_path):

@@ -348,7 +348,12 @@ def interview(
 
     given_from = None if source is None or str(source) == "-" else Path(source)
     with Interviewing(
-        assessor, start, save, source=given_from, audience=shown.audience.value
+        assessor,
+        start,
+        save,
+        source=given_from,
+        audience=shown.audience.value,
+        decide=shown.decided is None,
     ) as session:
         given = session.run()
         try:

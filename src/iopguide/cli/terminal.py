@@ -227,10 +227,13 @@ class Session:
         ask: Ask = input,
         *,
         clinician: bool = False,
+        decide: bool = True,
     ) -> None:
         self.assessor, self.interview = assessor, interview
         self.save_path, self.console, self.ask = save_path, console, ask
         self.clinician = clinician
+        # The clinician's decision is asked last, unless it was given as options.
+        self.decide = clinician and decide
         self.alerted: set[str] = set()
         self.section = ""
         self.decision: Decision | None = None
@@ -243,7 +246,7 @@ class Session:
             if question is None:
                 question = self._review()
                 if question is None:
-                    if not self.clinician:
+                    if not self.decide:
                         return self.interview.answers
                     if self._decide():
                         return self.interview.answers
@@ -491,9 +494,11 @@ class Interviewing:
         console: Console | None = None,
         ask: Ask | None = None,
         audience: str = "person",
+        decide: bool = True,
     ) -> None:
         self.assessor, self.start, self.source = assessor, start, source
         self.clinician = audience == "clinician"
+        self.decide = decide
         self.decision: Decision | None = None
         self.alerted = False
         self.default = save is None
@@ -531,6 +536,7 @@ class Interviewing:
                 self.console,
                 self.ask,
                 clinician=self.clinician,
+                decide=self.decide,
             )
             session.save()
             try:
