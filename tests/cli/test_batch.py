@@ -83,6 +83,20 @@ def test_a_record_that_is_not_a_mapping_is_an_error_line(run):
     assert "not valid JSON" in lines[2]["error"]
 
 
+def test_a_record_with_several_bad_values_names_each_on_its_one_line(run):
+    record = {**EXAMPLE["iop"], "age": "old", "housing": "stabel", "trauma": "maybe"}
+    done = run("assess", "--batch", "-", input=json.dumps(record) + "\n")
+    assert done.returncode == 1
+    [line] = done.stdout.splitlines()
+    error = json.loads(line)["error"]
+    assert "\n" not in error
+    assert "error:" not in error
+    named = error.split("; <stdin>")
+    assert len(named) == 3, error
+    assert "age" in named[0]
+    assert "did you mean 'stable'" in error
+
+
 def test_several_answers_files(run):
     paths = [str(EXAMPLES / f"{n}.yaml") for n in EXAMPLE]
     done = run("assess", "--answers", *paths, "--format", "json")

@@ -130,7 +130,10 @@ def assess_records(
             write(to_line(explanation, index) + b"\n")
             tally.levels[explanation.level.id] += 1
         except IopguideError as e:
-            write(orjson.dumps({"index": index, "error": str(e)}) + b"\n")
+            # Every bad value of a record, on the record's one line.
+            problems = getattr(e, "problems", None)
+            said = "; ".join(map(str, problems)) if problems else str(e)
+            write(orjson.dumps({"index": index, "error": said}) + b"\n")
             tally.errors += 1
         tick()
     return tally
