@@ -112,12 +112,6 @@ RESPONDENTS = {
 OTHER = "the person you are answering for"
 
 
-def clinician_only(question: Question) -> bool:
-    """A question only a clinician can answer (a measured score such as CIWA-Ar or COWS):
-    never offered to the person, who is told to leave it blank."""
-    return question.clinician_only
-
-
 @dataclass(frozen=True)
 class Explanation:
     level: Level
@@ -164,9 +158,9 @@ class Explanation:
         return RESPONDENTS.get(self.respondent or "", "not recorded")
 
     def clinician_only(self, question_id: str) -> bool:
-        """Whether only a clinician can answer this question (see ``clinician_only``)."""
+        """Whether only a clinician can answer this question (CIWA-Ar, COWS): never the person."""
         q = self.questionnaire.by_id.get(question_id) if self.questionnaire else None
-        return q is not None and clinician_only(q)
+        return q is not None and q.clinician_only
 
     def level_title(self, level_id: str) -> str:
         """A level's title, for text that must not show level ids."""
@@ -296,7 +290,7 @@ class Explainer:
         other = answers.get("respondent") in FOR_SOMEONE_ELSE
 
         def asked(q: Question) -> str:
-            if clinician_only(q):
+            if q.clinician_only:
                 return q.name
             return (q.prompt_other or q.name) if other else q.prompt
 
@@ -359,7 +353,7 @@ class Explainer:
                     cf.direction,
                     cf.safety,
                     f"If {said}, {level.title} would fit.",
-                    any(clinician_only(self.questionnaire.by_id[k]) for k in cf.changes),
+                    any(self.questionnaire.by_id[k].clinician_only for k in cf.changes),
                 )
             )
         return tuple(views)
