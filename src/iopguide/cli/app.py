@@ -315,8 +315,6 @@ def show(
     """Assess and render. A decision given as options wins over one from the interview."""
     from dataclasses import replace
 
-    from iopguide.render.report import Filing
-
     explanation = assessor.assess(given)
     decision = decided_level(shown.decided, shown.reason, explanation.level.id) or decision
     if decision is not None:
@@ -325,7 +323,11 @@ def show(
     to_terminal = shown.target is None and sys.stdout.isatty()
     reported = _is_pdf(shown.target) or fmt in (Format.markdown, Format.html)
     # Only reports carry the date (the result and the text stay the same for the same answers).
-    filing = Filing(assessment_time(), shown.client_id) if reported else None
+    filing = None
+    if reported:
+        from iopguide.render.report import Filing
+
+        filing = Filing(assessment_time(), shown.client_id)
     if _is_pdf(shown.target):
         from iopguide.render.pdf import render_pdf
         from iopguide.render.report import render_html

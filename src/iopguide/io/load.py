@@ -12,13 +12,13 @@ import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from iopguide.errors import AnswersError, DataPath, IopguideError, Problem, RulesError
+from iopguide.io import snapshot
 from iopguide.io.json import parse_json
 from iopguide.model.answers import Answers, parse_answers
 from iopguide.model.crosscheck import cross_check
@@ -78,12 +78,31 @@ def location(path: DataPath) -> str:
     return text
 
 
+PACKAGE = Path(__file__).resolve().parents[1]  # the installed iopguide folder
+
+
 def bundled(name: str) -> Path:
     """A file shipped in the package's ``rules`` folder (or the source tree's)."""
-    packaged = Path(str(resources.files("iopguide"))) / "rules" / name
+    packaged = PACKAGE / "rules" / name
     if packaged.exists():
         return packaged
     return Path(__file__).resolve().parents[3] / "rules" / name
+
+
+def read_bundled(name: str) -> Document:
+    """A bundled rule file, from its build-time parse snapshot (``io.snapshot``) while
+    that snapshot is of these very bytes; parsed as YAML otherwise."""
+    path = bundled(name)
+    raw = read_bytes(path, RulesError, DEFINITIONS.bytes)
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        with open(snapshot.path_for(PACKAGE, name), "rb") as handle:
+            parsed = snapshot.decode(handle.read(), digest)
+    except OSError:  # no snapshot: an editable install, or a build without the hook
+        parsed = None
+    if parsed is None:
+        return parse_document(raw, str(path), RulesError, DEFINITIONS)
+    return Document(str(path), *parsed, digest)
 
 
 def read_bytes(
@@ -225,7 +244,7 @@ class Loaded(Generic[ModelT]):
 
 def load_questionnaire(path: str | Path | None = None) -> Loaded[Questionnaire]:
     """Load and validate a questionnaire; the bundled one when no path is given."""
-    return _load_definition(path or bundled("questionnaire.yaml"), Questionnaire)
+    return _load_definition(path, "questionnaire.yaml", Questionnaire)
 
 
 def load_ruleset(questionnaire: Questionnaire, path: str | Path | None = None) -> Loaded[RuleSet]:
@@ -237,16 +256,18 @@ def load_ruleset(questionnaire: Questionnaire, path: str | Path | None = None) -
             if finding.severity == "error" and finding.file == "rules":
                 raise RulesError(document.problem(finding.path, finding.message))
 
-    return _load_definition(path or bundled("default.yaml"), RuleSet, check)
+    return _load_definition(path, "default.yaml", RuleSet, check)
 
 
 def _load_definition(
-    path: str | Path,
+    path: str | Path | None,
+    default: str,
     model: type[ModelT],
     check: Callable[[Document, ModelT], None] = lambda _document, _model: None,
 ) -> Loaded[ModelT]:
-    """Read, validate and check a questionnaire or rule-set file."""
-    document = read_document(path, RulesError, DEFINITIONS)
+    """Read, validate and check a questionnaire or rule-set file (the bundled
+    ``default`` when no path is given)."""
+    document = read_document(path, RulesError, DEFINITIONS) if path else read_bundled(default)
     loaded = validate(document, model, RulesError)
     check(document, loaded)
     return Loaded(loaded, document)
