@@ -262,6 +262,25 @@ class Explainer:
         self.ruleset = ruleset
         self.provenance = provenance
         self.resources = tuple(f"{r.name}: {r.contact} ({r.use})" for r in ruleset.resources)
+        # The parts of an explanation that depend on the rule set alone, made once and
+        # shared by every result (they are frozen).
+        self._alerts = {
+            r.id: Alert(r.id, str(r.alert), r.title, r.because, self.resources)
+            for r in ruleset.rules
+            if r.alert is not None
+        }
+        self._considerations = {
+            r.id: Consideration(r.id, str(r.consider), r.because)
+            for r in ruleset.rules
+            if r.consider is not None
+        }
+        self._ratings = {
+            d.id: {n: DimensionRating(d.id, d.title, n) for n in (0, *ruleset.ratings)}
+            for d in ruleset.dimensions
+        }
+        self._missing = {
+            q.id: MissingAnswer(q.id, q.name, q.prompt) for q in questionnaire.questions if q.safety
+        }
 
     def name(self, subject: str) -> str:
         """A question's short name or a score's title."""
@@ -398,31 +417,22 @@ class Explainer:
         return Explanation(
             level=result.level,
             emergency=result.emergency,
-            alerts=tuple(
-                Alert(f.rule.id, str(f.rule.alert), f.rule.title, f.rule.because, self.resources)
-                for f in self.alert_firings(result)
-            ),
+            alerts=tuple(self._alerts[f.rule.id] for f in self.alert_firings(result)),
             reasons=tuple(reasons),
             dimensions=tuple(
-                DimensionRating(d.id, d.title, result.ratings[d.id])
-                for d in self.ruleset.dimensions
+                self._ratings[d.id][result.ratings[d.id]] for d in self.ruleset.dimensions
             ),
             scores=tuple(
                 ScoreValue(s.id, s.title, result.scores[s.id], s.band(result.scores[s.id]))
                 for s in self.ruleset.scores
                 if s.id in result.scores
             ),
-            considerations=tuple(
-                Consideration(f.rule.id, str(f.rule.consider), f.rule.because)
-                for f in result.considerations
-            ),
+            considerations=tuple(self._considerations[f.rule.id] for f in result.considerations),
             disclaimer=self.ruleset.disclaimer,
             answers={k: json_value(v) for k, v in result.answers.items()},
             provenance=self.provenance,
             setting=result.setting,
-            missing_safety=tuple(
-                MissingAnswer(q.id, q.name, q.prompt) for q in result.missing_safety
-            ),
+            missing_safety=tuple(self._missing[q.id] for q in result.missing_safety),
             worded=partial(self.answers_in_words, result.answers),
             counterfactuals=(
                 None
