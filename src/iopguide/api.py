@@ -23,7 +23,13 @@ from iopguide.core.engine import Engine, Result
 from iopguide.core.explain import Explainer, Explanation, Provenance
 from iopguide.core.whatif import WhatIf
 from iopguide.errors import AnswersError, Problem
-from iopguide.io.load import Document, answers_from, load_questionnaire, read_document
+from iopguide.io.load import (
+    Document,
+    answers_from,
+    collector_paused,
+    load_questionnaire,
+    read_document,
+)
 from iopguide.io.load import load_ruleset as _load
 from iopguide.model.answers import Answers, parse_answers
 from iopguide.model.questionnaire import Questionnaire
@@ -56,7 +62,8 @@ class Assessor:
         self.questionnaire_document = questionnaire_document
         self.ruleset = ruleset
         self.rules_document = rules_document
-        self.engine = Engine(self.questionnaire, self.ruleset)
+        with collector_paused():  # the compiled rules live as long as the Assessor
+            self.engine = Engine(self.questionnaire, self.ruleset)
         self.provenance = Provenance(
             self.ruleset.name,
             self.ruleset.version,

@@ -225,3 +225,40 @@ def test_a_fifo_is_not_read(tmp_path, questionnaire):
     os.mkfifo(fifo)
     with pytest.raises(AnswersError, match="is not a regular file"):
         load_answers(Path(fifo), questionnaire)
+
+
+def test_the_collector_is_paused_while_rule_files_load_and_runs_again_after(monkeypatch):
+    import gc
+
+    from iopguide.io import load
+    from iopguide.model.questionnaire import Questionnaire
+
+    seen = []
+    validate = Questionnaire.model_validate
+
+    def watched(data, **kwargs):
+        seen.append(gc.isenabled())
+        return validate(data, **kwargs)
+
+    monkeypatch.setattr(Questionnaire, "model_validate", watched)
+    assert gc.isenabled()
+    load.load_questionnaire()
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_a_paused_collector_runs_again_after_an_error_and_stays_off_if_it_was():
+    import gc
+
+    from iopguide.io.load import collector_paused
+
+    with pytest.raises(ValueError, match="while paused"), collector_paused():
+        raise ValueError("while paused")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from iopguide.authoring.lint import Linter
 from iopguide.errors import IopguideError, Problem, RulesError
-from iopguide.io.load import DEFINITIONS, bundled, problems_of, read_document
+from iopguide.io.load import DEFINITIONS, bundled, collector_paused, problems_of, read_document
 from iopguide.model.crosscheck import Finding, cross_check
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
@@ -43,14 +43,16 @@ def check(
     q_path = questionnaire or bundled("questionnaire.yaml")
     problems: list[Problem] = []
     try:
-        q_doc = read_document(q_path, RulesError, DEFINITIONS)
-        q_model, q_problems = problems_of(q_doc, Questionnaire)
+        with collector_paused():
+            q_doc = read_document(q_path, RulesError, DEFINITIONS)
+            q_model, q_problems = problems_of(q_doc, Questionnaire)
         problems += q_problems
     except IopguideError as e:
         return [e.problem or Problem(str(q_path), str(e))], ""
     try:
-        r_doc = read_document(rules_path, RulesError, DEFINITIONS)
-        r_model, r_problems = problems_of(r_doc, RuleSet)
+        with collector_paused():
+            r_doc = read_document(rules_path, RulesError, DEFINITIONS)
+            r_model, r_problems = problems_of(r_doc, RuleSet)
         problems += r_problems
     except IopguideError as e:
         return [*problems, e.problem or Problem(str(rules_path), str(e))], ""
