@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -70,8 +69,6 @@ def assess_batch(source: str, rules: Path | None, questionnaire: Path | None) ->
     from iopguide.io.records import records
 
     assessor = load_assessor(rules, questionnaire)
-    # What start-up built lives as long as the batch: keep it out of the collector's way.
-    gc.freeze()
     name = "<stdin>" if source == "-" else source
     try:
         stream = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115

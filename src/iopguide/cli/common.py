@@ -271,9 +271,15 @@ QuestionnaireOption = Annotated[
 
 
 def load_assessor(rules: Path | None, questionnaire: Path | None) -> Assessor:
+    import gc
+
     from iopguide.api import load_ruleset
 
-    return load_ruleset(rules, questionnaire=questionnaire)
+    assessor = load_ruleset(rules, questionnaire=questionnaire)
+    # What start-up built lives as long as the command: keep it out of the collector's
+    # way (it would walk all of it at its next run, and at every batch's full run).
+    gc.freeze()
+    return assessor
 
 
 def assessment_time() -> datetime:
