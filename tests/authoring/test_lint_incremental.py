@@ -91,3 +91,30 @@ def test_rules_check_sampled_forces_the_search(run):
     done = run("rules", "check", "--sampled")
     assert done.returncode == 0, done.stderr
     assert done.stdout.endswith("0 errors, 0 warnings; sampled check (--sampled)\n")
+
+
+@pytest.mark.parametrize("seed", range(0, 30, 3))
+def test_the_early_stopping_search_for_a_benign_unknown_equals_ranking_every_answer(
+    assessor, linter, seed
+):
+    """``lowest_above`` stops at the first known answer that ranks no higher than
+    ``unknown``; it must say what ranking every known answer would."""
+    questionnaire, engine = assessor.questionnaire, assessor.engine
+    tried = 0
+    for context in contexts(assessor, seed):
+        for question in questionnaire.questions:
+            if not question.allow_unknown:
+                continue
+            known = [v for v in linter.reads.interesting(question) if v != "unknown"]
+            ranks = [
+                engine.evaluate(questionnaire.keep_shown({**context, question.id: v})[0]).rank
+                for v in [*known, "unknown"]
+            ]
+            *known_ranks, unknown = ranks
+            expected = (
+                (unknown, min(known_ranks)) if known_ranks and unknown < min(known_ranks) else None
+            )
+            near = linter.ranked({})
+            assert linter.lowest_above(context, question.id, known, near) == expected
+            tried += 1
+    assert tried

@@ -121,12 +121,23 @@ class Linter:
         near: Ranked | None = None,
     ) -> list[int]:
         """The rank of a few answers (the others unanswered) with each of these answers
-        to one question, at the cost of the rules that read them: the answers are
-        ranked against ``near`` (default: no answers at all), each option against them."""
+        to one question (see ``each_rank``)."""
+        return list(self.each_rank(context, question_id, options, near))
+
+    def each_rank(
+        self,
+        context: Mapping[str, AnswerValue],
+        question_id: str,
+        options: list[AnswerValue],
+        near: Ranked | None = None,
+    ) -> Iterator[int]:
+        """The rank of a few answers (the others unanswered) with each of these answers
+        to one question, in turn, at the cost of the rules that read them: the answers
+        are ranked against ``near`` (default: no answers at all), each option against
+        them. Ranked as they are asked for, so a search can stop early."""
         engine = self._ranker[0]
         without = {k: v for k, v in context.items() if k != question_id}
         base = self.ranked(without, near)
-        ranks = []
         for option in options:
             changed = self._as_asked({**without, question_id: option})
             change: dict[str, AnswerValue | None] = {
@@ -135,8 +146,7 @@ class Linter:
                 if (now := changed.get(k)) != base.values.get(k)
             }
             again = engine.changed_values(base.values, change)
-            ranks.append(engine.rank_changed(base.baseline, again, list(change))[0])
-        return ranks
+            yield engine.rank_changed(base.baseline, again, list(change))[0]
 
     def findings(self, skip: frozenset[int] = frozenset()) -> list[Finding]:
         """Warnings, each with the path of the place in the file it concerns.
@@ -214,16 +224,16 @@ class Linter:
                 if id(context) not in near:
                     without = {k: v for k, v in context.items() if k != question.id}
                     near[id(context)] = self.ranked(without)
-                options = [*known, UNKNOWN]
-                *ranks, unknown = self.ranks(answers, question.id, options, near[id(context)])
-                if ranks and unknown < min(ranks):
+                lowest = self.lowest_above(answers, question.id, known, near[id(context)])
+                if lowest is not None:
+                    unknown, least = lowest
                     levels = self.ruleset.levels
                     findings.append(
                         Finding(
                             self.questionnaire_path(question.id),
                             f"an '{UNKNOWN}' answer to '{question.id}' can give "
                             f"'{levels[unknown].id}', lower than any known answer "
-                            f"('{levels[min(ranks)].id}' at least): a declined answer "
+                            f"('{levels[least].id}' at least): a declined answer "
                             "must never take the benign branch",
                             "error",
                             "questionnaire",
@@ -231,6 +241,27 @@ class Linter:
                     )
                     break
         return findings
+
+    def lowest_above(
+        self,
+        answers: Mapping[str, AnswerValue],
+        question_id: str,
+        known: list[AnswerValue],
+        near: Ranked,
+    ) -> tuple[int, int] | None:
+        """With these answers, the rank an ``unknown`` answer to the question gives and the
+        lowest any known answer gives, if every known answer gives more; else None.
+
+        The known answers are ranked one by one after ``unknown``, and the search stops at
+        the first that gives no more: then ``unknown`` takes no benign branch here."""
+        ranked = self.each_rank(answers, question_id, [UNKNOWN, *known], near)
+        unknown = next(ranked)
+        least = None
+        for rank in ranked:
+            if rank <= unknown:
+                return None
+            least = rank if least is None else min(least, rank)
+        return None if least is None else (unknown, least)
 
     def unread_questions(self) -> list[Finding]:
         """Questions no rule reads (or context ones a rule reads), then the checks of
