@@ -48,10 +48,10 @@ def test_a_partial_walk_and_rank_equal_the_full_ones(assessor, linter, seed):
                 engine.evaluate(questionnaire.keep_shown({**context, question.id: v})[0]).rank
                 for v in options
             ]
-            assert linter.ranks(context, question.id, options) == full, question.id
+            assert list(linter.each_rank(context, question.id, options)) == full, question.id
             # Ranked against other answers than none: the same ranks.
             for near in contexts(assessor, seed + 1):
-                got = linter.ranks(context, question.id, options, linter.ranked(near))
+                got = list(linter.each_rank(context, question.id, options, linter.ranked(near)))
                 assert got == full, question.id
 
 

@@ -113,17 +113,6 @@ class Linter:
         values = engine.changed_values(near.values, delta)
         return Ranked(dict(answers), values, engine.step(near.baseline, values, keys))
 
-    def ranks(
-        self,
-        context: Mapping[str, AnswerValue],
-        question_id: str,
-        options: list[AnswerValue],
-        near: Ranked | None = None,
-    ) -> list[int]:
-        """The rank of a few answers (the others unanswered) with each of these answers
-        to one question (see ``each_rank``)."""
-        return list(self.each_rank(context, question_id, options, near))
-
     def each_rank(
         self,
         context: Mapping[str, AnswerValue],
@@ -254,10 +243,10 @@ class Linter:
 
         The known answers are ranked one by one after ``unknown``, and the search stops at
         the first that gives no more: then ``unknown`` takes no benign branch here."""
-        ranked = self.each_rank(answers, question_id, [UNKNOWN, *known], near)
-        unknown = next(ranked)
+        ranks = self.each_rank(answers, question_id, [UNKNOWN, *known], near)
+        unknown = next(ranks)
         least = None
-        for rank in ranked:
+        for rank in ranks:
             if rank <= unknown:
                 return None
             least = rank if least is None else min(least, rank)
