@@ -226,6 +226,19 @@ def test_a_context_question_may_go_unread_but_never_be_read(tiny):
     assert not any("'housing'" in m for m in refused)
 
 
+def test_a_score_may_not_sum_a_context_question(tiny):
+    from iopguide.model.crosscheck import cross_check
+
+    q, r = tiny
+    data = q.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for question in data["sections"][0]["questions"]:
+        question["context"] = question["id"] == "drugs"  # the tiny set's score sums it
+    refused = cross_check(r, Questionnaire.model_validate(data))
+    assert any(
+        f.path[:1] == ("scores",) and f.message.startswith("'drugs' is context") for f in refused
+    )
+
+
 def test_skip_logic_may_not_read_a_context_question(tiny):
     q, _ = tiny
     data = q.model_dump(mode="json", by_alias=True, exclude_none=True)

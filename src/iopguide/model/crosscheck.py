@@ -54,6 +54,8 @@ def cross_check(ruleset: RuleSet, questionnaire: Questionnaire) -> list[Finding]
                 findings.append(
                     Finding(("scores", i, "sum", j), f"unknown question '{item}'{hint}")
                 )
+            elif questionnaire.by_id[item].context:
+                findings.append(Finding(("scores", i, "sum", j), _context_read(item)))
         for j, cond in enumerate(score.count):
             findings += _check_condition(
                 cond, ("scores", i, "count", j), questionnaire, ruleset, known_scores
@@ -268,13 +270,7 @@ def _check_condition(
             findings.append(Finding((*where, "answer"), f"unknown question '{test.answer}'{hint}"))
             continue
         if question.context:
-            findings.append(
-                Finding(
-                    (*where, "answer"),
-                    f"'{question.id}' is context (for the reports only): no rule or score "
-                    "may read it, so that it never changes the result",
-                )
-            )
+            findings.append(Finding((*where, "answer"), _context_read(question.id)))
             continue
         problem = _misfit(test, question)
         if problem:
@@ -315,3 +311,10 @@ def _misfit(test: Test, question: Question) -> str:
         elif problem := kind.operand_fits(question, item):
             return problem
     return ""
+
+
+def _context_read(question_id: str) -> str:
+    return (
+        f"'{question_id}' is context (for the reports only): no rule or score may read it, "
+        "so that it never changes the result"
+    )
