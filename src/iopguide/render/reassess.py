@@ -10,10 +10,13 @@ import json
 from html import escape
 
 from iopguide.core.engine import Firing
+from iopguide.core.explain import say_answer
 from iopguide.core.reassess import Comparison
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
+from iopguide.render.data import decision_field
+from iopguide.render.report import decision_sentence
 
 CRISIS = "Call 911 in an emergency, or call or text 988."
 CLOSING = "A clinician decides on any change of care, with you."
@@ -22,12 +25,8 @@ CLOSING = "A clinician decides on any change of care, with you."
 def _word(questionnaire: Questionnaire, qid: str, value: object) -> str:
     if value is None:
         return "(not asked)"
-    if isinstance(value, tuple):
-        question = questionnaire.by_id.get(qid)
-        if question is not None:
-            labels = [c.label if (c := question.choice(v)) else v for v in value]
-            return "; ".join(labels) or "none"
-    return questionnaire.word_of(qid, value)
+    question = questionnaire.by_id.get(qid)
+    return say_answer(question, value) if question is not None else str(value)
 
 
 def _alert_ids(firings: tuple[Firing, ...]) -> list[str]:
@@ -64,13 +63,7 @@ def _decision_words(c: Comparison, decision: Decision | None, ruleset: RuleSet |
     if decision is None:
         return ""
     titles = {lv.id: lv.title for lv in ruleset.levels} if ruleset else {}
-    title = titles.get(decision.level, decision.level)
-    said = (
-        f"Clinician's decision: {title}, as suggested."
-        if decision.level == c.later.level.id
-        else f"Clinician's decision: {title}, not the suggested {c.later.level.title}."
-    )
-    return f"{said} Reason: {decision.reason}" if decision.reason else said
+    return decision_sentence(decision, c.later.level, lambda lv: titles.get(lv, lv))
 
 
 def _sections(
@@ -178,9 +171,7 @@ def comparison_json(c: Comparison, decision: Decision | None = None) -> str:
         "alerts_gone": _alert_ids(tuple(gone_alerts(c))),
         "earlier_level": c.earlier.level.id,
         "later_level": c.later.level.id,
-        "decision": None
-        if decision is None
-        else {"level": decision.level, "reason": decision.reason or None},
+        "decision": decision_field(decision),
         "changed_answers": [
             {"question": q, "earlier": plain(old), "later": plain(new)} for q, old, new in c.changed
         ],

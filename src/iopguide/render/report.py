@@ -10,11 +10,14 @@ set's and questionnaire's versions.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
 from iopguide.core.explain import Explanation, Reason, WhatWouldChange
+from iopguide.model.decision import Decision
+from iopguide.model.ruleset import Level
 
 BAR = 4  # the highest dimension rating
 
@@ -40,7 +43,7 @@ def _clinician(audience: str) -> bool:
     return audience == "clinician"
 
 
-def _what_would_change(e: Explanation, audience: str) -> list[WhatWouldChange]:
+def shown_changes(e: Explanation, audience: str) -> list[WhatWouldChange]:
     """The person sees no change that would raise an alert, nor one only a clinician
     can measure; the clinician sees them all."""
     found = e.counterfactuals or ()
@@ -92,14 +95,16 @@ def _level_facts(e: Explanation) -> list[str]:
 
 def decision_words(e: Explanation) -> str | None:
     """The clinician's decision in words, beside the suggestion."""
-    d = e.decision
-    if d is None:
-        return None
-    title = e.level_title(d.level)
-    if d.level == e.level.id:
+    return None if e.decision is None else decision_sentence(e.decision, e.level, e.level_title)
+
+
+def decision_sentence(d: Decision, suggested: Level, title_of: Callable[[str], str]) -> str:
+    """A recorded decision beside the suggested level (``title_of``: a level id's title)."""
+    title = title_of(d.level)
+    if d.level == suggested.id:
         said = f"Clinician's decision: {title}, as suggested."
     else:
-        said = f"Clinician's decision: {title}, not the suggested {e.level.title}."
+        said = f"Clinician's decision: {title}, not the suggested {suggested.title}."
     return f"{said} Reason: {d.reason}" if d.reason else said
 
 
@@ -167,7 +172,7 @@ def render_markdown(
     ]
     if not e.reasons:
         out.append("- No answer calls for more intensive care.")
-    changes = _what_would_change(e, audience)
+    changes = shown_changes(e, audience)
     if changes:
         out += ["", "## What would change this", ""]
         out += [f"- {_change_text(c, audience)}" for c in changes]
@@ -363,7 +368,7 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
         for r in e.reasons
     ] or ["<li>No answer calls for more intensive care.</li>"]
     body.append("</ul>")
-    changes = _what_would_change(e, audience)
+    changes = shown_changes(e, audience)
     if changes:
         body.append(
             "<h2>What would change this</h2>" + _list([_change_text(c, audience) for c in changes])

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from iopguide.core.explain import Alert, Explanation
-from iopguide.render.report import decision_words, open_question_words
+from iopguide.render.report import decision_words, open_question_words, shown_changes
 
 BAR_WIDTH = 4
 
@@ -120,7 +120,7 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
         parts.append(Text("  (» marks what set the level.)", style="dim"))
     else:
         parts.append(_item("•", "No answer calls for more intensive care."))
-    changes = _what_would_change(e, audience)
+    changes = [c.text for c in shown_changes(e, audience)]
     if changes:
         parts.append(_heading("What would change this"))
         parts.append(_bullets(changes))
@@ -142,15 +142,6 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
         parts.append(score_table(e))
     parts.append(Panel(Text(e.disclaimer), title="Please note", title_align="left"))
     return parts
-
-
-def _what_would_change(explanation: Explanation, audience: str) -> list[str]:
-    """Counterfactuals in words; for the person, not the ones that would raise an alert
-    nor those that change an answer only a clinician gives."""
-    found = explanation.counterfactuals or ()
-    if audience == "clinician":
-        return [c.text for c in found]
-    return [c.text for c in found if not c.safety and not c.clinician]
 
 
 def dimension_table(explanation: Explanation) -> Table:
