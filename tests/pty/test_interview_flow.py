@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+from pathlib import Path
 from typing import Any
 
 import pexpect
@@ -388,6 +389,21 @@ def test_a_decision_given_as_options_is_not_asked_again(tmp_path):
     result = json.loads(out.read_text())
     assert result["decision"] == {"level": "iop", "reason": "Lives far from any program"}
     assert result["level"] == "outpatient"
+
+
+def test_a_decision_that_differs_without_a_reason_says_where_the_answers_are(tmp_path):
+    child = spawn(tmp_path, "--audience", "clinician", "--decided", "iop", "-f", "json")
+    answer_all(child, example("outpatient"))
+    child.sendline("")  # the review: no change
+    child.expect(KEEP)
+    child.sendline("")
+    child.expect("differs from the suggested level")
+    child.expect(r"your answers are kept in (\S+):")
+    kept = Path(child.match.group(1))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+    assert kept.is_file()
 
 
 def test_the_decision_is_kept_for_the_result(assessor, tmp_path):

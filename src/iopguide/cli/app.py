@@ -358,13 +358,17 @@ def interview(
         decide=shown.decided is None,
     ) as session:
         given = session.run()
+        kept = (
+            f"your answers are kept in {session.path}: "
+            f"show the result with: iopguide assess --answers {session.path}"
+        )
         try:
             show(assessor, given, shown, session.decision)
         except IopguideError as e:
-            raise IopguideError(
-                f"{e}; your answers are kept in {session.path}: "
-                f"show the result with: iopguide assess --answers {session.path}"
-            ) from None
+            raise IopguideError(f"{e}; {kept}") from None
+        except typer.Exit:  # a usage error found only now (e.g. --decided without --reason)
+            say(kept)
+            raise
         session.done()
 
 
