@@ -130,7 +130,6 @@ class Engine:
         self._safety = tuple((q, q.id) for q in safety)
         self._optional_safety = any(not q.required for q in safety)
         self._score_of = dict(self._scores)
-        self._position = {q.id: i for i, q in enumerate(questionnaire.questions)}
         self._by_id = {c.rule.id: c for c in self._compiled}
         # Which rules read each answer, directly or through a score built on it.
         readers: dict[str, list[_Compiled]] = {}
@@ -272,16 +271,12 @@ class Engine:
         if self._optional_safety:  # a blank optional answer counts only if it was asked
             asked = {q.id for q in self.questionnaire.shown(answers)}
             missing += [q for q, qid in self._safety if qid in asked and answers.get(qid) is None]
-            position = self._position
+            position = self.reads.position
             missing.sort(key=lambda q: position[q.id])
         return tuple(missing)
 
-    def holds(self, rule_id: str, values: Mapping[str, AnswerValue]) -> bool:
-        """Whether one rule's condition holds over values (answers and scores)."""
-        return self._by_id[rule_id].holds(values)
-
     def rank(self, answers: Mapping[str, AnswerValue]) -> int:
-        """Only the level's rank (0 = least intensive): the cheap path for what-ifs."""
+        """Only the level's rank (0 = least intensive), from a full evaluation."""
         values = self.values(answers)
         return self._rank([c for c, holds in self._checks if holds(values)])[0]
 

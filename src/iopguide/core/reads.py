@@ -97,7 +97,7 @@ class Reads:
             s.id: tuple(s.sum) or tuple(x for c in s.count for x in subjects(c))
             for s in ruleset.scores
         }
-        self._position = {q.id: i for i, q in enumerate(questionnaire.questions)}
+        self.position = {q.id: i for i, q in enumerate(questionnaire.questions)}  # asking order
         self._tests: dict[str, list[Test]] = {}
         conditions: list[Condition] = [r.when for r in ruleset.rules]
         conditions += [c for s in ruleset.scores for c in s.count]
@@ -174,7 +174,7 @@ class Reads:
 
         (A ``when`` reads only answers to earlier questions, and an unanswered one
         reads alike whether it was walked or not.)"""
-        position, when_of = self._position, self._when
+        position, when_of = self.position, self._when
         kept: dict[str, AnswerValue] = {}
         for key in sorted((k for k in answers if k in position), key=position.__getitem__):
             when = when_of[key]
@@ -267,7 +267,7 @@ class Reads:
             found[key] = question
             if question.when is not None:
                 pending += self.answers_read(question.when)
-        return sorted(found.values(), key=lambda q: self._position[q.id])
+        return sorted(found.values(), key=lambda q: self.position[q.id])
 
     def read_anywhere(self) -> set[str]:
         """Every subject that some rule, score or skip condition reads."""
