@@ -73,8 +73,8 @@ def compare(assessor: Any, answers: dict[str, AnswerValue]) -> None:
     for changes in every_change(fast, answers):
         for small in (True, False):
             assert fast._try(base, changes, small) == full._try(base, changes, small), changes
-    assert fast.counterfactuals(result) == full.counterfactuals(result)
-    assert fast.open_questions(result) == full.open_questions(result)
+    assert fast.counterfactuals(base) == full.counterfactuals(base)
+    assert fast.open_questions(base) == full.open_questions(base)
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])

@@ -402,6 +402,12 @@ class Explainer:
         return sorted(result.alerts, key=lambda f: f.rule.alert != "emergency")
 
     def explain(self, result: Result, what_if: WhatIf | None = None) -> Explanation:
+        counterfactuals: tuple[WhatWouldChange, ...] | None = None
+        open_questions: tuple[OpenQuestion, ...] | None = None
+        if what_if is not None:
+            base = what_if.base(result)  # one for both searches
+            counterfactuals = self.what_would_change(result, what_if.counterfactuals(base))
+            open_questions = tuple(what_if.open_questions(base))
         reasons = [
             Reason(
                 f.rule.id,
@@ -434,12 +440,8 @@ class Explainer:
             setting=result.setting,
             missing_safety=tuple(self._missing[q.id] for q in result.missing_safety),
             worded=partial(self.answers_in_words, result.answers),
-            counterfactuals=(
-                None
-                if what_if is None
-                else self.what_would_change(result, what_if.counterfactuals(result))
-            ),
-            open_questions=None if what_if is None else tuple(what_if.open_questions(result)),
+            counterfactuals=counterfactuals,
+            open_questions=open_questions,
             questionnaire=self.questionnaire,
             ruleset=self.ruleset,
         )

@@ -111,10 +111,9 @@ class WhatIf:
             return [v for v in nearby if v != ()]
         return nearby
 
-    def counterfactuals(self, result: Result) -> list[Counterfactual]:
+    def counterfactuals(self, base: Base) -> list[Counterfactual]:
         """Single changes first; pairs only in a direction no single change reaches."""
-        answers, rank = result.answers, result.rank
-        base = self.base(result)
+        answers, rank = base.result.answers, base.result.rank
         shown = [q for q in self.questionnaire.shown(answers) if q.id in self._changeable]
         found: dict[str, list[Counterfactual]] = {"down": [], "up": []}
         for question in shown:
@@ -188,10 +187,9 @@ class WhatIf:
                 break
         return found
 
-    def open_questions(self, result: Result) -> list[OpenQuestion]:
+    def open_questions(self, base: Base) -> list[OpenQuestion]:
         """Declined or skipped questions whose answer could change the level."""
-        answers, rank = result.answers, result.rank
-        base = self.base(result)
+        answers, rank = base.result.answers, base.result.rank
         open_: list[OpenQuestion] = []
         for question in self.questionnaire.shown(answers):
             current = answers.get(question.id)
