@@ -19,7 +19,6 @@ from iopguide.model.questionnaire import FOR_SOMEONE_ELSE, Question, Questionnai
 UNKNOWN_WORDS = frozenset(
     {"u", "unknown", "dk", "don't know", "dont know", "prefer not", "prefer not to say"}
 )
-NONE_WORDS = frozenset({"none", "0", "-", "nothing"})
 BACK_WORDS = frozenset({"back", "b"})
 HELP_WORDS = frozenset({"?", "help"})
 QUIT_WORDS = frozenset({"quit", "exit"})
@@ -59,8 +58,6 @@ def hint(question: Question, current: AnswerValue | None = None) -> str:
     else:
         optional = "; press Enter to skip" if not question.required else ""
     how = question.kind.how_to_type(question)
-    if question.kind.has_choices:
-        how += " (or the start of its name)"
     return f"{how}{unknown}{optional}; ? = help; back; quit"
 
 
@@ -86,64 +83,7 @@ def read_reply(question: Question, text: str, current: AnswerValue | None = None
         return Skip()
     if said in UNKNOWN_WORDS and question.allow_unknown:
         return UNKNOWN
-    if question.type == "choice":
-        return pick(question, said)
-    if question.type == "multi":
-        if said in NONE_WORDS:
-            return ()
-        picks = [pick(question, part) for part in _parts(question, said)]
-        return coerce_answer(question, list(dict.fromkeys(picks)))
     return question.kind.typed(question, said)
-
-
-def _parts(question: Question, said: str) -> list[str]:
-    """A typed list of choices: split at commas and semicolons, except inside a whole
-    label that has commas of its own ("Opioids (heroin, fentanyl, pain pills)"), and a
-    run of numbers separated by spaces ("1 5") at the spaces too."""
-    labels = {" ".join(c.label.lower().split()) for c in question.choices}
-    pieces = [" ".join(p.split()) for p in re.split(r"[,;]", said)]
-    parts: list[str] = []
-    i = 0
-    while i < len(pieces):
-        whole = next(
-            (j for j in range(len(pieces), i + 1, -1) if ", ".join(pieces[i:j]) in labels),
-            None,
-        )
-        if whole is not None:
-            parts.append(", ".join(pieces[i:whole]))
-            i = whole
-            continue
-        words = pieces[i].split()
-        if words and all(w.isascii() and w.isdigit() for w in words):
-            parts += words
-        elif words:
-            parts.append(pieces[i])
-        i += 1
-    return parts
-
-
-def pick(question: Question, said: str) -> str:
-    """A choice typed in the interview: its number, its id or label, or the unique
-    start of an id or label (any case). An answers file must give the id exactly."""
-    choices = question.choices
-    if said.isascii() and said.isdigit() and 1 <= int(said) <= len(choices):
-        return choices[int(said) - 1].id
-    names = {c.id: (c.id.lower(), " ".join(c.label.lower().split())) for c in choices}
-    exact = [cid for cid, (ident, label) in names.items() if said in (ident, label)]
-    if exact:
-        return exact[0]
-    starts = [
-        cid
-        for cid, (ident, label) in names.items()
-        if ident.startswith(said) or label.startswith(said)
-    ]
-    if len(starts) == 1:
-        return starts[0]
-    numbers = f"a number from 1 to {len(choices)}"
-    if starts:
-        which = "; ".join(str(question.choice(c).label) for c in starts)  # type: ignore[union-attr]
-        raise ValueError(f"'{said}' could be more than one ({which}): type more, or {numbers}")
-    raise ValueError(f"please type {numbers}")
 
 
 def pick_number(said: str, count: int) -> int | None:
