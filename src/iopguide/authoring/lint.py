@@ -69,7 +69,7 @@ class Linter:
     @cached_property
     def _ranker(self) -> tuple[Engine, Baseline, dict[str, AnswerValue]]:
         """The full engine, with the result of no answers at all to rank against."""
-        engine = Engine(self.questionnaire, self.ruleset)
+        engine = Engine(self.questionnaire, self.ruleset, self.reads)
         return engine, engine.baseline(engine.evaluate({})), engine.values({})
 
     def witness(self, rule: Rule, seed: int = 0) -> Witness:

@@ -102,10 +102,12 @@ class _Compiled(NamedTuple):
 class Engine:
     """A rule set compiled against a questionnaire, ready to evaluate many answer sets."""
 
-    def __init__(self, questionnaire: Questionnaire, ruleset: RuleSet) -> None:
+    def __init__(
+        self, questionnaire: Questionnaire, ruleset: RuleSet, reads: Reads | None = None
+    ) -> None:
         self.questionnaire = questionnaire
         self.ruleset = ruleset
-        self.reads = Reads(questionnaire, ruleset)
+        self.reads = reads or Reads(questionnaire, ruleset)  # the same rules' graph, if given
         self._scores: list[tuple[str, Callable[[Mapping[str, AnswerValue]], int]]] = [
             (s.id, self._compile_score(s.sum, s.count)) for s in ruleset.scores
         ]
