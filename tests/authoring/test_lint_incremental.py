@@ -26,7 +26,8 @@ def linter(assessor):
 
 
 def contexts(assessor, seed: int) -> list[dict]:
-    """Partial answer sets: a case's answers, a random part of them, a few redrawn."""
+    """Partial answer sets as skip logic keeps them: a case's answers, a random part
+    of them, a few redrawn."""
     rng = random.Random(seed)
     path = CASES[seed % len(CASES)]
     answers, _ = parse_answers(assessor.questionnaire, load_case(path).answers, str(path))
@@ -34,14 +35,13 @@ def contexts(assessor, seed: int) -> list[dict]:
     part = {k: answers[k] for k in keys}
     for question in rng.sample(assessor.questionnaire.questions, 3):
         part[question.id] = rng.choice(question.kind.values(question))
-    return [part, answers]
+    return [assessor.questionnaire.keep_shown(part)[0], answers]
 
 
 @pytest.mark.parametrize("seed", range(30))
 def test_a_partial_walk_and_rank_equal_the_full_ones(assessor, linter, seed):
     questionnaire, engine = assessor.questionnaire, assessor.engine
     for context in contexts(assessor, seed):
-        assert linter._as_asked(context) == questionnaire.keep_shown(context)[0]
         for question in questionnaire.questions[seed::7]:
             options = linter.reads.interesting(question)
             full = [
@@ -53,6 +53,26 @@ def test_a_partial_walk_and_rank_equal_the_full_ones(assessor, linter, seed):
             for near in contexts(assessor, seed + 1):
                 got = list(linter.each_rank(context, question.id, options, linter.ranked(near)))
                 assert got == full, question.id
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_skip_logic_after_one_change_equals_a_full_walk(assessor, linter, seed):
+    """``Reads.kept`` (a walk of the answers given) and ``Reads.rekept`` (one answer
+    changed, walking only what reads it) keep what a walk of the questionnaire keeps."""
+    questionnaire = assessor.questionnaire
+    rng = random.Random(seed)
+    rekept = 0
+    for context in contexts(assessor, seed):
+        assert linter._as_asked(context) == questionnaire.keep_shown(context)[0]
+        for question in questionnaire.questions:
+            for value in linter.reads.interesting(question):
+                full = questionnaire.keep_shown({**context, question.id: value})[0]
+                assert linter.reads.rekept(context, question.id, value) == full, question.id
+                rekept += full.keys() != {*context, question.id}
+        # Answers some skip logic hides, given anyway: the walk drops them.
+        raw = {q.id: rng.choice(q.kind.values(q)) for q in questionnaire.questions}
+        assert linter._as_asked(raw) == questionnaire.keep_shown(raw)[0]
+    assert rekept, "no change showed or hid another question"
 
 
 def test_a_witness_holds_with_every_score_computed(assessor, linter):

@@ -43,7 +43,9 @@ CASES: list[dict[str, Any]] = []
 for _path in case_files(bundled("cases")):
     _answers, _ = parse_answers(QUESTIONNAIRE, load_case(_path).answers, _path.name)
     CASES.append(_answers)
-DOMAINS: dict[str, list[Any]] = {q.id: LINTER.reads.interesting(q) for q in QUESTIONNAIRE.questions}
+DOMAINS: dict[str, tuple[Any, ...]] = {
+    q.id: LINTER.reads.interesting(q) for q in QUESTIONNAIRE.questions
+}
 SAFETY = [q for q in QUESTIONNAIRE.questions if q.safety and q.allow_unknown]
 MEDICAL = {"withdrawal", "physical"}
 

@@ -99,12 +99,14 @@ class Linter:
     def _as_asked(self, answers: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
         return self.reads.kept(answers)
 
+    @cached_property
+    def _nothing(self) -> Ranked:
+        return Ranked({}, self._ranker[2], self._ranker[1])
+
     def ranked(self, answers: Mapping[str, AnswerValue], near: Ranked | None = None) -> Ranked:
         """A few answers (the others unanswered) ready to rank, at the cost of the rules
         that read the answers that differ from ``near`` (default: no answers at all)."""
-        engine = self._ranker[0]
-        if near is None:
-            near = Ranked({}, self._ranker[2], self._ranker[1])
+        engine, near = self._ranker[0], near or self._nothing
         before = near.answers
         delta: dict[str, AnswerValue | None] = {
             k: now for k in {**before, **answers} if (now := answers.get(k)) != before.get(k)
@@ -115,27 +117,25 @@ class Linter:
 
     def each_rank(
         self,
-        context: Mapping[str, AnswerValue],
+        answers: Mapping[str, AnswerValue],
         question_id: str,
         options: list[AnswerValue],
         near: Ranked | None = None,
     ) -> Iterator[int]:
-        """The rank of a few answers (the others unanswered) with each of these answers
-        to one question, in turn, at the cost of the rules that read them: the answers
-        are ranked against ``near`` (default: no answers at all), each option against
-        them. Ranked as they are asked for, so a search can stop early."""
-        engine = self._ranker[0]
-        without = {k: v for k, v in context.items() if k != question_id}
-        base = self.ranked(without, near)
+        """The rank of a few answers as skip logic keeps them (the others unanswered)
+        with each of these answers to one question, in turn, at the cost of the rules
+        that read what differs from ``near`` (default: no answers at all). Ranked as
+        they are asked for, so a search can stop early."""
+        engine, near = self._ranker[0], near or self._nothing
         for option in options:
-            changed = self._as_asked({**without, question_id: option})
+            changed = self.reads.rekept(answers, question_id, option)
             change: dict[str, AnswerValue | None] = {
                 k: now
-                for k in (*without, question_id)
-                if (now := changed.get(k)) != base.values.get(k)
+                for k in {**near.answers, **changed}
+                if (now := changed.get(k)) != near.values.get(k)
             }
-            again = engine.changed_values(base.values, change)
-            yield engine.rank_changed(base.baseline, again, list(change))[0]
+            again = engine.changed_values(near.values, change)
+            yield engine.rank_changed(near.baseline, again, list(change))[0]
 
     def findings(self, skip: frozenset[int] = frozenset()) -> list[Finding]:
         """Warnings, each with the path of the place in the file it concerns.
@@ -191,7 +191,7 @@ class Linter:
                 if other == question_id:
                     continue
                 for value in self.reads.interesting(self.questionnaire.by_id[other]):
-                    changed = self._as_asked({**context, other: value})
+                    changed = self.reads.rekept(context, other, value)
                     if question_id in changed:
                         yield context, changed
 

@@ -122,6 +122,12 @@ class Reads:
             for subject in subjects(when) if when is not None else ():
                 run_readers.setdefault(subject, []).append(index)
         self._run_readers = run_readers
+        # Which answered questions' ``when`` reads each answer (for ``rekept``).
+        self._asked_after: dict[str, tuple[str, ...]] = {}
+        for q in questionnaire.questions:
+            for subject in dict.fromkeys(subjects(q.when)) if q.when is not None else ():
+                self._asked_after[subject] = (*self._asked_after.get(subject, ()), q.id)
+        self._interesting: dict[str, tuple[AnswerValue, ...]] = {}
         # Which scores each answer feeds, directly or through other scores, in order.
         order = {s.id: i for i, s in enumerate(ruleset.scores)}
         self.score_order = order
@@ -181,6 +187,39 @@ class Reads:
             if when is None or when(kept):
                 kept[key] = answers[key]
         return kept
+
+    def rekept(
+        self, kept: Mapping[str, AnswerValue], key: str, value: AnswerValue
+    ) -> dict[str, AnswerValue]:
+        """``kept`` (answers as skip logic keeps them) with one answer set: the same as
+        ``kept({**kept, key: value})``, walking only the answers whose ``when`` reads
+        the change, and in turn those whose ``when`` reads an answer it keeps or drops."""
+        position, when_of, after = self.position, self._when, self._asked_after
+        out = dict(kept)
+        when = when_of[key]  # reads earlier answers only, which do not change
+        if (when is not None and not when(out)) or out.get(key) == value:
+            return out  # not asked, or no change
+        out[key] = value
+        pending = [(position[q], q) for q in after.get(key, ()) if q in kept]
+        heapq.heapify(pending)
+        done = -1
+        while pending:
+            at, qid = heapq.heappop(pending)
+            if at <= done:
+                continue  # each answer once: a ``when`` reads only earlier answers
+            done = at
+            when = when_of[qid]
+            assert when is not None
+            if when(out) == (qid in out):
+                continue
+            if qid in out:
+                del out[qid]
+            else:
+                out[qid] = kept[qid]
+            for reader in after.get(qid, ()):
+                if reader in kept:
+                    heapq.heappush(pending, (position[reader], reader))
+        return out
 
     def walked(self, answers: Mapping[str, AnswerValue]) -> Walked:
         """One full walk of the questionnaire, kept to re-walk changes to these answers."""
@@ -276,12 +315,17 @@ class Reads:
             read.update(inputs)
         return read
 
-    def interesting(self, question: Question) -> list[AnswerValue]:
+    def interesting(self, question: Question) -> tuple[AnswerValue, ...]:
         """Values that can change how conditions on this question come out."""
+        known = self._interesting.get(question.id)
+        if known is not None:
+            return known
         marks = [
             t.operand
             for t in self._tests.get(question.id, ())
             if isinstance(t.operand, int) and not isinstance(t.operand, bool)
         ]
         values = question.kind.worth_trying(question, marks)
-        return values + ([UNKNOWN] if question.allow_unknown else [])
+        values += [UNKNOWN] if question.allow_unknown else []
+        self._interesting[question.id] = found = tuple(values)
+        return found

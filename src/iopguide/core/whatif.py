@@ -72,7 +72,6 @@ class WhatIf:
         # as a change: "if you could not be pregnant" is no way to change a result.
         self._matters = read
         self._changeable = read - {q.id for q in self.questionnaire.questions if q.fixed}
-        self._values = {q.id: self.reads.interesting(q) for q in self.questionnaire.questions}
         # Emptying a question that decides which others are asked ("no substances")
         # rewrites the whole picture: that is no small change.
         self._gates = {
@@ -104,7 +103,7 @@ class WhatIf:
         return Tried(rank, raised)
 
     def _candidates(self, question: Question, current: AnswerValue | None) -> list[AnswerValue]:
-        values = [v for v in self._values[question.id] if v != current and v != UNKNOWN]
+        values = [v for v in self.reads.interesting(question) if v != current and v != UNKNOWN]
         nearby = question.kind.nearby(question, current, values)
         if isinstance(current, tuple) and question.id in self._gates:
             # Emptying a question that decides which others are asked is no small change.
