@@ -262,3 +262,25 @@ def test_a_rule_set_that_reads_who_is_answering_is_refused_when_loaded(run, tmp_
     [line] = done.stderr.splitlines()
     assert line.startswith(f"error: {path}:")
     assert "'respondent' is context (for the reports only)" in line
+
+
+def test_a_rating_table_that_lowers_the_level_as_the_rating_rises_is_refused(run, tmp_path):
+    """A greater need in one area may never call for less care: the engine takes the
+    level as the highest any fired rule calls for, and a sum of needs never averages."""
+    text = DEFAULT.replace("  4: inpatient\n", "  4: iop\n", 1)
+    assert text != DEFAULT
+    path = tmp_path / "rules.yaml"
+    path.write_text(text)
+    done = run("assess", "--rules", str(path), "-a", str(ROOT / "examples" / "iop.yaml"))
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.splitlines() == [
+        f"error: {path}:{line_of(text, '  4: iop')}: ratings[4]: rating 4 calls for 'iop', "
+        "less intensive care than rating 3 ('inpatient'): a higher rating must never "
+        "lower the level"
+    ]
+    # A table that only stays level is sound.
+    flat = DEFAULT.replace("  3: inpatient\n", "  3: iop\n", 1).replace(
+        "  4: inpatient\n", "  4: iop\n", 1
+    )
+    path.write_text(flat)
+    assert run("rules", "check", "--rules", str(path), "--sampled").returncode == 0

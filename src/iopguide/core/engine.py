@@ -61,11 +61,10 @@ class Result:
 
 class Baseline(NamedTuple):
     """A result ready for changes measured against it (see ``Engine.baseline``):
-    which rules fire, how many set each floor and each dimension's each rating."""
+    which rules fire, and how many of them call for each rank."""
 
     fired: Container[str]  # the ids of the rules that fire
-    floors: tuple[int, ...]  # fired rules per floor rank (0: none)
-    ratings: dict[str, dict[int, int]]  # per dimension: fired rules per rating
+    reaching: tuple[int, ...]  # fired rules per rank they call for
     had: frozenset[str]  # the alerts a raised one is new against
     already: tuple[str, ...]  # the result's alerts that are not in ``had``
 
@@ -94,6 +93,7 @@ class _Compiled(NamedTuple):
     dimension: str | None  # the dimension it rates, if any
     rating: int
     rated: int  # the rank its rating calls for, 0 if none
+    reach: int  # the rank it calls for: its floor's or its rating's, the higher
     alert: bool  # a safety alert
     consider: frozenset[str] | None  # the levels where its consideration applies (all: empty)
     setting: int  # its setting's place in the rule set's settings (-1: none)
@@ -124,6 +124,10 @@ class Engine:
         self._rated_at = {
             d: {n: self._rated(d, n) for n in self._rating_rank} for d in self._ceiling
         }
+        # The rank with no rule fired: every dimension at rating 0. Ratings never lower
+        # the level as they rise (loading refuses such a table), so the rank is the
+        # highest of this and what each fired rule calls for.
+        self._least = max((self._rated(d, 0) for d in self._ceiling), default=0)
         self._score_ids = tuple(s.id for s in ruleset.scores)
         # Scores reported only once every item they sum is answered (full-scale screeners).
         self._complete_only = {s.id: s.sum for s in ruleset.scores if s.complete_only}
@@ -155,6 +159,7 @@ class Engine:
             dimension,
             rating,
             rated,
+            max(floor, rated),
             rule.alert is not None,
             consider,
             setting,
@@ -297,42 +302,32 @@ class Engine:
     def baseline(self, result: Result, alerts: Iterable[str] | None = None) -> Baseline:
         """A result ready for changes measured against it (see ``rank_changed``);
         ``alerts``: the alerts a raised one is new against (default: the result's)."""
-        floors = [0] * len(self.ruleset.levels)
-        ratings: dict[str, dict[int, int]] = {d: {} for d in self._ceiling}
+        reaching = [0] * len(self.ruleset.levels)
         for f in result.fired:
-            c = self._by_id[f.rule.id]
-            floors[c.floor] += 1
-            if c.dimension is not None:
-                counts = ratings[c.dimension]
-                counts[c.rating] = counts.get(c.rating, 0) + 1
+            reaching[self._by_id[f.rule.id].reach] += 1
         fired = frozenset(f.rule.id for f in result.fired)
         had = frozenset(f.rule.id for f in result.alerts) if alerts is None else frozenset(alerts)
         already = tuple(f.rule.id for f in result.alerts if f.rule.id not in had)
-        return Baseline(fired, tuple(floors), ratings, had, already)
+        return Baseline(fired, tuple(reaching), had, already)
 
     def step(
         self, base: Baseline, values: Mapping[str, AnswerValue], keys: Iterable[str]
     ) -> Baseline:
         """The baseline for values that differ from ``base``'s only in the answers
         ``keys``, at the cost of the rules that read them (as ``rank_changed``)."""
-        floors = list(base.floors)
-        ratings = {d: dict(counts) for d, counts in base.ratings.items()}
+        reaching = list(base.reaching)
         added: set[str] = set()
         removed: set[str] = set()
         for rule_id, c in self._again(keys).items():
             holds = c.holds(values)
             if holds == (rule_id in base.fired):
                 continue
-            step = 1 if holds else -1
             (added if holds else removed).add(rule_id)
-            floors[c.floor] += step
-            if c.dimension is not None:
-                counts = ratings[c.dimension]
-                counts[c.rating] = counts.get(c.rating, 0) + step
+            reaching[c.reach] += 1 if holds else -1
         already = [r for r in base.already if r not in removed]
         already += [r for r in added if self._by_id[r].alert and r not in base.had]
         return Baseline(
-            _Fired(base.fired, added, removed), tuple(floors), ratings, base.had, tuple(already)
+            _Fired(base.fired, added, removed), tuple(reaching), base.had, tuple(already)
         )
 
     def _again(self, keys: Iterable[str]) -> dict[str, _Compiled]:
@@ -348,32 +343,19 @@ class Engine:
         the others fire as they did. What it costs grows with the rules that read the
         changed answers, not with the rule set."""
         again = self._again(keys)
-        floors: dict[int, int] = {}
-        ratings: dict[tuple[str, int], int] = {}
+        steps: dict[int, int] = {}
         raised = [r for r in base.already if r not in again]
         for rule_id, c in again.items():
             holds = c.holds(values)
             if holds and c.alert and rule_id not in base.had:
                 raised.append(rule_id)
             if step := holds - (rule_id in base.fired):
-                floors[c.floor] = floors.get(c.floor, 0) + step
-                if c.dimension is not None:
-                    key = (c.dimension, c.rating)
-                    ratings[key] = ratings.get(key, 0) + step
-        rank = 0
-        for at in range(len(base.floors) - 1, 0, -1):
-            if base.floors[at] + floors.get(at, 0) > 0:
-                rank = at
-                break
-        rated = self._rated_at
-        for dimension, counts in base.ratings.items():
-            top = 0
-            for rating in {*counts, *(r for d, r in ratings if d == dimension)}:
-                if rating > top and counts.get(rating, 0) + ratings.get((dimension, rating), 0) > 0:
-                    top = rating
-            if (at := rated[dimension][top]) > rank:
-                rank = at
-        return rank, tuple(raised)
+                steps[c.reach] = steps.get(c.reach, 0) + step
+        reaching = base.reaching
+        for at in range(len(reaching) - 1, self._least, -1):
+            if reaching[at] + steps.get(at, 0) > 0:
+                return at, tuple(raised)
+        return self._least, tuple(raised)
 
     def _rank(self, fired: list[_Compiled]) -> tuple[int, dict[str, int]]:
         """The level's rank, and each dimension's rating: the most intensive need wins.

@@ -6,6 +6,7 @@ Each finding carries the path of the offending place in the rule file, e.g.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -181,6 +182,17 @@ def _levels(ruleset: RuleSet) -> Iterator[Finding]:
             yield Finding(("ratings", rating), "ratings run from 0 to 4")
         elif level not in ruleset.level_index:
             yield Finding(("ratings", rating), _unknown_level(level, ruleset))
+    # A higher rating is a greater need: it may never call for less care (the engine
+    # takes the level as the highest any fired rule calls for, which needs this).
+    index = ruleset.level_index
+    called = [(n, ruleset.ratings.get(n)) for n in range(5)]
+    for (n, lower), (m, higher) in itertools.pairwise(called):
+        if lower in index and higher in index and index[higher] < index[lower]:
+            yield Finding(
+                ("ratings", m),
+                f"rating {m} calls for '{higher}', less intensive care than rating {n} "
+                f"('{lower}'): a higher rating must never lower the level",
+            )
     for i, dim in enumerate(ruleset.dimensions):
         if dim.ceiling is not None and dim.ceiling not in ruleset.level_index:
             yield Finding(("dimensions", i, "ceiling"), _unknown_level(dim.ceiling, ruleset))
