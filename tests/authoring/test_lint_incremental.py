@@ -7,12 +7,14 @@ result of no answers. Each is compared here with a full walk and a full evaluati
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
 
 import pytest
 
 from iopguide.authoring.cases import case_files, load_case
-from iopguide.authoring.lint import Linter
+from iopguide.authoring.lint import EXHAUSTIVE, Linter
 from iopguide.io.load import bundled
 from iopguide.model.answers import parse_answers
 from iopguide.model.conditions import compile_condition
@@ -138,3 +140,24 @@ def test_the_early_stopping_search_for_a_benign_unknown_equals_ranking_every_ans
             assert linter.lowest_above(context, question.id, known, near) == expected
             tried += 1
     assert tried
+
+
+def test_skip_logic_aware_answer_sets_are_the_product_without_repeats(assessor, linter):
+    """``Reads.each_kept`` gives what walking every combination of values gives, each
+    answer set once and in the same order, so the witness search finds the same first
+    witness while trying each answer set once, not once per value of what it hides."""
+    tried = fewer = 0
+    for rule in assessor.ruleset.rules:
+        questions = linter.reads.questions_read(rule.when)
+        ids, domains = [q.id for q in questions], [linter.reads.interesting(q) for q in questions]
+        if math.prod(map(len, domains)) > EXHAUSTIVE:
+            continue
+        combos = itertools.product(*domains)
+        product = [linter._as_asked(dict(zip(ids, c, strict=True))) for c in combos]
+        once = list({tuple(a.items()): a for a in product}.values())  # first-seen order
+        kept = list(linter.reads.each_kept(ids, domains))
+        assert [tuple(a.items()) for a in kept] == [tuple(a.items()) for a in once], rule.id
+        tried += 1
+        fewer += len(kept) < len(product)
+    assert tried > 50
+    assert fewer  # skip logic hid questions somewhere: repeats were left out

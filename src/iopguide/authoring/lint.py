@@ -14,7 +14,6 @@ seeded random sample; a rule reported as never holding had no witness in that se
 
 from __future__ import annotations
 
-import itertools
 import random
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -86,12 +85,12 @@ class Linter:
             size *= len(domain)
         ids = [q.id for q in questions]
         if size <= EXHAUSTIVE:
-            combos: Iterator[tuple[AnswerValue, ...]] = itertools.product(*domains)
+            tries = self.reads.each_kept(ids, domains)
         else:
             rng = random.Random(f"{seed}:{rule.id}")
             combos = (tuple(rng.choice(d) for d in domains) for _ in range(SAMPLES))
-        for combo in combos:
-            answers = self._as_asked(dict(zip(ids, combo, strict=True)))
+            tries = (self._as_asked(dict(zip(ids, combo, strict=True))) for combo in combos)
+        for answers in tries:
             if holds(self.engine.values(answers, scores)):
                 return Witness(rule, answers)
         return Witness(rule, None)

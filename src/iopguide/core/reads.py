@@ -188,6 +188,31 @@ class Reads:
                 kept[key] = answers[key]
         return kept
 
+    def each_kept(
+        self, ids: list[str], domains: list[tuple[AnswerValue, ...]]
+    ) -> Iterator[dict[str, AnswerValue]]:
+        """The answer sets ``kept`` makes of ``itertools.product(*domains)`` (question
+        ``ids[i]`` taking a value of ``domains[i]``), each once, in the order the product
+        first gives it. ``ids`` are in asking order and hold every question their skip
+        logic reads; a question skip logic does not ask is not branched on, so each
+        set costs one visit, not one per value of every question it hides.
+
+        (The first set the product gives is the one whose hidden questions take their
+        first values; depth first, with the values in order, gives the sets in that
+        order.)"""
+        when_of, last = self._when, len(ids)
+        pending: list[tuple[int, dict[str, AnswerValue]]] = [(0, {})]
+        while pending:  # depth first, with a stack: as deep as the questions are many
+            i, kept = pending.pop()
+            if i == last:
+                yield kept
+                continue
+            when = when_of[ids[i]]
+            if when is not None and not when(kept):
+                pending.append((i + 1, kept))
+                continue
+            pending += [(i + 1, {**kept, ids[i]: value}) for value in reversed(domains[i])]
+
     def rekept(
         self, kept: Mapping[str, AnswerValue], key: str, value: AnswerValue
     ) -> dict[str, AnswerValue]:
