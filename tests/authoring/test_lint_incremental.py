@@ -15,9 +15,11 @@ import pytest
 
 from iopguide.authoring.cases import case_files, load_case
 from iopguide.authoring.lint import EXHAUSTIVE, Linter
+from iopguide.core.engine import Engine
 from iopguide.io.load import bundled
 from iopguide.model.answers import parse_answers
-from iopguide.model.conditions import compile_condition
+from iopguide.model.conditions import UNKNOWN, AnswerValue, compile_condition
+from iopguide.model.ruleset import RuleSet
 
 CASES = case_files(bundled("cases"))
 
@@ -140,6 +142,84 @@ def test_the_early_stopping_search_for_a_benign_unknown_equals_ranking_every_ans
             assert linter.lowest_above(context, question.id, known, near) == expected
             tried += 1
     assert tried
+
+
+def full_unknown_findings(linter: Linter, contexts: list[dict]) -> dict[str, tuple[int, int]]:
+    """The search for a benign ``unknown``, one question at a time and each answer set
+    walked and evaluated in full: around each context that answers the question, the
+    context and each change of one other answer to it; the first answer set where
+    ``unknown`` ranks below every known answer gives (its rank, the lowest known)."""
+    questionnaire, engine = linter.questionnaire, Engine(linter.questionnaire, linter.ruleset)
+    interesting = linter.reads.interesting
+    found: dict[str, tuple[int, int]] = {}
+    for question in questionnaire.questions:
+        if not (question.safety and question.allow_unknown):
+            continue
+
+        def rank(answers: dict, value: AnswerValue, qid: str = question.id) -> int:
+            return engine.evaluate(questionnaire.keep_shown({**answers, qid: value})[0]).rank
+
+        known = [v for v in interesting(question) if v != UNKNOWN]
+        for context in (c for c in contexts if question.id in c):
+            around = [context] + [
+                questionnaire.keep_shown({**context, other: value})[0]
+                for other in context
+                if other != question.id
+                for value in interesting(questionnaire.by_id[other])
+            ]
+            for answers in (a for a in around if question.id in a):
+                unknown, ranks = rank(answers, UNKNOWN), [rank(answers, v) for v in known]
+                if ranks and unknown < min(ranks):
+                    found[question.id] = (unknown, min(ranks))
+                    break
+            if question.id in found:
+                break
+    return found
+
+
+def with_benign_unknowns(assessor) -> RuleSet:
+    """The shipped rules, plus for each safety question a rule under which any known
+    answer to it (never ``unknown``) calls for IOP or, every other one, inpatient care:
+    a declined answer then takes the benign branch wherever nothing else sets more."""
+    data = assessor.ruleset.model_dump(mode="json", by_alias=True, exclude_none=True)
+    safety = [q for q in assessor.questionnaire.questions if q.safety and q.allow_unknown]
+    for i, question in enumerate(safety):
+        known = {"not": {"answer": question.id, "equals": UNKNOWN}}
+        data["rules"].append(
+            {
+                "id": f"any-known-{i}",
+                "title": "t",
+                "when": {"all": [{"answer": question.id, "answered": True}, known]},
+                "floor": "iop" if i % 2 else "inpatient",
+                "because": "b",
+                "source": "s",
+            }
+        )
+    return RuleSet.model_validate(data)
+
+
+@pytest.mark.parametrize("benign", [False, True], ids=["shipped", "benign-unknowns"])
+def test_the_search_for_a_benign_unknown_equals_a_full_one(assessor, benign):
+    """Each neighbour ranked once and shared by the safety questions in it, each answer
+    ranked against it, a search stopped when ``unknown`` already gives the top level:
+    the same findings, with the same levels, as ranking every answer in full."""
+    ruleset = with_benign_unknowns(assessor) if benign else assessor.ruleset
+    linter = Linter(assessor.questionnaire, ruleset)
+    contexts = [w for r in ruleset.rules if (w := linter.witness(r).answers) is not None]
+    expected = full_unknown_findings(linter, contexts)
+    assert bool(expected) == benign
+    levels = [level.id for level in ruleset.levels]
+    assert [(f.path, f.message) for f in linter.unknown_findings(contexts)] == [
+        (
+            linter.questionnaire_path(qid),
+            f"an 'unknown' answer to '{qid}' can give '{levels[unknown]}', lower than any "
+            f"known answer ('{levels[least]}' at least): a declined answer must never take "
+            "the benign branch",
+        )
+        for qid, (unknown, least) in expected.items()
+    ]
+    if benign:  # both floors are found, over more than one question
+        assert {least for _, least in expected.values()} == {1, 2}
 
 
 def test_skip_logic_aware_answer_sets_are_the_product_without_repeats(assessor, linter):

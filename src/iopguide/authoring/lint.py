@@ -106,10 +106,7 @@ class Linter:
         """A few answers (the others unanswered) ready to rank, at the cost of the rules
         that read the answers that differ from ``near`` (default: no answers at all)."""
         engine, near = self._ranker[0], near or self._nothing
-        before = near.answers
-        delta: dict[str, AnswerValue | None] = {
-            k: now for k in {**before, **answers} if (now := answers.get(k)) != before.get(k)
-        }
+        delta = _differ(near.answers, answers)
         keys = list(delta)
         values = engine.changed_values(near.values, delta)
         return Ranked(dict(answers), values, engine.step(near.baseline, values, keys))
@@ -127,12 +124,7 @@ class Linter:
         they are asked for, so a search can stop early."""
         engine, near = self._ranker[0], near or self._nothing
         for option in options:
-            changed = self.reads.rekept(answers, question_id, option)
-            change: dict[str, AnswerValue | None] = {
-                k: now
-                for k in {**near.answers, **changed}
-                if (now := changed.get(k)) != near.values.get(k)
-            }
+            change = _differ(near.answers, self.reads.rekept(answers, question_id, option))
             again = engine.changed_values(near.values, change)
             yield engine.rank_changed(near.baseline, again, list(change))[0]
 
@@ -178,57 +170,64 @@ class Linter:
         return findings
 
     def _neighbours(
-        self, question_id: str, contexts: list[dict[str, AnswerValue]]
-    ) -> Iterator[tuple[dict[str, AnswerValue], dict[str, AnswerValue]]]:
-        """Contexts that ask the question, and each with one other answer changed (each
-        with the context it comes from)."""
-        for context in contexts:
-            if question_id not in context:
-                continue
-            yield context, context
-            for other in context:
-                if other == question_id:
-                    continue
-                for value in self.reads.interesting(self.questionnaire.by_id[other]):
-                    changed = self.reads.rekept(context, other, value)
-                    if question_id in changed:
-                        yield context, changed
+        self, context: dict[str, AnswerValue]
+    ) -> Iterator[tuple[str | None, dict[str, AnswerValue]]]:
+        """The context, then the context with one answer changed to each value worth
+        trying, as skip logic keeps it (each with the question changed)."""
+        yield None, context
+        for other in context:
+            for value in self.reads.interesting(self.questionnaire.by_id[other]):
+                yield other, self.reads.rekept(context, other, value)
 
     def unknown_findings(self, contexts: list[dict[str, AnswerValue]]) -> list[Finding]:
-        """Errors for safety-relevant questions whose ``unknown`` answer, in some answers
-        where a rule fires, gives a lower level than every known answer would."""
-        findings: list[Finding] = []
-        for question in self.questionnaire.questions:
-            if not (question.safety and question.allow_unknown):
-                continue
-            known = [v for v in self.reads.interesting(question) if v != UNKNOWN]
-            # Each neighbour is ranked against its context, the context against no answers.
-            near: dict[int, Ranked] = {}
-            seen: set[frozenset[tuple[str, AnswerValue]]] = set()
-            for context, answers in self._neighbours(question.id, contexts):
-                if (key := frozenset(answers.items())) in seen:
-                    continue  # the same answers, reached from another witness
-                seen.add(key)
-                if id(context) not in near:
-                    without = {k: v for k, v in context.items() if k != question.id}
-                    near[id(context)] = self.ranked(without)
-                lowest = self.lowest_above(answers, question.id, known, near[id(context)])
-                if lowest is not None:
-                    unknown, least = lowest
-                    levels = self.ruleset.levels
-                    findings.append(
-                        Finding(
-                            self.questionnaire_path(question.id),
-                            f"an '{UNKNOWN}' answer to '{question.id}' can give "
-                            f"'{levels[unknown].id}', lower than any known answer "
-                            f"('{levels[least].id}' at least): a declined answer "
-                            "must never take the benign branch",
-                            "error",
-                            "questionnaire",
-                        )
-                    )
-                    break
-        return findings
+        """Errors for safety-relevant questions whose ``unknown`` answer gives a lower
+        level than every known answer would, in some answers where a rule fires (the
+        contexts) or one answer away from them.
+
+        Each such answer set is ranked once, as a step from its context; each safety
+        question answered in it is then ranked with each answer against it, at the cost
+        of the rules that read that question. The first finding per question is kept."""
+        known = {
+            q.id: [v for v in self.reads.interesting(q) if v != UNKNOWN]
+            for q in self.questionnaire.questions
+            if q.safety and q.allow_unknown
+        }
+        seen: dict[str, set[frozenset[tuple[str, AnswerValue]]]] = {q: set() for q in known}
+        found: dict[str, tuple[int, int]] = {}
+        for context in contexts:
+            near: Ranked | None = None
+            for other, answers in self._neighbours(context):
+                key = frozenset(answers.items())
+                asked = [
+                    q
+                    for q in answers
+                    if q in known and q != other and q not in found and key not in seen[q]
+                ]
+                if not asked:
+                    continue
+                if near is None:
+                    near = self.ranked(context)
+                here = self.ranked(answers, near)
+                for question_id in asked:
+                    seen[question_id].add(key)
+                    lowest = self.lowest_above(answers, question_id, known[question_id], here)
+                    if lowest is not None:
+                        found[question_id] = lowest
+        levels = self.ruleset.levels
+        return [
+            Finding(
+                self.questionnaire_path(question_id),
+                f"an '{UNKNOWN}' answer to '{question_id}' can give "
+                f"'{levels[unknown].id}', lower than any known answer "
+                f"('{levels[least].id}' at least): a declined answer "
+                "must never take the benign branch",
+                "error",
+                "questionnaire",
+            )
+            for question_id in known
+            if question_id in found
+            for unknown, least in [found[question_id]]
+        ]
 
     def lowest_above(
         self,
@@ -241,9 +240,12 @@ class Linter:
         lowest any known answer gives, if every known answer gives more; else None.
 
         The known answers are ranked one by one after ``unknown``, and the search stops at
-        the first that gives no more: then ``unknown`` takes no benign branch here."""
+        the first that gives no more: then ``unknown`` takes no benign branch here. None
+        is ranked when ``unknown`` gives the top level, since none can give more."""
         ranks = self.each_rank(answers, question_id, [UNKNOWN, *known], near)
         unknown = next(ranks)
+        if unknown == len(self.ruleset.levels) - 1:
+            return None
         least = None
         for rank in ranks:
             if rank <= unknown:
@@ -275,6 +277,13 @@ class Linter:
                 if question.id == question_id:
                     return ("sections", i, "questions", j, "id")
         return ()
+
+
+def _differ(
+    before: Mapping[str, AnswerValue], after: Mapping[str, AnswerValue]
+) -> dict[str, AnswerValue | None]:
+    """The answers that differ between two answer sets (None: not answered after)."""
+    return {k: now for k in {**before, **after} if (now := after.get(k)) != before.get(k)}
 
 
 def _places(questionnaire: Questionnaire) -> Iterator[tuple[tuple[str | int, ...], Question]]:
