@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import groupby
 from typing import Any, NamedTuple
 
 from iopguide.model.conditions import (
@@ -23,7 +22,6 @@ from iopguide.model.conditions import (
     Condition,
     Predicate,
     Test,
-    compile_condition,
     subjects,
     tests_in,
 )
@@ -81,11 +79,6 @@ class Rewalked(NamedTuple):
     kept_all: bool  # whether every changed answer is kept
 
 
-class _Run(NamedTuple):
-    when: Predicate | None
-    steps: tuple[tuple[str, bool], ...]  # question id, required
-
-
 class Reads:
     """The dependency graph of one questionnaire and rule set."""
 
@@ -106,19 +99,16 @@ class Reads:
             for test in tests_in(condition):
                 self._tests.setdefault(test.subject, []).append(test)
         self._behind: dict[str, tuple[str, ...]] = {}
-        # Skip logic as runs of questions sharing one ``when`` (as the walk groups them).
-        self._runs: list[_Run] = []
+        # Skip logic as the questionnaire's runs of questions sharing one ``when``.
+        self._runs = questionnaire.blocks
         self._run_of: dict[str, int] = {}
         self._when: dict[str, Predicate | None] = {}
         run_readers: dict[str, list[int]] = {}
-        for when, run in groupby(questionnaire.questions, key=lambda q: q.when):
-            questions = tuple(run)
-            index = len(self._runs)
-            predicate = None if when is None else compile_condition(when)
-            self._runs.append(_Run(predicate, tuple((q.id, q.required) for q in questions)))
-            for q in questions:
+        for index, run in enumerate(self._runs):
+            for q in run.questions:
                 self._run_of[q.id] = index
-                self._when[q.id] = predicate
+                self._when[q.id] = run.when
+            when = run.questions[0].when
             for subject in subjects(when) if when is not None else ():
                 run_readers.setdefault(subject, []).append(index)
         self._run_readers = run_readers
@@ -255,7 +245,7 @@ class Reads:
             showing = run.when is None or run.when(kept)
             shown.append(showing)
             if showing:
-                for qid, required in run.steps:
+                for _, qid, required in run.steps:
                     if (value := answers.get(qid)) is None:
                         if required:
                             missing.add(qid)
@@ -294,7 +284,7 @@ class Reads:
             showing = run.when(now)
             if showing == base.shown[index]:
                 continue
-            for qid, required in run.steps:
+            for _, qid, required in run.steps:
                 answer = changes[qid] if qid in changes else given.get(qid)
                 if required and answer is None:
                     missing += 1 if showing else -1

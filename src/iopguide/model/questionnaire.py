@@ -176,7 +176,7 @@ def _maybe(
     return compile_condition(condition)(answers)
 
 
-class _Block(NamedTuple):
+class Block(NamedTuple):
     """Consecutive questions shown under one ``when``, ready to walk."""
 
     when: Predicate | None
@@ -240,14 +240,15 @@ class Questionnaire(_Model):
         return {q.id: q for q in self.questions}
 
     @cached_property
-    def _blocks(self) -> tuple[_Block, ...]:
-        """Runs of consecutive questions that share one ``when``, each compiled once.
+    def blocks(self) -> tuple[Block, ...]:
+        """Runs of consecutive questions that share one ``when``, each compiled once
+        (for this walk, and for the incremental walks of ``core.reads``).
 
         A ``when`` reads only questions asked before the first question of its run,
         so it holds for all of the run or for none of it.
         """
         return tuple(
-            _Block(
+            Block(
                 None if when is None else compile_condition(when),
                 questions := tuple(run),
                 tuple((q, q.id, q.required) for q in questions),
@@ -281,7 +282,7 @@ class Questionnaire(_Model):
         kept: Answers = {}
         missing: list[Question] = []
         coercers = self.coercers if check else None
-        for when, questions, steps in self._blocks:
+        for when, questions, steps in self.blocks:
             if when is None or when(kept):
                 shown += questions
                 for question, qid, required in steps:
