@@ -83,6 +83,21 @@ def test_what_if_sentences_read_naturally(assessor):
         assert " were " not in t
 
 
+def test_every_format_tells_the_clinician_which_change_would_raise_an_alert(assessor):
+    """The person never sees such a change; the clinician sees it marked, in the text on
+    a terminal as in the reports."""
+    e, _ = assessor.assess_document(assessor.read(EXAMPLES / "outpatient.yaml"))
+    raising = [c for c in e.counterfactuals if c.safety]
+    assert raising
+    note = "(It would also raise a safety alert.)"
+    for render in (render_text, render_markdown, render_html):
+        clinician = " ".join(render(e, audience="clinician").split())
+        assert clinician.count(note) == len(raising), render.__name__
+        assert note not in render(e), render.__name__
+        for change in raising:
+            assert " ".join(change.text.split()) not in " ".join(render(e).split())
+
+
 def test_clinician_only_questions_are_offered_to_the_clinician_only(assessor):
     e = assessor.assess_data(CASES["archetype-mild-withdrawal"])
     person, clinician = render_markdown(e), render_markdown(e, audience="clinician")

@@ -52,7 +52,9 @@ def shown_changes(e: Explanation, audience: str) -> list[WhatWouldChange]:
     return [c for c in found if not c.safety and not c.clinician]
 
 
-def _change_text(c: WhatWouldChange, audience: str) -> str:
+def change_words(c: WhatWouldChange, audience: str) -> str:
+    """A change as the audience reads it: the clinician also learns it would raise an
+    alert (the person is never shown such a change)."""
     if _clinician(audience) and c.safety:
         return f"{c.text} (It would also raise a safety alert.)"
     return c.text
@@ -175,7 +177,7 @@ def render_markdown(
     changes = shown_changes(e, audience)
     if changes:
         out += ["", "## What would change this", ""]
-        out += [f"- {_change_text(c, audience)}" for c in changes]
+        out += [f"- {change_words(c, audience)}" for c in changes]
     opened = open_question_words(e, audience)
     if opened:
         out += ["", "## Answers that could still change this", ""] + [f"- {o}" for o in opened]
@@ -371,7 +373,7 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
     changes = shown_changes(e, audience)
     if changes:
         body.append(
-            "<h2>What would change this</h2>" + _list([_change_text(c, audience) for c in changes])
+            "<h2>What would change this</h2>" + _list([change_words(c, audience) for c in changes])
         )
     opened = open_question_words(e, audience)
     if opened:

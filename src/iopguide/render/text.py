@@ -10,7 +10,12 @@ from rich.table import Table
 from rich.text import Text
 
 from iopguide.core.explain import Alert, Explanation
-from iopguide.render.report import decision_words, open_question_words, shown_changes
+from iopguide.render.report import (
+    change_words,
+    decision_words,
+    open_question_words,
+    shown_changes,
+)
 
 BAR_WIDTH = 4
 
@@ -120,7 +125,7 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
         parts.append(Text("  (» marks what set the level.)", style="dim"))
     else:
         parts.append(_item("•", "No answer calls for more intensive care."))
-    changes = [c.text for c in shown_changes(e, audience)]
+    changes = [change_words(c, audience) for c in shown_changes(e, audience)]
     if changes:
         parts.append(_heading("What would change this"))
         parts.append(_bullets(changes))
