@@ -372,3 +372,152 @@ def test_an_exhaustive_diff_finds_an_alert_lost(run, tmp_path):
     assert "alert gained harm-others-thoughts" not in done.stdout
     witness = (out / "alert-lost-harm-others-thoughts.yaml").read_text()
     assert "harm_others: yes\nharm_others_plan: no\n" in witness
+
+
+def first_exact_findings(questionnaire, ruleset: RuleSet) -> list[str]:
+    """The exact check's findings about rules and levels as first written: every
+    question a fresh solver over the whole encoding, and whether a rule can change a
+    result decided by settling the rank and ratings again without it."""
+    import z3
+
+    from iopguide.authoring.verify import solve
+
+    a = Verifier(questionnaire, ruleset).a
+    index = ruleset.level_index
+
+    def can(*goal) -> bool:
+        return solve(list(goal), [a.space]) is not None
+
+    found = []
+    for rule in ruleset.rules:
+        fired = a.fired[rule.id]
+        if not can(fired):
+            found.append(f"rule '{rule.id}' can never hold")
+            continue
+        if not can(z3.Not(fired)):
+            found.append(f"rule '{rule.id}' always holds")
+            continue
+        effects = [z3.BoolVal(rule.alert is not None)]
+        if rule.consider is not None:
+            offered = [a.rank == index[level] for level in rule.levels if level in index]
+            effects.append(z3.Or(offered) if rule.levels else z3.BoolVal(True))
+        if rule.floor is not None or rule.rate is not None:
+            rank, ratings = a.settle(without=[rule.id])
+            effects.append(a.rank != rank)
+            if rule.rate is not None:
+                effects.append(a.ratings[rule.rate.dimension] != ratings[rule.rate.dimension])
+        if not can(fired, z3.Or(effects)):
+            found.append(f"rule '{rule.id}' can never change any result")
+    found += [f"level '{lv.id}'" for i, lv in enumerate(ruleset.levels) if not can(a.rank == i)]
+    return found
+
+
+DOMINATED = """
+  - id: never-both
+    title: Never
+    when: {all: [{answer: age, lt: 18}, {answer: age, gt: 70}]}
+    consider: x
+    because: b
+    source: s
+  - id: everyone
+    title: Always
+    when: {any: [{answer: age, lt: 50}, {answer: age, gte: 50}]}
+    consider: x
+    because: b
+    source: s
+  - id: floor-under-seizures
+    title: Seizures again
+    when: {all: [{answer: seizures, equals: true}, {answer: age, gte: 40}]}
+    floor: mid
+    because: b
+    source: s
+  - id: lower-rating-same-area
+    title: Daily, rated lower
+    when: {all: [{answer: daily, equals: true}, {answer: age, lt: 30}]}
+    rate: {dimension: withdrawal, rating: 1}
+    because: b
+    source: s
+  - id: same-rating-same-area
+    title: Daily and older
+    when: {all: [{answer: daily, equals: true}, {answer: age, gte: 40}]}
+    rate: {dimension: withdrawal, rating: 2}
+    because: b
+    source: s
+  - id: capped-under-unsafe-home
+    title: Unsafe home, rated lower
+    when: {all: [{answer: housing, equals: unsafe}, {answer: age, gte: 30}]}
+    rate: {dimension: home, rating: 3}
+    because: b
+    source: s
+  - id: rating-zero
+    title: Nothing
+    when: {answer: age, gte: 90}
+    rate: {dimension: home, rating: 0}
+    because: b
+    source: s
+  - id: never-at-high
+    title: No daily use and few drugs
+    when: {all: [{answer: daily, equals: false}, {not: {score: drug_count, gte: 2}}]}
+    consider: x
+    levels: [high]
+    because: b
+    source: s
+  - id: sometimes-at-mid
+    title: Older
+    when: {answer: age, gte: 60}
+    consider: x
+    levels: [mid]
+    because: b
+    source: s
+  - id: mid-floor-alone
+    title: Young and working
+    when: {all: [{answer: age, lt: 20}, {answer: work, equals: true}]}
+    floor: mid
+    because: b
+    source: s
+  - id: raises-home-rating
+    title: Much older
+    when: {answer: age, gte: 80}
+    rate: {dimension: home, rating: 4}
+    because: b
+    source: s
+"""
+
+
+@pytest.mark.parametrize("least", ["low", "mid"])
+def test_the_incremental_exact_check_equals_its_first_form(tiny, least):
+    """Asked of one encoding under assumptions, with a rule's effect read from the
+    rules that call for as much: the same findings as fresh solvers over the rank and
+    ratings settled again without the rule. With ``least`` mid, every area at rating 0
+    already calls for mid care, so a floor at mid changes nothing."""
+    from iopguide.authoring.verify import ExactLinter
+
+    q, _ = tiny
+    text = TINY_RULES.replace("ratings: {0: low,", f"ratings: {{0: {least},")
+    ruleset = RuleSet.model_validate(parse_yaml(text + DOMINATED, "r")[0])
+    expected = first_exact_findings(q, ruleset)
+    got = [
+        f.message.split(":")[0].removeprefix("no answers can reach ")
+        for f in ExactLinter(q, ruleset).findings()
+        if f.path[0] in ("rules", "levels")
+    ]
+    assert got == expected
+    kinds = ["can never hold", "always holds", "can never change any result"]
+    assert all(any(kind in m for m in got) for kind in kinds)
+    changeless = {m.split("'")[1] for m in got if "can never change" in m}
+    assert {"floor-under-seizures", "lower-rating-same-area", "same-rating-same-area"} <= changeless
+    assert {"capped-under-unsafe-home", "rating-zero", "never-at-high"} <= changeless
+    assert "sometimes-at-mid" not in changeless
+    assert "raises-home-rating" not in changeless
+    assert ("level 'low'" in got) == (least == "mid")
+    assert ("mid-floor-alone" in changeless) == (least == "mid")
+
+
+def test_the_incremental_exact_check_equals_its_first_form_on_the_shipped_rules(assessor):
+    from iopguide.authoring.verify import ExactLinter
+
+    q, ruleset = assessor.questionnaire, assessor.ruleset
+    got = [
+        f.message for f in ExactLinter(q, ruleset).findings() if f.path[0] in ("rules", "levels")
+    ]
+    assert got == first_exact_findings(q, ruleset) == []

@@ -2,7 +2,7 @@
 
 - ``Verifier.verify``: each declared property proved, or violated with a
   counterexample (one answers file, or a pair) that the engine confirms;
-- ``Verifier.findings``: the exact ``rules check``: rules and skip conditions that
+- ``ExactLinter.findings``: the exact ``rules check``: rules and skip conditions that
   can never hold or always hold, rules that can never change any result, levels
   no answers reach, questions nothing reads;
 - ``exhaustive_diff``: for every pair of levels, whether some answer set moves
@@ -355,35 +355,108 @@ class Verifier:
         )
 
 
+class _Asker:
+    """One solver asked many questions about one encoding. What every question shares
+    is added once; a question is asked in a scope of its own (its goal) or under
+    assumptions (literals the shared constraints give a meaning), so no question
+    rebuilds the encoding. The finite-domain solver decides; where it cannot (it
+    answers "unknown"), the general one does, over the same constraints."""
+
+    def __init__(self, constraints: Sequence[z3.BoolRef]) -> None:
+        self.constraints = list(constraints)
+        self.finite = z3.SolverFor("QF_FD")
+        self.finite.add(*self.constraints)
+        self.general: z3.Solver | None = None
+
+    def add(self, *constraints: z3.BoolRef) -> None:
+        self.constraints += constraints
+        self.finite.add(*constraints)
+        if self.general is not None:
+            self.general.add(*constraints)
+
+    def can(self, *goal: z3.BoolRef, assuming: Sequence[z3.BoolRef] = ()) -> bool:
+        """Whether some answer set meets the goal, with the assumed literals true."""
+        outcome = _check(self.finite, goal, assuming)
+        if outcome == z3.unknown:
+            if self.general is None:
+                self.general = z3.Solver()
+                self.general.add(*self.constraints)
+            outcome = _check(self.general, goal, assuming)
+            if outcome == z3.unknown:
+                raise IopguideError(f"the solver could not decide: {self.general.reason_unknown()}")
+        return bool(outcome == z3.sat)
+
+
+def _check(
+    solver: z3.Solver, goal: Sequence[z3.BoolRef], assuming: Sequence[z3.BoolRef]
+) -> z3.CheckSatResult:
+    solver.push()
+    solver.add(*goal)
+    outcome = solver.check(*assuming)
+    solver.pop()
+    return outcome
+
+
 class ExactLinter:
-    """The exact ``rules check``: every finding decided by the solver, none sampled."""
+    """The exact ``rules check``: every finding decided by the solver, none sampled.
+
+    A rule's condition (or its negation) is asked over the answers' constraints alone;
+    whether it can change a result is asked of one encoding of every rule, where a
+    literal per rule, assumed, makes it fire or not fire. A rule changes the level when
+    it fires and no other rule that calls for as much does (the level is the highest
+    any fired rule calls for: loading refuses ratings that lower it), and a dimension's
+    rating when no other rule rates that dimension as high."""
 
     def __init__(self, questionnaire: Questionnaire, ruleset: RuleSet) -> None:
         self.questionnaire, self.ruleset = questionnaire, ruleset
 
-    def can(self, *goal: z3.BoolRef) -> bool:
-        """Whether some answer set the questionnaire allows meets the goal."""
-        space = self.verifier.a.space
-        return self.verifier.solve(list(goal), [space], smallest=False) is not None
-
-    def changes(self, rule: Rule) -> z3.BoolRef:
-        """When the rule changes the result: its alert, its consideration (at a level
-        it is offered at), or a rank or rating that would differ without it."""
+    def _encode(self, ruleset: RuleSet) -> None:
+        self.verifier = Verifier(self.questionnaire, ruleset)
         a = self.verifier.a
-        index = self.ruleset.level_index
-        effects: list[z3.BoolRef] = []
+        self.answers = _Asker(a.space.constraints)
+        self.rules = _Asker(a.space.constraints)
+        self.fires: dict[str, z3.BoolRef] = {}
+        self.silent: dict[str, z3.BoolRef] = {}
+        for rule in ruleset.rules:
+            fired = a.fired[rule.id]
+            self.fires[rule.id] = on = z3.Bool(f"fires:{rule.id}")
+            self.silent[rule.id] = off = z3.Bool(f"silent:{rule.id}")
+            self.rules.add(z3.Implies(on, fired), z3.Implies(off, z3.Not(fired)))
+        self.at = [z3.Bool(f"rank:{i}") for i in range(len(ruleset.levels))]
+        self.rules.add(*(z3.Implies(at, a.rank == i) for i, at in enumerate(self.at)))
+
+    def changes(self, rule: Rule, ruleset: RuleSet) -> bool:
+        """Whether the rule, holding, can change a result: raise its alert, offer its
+        consideration at a level it is offered at, or set a rank or rating that no other
+        rule of ``ruleset`` (the rules encoded) sets as well."""
         if rule.alert is not None:
-            effects.append(z3.BoolVal(True))
+            return True
+        engine, fires, silent = self.verifier.engine, self.fires[rule.id], self.silent
+        others = [r for r in ruleset.rules if r.id != rule.id]
+        reach = engine.reach(rule.id)
+        if (rule.floor or rule.rate) and reach > engine.least:
+            as_high = [silent[r.id] for r in others if engine.reach(r.id) >= reach]
+            if self.rules.can(assuming=[fires, *as_high]):
+                return True
+        if rule.rate is not None and rule.rate.rating > 0:
+            dim, rating = rule.rate.dimension, rule.rate.rating
+            rated = [
+                silent[r.id]
+                for r in others
+                if r.rate is not None and r.rate.dimension == dim and r.rate.rating >= rating
+            ]
+            if self.rules.can(assuming=[fires, *rated]):
+                return True
         if rule.consider is not None:
-            offered = [a.rank == index[level] for level in rule.levels if level in index]
-            effects.append(z3.Or(offered) if rule.levels else z3.BoolVal(True))
-        if rule.floor is not None or rule.rate is not None:
-            rank, ratings = a.settle(without=[rule.id])
-            effects.append(a.rank != rank)
-            if rule.rate is not None:
-                dim = rule.rate.dimension
-                effects.append(a.ratings[dim] != ratings[dim])
-        return z3.Or(effects)
+            if not rule.levels:
+                return True
+            index = self.ruleset.level_index
+            return any(
+                self.rules.can(assuming=[fires, self.at[index[level]]])
+                for level in rule.levels
+                if level in index
+            )
+        return False
 
     def findings(self, skip: frozenset[int] = frozenset()) -> list[Finding]:
         """Warnings, each with the path of the place in the file it concerns; rules at
@@ -391,7 +464,7 @@ class ExactLinter:
         # A broken rule cannot be encoded: it is left out of every query.
         kept = tuple(r for i, r in enumerate(self.ruleset.rules) if i not in skip)
         ruleset = self.ruleset.model_copy(update={"rules": kept})
-        self.verifier = Verifier(self.questionnaire, ruleset)
+        self._encode(ruleset)
         a = self.verifier.a
         findings: list[Finding] = []
         for i, rule in enumerate(self.ruleset.rules):
@@ -399,14 +472,14 @@ class ExactLinter:
                 continue
             fired = a.fired[rule.id]
             where: tuple[str | int, ...] = ("rules", i, "when")
-            if not self.can(fired):
+            if not self.answers.can(fired):
                 message = (
                     f"rule '{rule.id}' can never hold: no answers that skip logic allows "
                     "satisfy its condition"
                 )
-            elif not self.can(z3.Not(fired)):
+            elif not self.answers.can(z3.Not(fired)):
                 message = f"rule '{rule.id}' always holds: every answer set satisfies its condition"
-            elif not self.can(fired, self.changes(rule)):
+            elif not self.changes(rule, ruleset):
                 message = (
                     f"rule '{rule.id}' can never change any result: whenever it holds, "
                     "other rules already set as much"
@@ -416,7 +489,7 @@ class ExactLinter:
                 continue
             findings.append(Finding(where, message, "warning"))
         for i, level in enumerate(self.ruleset.levels):
-            if not self.can(a.rank == i):
+            if not self.rules.can(assuming=[self.at[i]]):
                 findings.append(
                     Finding(("levels", i), f"no answers can reach level '{level.id}'", "warning")
                 )
@@ -426,9 +499,9 @@ class ExactLinter:
                 continue
             shown = a.space.shown[question.id]
             where = (*lint.questionnaire_path(question.id)[:-1], "when")
-            if not self.can(shown):
+            if not self.answers.can(shown):
                 message = f"question '{question.id}' is never asked: its 'when' can never hold"
-            elif not self.can(z3.Not(shown)):
+            elif not self.answers.can(z3.Not(shown)):
                 message = f"question '{question.id}' is always asked: its 'when' always holds"
             else:
                 continue

@@ -126,8 +126,8 @@ class Engine:
         }
         # The rank with no rule fired: every dimension at rating 0. Ratings never lower
         # the level as they rise (loading refuses such a table), so the rank is the
-        # highest of this and what each fired rule calls for.
-        self._least = max((self._rated(d, 0) for d in self._ceiling), default=0)
+        # highest of this and what each fired rule calls for (``reach``).
+        self.least = max((self._rated(d, 0) for d in self._ceiling), default=0)
         self._score_ids = tuple(s.id for s in ruleset.scores)
         # Scores reported only once every item they sum is answered (full-scale screeners).
         self._complete_only = {s.id: s.sum for s in ruleset.scores if s.complete_only}
@@ -282,6 +282,12 @@ class Engine:
             missing.sort(key=lambda q: position[q.id])
         return tuple(missing)
 
+    def reach(self, rule_id: str) -> int:
+        """The rank a rule calls for when it fires: its floor's or its rating's, the
+        higher (0 if it sets neither). The level is the highest of ``least`` and what
+        each fired rule calls for."""
+        return self._by_id[rule_id].reach
+
     def rank(self, answers: Mapping[str, AnswerValue]) -> int:
         """Only the level's rank (0 = least intensive), from a full evaluation."""
         values = self.values(answers)
@@ -352,10 +358,10 @@ class Engine:
             if step := holds - (rule_id in base.fired):
                 steps[c.reach] = steps.get(c.reach, 0) + step
         reaching = base.reaching
-        for at in range(len(reaching) - 1, self._least, -1):
+        for at in range(len(reaching) - 1, self.least, -1):
             if reaching[at] + steps.get(at, 0) > 0:
                 return at, tuple(raised)
-        return self._least, tuple(raised)
+        return self.least, tuple(raised)
 
     def _rank(self, fired: list[_Compiled]) -> tuple[int, dict[str, int]]:
         """The level's rank, and each dimension's rating: the most intensive need wins.
