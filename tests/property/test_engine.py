@@ -13,7 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iopguide.api import Assessor
+from iopguide.core.engine import Engine
 from iopguide.model.conditions import UNKNOWN
+from iopguide.model.crosscheck import cross_check
 from iopguide.model.questionnaire import Question
 
 from ..conftest import OBLIGATIONS
@@ -183,3 +185,41 @@ def test_re_evaluating_only_the_rules_a_change_reads_gives_the_full_rank(full, o
     full = ENGINE.evaluate(after)
     assert rank == full.rank
     assert set(raised) == {f.rule.id for f in full.alerts} - {f.rule.id for f in result.alerts}
+
+
+def _rules_that_start_above_the_lowest_level() -> Engine:
+    """The default rules with every area's rating 0 calling for IOP, the home area
+    capped at IOP and the mental-health area at outpatient care: the rank of no fired
+    rule is then IOP, and some ratings call for less than their table says."""
+    ruleset = ASSESSOR.ruleset
+    ceilings = {"home": "iop", "mental": "outpatient"}
+    dimensions = tuple(
+        d.model_copy(update={"ceiling": ceilings.get(d.id, d.ceiling)}) for d in ruleset.dimensions
+    )
+    ratings = {0: "iop", 1: "iop", 2: "iop", 3: "inpatient", 4: "inpatient"}
+    changed = ruleset.model_copy(update={"ratings": ratings, "dimensions": dimensions})
+    assert not [f for f in cross_check(changed, QUESTIONNAIRE) if f.severity == "error"]
+    return Engine(QUESTIONNAIRE, changed)
+
+
+RAISED = _rules_that_start_above_the_lowest_level()
+
+
+@given(ANSWERS, ANSWERS, st.sets(st.sampled_from([q.id for q in QUESTIONNAIRE.questions])))
+@SETTINGS
+def test_the_incremental_rank_holds_when_rating_0_calls_for_more_than_the_lowest_level(
+    full, other, changed
+):
+    """``rank_changed`` and ``step`` start from the rank of no fired rule
+    (``Engine.least``): here IOP, never outpatient care, even with no answers."""
+    assert RAISED.least == 1
+    assert RAISED.evaluate({}).rank == 1
+    for base in ({}, shown(full)):
+        after = shown({**base, **{k: other[k] for k in changed}})
+        keys = {k for k in base.keys() | after.keys() if base.get(k) != after.get(k)}
+        values = RAISED.changed_values(RAISED.values(base), {k: after.get(k) for k in keys})
+        before = RAISED.baseline(RAISED.evaluate(base))
+        full_rank = RAISED.evaluate(after).rank
+        assert RAISED.rank_changed(before, values, keys)[0] == full_rank
+        stepped = RAISED.step(before, values, keys)
+        assert RAISED.rank_changed(stepped, values, ())[0] == full_rank
