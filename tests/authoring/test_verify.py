@@ -156,6 +156,23 @@ def tiny_rules(extra: str = "", properties: str = TINY_PROPERTIES) -> RuleSet:
     return RuleSet.model_validate(parse_yaml(TINY_RULES + extra + properties, "r")[0])
 
 
+# A rule that no answers satisfy, and one that every answer set satisfies.
+NEVER_AND_ALWAYS = """
+  - id: never-both
+    title: Never
+    when: {all: [{answer: age, lt: 18}, {answer: age, gt: 70}]}
+    consider: x
+    because: b
+    source: s
+  - id: everyone
+    title: Always
+    when: {any: [{answer: age, lt: 50}, {answer: age, gte: 50}]}
+    consider: x
+    because: b
+    source: s
+"""
+
+
 def test_tiny_properties_hold_until_a_rule_breaks_them(tiny):
     q, _ = tiny
     assert all(v.proved for v in Verifier(q, tiny_rules()).verify())
@@ -257,32 +274,24 @@ def test_the_exact_check_finds_what_sampling_can_miss(tiny):
     from iopguide.authoring.verify import ExactLinter
 
     q, _ = tiny
-    extra = """
+    extra = (
+        """
   - id: needle
     title: One age of 88
     when: {all: [{answer: age, equals: 88}, {answer: housing, equals: unsafe}]}
     floor: high
     because: b
     source: s
-  - id: never-both
-    title: Never
-    when: {all: [{answer: age, lt: 18}, {answer: age, gt: 70}]}
-    consider: x
-    because: b
-    source: s
-  - id: everyone
-    title: Always
-    when: {any: [{answer: age, lt: 50}, {answer: age, gte: 50}]}
-    consider: x
-    because: b
-    source: s
-  - id: dominated
+"""
+        + NEVER_AND_ALWAYS
+        + """  - id: dominated
     title: Seizures again
     when: {all: [{answer: seizures, equals: true}, {answer: age, gte: 40}]}
     floor: mid
     because: b
     source: s
 """
+    )
     messages = [f.message for f in ExactLinter(q, tiny_rules(extra, "")).findings()]
     assert not any("'needle'" in m for m in messages)
     assert (
@@ -412,19 +421,9 @@ def first_exact_findings(questionnaire, ruleset: RuleSet) -> list[str]:
     return found
 
 
-DOMINATED = """
-  - id: never-both
-    title: Never
-    when: {all: [{answer: age, lt: 18}, {answer: age, gt: 70}]}
-    consider: x
-    because: b
-    source: s
-  - id: everyone
-    title: Always
-    when: {any: [{answer: age, lt: 50}, {answer: age, gte: 50}]}
-    consider: x
-    because: b
-    source: s
+DOMINATED = (
+    NEVER_AND_ALWAYS
+    + """
   - id: floor-under-seizures
     title: Seizures again
     when: {all: [{answer: seizures, equals: true}, {answer: age, gte: 40}]}
@@ -482,6 +481,7 @@ DOMINATED = """
     because: b
     source: s
 """
+)
 
 
 @pytest.mark.parametrize("least", ["low", "mid"])
