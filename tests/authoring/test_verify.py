@@ -386,10 +386,11 @@ def test_an_exhaustive_diff_finds_an_alert_lost(run, tmp_path):
 def first_exact_findings(questionnaire, ruleset: RuleSet) -> list[str]:
     """The exact check's findings about rules and levels as first written: every
     question a fresh solver over the whole encoding, and whether a rule can change a
-    result decided by settling the rank and ratings again without it."""
+    result decided by settling the rank and ratings of the same answers without it."""
     import z3
 
     from iopguide.authoring.verify import solve
+    from iopguide.core.encoding import Outcome
 
     a = Verifier(questionnaire, ruleset).a
     index = ruleset.level_index
@@ -411,10 +412,12 @@ def first_exact_findings(questionnaire, ruleset: RuleSet) -> list[str]:
             offered = [a.rank == index[level] for level in rule.levels if level in index]
             effects.append(z3.Or(offered) if rule.levels else z3.BoolVal(True))
         if rule.floor is not None or rule.rate is not None:
-            rank, ratings = a.settle(without=[rule.id])
-            effects.append(a.rank != rank)
+            others = ruleset.model_copy(update={"rules": [r for r in ruleset.rules if r != rule]})
+            without = Outcome(a.space, others)  # the same answers, settled without the rule
+            effects.append(a.rank != without.rank)
             if rule.rate is not None:
-                effects.append(a.ratings[rule.rate.dimension] != ratings[rule.rate.dimension])
+                dim = rule.rate.dimension
+                effects.append(a.ratings[dim] != without.ratings[dim])
         if not can(fired, z3.Or(effects)):
             found.append(f"rule '{rule.id}' can never change any result")
     found += [f"level '{lv.id}'" for i, lv in enumerate(ruleset.levels) if not can(a.rank == i)]

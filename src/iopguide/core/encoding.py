@@ -306,7 +306,7 @@ def _points(space: AnswerSpace, qid: str) -> z3.ArithRef:
 class Outcome:
     """What a rule set makes of one answer space: scores, firings, ratings, the rank."""
 
-    def __init__(self, space: AnswerSpace, ruleset: RuleSet, without: Sequence[str] = ()) -> None:
+    def __init__(self, space: AnswerSpace, ruleset: RuleSet) -> None:
         self.space, self.ruleset = space, ruleset
         self.scores: dict[str, z3.ArithRef] = {}
         for score in ruleset.scores:
@@ -318,18 +318,15 @@ class Outcome:
         self.fired: dict[str, z3.BoolRef] = {
             rule.id: space.condition(rule.when, self.scores) for rule in ruleset.rules
         }
-        self.rank, self.ratings = self.settle(without)
+        self.rank, self.ratings = self._settle()
 
-    def settle(self, without: Iterable[str] = ()) -> tuple[z3.ArithRef, dict[str, z3.ArithRef]]:
-        """The rank and the ratings, as if the rules named in ``without`` never fired."""
-        left_out = set(without)
+    def _settle(self) -> tuple[z3.ArithRef, dict[str, z3.ArithRef]]:
+        """The rank and each dimension's rating: the highest floor and rating that fire."""
         index = self.ruleset.level_index
         top = len(self.ruleset.levels) - 1
         ratings: dict[str, z3.ArithRef] = {d.id: z3.IntVal(0) for d in self.ruleset.dimensions}
         rank: z3.ArithRef = z3.IntVal(0)
         for rule in self.ruleset.rules:
-            if rule.id in left_out:
-                continue
             fired = self.fired[rule.id]
             if rule.floor is not None:
                 rank = _max(rank, z3.If(fired, index[rule.floor], 0))
