@@ -22,9 +22,11 @@ EMERGENCY = "archetype-withdrawal-and-suicide-plan"
 
 
 def need_weasyprint() -> None:
+    from iopguide.render.pdf import PdfUnavailable, _weasyprint
+
     try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError):
+        _weasyprint()
+    except PdfUnavailable:
         unless_installed("WeasyPrint with Pango (pip install 'iopguide[pdf]')")
 
 

@@ -14,7 +14,7 @@ from iopguide.errors import IopguideError
 SUFFIXES = ".md, .html, .htm, .json or .pdf (any other: text)"
 INSTALL = (
     "pip install 'iopguide[pdf]' and Pango "
-    "(Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0)"
+    "(Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)"
 )
 
 
@@ -32,8 +32,14 @@ def refuse_every_url(url: str, *args: Any, **kwargs: Any) -> NoReturn:
 
 
 def _weasyprint() -> Any:
+    import warnings
+
     try:
-        import weasyprint
+        with warnings.catch_warnings():
+            # WeasyPrint 70 warns at import when HarfBuzz's subsetter is missing; it
+            # draws the report all the same, and the warning is for its next version.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import weasyprint
     except (ImportError, OSError) as e:  # OSError: the Pango library is missing
         what = "Pango" if isinstance(e, OSError) else "WeasyPrint"
         raise PdfUnavailable(
