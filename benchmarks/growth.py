@@ -106,7 +106,7 @@ class Sized:
         after = Assessor(self.changed, self.questionnaire)
         for path in self.cases:
             loaded = load_case(path)
-            answers, _ = parse_answers(before.questionnaire, loaded.answers, str(path))
+            answers = parse_answers(before.questionnaire, loaded.answers, str(path)).answers
             effect(loaded.name, answers, before.engine, after.engine)
         structural(before.ruleset, after.ruleset)
 

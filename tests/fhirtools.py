@@ -206,7 +206,8 @@ def links(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def answer_sets(questionnaire: Any, count: int, seed: int) -> list[dict[str, Any]]:
     """Complete answer sets drawn at random, with answers to questions that skip logic
     hides too (renderers must drop those); optional questions are sometimes left out.
-    Choices are drawn from every question's accepted values, "don't know" included."""
+    Choices are drawn from every question's accepted values, "don't know" included
+    where the one answering may say it."""
     import random
 
     rng = random.Random(seed)
@@ -216,18 +217,19 @@ def answer_sets(questionnaire: Any, count: int, seed: int) -> list[dict[str, Any
         for question in questionnaire.questions:
             if not question.required and rng.random() < 0.4:
                 continue
+            unknown = question.allows_unknown(answers.get("respondent"))
             if question.type == "multi":
                 ids = [c.id for c in question.choices]
                 roll = rng.random()
-                if question.allow_unknown and roll < 0.1:
+                if unknown and roll < 0.1:
                     answers[question.id] = "unknown"
                 elif roll < 0.25:
                     answers[question.id] = []
                 else:
                     answers[question.id] = rng.sample(ids, rng.randint(1, len(ids)))
                 continue
-            value = rng.choice(question.values())
-            answers[question.id] = value
+            values = [v for v in question.values() if unknown or v != "unknown"]
+            answers[question.id] = rng.choice(values)
         sets.append(answers)
     return sets
 

@@ -31,7 +31,7 @@ from iopguide.io.load import (
     read_document,
 )
 from iopguide.io.load import load_ruleset as _load
-from iopguide.model.answers import Answers, parse_answers
+from iopguide.model.answers import Answers, Given, parse_answers
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 from iopguide.render.data import to_dict
@@ -100,16 +100,18 @@ class Assessor:
         source: str = "<answers>",
         *,
         complete: bool = True,
-    ) -> tuple[Answers, list[Problem]]:
-        """Check answers against the questionnaire: the answers, and warnings about
-        answers that were ignored. Raises ``AnswersError`` if they do not fit (or, with
-        ``complete``, if a required answer is missing)."""
+    ) -> Given:
+        """Check answers against the questionnaire: those skip logic asks, warnings about
+        the others, and the others (``Given``). Raises ``AnswersError`` if they do not fit
+        (or, with ``complete``, if a required answer is missing)."""
         if isinstance(data, Document):
             return answers_from(data, self.questionnaire, complete=complete)
         return parse_answers(self.questionnaire, data, source, complete=complete)
 
-    def evaluate(self, answers: Answers) -> Result:
-        return self.engine.evaluate(answers)
+    def evaluate(self, answers: Answers, ignored: Answers | None = None) -> Result:
+        """The result of answers; ``ignored``: answers skip logic does not ask, read for
+        safety alone (see ``Engine.evaluate``)."""
+        return self.engine.evaluate(answers, ignored)
 
     @cached_property
     def what_if(self) -> WhatIf:
@@ -120,19 +122,21 @@ class Assessor:
         level and which missing answers could (this re-evaluates the rules many times)."""
         return self.explainer.explain(result, self.what_if if what_if else None)
 
-    def assess(self, answers: Answers, *, what_if: bool = True) -> Explanation:
-        """Evaluate and explain answers already checked by ``answers``."""
+    def assess(self, answers: Answers | Given, *, what_if: bool = True) -> Explanation:
+        """Evaluate and explain answers already checked by ``answers`` (with the
+        ignored ones, when given all that ``answers`` returned)."""
+        if isinstance(answers, Given):
+            return self.explain(self.evaluate(answers.answers, answers.ignored), what_if=what_if)
         return self.explain(self.evaluate(answers), what_if=what_if)
 
     def assess_data(self, data: Mapping[str, object], source: str = "<answers>") -> Explanation:
         """Check raw answers (e.g. parsed JSON) and explain their result."""
-        answers, _ = self.answers(data, source)
-        return self.assess(answers)
+        return self.assess(self.answers(data, source))
 
     def assess_document(self, document: Document) -> tuple[Explanation, list[Problem]]:
         """Check a parsed answers file and explain its result; also the warnings."""
-        answers, warnings = self.answers(document)
-        return self.assess(answers), warnings
+        given = self.answers(document)
+        return self.assess(given), given.warnings
 
 
 _default: Assessor | None = None
@@ -160,5 +164,4 @@ def assess(
         if _default is None:
             _default = Assessor()
         ruleset = _default
-    given, _ = ruleset.answers(answers)
-    return to_dict(ruleset.assess(given, what_if=what_if))
+    return to_dict(ruleset.assess(ruleset.answers(answers), what_if=what_if))

@@ -19,8 +19,8 @@ def test_there_are_enough_cases():
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_case(path, assessor):
     loaded = load_case(path)
-    answers, _ = parse_answers(assessor.questionnaire, loaded.answers, str(path))
-    outcome = run_case(assessor.engine, loaded.name, loaded.case, answers)
+    given = parse_answers(assessor.questionnaire, loaded.answers, str(path))
+    outcome = run_case(assessor.engine, loaded.name, loaded.case, given.answers, given.ignored)
     assert outcome.passed, "; ".join(outcome.failures)
 
 
@@ -45,14 +45,16 @@ def test_every_rule_fires_in_some_case(assessor):
     fired: set[str] = set()
     for path in CASES:
         loaded = load_case(path)
-        answers, _ = parse_answers(assessor.questionnaire, loaded.answers, str(path))
-        fired.update(f.rule.id for f in assessor.engine.evaluate(answers).fired)
+        given = parse_answers(assessor.questionnaire, loaded.answers, str(path))
+        fired.update(
+            f.rule.id for f in assessor.engine.evaluate(given.answers, given.ignored).fired
+        )
     assert sorted(r.id for r in assessor.ruleset.rules if r.id not in fired) == []
 
 
 def test_a_low_risk_person_answers_about_30_questions(assessor):
     loaded = load_case(bundled("cases") / "outpatient-low-risk.yaml")
-    answers, _ = parse_answers(assessor.questionnaire, loaded.answers, "low-risk")
+    answers = parse_answers(assessor.questionnaire, loaded.answers, "low-risk").answers
     # Who is answering (a context question, which no rule reads) is not counted.
     asked = [q for q in assessor.questionnaire.shown(answers) if not q.context]
     assert len(asked) <= 32

@@ -34,7 +34,7 @@ def contexts(assessor, seed: int) -> list[dict]:
     of them, a few redrawn."""
     rng = random.Random(seed)
     path = CASES[seed % len(CASES)]
-    answers, _ = parse_answers(assessor.questionnaire, load_case(path).answers, str(path))
+    answers = parse_answers(assessor.questionnaire, load_case(path).answers, str(path)).answers
     keys = rng.sample(sorted(answers), max(1, len(answers) // 3))
     part = {k: answers[k] for k in keys}
     for question in rng.sample(assessor.questionnaire.questions, 3):

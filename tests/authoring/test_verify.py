@@ -378,9 +378,13 @@ def test_an_exhaustive_diff_finds_an_alert_lost(run, tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "alert lost harm-others-thoughts: yes" in done.stdout
-    assert "alert gained harm-others-thoughts" not in done.stdout
     witness = (out / "alert-lost-harm-others-thoughts.yaml").read_text()
     assert "harm_others: yes\nharm_others_plan: no\n" in witness
+    # Gained only where thoughts of harm are not known and the plan question, asked
+    # after that "don't know", says yes.
+    assert "alert gained harm-others-thoughts: yes" in done.stdout
+    gained = (out / "alert-gained-harm-others-thoughts.yaml").read_text()
+    assert "harm_others: unknown\nharm_others_plan: yes\n" in gained
 
 
 def first_exact_findings(questionnaire, ruleset: RuleSet) -> list[str]:

@@ -38,6 +38,7 @@ RESULT_KEYS = [
     "respondent",
     "decision",
     "answers",
+    "ignored_answers",
     "ruleset",
     "questionnaire",
     "tool",

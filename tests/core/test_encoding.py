@@ -49,7 +49,7 @@ def case_answers() -> list[tuple[str, Answers]]:
     for folder in CASE_FOLDERS:
         for path in sorted(folder.glob("*.yaml")):  # bases too: they are answer sets
             loaded = load_case(path)
-            answers, _ = parse_answers(questionnaire(), loaded.answers, str(path))
+            answers = parse_answers(questionnaire(), loaded.answers, str(path)).answers
             found.append((path.name, answers))
     return found
 
@@ -65,7 +65,7 @@ def draw(question: Question, rng: random.Random) -> AnswerValue | None:
     if question.type == "multi":
         options = [
             tuple(c.id for c in question.choices if rng.random() < 0.3) for _ in range(4)
-        ] + [UNKNOWN] * question.allow_unknown
+        ] + [UNKNOWN] * bool(question.allow_unknown)
     if not question.required:
         options.append(None)
     return rng.choice(options)

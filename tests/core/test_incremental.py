@@ -34,11 +34,13 @@ class FullWhatIf(WhatIf):
             return None
         full = self.engine.evaluate(walk.kept)
         had = {f.rule.id for f in base.result.alerts}
-        return Tried(full.rank, tuple(f.rule.id for f in full.alerts if f.rule.id not in had))
+        dropped = frozenset(k for k in base.walked.kept if k not in walk.kept)
+        raised = tuple(f.rule.id for f in full.alerts if f.rule.id not in had)
+        return Tried(full.rank, raised, dropped)
 
 
 def case_answers(assessor: Any, path: Any) -> dict[str, AnswerValue]:
-    answers, _ = parse_answers(assessor.questionnaire, load_case(path).answers, str(path))
+    answers = parse_answers(assessor.questionnaire, load_case(path).answers, str(path)).answers
     return answers
 
 

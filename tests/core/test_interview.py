@@ -8,7 +8,16 @@ import pytest
 import yaml
 
 from iopguide.authoring.cases import case_files, load_case
-from iopguide.core.interview import Back, Help, Interview, Progress, Quit, Skip, read_reply
+from iopguide.core.interview import (
+    Back,
+    Help,
+    Interview,
+    Progress,
+    Quit,
+    Skip,
+    hint,
+    read_reply,
+)
 from iopguide.io.load import bundled
 from iopguide.io.yaml import parse_yaml
 from iopguide.model.answers import parse_answers
@@ -111,7 +120,7 @@ def test_a_fresh_start_asks_optional_questions_too(tiny):
 
 def test_hidden_questions_are_never_asked_nor_counted(questionnaire):
     answers = yaml.safe_load((EXAMPLES / "inpatient.yaml").read_text())
-    kept, _ = parse_answers(questionnaire, answers, "x")
+    kept = parse_answers(questionnaire, answers, "x").answers
     kept = {k: v for k, v in kept.items() if k not in ("ciwa_score", "cows_score")}
     person = Interview.resume(questionnaire, kept, questionnaire.clinician_only)
     clinician = Interview.resume(questionnaire, kept)
@@ -137,7 +146,7 @@ def test_at_most_never_grows_along_any_case(questionnaire):
     and i never passes N; at the end, N is how many questions were asked."""
     assert CASES
     for path in CASES:
-        answers, _ = parse_answers(questionnaire, load_case(path).answers, path.name)
+        answers = parse_answers(questionnaire, load_case(path).answers, path.name).answers
         interview, seen = _walk(questionnaire, answers)
         assert seen == sorted(seen, reverse=True), path.name
         asked = len(interview.review())
@@ -176,7 +185,7 @@ def test_an_ambiguous_start_names_the_choices_it_could_be(questionnaire):
 def test_resume_asks_only_what_is_missing(questionnaire):
     full = yaml.safe_load((EXAMPLES / "iop.yaml").read_text())
     partial = dict(list(full.items())[:20])
-    answers, _ = parse_answers(questionnaire, partial, "p", complete=False)
+    answers = parse_answers(questionnaire, partial, "p", complete=False).answers
     interview = Interview.resume(questionnaire, answers)
     first = interview.next_question()
     assert first is not None
@@ -212,11 +221,11 @@ def test_read_reply(questionnaire, qid, text, expected):
     ("qid", "text", "message"),
     [
         ("trauma", "maybe", "please type y for yes or n for no"),
-        ("cssrs_1", "u", "please type y for yes or n for no"),
+        ("court_required", "u", "please type y for yes or n for no"),
         ("age", "forty", "please type a whole number from 12 to 110"),
         ("age", "200", "is out of range"),
         ("housing", "9", "please type a number from 1 to 5"),
-        ("substances", "1, 9", "please type a number from 1 to 6"),
+        ("substances", "1, 9", "please type a number from 1 to 7"),
         ("age", "", "please answer"),
     ],
 )
@@ -227,9 +236,9 @@ def test_read_reply_explains_what_is_wrong(questionnaire, qid, text, message):
 
 def test_saved_answers_round_trip(questionnaire):
     full = yaml.safe_load((EXAMPLES / "inpatient.yaml").read_text())
-    answers, _ = parse_answers(questionnaire, full, "x")
+    answers = parse_answers(questionnaire, full, "x").answers
     text = answers_file(questionnaire, answers)
-    again, _ = parse_answers(questionnaire, parse_yaml(text, "saved")[0], "saved")
+    again = parse_answers(questionnaire, parse_yaml(text, "saved")[0], "saved").answers
     assert again == answers
 
 
@@ -244,3 +253,22 @@ def test_yaml_special_words_are_quoted():
     )
     text = answers_file(q, {"q": "on"})
     assert parse_yaml(text, "t")[0] == {"q": "on"}
+
+
+@pytest.mark.parametrize(
+    ("respondent", "allowed"),
+    [("self", False), ("other", True), ("counsellor", True), (None, True)],
+)
+def test_dont_know_to_a_screener_only_from_someone_answering_for_the_person(
+    questionnaire, respondent, allowed
+):
+    """Someone answering for the person may not know how they felt (issue 26, item 4);
+    the C-SSRS items accept a declined answer from anyone."""
+    phq = questionnaire.by_id["phq9_1"]
+    assert ("u = don't know" in hint(phq, None, respondent)) is allowed
+    if allowed:
+        assert read_reply(phq, "don't know", None, respondent) == UNKNOWN
+    else:
+        with pytest.raises(ValueError, match="please type a number from 1 to 4"):
+            read_reply(phq, "u", None, respondent)
+    assert read_reply(questionnaire.by_id["cssrs_2"], "u", None, respondent) == UNKNOWN

@@ -37,7 +37,7 @@ ANSWERS = {
         "court_required, preferred_times (new in questionnaire 2.0: mania_signs, self_harm)"
     ),
     "answers-multi-not-list.yaml": "1: substances: must be a list of any of: alcohol, opioids, "
-    "sedatives, stimulants, cannabis, other (got text)",
+    "sedatives, stimulants, cannabis, other, others_unknown (got text)",
     "answers-nan.json": "'NaN' is not a number JSON allows",
     "answers-not-a-choice.yaml": "2: housing: is not a choice: must be one of: stable, unstable, "
     "homeless, with_users, unsafe",

@@ -41,7 +41,7 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 CASES: list[dict[str, Any]] = []
 for _path in case_files(bundled("cases")):
-    _answers, _ = parse_answers(QUESTIONNAIRE, load_case(_path).answers, _path.name)
+    _answers = parse_answers(QUESTIONNAIRE, load_case(_path).answers, _path.name).answers
     CASES.append(_answers)
 DOMAINS: dict[str, tuple[Any, ...]] = {
     q.id: LINTER.reads.interesting(q) for q in QUESTIONNAIRE.questions
@@ -179,6 +179,41 @@ def test_inpatient_for_withdrawal_or_medical_need_names_medically_managed_withdr
         return
     assert result.setting is not None, [r.id for r in medical]
     assert result.setting.id == "medically_managed_withdrawal"
+    # Withdrawal advice for each depressant the person uses: never stop alone.
     values = ENGINE.values(answers)
-    if values["regular_depressant_use"] or values["withdrawal_signs"]:
-        assert "do-not-stop-suddenly" in [f.rule.id for f in result.considerations]
+    used = answers.get("substances") or ()
+    advised = [f.rule.id for f in result.considerations]
+    if answers.get("auditc_1") == "four_plus_week" or (
+        values["withdrawal_signs"] and "alcohol" in used
+    ):
+        assert "do-not-stop-suddenly" in advised
+    if (answers.get("sedative_days") or 0) >= 15 or (
+        values["withdrawal_signs"] and "sedatives" in used
+    ):
+        assert "sedative-taper" in advised
+
+
+# Withdrawal advice and the substance each rule speaks of (issue 26, item 7).
+ADVICE = {
+    "do-not-stop-suddenly": "alcohol",
+    "sedative-taper": "sedatives",
+    "opioid-withdrawal-advice": "opioids",
+    "opioids-in-pregnancy": "opioids",
+    "stimulant-withdrawal-advice": "stimulants",
+}
+
+
+@SETTINGS
+@given(drawn())
+def test_withdrawal_advice_names_only_substances_the_person_uses(answers):
+    """No one is told how to stop a substance they do not use, and everyone who uses
+    opioids or stimulants hears what stopping them means."""
+    result = ENGINE.evaluate(answers)
+    used = set(answers.get("substances") or ())
+    advised = {f.rule.id for f in result.considerations}
+    for rule, substance in ADVICE.items():
+        if rule in advised:
+            assert substance in used, rule
+    for substance in ("opioids", "stimulants"):
+        if substance in used:
+            assert advised & {r for r, s in ADVICE.items() if s == substance}, substance

@@ -120,7 +120,7 @@ def test_back_follows_the_questionnaire_order_after_a_change_at_the_review(tmp_p
     child.expect("How old are you")
     child.sendline("40")
     child.expect(REVIEW)
-    answers, _ = parse_answers(QUESTIONNAIRE, {**example("outpatient"), "age": 40}, "x")
+    answers = parse_answers(QUESTIONNAIRE, {**example("outpatient"), "age": 40}, "x").answers
     asked = [q for _, q, _ in Interview.resume(QUESTIONNAIRE, answers).review()]
     child.sendline("back")  # the last question in order, not the age changed last
     child.expect("review: changing an answer")
@@ -416,7 +416,7 @@ def test_the_decision_is_kept_for_the_result(assessor, tmp_path):
     from iopguide.model.answers import parse_answers
     from iopguide.model.decision import Decision
 
-    answers, _ = parse_answers(assessor.questionnaire, example("outpatient"), "x")
+    answers = parse_answers(assessor.questionnaire, example("outpatient"), "x").answers
     said = iter(["", "2", "Lives far from any program"])  # review, level, reason
     session = Session(
         assessor,

@@ -303,16 +303,17 @@ def test_hidden_answers_are_ignored_with_a_warning_and_helpers_silently(question
     assessor = Assessor()
     answers = dict(case_answers()["iop-daily-opioids"].items())
     response = _response(questionnaire, answers)
-    expected, before = assessor.answers(answers, "r.json")
+    expected, before, _ = assessor.answers(answers, "r.json")
     # A renderer may export an answer that skip logic hides, and the hidden helpers.
     _set(response, "cssrs_3", [{"valueBoolean": True}])
     _set(response, "when.phq9_3", [{"valueBoolean": False}])
-    got, warnings = parse_answers(questionnaire, response, "r.json")
+    got, warnings, _ = parse_answers(questionnaire, response, "r.json")
     assert got == expected
     assert sorted(str(w) for w in warnings) == sorted(
         [
             *(str(w) for w in before),
-            "r.json: cssrs_3: ignored: skip logic does not ask this question for these answers",
+            "r.json: cssrs_3: ignored: skip logic does not ask this question for these answers "
+            "(the result lists it, and reads it for safety where an alert rule does)",
         ]
     )
 
@@ -349,7 +350,7 @@ def test_none_and_unknown_map_both_ways(tmp_path):
             assert items["drinks.unknown"]["answer"] == [{"valueBoolean": True}]
             assert "drinks" not in items
             assert items["seizures"]["answer"][0]["valueCoding"]["code"] == "unknown"
-        got, warnings = parse_answers(q, response, "r")
+        got, warnings, _ = parse_answers(q, response, "r")
         want = {k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()}
         assert got == want
         assert warnings == []
@@ -372,7 +373,7 @@ def bundles() -> dict[str, dict[str, Any]]:
     assessor = Assessor()
     made = {}
     for name, answers in case_answers().items():
-        given, _ = assessor.answers(answers, name)
+        given = assessor.answers(answers, name).answers
         made[name] = result_bundle(assessor.assess(given))
     return made
 

@@ -66,9 +66,16 @@ def judge(name: str, case: Case, result: Result) -> Outcome:
     return Outcome(name, case.story, expect, result, tuple(failures))
 
 
-def run_case(engine: Engine, name: str, case: Case, answers: dict[str, Any]) -> Outcome:
-    """Evaluate validated answers of a case and judge the result."""
-    return judge(name, case, engine.evaluate(answers))
+def run_case(
+    engine: Engine,
+    name: str,
+    case: Case,
+    answers: dict[str, Any],
+    ignored: dict[str, Any] | None = None,
+) -> Outcome:
+    """Evaluate validated answers of a case (and those skip logic ignores, read for
+    safety as in any assessment) and judge the result."""
+    return judge(name, case, engine.evaluate(answers, ignored))
 
 
 def find_cases(paths: Iterable[str | Path]) -> list[Path]:
@@ -135,8 +142,8 @@ def run_cases(engine: Engine, paths: list[Path]) -> CaseRun:
         if loaded.case.expect is None:
             raise RulesError(Problem(str(path), "expect: required key is missing"))
         _check_expectations(path, loaded.case, engine)
-        answers, _ = parse_answers(engine.questionnaire, loaded.answers, str(path))
-        outcome = run_case(engine, loaded.name, loaded.case, answers)
+        given = parse_answers(engine.questionnaire, loaded.answers, str(path))
+        outcome = run_case(engine, loaded.name, loaded.case, given.answers, given.ignored)
         outcomes.append(outcome)
         fired.update(f.rule.id for f in outcome.result.fired)
     uncovered = [r.id for r in engine.ruleset.rules if r.id not in fired]

@@ -44,7 +44,7 @@ def reference_answers(questionnaire: Questionnaire) -> Answers | None:
 
     try:
         loaded = load_case(bundled(REFERENCE_CASE))
-        answers, _ = parse_answers(questionnaire, loaded.answers, REFERENCE_CASE)
+        answers = parse_answers(questionnaire, loaded.answers, REFERENCE_CASE).answers
     except IopguideError:
         return None
     return answers
@@ -201,7 +201,7 @@ class Verifier:
 
     def valid(self, answers: Answers) -> Answers:
         """The answers as an answers file gives them: the questionnaire must accept them."""
-        kept, warnings = parse_answers(self.questionnaire, dict(answers), "counterexample")
+        kept, warnings, _ = parse_answers(self.questionnaire, dict(answers), "counterexample")
         if warnings or kept != answers:
             raise SolverDisagrees("the solver's answers are not what skip logic keeps")
         return kept

@@ -45,7 +45,7 @@ from iopguide.errors import IopguideError
 
 if TYPE_CHECKING:
     from iopguide.api import Assessor
-    from iopguide.model.answers import Answers
+    from iopguide.model.answers import Answers, Given
     from iopguide.model.decision import Decision
 
 app = typer.Typer(
@@ -261,10 +261,8 @@ def assess_one(
     assessor = load_assessor(rules, questionnaire)
     check_level(assessor, shown.decided)
     source = answers if answers is not None else resume
-    given, warnings = given_answers(assessor, source)
-    for warning in warnings:
-        say(f"warning: {warning}")
-    still = [] if given is None else assessor.questionnaire.missing(given)
+    given = given_answers(assessor, source)
+    still = [] if given is None else assessor.questionnaire.missing(given.answers)
     missing = given is None or bool(still)
     if not missing:
         assert given is not None
@@ -282,7 +280,7 @@ def assess_one(
         from iopguide.model.answers import require_complete
 
         assert given is not None
-        require_complete(assessor.questionnaire, given, str(answers))
+        require_complete(assessor.questionnaire, given.answers, str(answers))
 
 
 def check_level(assessor: Assessor, level: str | None) -> None:
@@ -309,9 +307,7 @@ def decided_level(level: str | None, reason: str | None, suggested: str) -> Deci
     return Decision(level, said)
 
 
-def show(
-    assessor: Assessor, given: Answers, shown: Shown, decision: Decision | None = None
-) -> None:
+def show(assessor: Assessor, given: Given, shown: Shown, decision: Decision | None = None) -> None:
     """Assess and render. A decision given as options wins over one from the interview."""
     from dataclasses import replace
 
@@ -340,7 +336,7 @@ def show(
 
 def interview(
     assessor: Assessor,
-    start: Answers | None,
+    start: Given | None,
     source: str | Path | None,
     save: Path | None,
     shown: Shown,
@@ -351,13 +347,14 @@ def interview(
     given_from = None if source is None or str(source) == "-" else Path(source)
     with Interviewing(
         assessor,
-        start,
+        None if start is None else start.answers,
         save,
         source=given_from,
         audience=shown.audience.value,
         decide=shown.decided is None,
     ) as session:
-        given = session.run()
+        asked = session.run()
+        given = _with_ignored(assessor, asked, start)
         kept = (
             f"your answers are kept in {session.path}: "
             f"show the result with: iopguide assess --answers {session.path}"
@@ -370,6 +367,18 @@ def interview(
             say(kept)
             raise
         session.done()
+
+
+def _with_ignored(assessor: Assessor, answers: Answers, start: Given | None) -> Given:
+    """The interview's answers, with the answers of the file it started from that skip
+    logic still does not ask (read for safety, and listed in the result)."""
+    from iopguide.model.answers import Given
+
+    ignored = {} if start is None else start.ignored
+    if ignored:
+        shown = {q.id for q in assessor.questionnaire.shown(answers)}
+        ignored = {k: v for k, v in ignored.items() if k not in shown}
+    return Given(answers, [], ignored)
 
 
 def _format_for(fmt: Format, output: Path | None) -> Format:
@@ -470,15 +479,13 @@ def compare(
             )
         assessor = load_assessor(rules, questionnaire)
         check_level(assessor, decided)
-        first, first_warnings = given_answers(assessor, earlier)
-        second, second_warnings = given_answers(assessor, later)
-        for warning in [*first_warnings, *second_warnings]:
-            say(f"warning: {warning}")
+        first = given_answers(assessor, earlier)
+        second = given_answers(assessor, later)
         assert first is not None and second is not None
         from iopguide.model.answers import require_complete
 
-        require_complete(assessor.questionnaire, first, earlier)
-        require_complete(assessor.questionnaire, second, later)
+        require_complete(assessor.questionnaire, first.answers, earlier)
+        require_complete(assessor.questionnaire, second.answers, later)
         result = compare_answers(assessor.engine, first, second)
         decision = decided_level(decided, reason, result.later.level.id)
         q, r = assessor.questionnaire, assessor.ruleset

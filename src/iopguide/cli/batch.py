@@ -122,8 +122,7 @@ def assess_records(
                 raise IopguideError(
                     Problem(where, "a record must be a mapping of question ids to answers")
                 )
-            answers, _ = assessor.answers(data, where)
-            explanation = assessor.assess(answers, what_if=False)
+            explanation = assessor.assess(assessor.answers(data, where), what_if=False)
             write(to_line(explanation, index) + b"\n")
             tally.levels[explanation.level.id] += 1
         except IopguideError as e:

@@ -25,8 +25,7 @@ from iopguide.errors import Interrupted, IopguideError
 if TYPE_CHECKING:
     from iopguide.api import Assessor
     from iopguide.core.explain import Explanation
-    from iopguide.errors import Problem
-    from iopguide.model.answers import Answers
+    from iopguide.model.answers import Given
     from iopguide.render.report import Filing
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -324,13 +323,15 @@ def render(
     return render_text(explanation, width=width, color=color, audience=audience.value)
 
 
-def given_answers(
-    assessor: Assessor, path: str | Path | None
-) -> tuple[Answers | None, list[Problem]]:
-    """Answers from a file, complete or not; None when there is no file."""
+def given_answers(assessor: Assessor, path: str | Path | None) -> Given | None:
+    """Answers from a file, complete or not, each warning said on standard error;
+    None when there is no file."""
     if path is None:
-        return None, []
-    return assessor.answers(assessor.read(path), complete=False)
+        return None
+    given = assessor.answers(assessor.read(path), complete=False)
+    for warning in given.warnings:
+        say(f"warning: {warning}")
+    return given
 
 
 def emit(text: str | bytes, output: Path | None) -> None:

@@ -159,7 +159,7 @@ def diff(
         effects = []
         for path in paths:
             loaded = load_case(path)
-            answers, _ = parse_answers(before.questionnaire, loaded.answers, str(path))
+            answers = parse_answers(before.questionnaire, loaded.answers, str(path)).answers
             changed = effect(loaded.name, answers, before.engine, after.engine)
             if changed is not None:
                 effects.append(changed)

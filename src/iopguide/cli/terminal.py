@@ -261,7 +261,7 @@ class Session:
             current = self.interview.answers.get(question.id)
             self._header(question, current, reviewing)
             try:
-                reply = read_reply(question, self.ask("> "), current)
+                reply = read_reply(question, self.ask("> "), current, self.interview.respondent)
             except ValueError as e:
                 self.console.print(f"[yellow]{escape(str(e))}[/yellow]", highlight=False)
                 continue
@@ -313,7 +313,8 @@ class Session:
             self.console.print(
                 f"Your answer now: {escape(said(question, current, '; '))}", highlight=False
             )
-        self.console.print(f"[dim]({escape(hint(question, current))})[/dim]", highlight=False)
+        said_how = hint(question, current, self.interview.respondent)
+        self.console.print(f"[dim]({escape(said_how)})[/dim]", highlight=False)
 
     def _show_new_alerts(self) -> None:
         result = self.assessor.evaluate(self.interview.answers)
@@ -469,7 +470,7 @@ def saved_count(path: Path, questionnaire: Questionnaire) -> int:
     from iopguide.io.load import load_answers
 
     try:
-        answers, _ = load_answers(path, questionnaire, complete=False)
+        answers = load_answers(path, questionnaire, complete=False).answers
     except IopguideError:
         return 0
     return len(answers)
@@ -595,7 +596,7 @@ class Interviewing:
         from iopguide.io.load import load_answers
 
         try:
-            earlier, _ = load_answers(self.path, self.assessor.questionnaire, complete=False)
+            earlier = load_answers(self.path, self.assessor.questionnaire, complete=False).answers
         except IopguideError as e:
             aside = self.path.with_name(self.path.name + ".unreadable")
             self.path.replace(aside)  # set aside, never overwritten: nothing is lost

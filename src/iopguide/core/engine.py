@@ -17,6 +17,8 @@ from iopguide.model.conditions import UNKNOWN, AnswerValue, Predicate, compile_c
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import Level, Rule, RuleSet, Setting
 
+_NONE: frozenset[str] = frozenset()
+
 
 class Firing(NamedTuple):
     """A rule that fired, with the answer and score values its condition read."""
@@ -34,7 +36,9 @@ class Result:
     kind of care within the level the decisive rules name (None if they name none);
     ``missing_safety`` the safety-relevant questions that were asked but declined
     (``unknown``) or left blank, in asking order: while any is missing, the result is
-    ``provisional``.
+    ``provisional``. ``ignored`` are the answers given to questions skip logic does
+    not ask (see ``Engine.evaluate``), and ``read_ignored`` those of them the rules
+    read for safety.
     """
 
     level: Level
@@ -48,6 +52,10 @@ class Result:
     considerations: tuple[Firing, ...]
     setting: Setting | None = None
     missing_safety: tuple[Question, ...] = ()
+    ignored: Answers = field(default_factory=dict, repr=False)
+    read_ignored: frozenset[str] = frozenset()
+    # Scores that sum an item answered "don't know": the known items only, a lower bound.
+    incomplete: frozenset[str] = frozenset()
 
     @property
     def emergency(self) -> bool:
@@ -131,10 +139,19 @@ class Engine:
         self._score_ids = tuple(s.id for s in ruleset.scores)
         # Scores reported only once every item they sum is answered (full-scale screeners).
         self._complete_only = {s.id: s.sum for s in ruleset.scores if s.complete_only}
+        # Sums with items that may be "don't know": those count as 0, so the sum is a
+        # lower bound for every rule, and reported as incomplete.
+        by_id = questionnaire.by_id
+        self._lower_bounds = tuple(
+            (s.id, unknowable)
+            for s in ruleset.scores
+            if (unknowable := tuple(i for i in s.sum if i in by_id and by_id[i].allow_unknown))
+        )
         self._settings = ruleset.settings
         safety = [q for q in questionnaire.questions if q.safety]
         self._safety = tuple((q, q.id) for q in safety)
         self._optional_safety = any(not q.required for q in safety)
+        self._partly = tuple((q, q.id) for q in safety if q.unknown_choices)
         self._score_of = dict(self._scores)
         self._by_id = {c.rule.id: c for c in self._compiled}
         # Which rules read each answer, directly or through a score built on it.
@@ -143,6 +160,14 @@ class Engine:
             for answer in self.reads.answers_read(c.rule.when):
                 readers.setdefault(answer, []).append(c)
         self._readers = readers
+        # The questions an alert rule reads: an answer to one of them counts for safety
+        # even where skip logic would not ask it (see ``evaluate``).
+        self.alert_read = frozenset(
+            answer
+            for c in self._compiled
+            if c.alert
+            for answer in self.reads.answers_read(c.rule.when)
+        )
 
     def _compile_rule(self, rule: Rule) -> _Compiled:
         floor = self.ruleset.level_index[rule.floor] if rule.floor else 0
@@ -222,10 +247,32 @@ class Engine:
                 values[score_id] = self._score_of[score_id](values)
         return values
 
-    def evaluate(self, answers: Answers) -> Result:
-        """Evaluate the rule set over one validated set of answers."""
+    def evaluate(
+        self, answers: Answers, ignored: Mapping[str, AnswerValue] | None = None
+    ) -> Result:
+        """Evaluate the rule set over one validated set of answers.
+
+        ``ignored`` are answers to questions skip logic does not ask (checked all the
+        same). One that an alert rule reads still counts, and may only add: the rules
+        are evaluated with and without such answers, and every rule that fires either
+        way fires (its alert, floor, rating and consideration kept). An answer that
+        signals danger is never dropped because an earlier answer made it unasked.
+        """
         values = self.values(answers)
-        fired = [c for c, holds in self._checks if holds(values)]
+        read = frozenset(k for k in ignored if k in self.alert_read) if ignored else _NONE
+        fired_on: dict[str, Mapping[str, AnswerValue]] = {}
+        if read:
+            assert ignored is not None
+            more = self.values({**answers, **{k: ignored[k] for k in read}})
+            fired = []
+            for c, holds in self._checks:
+                if holds(values):
+                    fired.append(c)
+                elif holds(more):
+                    fired.append(c)
+                    fired_on[c.rule.id] = more  # its evidence is in these values
+        else:
+            fired = [c for c, holds in self._checks if holds(values)]
         rank, ratings = self._rank(fired)
         level = self.ruleset.levels[rank]
         firings: list[Firing] = []
@@ -235,9 +282,10 @@ class Engine:
         setting = len(self._settings)
         for c in fired:
             evidence = {}
+            seen = fired_on.get(c.rule.id, values) if fired_on else values
             for key in c.refs:
-                if key in values:
-                    evidence[key] = values[key]
+                if key in seen:
+                    evidence[key] = seen[key]
             firings.append(firing := Firing(c.rule, evidence))
             # Decisive: its floor, or its dimension's top rating, calls for exactly the
             # level's rank (no rule sets the lowest level; ``rated`` is 0 without a rating).
@@ -255,6 +303,12 @@ class Engine:
         for score_id, items in self._complete_only.items():
             if any(answers.get(item) is None for item in items):
                 del scores[score_id]
+        incomplete = _NONE
+        for score_id, items in self._lower_bounds:
+            for item in items:
+                if answers.get(item) == UNKNOWN:
+                    incomplete |= {score_id}
+                    break
         chosen = self._settings[setting] if setting < len(self._settings) else None
         if chosen is not None and chosen.level != level.id:
             chosen = None
@@ -270,14 +324,22 @@ class Engine:
             tuple(considerations),
             chosen,
             self.missing_safety(answers),
+            dict(ignored or {}),
+            read,
+            incomplete,
         )
 
     def missing_safety(self, answers: Mapping[str, AnswerValue]) -> tuple[Question, ...]:
-        """The safety-relevant questions asked but declined (``unknown``) or left blank."""
+        """The safety-relevant questions asked but declined (``unknown``), answered with
+        a choice that says part of it is not known, or left blank."""
         missing = [q for q, qid in self._safety if answers.get(qid) == UNKNOWN]
+        for q, qid in self._partly:
+            if isinstance(value := answers.get(qid), tuple) and q.is_unknown(value):
+                missing.append(q)
         if self._optional_safety:  # a blank optional answer counts only if it was asked
             asked = {q.id for q in self.questionnaire.shown(answers)}
             missing += [q for q, qid in self._safety if qid in asked and answers.get(qid) is None]
+        if len(missing) > 1:
             position = self.reads.position
             missing.sort(key=lambda q: position[q.id])
         return tuple(missing)

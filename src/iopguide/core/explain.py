@@ -69,6 +69,18 @@ class MissingAnswer:
 
 
 @dataclass(frozen=True)
+class IgnoredAnswer:
+    """An answer to a question skip logic did not ask for the other answers: never
+    dropped in silence. ``read`` when the rules read it all the same, for safety."""
+
+    question: str
+    label: str
+    answer: JsonValue
+    words: str
+    read: bool
+
+
+@dataclass(frozen=True)
 class Consideration:
     id: str
     text: str
@@ -88,6 +100,16 @@ class ScoreValue:
     title: str
     value: int
     band: str
+    # An item was answered "don't know": the value counts the known items, a lower bound.
+    incomplete: bool = False
+
+    @property
+    def value_words(self) -> str:
+        return f"at least {self.value}" if self.incomplete else str(self.value)
+
+    @property
+    def band_words(self) -> str:
+        return f"{self.band}, from the known items (incomplete)" if self.incomplete else self.band
 
 
 @dataclass(frozen=True)
@@ -101,6 +123,8 @@ class WhatWouldChange:
     text: str
     # Whether it changes an answer only a clinician gives (a measured score).
     clinician: bool = False
+    # Whether it may be offered to the person (see ``Counterfactual.for_person``).
+    for_person: bool = True
 
 
 # Who answered (the optional ``respondent`` question), in words for reports.
@@ -130,6 +154,7 @@ class Explanation:
     open_questions: tuple[OpenQuestion, ...] | None = None
     # What the clinician decided, when recorded (never computed here).
     decision: Decision | None = None
+    ignored: tuple[IgnoredAnswer, ...] = ()
     worded: Callable[[], list[tuple[str, str]]] = field(
         default=lambda: [], repr=False, compare=False
     )
@@ -373,9 +398,27 @@ class Explainer:
                     cf.safety,
                     f"If {said}, {level.title} would fit.",
                     any(self.questionnaire.by_id[k].clinician_only for k in cf.changes),
+                    cf.for_person,
                 )
             )
         return tuple(views)
+
+    def ignored(self, result: Result) -> tuple[IgnoredAnswer, ...]:
+        """The answers skip logic did not ask, in the questionnaire's order."""
+        if not result.ignored:
+            return ()
+        by_id = self.questionnaire.by_id
+        return tuple(
+            IgnoredAnswer(
+                q.id,
+                q.name,
+                json_value(value),
+                say_answer(q, value),
+                q.id in result.read_ignored,
+            )
+            for q in self.questionnaire.questions
+            if (value := result.ignored.get(q.id)) is not None and q.id in by_id
+        )
 
     @staticmethod
     def reason_firings(result: Result) -> list[tuple[Firing, bool]]:
@@ -429,7 +472,13 @@ class Explainer:
                 self._ratings[d.id][result.ratings[d.id]] for d in self.ruleset.dimensions
             ),
             scores=tuple(
-                ScoreValue(s.id, s.title, result.scores[s.id], s.band(result.scores[s.id]))
+                ScoreValue(
+                    s.id,
+                    s.title,
+                    result.scores[s.id],
+                    s.band(result.scores[s.id]),
+                    s.id in result.incomplete,
+                )
                 for s in self.ruleset.scores
                 if s.id in result.scores
             ),
@@ -439,6 +488,7 @@ class Explainer:
             provenance=self.provenance,
             setting=result.setting,
             missing_safety=tuple(self._missing[q.id] for q in result.missing_safety),
+            ignored=self.ignored(result),
             worded=partial(self.answers_in_words, result.answers),
             counterfactuals=counterfactuals,
             open_questions=open_questions,

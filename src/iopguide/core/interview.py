@@ -14,7 +14,13 @@ from typing import NamedTuple
 
 from iopguide.model.answers import Answers, coerce_answer
 from iopguide.model.conditions import UNKNOWN, AnswerValue
-from iopguide.model.questionnaire import FOR_SOMEONE_ELSE, Question, Questionnaire
+from iopguide.model.questionnaire import (
+    FOR_SOMEONE_ELSE,
+    RESPONDENT,
+    SELF,
+    Question,
+    Questionnaire,
+)
 
 UNKNOWN_WORDS = frozenset(
     {"u", "unknown", "dk", "don't know", "dont know", "prefer not", "prefer not to say"}
@@ -50,9 +56,9 @@ class Quit:
 Reply = AnswerValue | Skip | Back | Help | Quit
 
 
-def hint(question: Question, current: AnswerValue | None = None) -> str:
-    """How to answer, in one line."""
-    unknown = "; u = don't know / prefer not to say" if question.allow_unknown else ""
+def hint(question: Question, current: AnswerValue | None = None, respondent: object = None) -> str:
+    """How to answer, in one line (``respondent``: who answers, as they said)."""
+    unknown = "; u = don't know / prefer not to say" if question.allows_unknown(respondent) else ""
     if current is not None:
         optional = "; Enter keeps the answer" + ("; skip = blank" if not question.required else "")
     else:
@@ -61,10 +67,17 @@ def hint(question: Question, current: AnswerValue | None = None) -> str:
     return f"{how}{unknown}{optional}; ? = help; back; quit"
 
 
-def read_reply(question: Question, text: str, current: AnswerValue | None = None) -> Reply:
+def read_reply(
+    question: Question,
+    text: str,
+    current: AnswerValue | None = None,
+    respondent: object = None,
+) -> Reply:
     """Turn what was typed into an answer or a command; raise ValueError if it does not fit.
 
-    ``current`` is the answer already given, if any: Enter keeps it.
+    ``current`` is the answer already given, if any: Enter keeps it. ``respondent`` is
+    who answers (the ``respondent`` answer): some questions accept "don't know" only
+    from someone answering for the person.
     """
     said = " ".join(text.strip().lower().split())
     if said in HELP_WORDS:
@@ -81,7 +94,7 @@ def read_reply(question: Question, text: str, current: AnswerValue | None = None
         raise ValueError(f"please answer: {hint(question).split(';')[0]}")
     if said in SKIP_WORDS and not question.required:
         return Skip()
-    if said in UNKNOWN_WORDS and question.allow_unknown:
+    if said in UNKNOWN_WORDS and question.allows_unknown(respondent):
         return UNKNOWN
     return question.kind.typed(question, said)
 
@@ -157,7 +170,12 @@ class Interview:
     @property
     def for_someone_else(self) -> bool:
         """Someone answers for the person: prompts speak of "the person"."""
-        return self.answers.get("respondent") in FOR_SOMEONE_ELSE
+        return self.answers.get(RESPONDENT) in FOR_SOMEONE_ELSE
+
+    @property
+    def respondent(self) -> AnswerValue | None:
+        """Who answers, as they said (None until said, or if skipped)."""
+        return self.answers.get(RESPONDENT)
 
     def progress(self, question: Question | None = None) -> Progress:
         """How far along: ``question`` (default: the next one) is question ``number``
@@ -209,6 +227,11 @@ class Interview:
         ]
 
     def _prune(self) -> None:
+        if self.answers.get(RESPONDENT) == SELF:
+            # "Don't know" that only someone answering for the person may say: asked again.
+            for question in self.questionnaire.questions:
+                if self.answers.get(question.id) == UNKNOWN and not question.allows_unknown(SELF):
+                    del self.answers[question.id]
         self.answers, _ = self.questionnaire.keep_shown(self.answers)
         shown = {q.id for q in self.shown()}
         self.skipped &= shown

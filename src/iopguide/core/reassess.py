@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iopguide.core.engine import Engine, Result
-from iopguide.model.answers import Answers
+from iopguide.model.answers import Given
 from iopguide.model.conditions import AnswerValue
 from iopguide.model.ruleset import Rule
 
@@ -35,8 +35,11 @@ def _effective(result: Result) -> dict[str, Rule]:
     return {f.rule.id: f.rule for f in result.fired if f.rule.tiers[0] != "consideration"}
 
 
-def compare(engine: Engine, earlier: Answers, later: Answers) -> Comparison:
-    before, after = engine.evaluate(earlier), engine.evaluate(later)
+def compare(engine: Engine, first: Given, second: Given) -> Comparison:
+    """The two results (each with its ignored answers read for safety) and what changed."""
+    before = engine.evaluate(first.answers, first.ignored)
+    after = engine.evaluate(second.answers, second.ignored)
+    earlier, later = first.answers, second.answers
     order = list(engine.questionnaire.by_id)
     keys = sorted(set(earlier) | set(later), key=order.index)
     changed = tuple(

@@ -24,12 +24,20 @@ MAX_HIDDEN = 6  # a change that hides more answered questions than this is not s
 
 @dataclass(frozen=True)
 class Counterfactual:
-    """Changing these answers gives this level; ``safety`` if it would raise an alert."""
+    """Changing these answers gives this level; ``safety`` if it would raise an alert.
+
+    ``for_person`` when it may be offered to the person (and family) as a way to change
+    the result: it changes no safety question, no fact about the person and no answer
+    only a clinician gives, hides no answered safety question by skip logic, and raises
+    no alert. "If you had no plan, IOP would fit" teaches how to avoid care; such a
+    change is what the level rests on, for the clinician only.
+    """
 
     changes: dict[str, AnswerValue]
     level: str
     direction: str
     safety: bool
+    for_person: bool = True
 
 
 class Base(NamedTuple):
@@ -42,10 +50,12 @@ class Base(NamedTuple):
 
 
 class Tried(NamedTuple):
-    """A candidate change's rank, and the alerts it raises that the result lacks."""
+    """A candidate change's rank, the alerts it raises that the result lacks, and the
+    answers skip logic drops after it."""
 
     rank: int
     raised: tuple[str, ...]
+    dropped: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -68,15 +78,21 @@ class WhatIf:
         for rule in engine.ruleset.rules:
             if rule.floor or rule.rate or rule.alert:
                 read.update(q.id for q in self.reads.questions_read(rule.when))
-        # A fact about the person (``fixed``, e.g. sex assigned at birth) is never offered
-        # as a change: "if you could not be pregnant" is no way to change a result.
+        # A fact about the person (``fixed``, e.g. age or past treatment) is never offered
+        # to the person as a change ("if you were younger" is no way to change a result):
+        # for the clinician, such a change is what the level rests on.
         self._matters = read
-        self._changeable = read - {q.id for q in self.questionnaire.questions if q.fixed}
+        self._changeable = read
         # Emptying a question that decides which others are asked ("no substances")
         # rewrites the whole picture: that is no small change.
         self._gates = {
             s for q in self.questionnaire.questions if q.when is not None for s in subjects(q.when)
         }
+        # Answers a person is never offered to change (see ``Counterfactual.for_person``).
+        self._not_personal = frozenset(
+            q.id for q in self.questionnaire.questions if q.safety or q.fixed or q.clinician_only
+        )
+        self._safety = frozenset(q.id for q in self.questionnaire.questions if q.safety)
 
     def base(self, result: Result) -> Base:
         """What every candidate change to this result is measured against: the result,
@@ -98,9 +114,10 @@ class WhatIf:
         if small and (walk.missing or walk.hidden > MAX_HIDDEN or not walk.kept_all):
             return None
         keys = list(walk.delta)
+        dropped = frozenset(k for k, v in walk.delta.items() if v is None)
         values = self.engine.changed_values(base.values, walk.delta)
         rank, raised = self.engine.rank_changed(base.baseline, values, keys)
-        return Tried(rank, raised)
+        return Tried(rank, raised, dropped)
 
     def _candidates(self, question: Question, current: AnswerValue | None) -> list[AnswerValue]:
         values = [v for v in self.reads.interesting(question) if v != current and v != UNKNOWN]
@@ -111,7 +128,10 @@ class WhatIf:
         return nearby
 
     def counterfactuals(self, base: Base) -> list[Counterfactual]:
-        """Single changes first; pairs only in a direction no single change reaches."""
+        """Single changes first; pairs only in a direction no single change reaches (or
+        no single change the person may be offered: then pairs of such changes). Up to
+        ``MAX_PER_DIRECTION`` of each kind (for the person, and what the level rests on),
+        so that safety answers never crowd out what a person could change."""
         answers, rank = base.result.answers, base.result.rank
         shown = [q for q in self.questionnaire.shown(answers) if q.id in self._changeable]
         found: dict[str, list[Counterfactual]] = {"down": [], "up": []}
@@ -125,9 +145,20 @@ class WhatIf:
                 if len(taken) == 2:
                     break
         for direction in ("down", "up"):
-            if not found[direction] and self._can_move(rank, direction):
+            if not self._can_move(rank, direction):
+                continue
+            if not found[direction]:
                 found[direction] = self._pairs(base, direction)
-        return [*found["down"][:MAX_PER_DIRECTION], *found["up"][:MAX_PER_DIRECTION]]
+            elif not any(c.for_person for c in found[direction]):
+                found[direction] += self._pairs(base, direction, personal=True)
+        return [*self._kept(found["down"]), *self._kept(found["up"])]
+
+    @staticmethod
+    def _kept(found: list[Counterfactual]) -> list[Counterfactual]:
+        """The first few of each kind, in the order found."""
+        personal = [c for c in found if c.for_person][:MAX_PER_DIRECTION]
+        others = [c for c in found if not c.for_person][:MAX_PER_DIRECTION]
+        return [c for c in found if c in personal or c in others]
 
     def _can_move(self, rank: int, direction: str) -> bool:
         return rank > 0 if direction == "down" else rank < len(self.engine.ruleset.levels) - 1
@@ -147,21 +178,25 @@ class WhatIf:
         if not direction or direction in taken:
             return None
         level = self.engine.ruleset.levels[tried.rank].id
-        return Counterfactual(changes, level, direction, bool(tried.raised))
+        personal = (
+            not tried.raised
+            and self._not_personal.isdisjoint(changes)
+            and self._safety.isdisjoint(tried.dropped)
+        )
+        return Counterfactual(changes, level, direction, bool(tried.raised), personal)
 
-    def _pairs(self, base: Base, direction: str) -> list[Counterfactual]:
+    def _pairs(self, base: Base, direction: str, *, personal: bool = False) -> list[Counterfactual]:
+        """Pairs of changes that move the level this way; with ``personal``, only pairs
+        the person may be offered."""
         result = base.result
         answers = result.answers
+        allowed = self._changeable - self._not_personal if personal else self._changeable
         focus: list[Question] = []
         for firing in result.decisive if direction == "down" else result.fired:
             if len(focus) >= MAX_PAIR_QUESTIONS:
                 break
             for question in self.reads.questions_read(firing.rule.when):
-                if (
-                    question.id in answers
-                    and question.id in self._changeable
-                    and question not in focus
-                ):
+                if question.id in answers and question.id in allowed and question not in focus:
                     focus.append(question)
         focus = focus[:MAX_PAIR_QUESTIONS]
         options = [[(q.id, v) for v in self._candidates(q, answers.get(q.id))[:8]] for q in focus]
@@ -180,6 +215,8 @@ class WhatIf:
             for (qa, va), (qb, vb) in itertools.product(options[first], options[second]):
                 outcome = self._move({qa: va, qb: vb}, base, set())
                 if outcome is not None and outcome.direction == direction:
+                    if personal and not outcome.for_person:
+                        continue
                     found.append(outcome)
                     break
             if len(found) >= MAX_PER_DIRECTION:

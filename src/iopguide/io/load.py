@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from iopguide.errors import AnswersError, DataPath, IopguideError, Problem, RulesError
 from iopguide.io import snapshot
 from iopguide.io.json import parse_json
-from iopguide.model.answers import Answers, parse_answers
+from iopguide.model.answers import Given, parse_answers
 from iopguide.model.crosscheck import cross_check
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
@@ -293,17 +293,15 @@ def _load_definition(
     return Loaded(loaded, document)
 
 
-def load_answers(
-    path: str | Path, questionnaire: Questionnaire, *, complete: bool = True
-) -> tuple[Answers, list[Problem]]:
-    """Load an answers file; return the answers and warnings about ignored answers."""
+def load_answers(path: str | Path, questionnaire: Questionnaire, *, complete: bool = True) -> Given:
+    """Load an answers file: its answers checked against the questionnaire (``Given``)."""
     document = read_document(path, AnswersError)
     return answers_from(document, questionnaire, complete=complete)
 
 
 def answers_from(
     document: Document, questionnaire: Questionnaire, *, complete: bool = True
-) -> tuple[Answers, list[Problem]]:
+) -> Given:
     data = document.data
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {_kind(data)}"

@@ -9,16 +9,31 @@ to say". Only answers to questions that skip logic shows are kept.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from iopguide.errors import AnswersError, Problem
 from iopguide.model.conditions import UNKNOWN, AnswerValue
+from iopguide.model.questionnaire import RESPONDENT, SELF
 from iopguide.model.types import Coercer, Misfit
 
 if TYPE_CHECKING:
     from iopguide.model.questionnaire import Question, Questionnaire
 
 Answers = dict[str, AnswerValue]
+
+
+class Given(NamedTuple):
+    """Answers checked against the questionnaire.
+
+    ``answers`` are those skip logic asks for, which the rules read; ``ignored`` those
+    to questions it does not ask (each checked all the same), which every result lists
+    and which the engine still reads for safety alone (``Engine.evaluate``);
+    ``warnings`` say which were ignored, for standard error.
+    """
+
+    answers: Answers
+    warnings: list[Problem]
+    ignored: Answers
 
 
 def _kind_of(value: object) -> str:
@@ -92,8 +107,9 @@ def parse_answers(
     lines: Mapping[str, int] | None = None,
     *,
     complete: bool = True,
-) -> tuple[Answers, list[Problem]]:
-    """Validate raw answers; return them with warnings for answers skip logic hides.
+) -> Given:
+    """Validate raw answers: those skip logic asks, warnings for those it does not, and
+    those (each checked as the others are, see ``Given``).
 
     A ``None`` value means "not answered". With ``complete``, every required
     question that is shown must be answered; all missing ones are named at once.
@@ -139,10 +155,14 @@ def parse_answers(
     if len(kept) < len(raw):  # some answers are empty, or skip logic hides them
         hidden = [k for k, v in raw.items() if v is not None and k not in kept]
     check(hidden)
+    ignored = {key: coercers[key](raw[key]) for key in hidden}
+    if kept.get(RESPONDENT) == SELF:
+        _own_answers(questionnaire, {**kept, **ignored}, source, lines)
     warnings = response + [
         Problem(
             source,
-            "ignored: skip logic does not ask this question for these answers",
+            "ignored: skip logic does not ask this question for these answers "
+            "(the result lists it, and reads it for safety where an alert rule does)",
             key,
             lines.get(key),
             "warning",
@@ -151,7 +171,29 @@ def parse_answers(
     ]
     if complete and missing:
         raise _missing(missing, source)
-    return kept, warnings
+    return Given(kept, warnings, ignored)
+
+
+def _own_answers(
+    questionnaire: Questionnaire, answers: Answers, source: str, lines: Mapping[str, int]
+) -> None:
+    """Refuse ``unknown`` where only someone answering for the person may give it
+    (``allow_unknown: others``) when the person answers for themselves."""
+    problems = [
+        Problem(
+            source,
+            f"cannot be '{UNKNOWN}' when the person answers for themselves "
+            f"({RESPONDENT}: {SELF}): must be {question.kind.expects(question)}",
+            question.id,
+            lines.get(question.id),
+        )
+        for question in questionnaire.questions
+        if answers.get(question.id) == UNKNOWN and not question.allows_unknown(SELF)
+    ]
+    if len(problems) == 1:
+        raise AnswersError(problems[0])
+    if problems:
+        raise AnswersProblems(problems)
 
 
 def require_complete(questionnaire: Questionnaire, answers: Answers, source: str) -> None:

@@ -226,9 +226,15 @@ def _setting(ruleset: RuleSet, i: int) -> Iterator[Finding]:
 
 
 def safety_findings(ruleset: RuleSet, questionnaire: Questionnaire) -> Iterator[Finding]:
-    """Every question that allows ``unknown`` and that a rule setting an alert, a floor or
-    a rating reads (itself, or through a score) must be marked ``safety: true``: then
-    a declined answer makes the result provisional and is named, never silently benign."""
+    """Questions that must be marked ``safety: true``:
+
+    - every question an alert rule reads (itself, or through a score): its answer is
+      then read for safety even where skip logic would not ask it, and named when it
+      is declined or left blank;
+    - every question that allows ``unknown`` and that a rule setting a floor or a
+      rating reads: then a declined answer makes the result provisional and is named,
+      never silently benign.
+    """
     inputs: dict[str, tuple[str, ...]] = {}
     for score in ruleset.scores:
         inputs[score.id] = tuple(score.sum) or tuple(
@@ -241,23 +247,40 @@ def safety_findings(ruleset: RuleSet, questionnaire: Questionnaire) -> Iterator[
         return {key}
 
     needed: dict[str, str] = {}
+    alerted: dict[str, str] = {}
     for rule in ruleset.rules:
         if rule.alert is None and rule.floor is None and rule.rate is None:
             continue
         for _, test in walk_tests(rule.when, ()):
             for question_id in read(test.subject):
                 needed.setdefault(question_id, rule.id)
+                if rule.alert is not None:
+                    alerted.setdefault(question_id, rule.id)
     for i, section in enumerate(questionnaire.sections):
         for j, question in enumerate(section.questions):
-            if question.allow_unknown and not question.safety and question.id in needed:
-                yield Finding(
-                    ("sections", i, "questions", j, "id"),
-                    f"question '{question.id}' allows '{UNKNOWN}' and rule "
-                    f"'{needed[question.id]}' sets a level or an alert from it: mark it "
-                    "'safety: true', so that a declined answer is named and never benign",
-                    "error",
-                    "questionnaire",
+            if question.safety:
+                continue
+            if question.id in alerted:
+                why = (
+                    f"question '{question.id}' is read by alert rule '{alerted[question.id]}': "
+                    "mark it 'safety: true', so that its answer is read for safety "
+                    "wherever it is given and named when it is missing"
                 )
+            elif (question.allow_unknown or question.unknown_choices) and question.id in needed:
+                some = min(question.unknown_choices, default="")
+                allows = (
+                    f"allows '{UNKNOWN}'"
+                    if question.allow_unknown
+                    else f"has a choice that says it is not known ('{some}')"
+                )
+                why = (
+                    f"question '{question.id}' {allows} and rule "
+                    f"'{needed[question.id]}' sets a level or an alert from it: mark it "
+                    "'safety: true', so that a declined answer is named and never benign"
+                )
+            else:
+                continue
+            yield Finding(("sections", i, "questions", j, "id"), why, "error", "questionnaire")
 
 
 def _check_condition(

@@ -38,12 +38,12 @@ def answer_system(questionnaire: Questionnaire, question: Question) -> str:
 
 def three_way(question: Question) -> bool:
     """A yes/no question with "don't know" is a choice of yes, no and unknown in FHIR."""
-    return question.type == "yes_no" and question.allow_unknown
+    return question.type == "yes_no" and bool(question.allow_unknown)
 
 
 def unknown_item(question: Question) -> bool:
     """A whole-number question with "don't know" gets a companion yes/no item."""
-    return question.type == "integer" and question.allow_unknown
+    return question.type == "integer" and bool(question.allow_unknown)
 
 
 def _items(items: object, where: str) -> Iterator[dict[str, Any]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from functools import cached_property
 from itertools import groupby
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -33,6 +33,8 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 # The ``respondent`` answers that mean someone answers for the person: prompts, the
 # result and the reports then speak of "the person you are answering for".
 FOR_SOMEONE_ELSE = frozenset({"other", "counsellor"})
+SELF = "self"  # the person answers for themselves
+RESPONDENT = "respondent"  # the question that says who answers
 
 
 class _Model(BaseModel):
@@ -46,6 +48,11 @@ class Choice(_Model):
     id: str = Field(pattern=ID_PATTERN)
     label: str = Field(min_length=1)
     points: int = Field(default=0, strict=True, ge=-LIMIT, le=LIMIT)
+    # Choosing it says that part of the answer is not known (e.g. "may use others I
+    # don't know of"): in a safety question, the result is then provisional, as for a
+    # declined answer. Only in several-choice questions, where ``unknown`` would
+    # decline the whole list.
+    unknown: bool = False
 
 
 class Question(_Model):
@@ -67,7 +74,10 @@ class Question(_Model):
     max: int | None = Field(default=None, strict=True, ge=-LIMIT, le=LIMIT)
     choices: tuple[Choice, ...] = ()
     required: bool = True
-    allow_unknown: bool = False
+    # "don't know / prefer not to say" (``unknown``) is an answer: from anyone (true),
+    # or only from someone answering for the person (``others``: respondent other or
+    # counsellor, or not said), who may not know what the person feels or did.
+    allow_unknown: bool | Literal["others"] = False
     # Its answer can set an alert, a floor or a rating: declined (``unknown``) or left
     # blank, the result is provisional and names it (``Result.missing_safety``).
     safety: bool = False
@@ -99,6 +109,11 @@ class Question(_Model):
             ids = [c.id for c in self.choices]
             if len(set(ids)) != len(ids) or UNKNOWN in ids:
                 raise ValueError("choice ids must be unique and not 'unknown'")
+            if self.type != "multi" and any(c.unknown for c in self.choices):
+                raise ValueError(
+                    "'unknown' choices are for several-choice questions: "
+                    "a one-choice question allows 'unknown' itself (allow_unknown)"
+                )
         elif self.choices:
             raise ValueError(f"a '{self.type}' question has no choices")
         if kind.has_range:
@@ -115,6 +130,24 @@ class Question(_Model):
         if self.clinician_only and self.required:
             raise ValueError("a 'clinician_only' question must have 'required: false'")
         return self
+
+    @cached_property
+    def unknown_choices(self) -> frozenset[str]:
+        """The choices that say part of the answer is not known."""
+        return frozenset(c.id for c in self.choices if c.unknown)
+
+    def is_unknown(self, value: object) -> bool:
+        """Whether an answer leaves something unknown: declined, or a choice that says so."""
+        if isinstance(value, tuple):
+            return not self.unknown_choices.isdisjoint(value)
+        return value == UNKNOWN and isinstance(value, str)
+
+    def allows_unknown(self, respondent: object = None) -> bool:
+        """Whether ``unknown`` is an answer when ``respondent`` (the ``respondent``
+        answer, None if not given) answers."""
+        if self.allow_unknown == "others":
+            return respondent != SELF
+        return self.allow_unknown is True
 
     def prompt_for(self, for_someone_else: bool) -> str:
         """The prompt as it reads to the person, or to someone answering for them."""

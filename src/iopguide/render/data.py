@@ -59,6 +59,7 @@ def to_dict(explanation: Explanation) -> dict[str, Any]:
                 "level": c.level,
                 "direction": c.direction,
                 "safety": c.safety,
+                "for_person": c.for_person,
                 "text": c.text,
             }
             for c in e.counterfactuals
@@ -72,7 +73,14 @@ def to_dict(explanation: Explanation) -> dict[str, Any]:
         "result_holds": e.result_holds,
         "dimensions": [{"id": d.id, "title": d.title, "rating": d.rating} for d in e.dimensions],
         "scores": [
-            {"id": s.id, "title": s.title, "value": s.value, "band": s.band} for s in e.scores
+            {
+                "id": s.id,
+                "title": s.title,
+                "value": s.value,
+                "band": s.band,
+                "incomplete": s.incomplete,
+            }
+            for s in e.scores
         ],
         "considerations": [
             {"id": c.id, "text": c.text, "because": c.because} for c in e.considerations
@@ -82,6 +90,15 @@ def to_dict(explanation: Explanation) -> dict[str, Any]:
         "respondent": e.respondent,
         "decision": decision_field(e.decision),
         "answers": e.answers,
+        "ignored_answers": [
+            {
+                "question": i.question,
+                "label": i.label,
+                "answer": i.answer,
+                "read_for_safety": i.read,
+            }
+            for i in e.ignored
+        ],
         **provenance_fields(p),
     }
 

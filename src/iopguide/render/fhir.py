@@ -680,6 +680,14 @@ def result_bundle(explanation: Explanation, *, now: datetime | None = None) -> J
                     f"{', '.join(skipped)} for these answers."
                 }
             ]
+        if value.incomplete:
+            obs["status"] = "preliminary"
+            obs.setdefault("note", []).append(
+                {
+                    "text": "Some items were answered 'don't know': the value counts the "
+                    "known items only, a lower bound."
+                }
+            )
         obs["derivedFrom"] = [{"reference": response_ref}]
         ref = urn(f"Observation/{value.id}")
         observations.append(ref)

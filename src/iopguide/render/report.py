@@ -44,12 +44,17 @@ def _clinician(audience: str) -> bool:
 
 
 def shown_changes(e: Explanation, audience: str) -> list[WhatWouldChange]:
-    """The person sees no change that would raise an alert, nor one only a clinician
-    can measure; the clinician sees them all."""
-    found = e.counterfactuals or ()
-    if _clinician(audience):
-        return list(found)
-    return [c for c in found if not c.safety and not c.clinician]
+    """The changes offered as ways the result could change: only those that may be
+    offered to the person (never a safety answer, a fact, a clinician's score, a change
+    that hides a safety question or raises an alert), for every audience."""
+    return [c for c in e.counterfactuals or () if c.for_person]
+
+
+def rests_on(e: Explanation, audience: str) -> list[WhatWouldChange]:
+    """For the clinician, the other changes: what the level rests on, never options."""
+    if not _clinician(audience):
+        return []
+    return [c for c in e.counterfactuals or () if not c.for_person]
 
 
 def change_words(c: WhatWouldChange, audience: str) -> str:
@@ -58,6 +63,36 @@ def change_words(c: WhatWouldChange, audience: str) -> str:
     if _clinician(audience) and c.safety:
         return f"{c.text} (It would also raise a safety alert.)"
     return c.text
+
+
+RESTS_ON = "What the level rests on (for the clinician: not options to offer)"
+
+
+def change_sections(e: Explanation, audience: str) -> list[tuple[str, list[str]]]:
+    """The what-if sections as (heading, lines), the same in every format: the changes
+    that could be offered, then, for the clinician, what the level rests on. When
+    every change found rests on safety answers or facts, the person is told that no
+    change is within reach, never how a safety answer would lower the level."""
+    offered = [change_words(c, audience) for c in shown_changes(e, audience)]
+    kept = [change_words(c, audience) for c in rests_on(e, audience)]
+    sections = []
+    if offered:
+        sections.append(("What would change this", offered))
+    elif e.counterfactuals and not _clinician(audience):
+        whose = "their" if e.for_someone_else else "your"
+        sections.append(
+            (
+                "What would change this",
+                [
+                    f"No change within {whose} reach would change this suggestion: it rests "
+                    "on answers about safety, or on facts that cannot change. A clinician "
+                    "can go through it."
+                ],
+            )
+        )
+    if kept:
+        sections.append((RESTS_ON, kept))
+    return sections
 
 
 def open_question_words(e: Explanation, audience: str) -> list[str]:
@@ -75,6 +110,27 @@ def open_question_words(e: Explanation, audience: str) -> list[str]:
             if e.for_someone_else and q is not None:
                 shown = q.prompt_other or q.name
             out.append(f"{shown} (could lead to: {levels})")
+    return out
+
+
+def ignored_words(e: Explanation) -> list[str]:
+    """The answers skip logic did not ask, in two sentences: those read for safety all
+    the same, and those not used at all. Never dropped in silence."""
+    out = []
+    read = [f"{i.label}: {i.words}" for i in e.ignored if i.read]
+    unused = [f"{i.label}: {i.words}" for i in e.ignored if not i.read]
+    if read:
+        out.append(
+            "Read for safety, although the other answers do not lead to these questions: "
+            + "; ".join(read)
+            + "."
+        )
+    if unused:
+        out.append(
+            "Not used, because the other answers do not lead to these questions: "
+            + "; ".join(unused)
+            + "."
+        )
     return out
 
 
@@ -174,10 +230,8 @@ def render_markdown(
     ]
     if not e.reasons:
         out.append("- No answer calls for more intensive care.")
-    changes = shown_changes(e, audience)
-    if changes:
-        out += ["", "## What would change this", ""]
-        out += [f"- {change_words(c, audience)}" for c in changes]
+    for heading, lines in change_sections(e, audience):
+        out += ["", f"## {heading}", ""] + [f"- {line}" for line in lines]
     opened = open_question_words(e, audience)
     if opened:
         out += ["", "## Answers that could still change this", ""] + [f"- {o}" for o in opened]
@@ -194,7 +248,7 @@ def render_markdown(
     ]
     if _clinician(audience) and e.scores:
         out += ["", "## Screening scores", "", "| score | value | band |", "|---|---|---|"]
-        out += [f"| {_cell(s.title)} | {s.value} | {_cell(s.band)} |" for s in e.scores]
+        out += [f"| {_cell(s.title)} | {s.value_words} | {_cell(s.band_words)} |" for s in e.scores]
     if e.considerations:
         out += ["", "## What to look for in a program", ""]
         out += [f"- {c.text}" for c in e.considerations]
@@ -208,6 +262,8 @@ def render_markdown(
     else:
         out += ["| question | answer |", "|---|---|"]
         out += [f"| {_cell(q)} | {_cell(a)} |" for _, q, a in _answers(e)]
+    for line in ignored_words(e):
+        out += ["", line]
     out += [
         "",
         "## About this report",
@@ -370,11 +426,8 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
         for r in e.reasons
     ] or ["<li>No answer calls for more intensive care.</li>"]
     body.append("</ul>")
-    changes = shown_changes(e, audience)
-    if changes:
-        body.append(
-            "<h2>What would change this</h2>" + _list([change_words(c, audience) for c in changes])
-        )
+    for heading, lines in change_sections(e, audience):
+        body.append(f"<h2>{escape(heading)}</h2>" + _list(lines))
     opened = open_question_words(e, audience)
     if opened:
         body.append("<h2>Answers that could still change this</h2>" + _list(opened))
@@ -383,7 +436,8 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
         body.append(
             "<h2>Screening scores</h2>"
             + _table(
-                ["Score", "Value", "Band"], [[s.title, str(s.value), s.band] for s in e.scores]
+                ["Score", "Value", "Band"],
+                [[s.title, s.value_words, s.band_words] for s in e.scores],
             )
         )
     if e.considerations:
@@ -399,6 +453,7 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
     else:
         answers = _table(["Question", "Answer"], [[q, a] for _, q, a in _answers(e)])
     body.append("<h2>Answers given</h2>" + answers)
+    body += [f"<p>{escape(line)}</p>" for line in ignored_words(e)]
     body.append(
         "<h2>About this report</h2><ul>"
         f"<li>Rule set: {escape(p.ruleset_name)} {escape(p.ruleset_version)} "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from iopguide.model.conditions import UNKNOWN
 from iopguide.model.questionnaire import Question, Questionnaire
@@ -85,6 +85,12 @@ class CounterfactualOut(_Strict):
     level: str
     direction: str
     safety: bool
+    for_person: bool = Field(
+        description="Whether the person's and family's view offers it: it changes no "
+        "safety question, no fact about the person and no clinician's score, hides no "
+        "answered safety question, and raises no alert. The others are what the level "
+        "rests on, shown to clinicians only."
+    )
     text: str
 
 
@@ -105,6 +111,10 @@ class ScoreOut(_Strict):
     title: str
     value: int
     band: str
+    incomplete: bool = Field(
+        description="An item was answered 'unknown': the value counts the known items only, "
+        "a lower bound (and so does every rule that reads it)."
+    )
 
 
 class ConsiderationOut(_Strict):
@@ -118,6 +128,17 @@ class DecisionOut(_Strict):
 
     level: str
     reason: str | None
+
+
+class IgnoredAnswerOut(_Strict):
+    """An answer to a question skip logic did not ask for the other answers; read for
+    safety when an alert rule reads that question (it can only add an alert, a floor
+    or a rating)."""
+
+    question: str
+    label: str
+    answer: bool | int | str | list[str]
+    read_for_safety: bool
 
 
 class Identity(_Strict):
@@ -156,6 +177,7 @@ class Result(_Strict):
     respondent: Literal["self", "other", "counsellor"] | None
     decision: DecisionOut | None
     answers: dict[str, bool | int | str | list[str]]
+    ignored_answers: list[IgnoredAnswerOut]
     ruleset: Identity
     questionnaire: Identity
     tool: Tool

@@ -11,10 +11,10 @@ from rich.text import Text
 
 from iopguide.core.explain import Alert, Explanation
 from iopguide.render.report import (
-    change_words,
+    change_sections,
     decision_words,
+    ignored_words,
     open_question_words,
-    shown_changes,
 )
 
 BAR_WIDTH = 4
@@ -125,10 +125,10 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
         parts.append(Text("  (» marks what set the level.)", style="dim"))
     else:
         parts.append(_item("•", "No answer calls for more intensive care."))
-    changes = [change_words(c, audience) for c in shown_changes(e, audience)]
-    if changes:
-        parts.append(_heading("What would change this"))
-        parts.append(_bullets(changes))
+    parts += [Text(f"\n{line}", style="dim") for line in ignored_words(e)]
+    for heading, lines in change_sections(e, audience):
+        parts.append(_heading(heading))
+        parts.append(_bullets(lines))
     opened = open_question_words(e, audience)
     if opened:
         parts.append(_heading("Answers that could still change this"))
@@ -163,7 +163,7 @@ def score_table(explanation: Explanation) -> Table:
     table.add_column("Value", justify="right")
     table.add_column("Band")
     for score in explanation.scores:
-        table.add_row(score.title, str(score.value), score.band)
+        table.add_row(score.title, score.value_words, score.band_words)
     return table
 
 
