@@ -390,6 +390,7 @@ def questions(questionnaire: QuestionnaireOption = None) -> None:
     """List the questionnaire, section by section."""
     with reporting():
         from iopguide.io.load import load_questionnaire
+        from iopguide.render.template import PAUSE_WORDS
 
         loaded = load_questionnaire(questionnaire).model
         for section in loaded.sections:
@@ -399,6 +400,8 @@ def questions(questionnaire: QuestionnaireOption = None) -> None:
                 lines.append(f"      answer: {q.expects()}")
                 if q.when is not None:
                     lines.append(f"      asked when {loaded.say(q.when)}")
+                if q.safety_pause:
+                    lines.append(f"      {PAUSE_WORDS}")
             write_out("\n".join(lines) + "\n")
 
 
