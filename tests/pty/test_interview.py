@@ -106,13 +106,15 @@ def plain(screen: str) -> str:
 
 
 def finish(child: pexpect.spawn) -> str:
-    """Confirm the review, decline to keep a copy, and return what was shown."""
+    """Confirm the review, decline to keep a copy, and return what was shown from the
+    review on (the result, then the offer and the recap)."""
     child.sendline("")
     child.expect(KEEP)
+    shown = child.before
     child.sendline("")
     child.expect(pexpect.EOF)
     child.close()
-    return plain(child.before)
+    return plain(shown + child.before)
 
 
 def test_full_interview_gives_the_same_result_as_the_file(tmp_path, run):

@@ -45,6 +45,7 @@ from iopguide.errors import IopguideError
 
 if TYPE_CHECKING:
     from iopguide.api import Assessor
+    from iopguide.core.explain import Explanation
     from iopguide.model.answers import Answers
     from iopguide.model.decision import Decision
 
@@ -310,9 +311,16 @@ def decided_level(level: str | None, reason: str | None, suggested: str) -> Deci
 
 
 def show(
-    assessor: Assessor, given: Answers, shown: Shown, decision: Decision | None = None
-) -> None:
-    """Assess and render. A decision given as options wins over one from the interview."""
+    assessor: Assessor,
+    given: Answers,
+    shown: Shown,
+    decision: Decision | None = None,
+    *,
+    seen: bool = False,
+) -> Explanation:
+    """Assess and render. A decision given as options wins over one from the interview.
+    ``seen``: the interview already showed the text result on this terminal (the
+    clinician's, before deciding), so it is not written to the terminal again."""
     from dataclasses import replace
 
     explanation = assessor.assess(given)
@@ -334,8 +342,10 @@ def show(
 
         html = render_html(explanation, audience=shown.audience.value, filing=filing)
         emit(render_pdf(html), shown.target)
-        return
-    emit(render(explanation, fmt, shown.audience, to_terminal, filing), shown.target)
+        return explanation
+    if not (seen and to_terminal and fmt is Format.text):
+        emit(render(explanation, fmt, shown.audience, to_terminal, filing), shown.target)
+    return explanation
 
 
 def interview(
@@ -363,13 +373,15 @@ def interview(
             f"show the result with: iopguide assess --answers {session.path}"
         )
         try:
-            show(assessor, given, shown, session.decision)
+            explanation = show(assessor, given, shown, session.decision, seen=session.previewed)
         except IopguideError as e:
             raise IopguideError(f"{e}; {kept}") from None
         except typer.Exit:  # a usage error found only now (e.g. --decided without --reason)
             say(kept)
             raise
-        session.done()
+        on_screen = shown.target is None and sys.stdout.isatty()
+        written_to = None if on_screen else str(shown.target or "standard output")
+        session.finish(explanation, written_to)
 
 
 def _format_for(fmt: Format, output: Path | None) -> Format:
