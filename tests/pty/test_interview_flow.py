@@ -15,6 +15,7 @@ import pyte
 import yaml
 
 from iopguide.core.interview import Interview
+from iopguide.core.moments import PAUSE_HINT
 from iopguide.model.answers import parse_answers
 
 from ..conftest import installed_command
@@ -31,7 +32,7 @@ from .test_interview import (
     typed,
 )
 
-SAFE = re.escape("Are you safe to go on? (Enter to continue, q to stop and keep your answers)")
+SAFE = re.escape(PAUSE_HINT)
 SUICIDE_PLAN = {
     "cssrs_1": True,
     "cssrs_2": True,
@@ -394,9 +395,7 @@ def test_a_decision_given_as_options_is_not_asked_again(tmp_path):
 def test_a_decision_that_differs_without_a_reason_says_where_the_answers_are(tmp_path):
     child = spawn(tmp_path, "--audience", "clinician", "--decided", "iop", "-f", "json")
     answer_all(child, example("outpatient"))
-    child.sendline("")  # the review: no change
-    child.expect(KEEP)
-    child.sendline("")
+    child.sendline("")  # the review: no change; the result cannot be made, so no offer
     child.expect("differs from the suggested level")
     child.expect(r"your answers are kept in (\S+):")
     kept = Path(child.match.group(1))

@@ -45,6 +45,7 @@ from iopguide.errors import IopguideError
 
 if TYPE_CHECKING:
     from iopguide.api import Assessor
+    from iopguide.core.explain import Explanation
     from iopguide.model.answers import Answers, Given
     from iopguide.model.decision import Decision
 
@@ -307,8 +308,17 @@ def decided_level(level: str | None, reason: str | None, suggested: str) -> Deci
     return Decision(level, said)
 
 
-def show(assessor: Assessor, given: Given, shown: Shown, decision: Decision | None = None) -> None:
-    """Assess and render. A decision given as options wins over one from the interview."""
+def show(
+    assessor: Assessor,
+    given: Given,
+    shown: Shown,
+    decision: Decision | None = None,
+    *,
+    seen: bool = False,
+) -> Explanation:
+    """Assess and render. A decision given as options wins over one from the interview.
+    ``seen``: the interview already showed the text result on this terminal (the
+    clinician's, before deciding), so it is not written to the terminal again."""
     from dataclasses import replace
 
     explanation = assessor.assess(given)
@@ -330,8 +340,10 @@ def show(assessor: Assessor, given: Given, shown: Shown, decision: Decision | No
 
         html = render_html(explanation, audience=shown.audience.value, filing=filing)
         emit(render_pdf(html), shown.target)
-        return
-    emit(render(explanation, fmt, shown.audience, to_terminal, filing), shown.target)
+        return explanation
+    if not (seen and to_terminal and fmt is Format.text):
+        emit(render(explanation, fmt, shown.audience, to_terminal, filing), shown.target)
+    return explanation
 
 
 def interview(
@@ -360,13 +372,15 @@ def interview(
             f"show the result with: iopguide assess --answers {session.path}"
         )
         try:
-            show(assessor, given, shown, session.decision)
+            explanation = show(assessor, given, shown, session.decision, seen=session.previewed)
         except IopguideError as e:
             raise IopguideError(f"{e}; {kept}") from None
         except typer.Exit:  # a usage error found only now (e.g. --decided without --reason)
             say(kept)
             raise
-        session.done()
+        on_screen = shown.target is None and sys.stdout.isatty()
+        written_to = None if on_screen else str(shown.target or "standard output")
+        session.finish(explanation, written_to)
 
 
 def _with_ignored(assessor: Assessor, answers: Answers, start: Given | None) -> Given:
@@ -399,6 +413,7 @@ def questions(questionnaire: QuestionnaireOption = None) -> None:
     """List the questionnaire, section by section."""
     with reporting():
         from iopguide.io.load import load_questionnaire
+        from iopguide.render.template import PAUSE_WORDS
 
         loaded = load_questionnaire(questionnaire).model
         for section in loaded.sections:
@@ -408,6 +423,8 @@ def questions(questionnaire: QuestionnaireOption = None) -> None:
                 lines.append(f"      answer: {q.expects()}")
                 if q.when is not None:
                     lines.append(f"      asked when {loaded.say(q.when)}")
+                if q.safety_pause:
+                    lines.append(f"      {PAUSE_WORDS}")
             write_out("\n".join(lines) + "\n")
 
 

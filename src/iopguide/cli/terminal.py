@@ -16,13 +16,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from iopguide.api import Assessor
+from iopguide.core.explain import Explanation
 from iopguide.core.interview import (
     BACK_WORDS,
     QUIT_WORDS,
@@ -34,6 +35,16 @@ from iopguide.core.interview import (
     pick_number,
     read_reply,
 )
+from iopguide.core.moments import (
+    PAUSE_HINT,
+    STOP_PROMPT,
+    NotSafe,
+    pause_prompt,
+    read_pause,
+    read_stop,
+    recap,
+    reminder,
+)
 from iopguide.errors import Interrupted, IopguideError
 from iopguide.io.atomic import write_private
 from iopguide.io.lock import SaveLock
@@ -43,9 +54,10 @@ from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import Level
 from iopguide.render.template import answers_file
-from iopguide.render.text import alerts_panel
+from iopguide.render.text import alerts_panel, help_panel, summary
 
 Ask = Callable[[str], str]
+T = TypeVar("T")
 GONE = frozenset({errno.EIO, errno.EBADF, errno.ENXIO})  # what a closed terminal raises
 
 
@@ -189,30 +201,23 @@ def terminal_ask(console: Console) -> Ask:
     return ask
 
 
-def greet(console: Console, save_path: Path) -> None:
+def greet(console: Console, save_path: Path, crisis_line: str) -> None:
     console.print(
         "[bold]iopguide[/bold] asks about substance use, health and daily life, then "
         "suggests a level of care and explains why. It takes about 10 to 15 minutes.\n"
         f"Your answers stay on this computer: they are saved as you go to "
         f"{escape(str(save_path))}, readable only by you. This is not a diagnosis: "
         "a clinician decides.\n"
-        "[bold]If you are in danger now, call 911. For thoughts of suicide or a crisis, "
-        "call or text 988.[/bold]\n"
+        f"[bold]{escape(crisis_line)}[/bold]\n"
         "Type [bold]?[/bold] for help on a question, [bold]back[/bold] to go back. "
         "Ctrl-C stops; your answers are kept.\n",
         highlight=False,
     )
 
 
-CRISIS_REMINDER = (
-    "If you are in danger now, call 911. Crisis or thoughts of suicide: call or "
-    "text 988. SAMHSA helpline: 1-800-662-4357."
-)
-SAFE_TO_GO_ON = "Are you safe to go on? (Enter to continue, q to stop and keep your answers) "
-
-
 class Stopped(Exception):
-    """The person typed quit (or q at the safety pause): stop, keeping the answers."""
+    """The person typed quit (or q at the safety pause, or chose to stop there after
+    saying they are not safe): stop, keeping the answers."""
 
 
 class Session:
@@ -237,6 +242,8 @@ class Session:
         self.alerted: set[str] = set()
         self.section = ""
         self.decision: Decision | None = None
+        # The clinician saw the whole result before deciding (it is not shown again).
+        self.previewed = False
 
     def run(self) -> Answers:
         """Ask until every question is answered and reviewed; return the answers."""
@@ -315,6 +322,13 @@ class Session:
             )
         said_how = hint(question, current, self.interview.respondent)
         self.console.print(f"[dim]({escape(said_how)})[/dim]", highlight=False)
+        self._remind()
+
+    def _remind(self) -> None:
+        """After an alert, the crisis line goes with every prompt, so it stays in sight."""
+        line = reminder(self.assessor.ruleset, bool(self.alerted))
+        if line is not None:
+            self.console.print(f"[bold]{escape(line)}[/bold]", highlight=False)
 
     def _show_new_alerts(self) -> None:
         result = self.assessor.evaluate(self.interview.answers)
@@ -327,15 +341,35 @@ class Session:
                 self._pause()
 
     def _pause(self) -> None:
-        """After an emergency alert: wait until the person says they can go on."""
+        """After an emergency alert: ask whether the person is safe to go on. Not safe:
+        the crisis lines, then stop here (the default) or go on."""
         flush_typed_ahead()
-        while True:
-            said_now = self.ask(SAFE_TO_GO_ON).strip().lower()
-            if not said_now:
-                return
-            if said_now in ("q", *QUIT_WORDS):
+        prompt = pause_prompt(self.assessor.questionnaire, self.interview.for_someone_else)
+
+        def asked() -> str:
+            self.console.print(f"\n[bold]{escape(prompt)}[/bold]", highlight=False)
+            self.console.print(f"[dim]({escape(PAUSE_HINT)})[/dim]", highlight=False)
+            return self.ask("> ")
+
+        reply = self._until_read(asked, read_pause)
+        if isinstance(reply, Quit):
+            raise Stopped
+        question = self.assessor.questionnaire.pause_question
+        if question is not None and reply.said is not None:
+            self.interview.give(question, reply.said)
+            self.save()
+        if isinstance(reply, NotSafe):
+            self.console.print(help_panel(self.assessor.explainer.resources))
+            if self._until_read(lambda: self.ask(STOP_PROMPT), read_stop):
                 raise Stopped
-            self.console.print("Press Enter to continue, or type q to stop.")
+
+    def _until_read(self, asked: Callable[[], str], read: Callable[[str], T]) -> T:
+        """Ask until ``read`` takes what is typed (its ValueError says why not)."""
+        while True:
+            try:
+                return read(asked())
+            except ValueError as e:
+                self.console.print(f"[yellow]{escape(str(e))}[/yellow]", highlight=False)
 
     @property
     def alerts_shown(self) -> bool:
@@ -352,6 +386,7 @@ class Session:
             shown = "(skipped)" if value is None else said(question, value, "\n")
             table.add_row(str(n), escape(question.name), escape(shown))
         self.console.print(table)
+        self._remind()
         while True:
             answer = self.ask(
                 "Type a number to change that answer, back for the last question, quit to "
@@ -375,10 +410,15 @@ class Session:
             )
 
     def _decide(self) -> bool:
-        """The clinician's decision: the level decided (Enter agrees with the
-        suggestion) and, if it differs, why. False to go back to the review."""
+        """The clinician's decision, once the result (reasons, what-ifs) is shown: the
+        level decided (Enter agrees with the suggestion) and, if it differs, why. False
+        to go back to the review."""
         ruleset = self.assessor.ruleset
-        suggested = self.assessor.assess(self.interview.answers, what_if=False).level
+        explanation = self.assessor.assess(self.interview.answers)
+        for part in summary(explanation, audience="clinician"):
+            self.console.print(part)
+        self.previewed = True
+        suggested = explanation.level
         self.console.print(
             f"\n[bold]Suggested level of care: {escape(suggested.title)}[/bold]", highlight=False
         )
@@ -508,6 +548,8 @@ class Interviewing:
         self.ask = ask or terminal_ask(self.console)
         self.lock = SaveLock(self.path)
         self.previous: Any = None
+        self.previewed = False
+        self.session: Session | None = None
 
     def __enter__(self) -> Interviewing:
         self.previous = signal.signal(signal.SIGHUP, _hang_up)
@@ -525,7 +567,7 @@ class Interviewing:
     def run(self) -> Answers:
         """Greet, offer to resume, ask, review; return complete, validated answers."""
         with self._stopping():
-            greet(self.console, self.path)
+            greet(self.console, self.path, self.assessor.ruleset.crisis_line)
             answers = self._starting_answers()
             questionnaire = self.assessor.questionnaire
             hidden = () if self.clinician else questionnaire.clinician_only
@@ -545,21 +587,39 @@ class Interviewing:
             finally:
                 self.alerted = session.alerts_shown
             self.decision = session.decision
-            if self.default:
-                kept = session.offer_to_keep()
-                if kept is not None:
-                    self.console.print(
-                        f"Saved your answers to {escape(str(kept))} (readable only by you)."
-                    )
+            self.previewed = session.previewed
+            self.session = session
             return result
 
-    def done(self) -> None:
-        """The result is written and shown: the default file has done its work, and
-        after an alert the crisis lines are said once more, as the last lines."""
+    def finish(self, explanation: Explanation, written_to: str | None) -> None:
+        """The result is written: show it here if it went elsewhere (``written_to``: a
+        file, or standard output; None: on this screen), offer to keep the answers, end
+        with the recap (its last line the crisis line after an alert). Only then the
+        default file has done its work; a stop before that keeps it."""
+        with self._stopping():
+            if written_to is not None and not self.previewed:
+                audience = "clinician" if self.clinician else "person"
+                for part in summary(explanation, audience=audience):
+                    self.console.print(part)
+            kept: Path | None = None
+            if self.default and self.session is not None:
+                kept = self.session.offer_to_keep()
+            saved = kept if self.default else self.path
+            lines = recap(
+                explanation,
+                written_to=written_to,
+                kept=None if saved is None else f"{saved} (readable only by you)",
+                alerted=self.alerted,
+            )
+            self.console.print()
+            self.console.rule("[bold]In short[/bold]", align="left")
+            crisis = self.assessor.ruleset.crisis_line
+            for n, line in enumerate(lines):
+                said = escape(line)
+                strong = n == 0 or line == crisis
+                self.console.print(f"[bold]{said}[/bold]" if strong else said, highlight=False)
         if self.default:
             self.path.unlink(missing_ok=True)
-        if self.alerted:
-            self.console.print(f"\n[bold]{CRISIS_REMINDER}[/bold]", highlight=False)
 
     def _starting_answers(self) -> dict[str, Any]:
         earlier = self._saved()

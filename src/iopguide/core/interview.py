@@ -151,7 +151,13 @@ class Interview:
         return interview
 
     def _asked_here(self) -> list[Question]:
-        return [q for q in self.shown() if q.id not in self.hidden]
+        return [q for q in self.shown() if q.id not in self._not_in_order]
+
+    @property
+    def _not_in_order(self) -> frozenset[str]:
+        """The questions never asked in order: hidden ones, and the safety pause's."""
+        pause = self.questionnaire.pause_question
+        return self.hidden if pause is None else self.hidden | {pause.id}
 
     def shown(self) -> list[Question]:
         return self.questionnaire.shown(self.answers)
@@ -181,9 +187,9 @@ class Interview:
         """How far along: ``question`` (default: the next one) is question ``number``
         of at most ``at_most``, in section ``section`` of ``sections``."""
         question = question or self.next_question()
-        blank = self.skipped | self.hidden
+        blank = self.skipped | self._not_in_order
         possible = self.questionnaire.possible(self.answers, blank)
-        ids = [q.id for q in possible if q.id not in self.hidden]
+        ids = [q.id for q in possible if q.id not in self._not_in_order]
         sections = self.questionnaire.sections
         if question is None or question.id not in ids:
             return Progress(len(sections), len(sections), len(ids), len(ids))

@@ -89,6 +89,9 @@ class Question(_Model):
     # Answered by a clinician (a measured score): asked only in the clinician's
     # interview (``--audience clinician``), never in the person's.
     clinician_only: bool = False
+    # Asked only at the interview's safety pause, after an emergency alert ("Are you
+    # safe to go on?"), never in the questionnaire's order: optional yes/no context.
+    safety_pause: bool = False
     # The questionnaire version that added it, named when an older answers file lacks it.
     since: str = ""
     when: Condition | None = None
@@ -129,6 +132,13 @@ class Question(_Model):
             raise ValueError("give 'prompt_other' or 'no_prompt_other', not both")
         if self.clinician_only and self.required:
             raise ValueError("a 'clinician_only' question must have 'required: false'")
+        if self.safety_pause and not (
+            self.type == "yes_no" and self.context and not self.required and self.when is None
+        ):
+            raise ValueError(
+                "a 'safety_pause' question is a yes/no question with 'context: true' and "
+                "'required: false', and no 'when' (the pause is when it is asked)"
+            )
         return self
 
     @cached_property
@@ -262,6 +272,9 @@ class Questionnaire(_Model):
                             "context (for the reports only) and must never change what is asked"
                         )
             seen[question.id] = question
+        paused = [q.id for q in self.questions if q.safety_pause]
+        if len(paused) > 1:
+            raise ValueError(f"only one question may be 'safety_pause': {', '.join(paused)}")
         return self
 
     @cached_property
@@ -300,6 +313,11 @@ class Questionnaire(_Model):
     def clinician_only(self) -> frozenset[str]:
         """The questions asked only in the clinician's interview."""
         return frozenset(q.id for q in self.questions if q.clinician_only)
+
+    @cached_property
+    def pause_question(self) -> Question | None:
+        """The question asked at the interview's safety pause, if the questionnaire has one."""
+        return next((q for q in self.questions if q.safety_pause), None)
 
     def section_of(self, question_id: str) -> Section:
         return next(s for s in self.sections if any(q.id == question_id for q in s.questions))

@@ -94,11 +94,18 @@ class Score(_Model):
         return label
 
 
+# The crisis line (``RuleSet.crisis_line``) fits one line of an 80-column terminal.
+CRISIS_LINE_WIDTH = 79
+
+
 class Resource(_Model):
     id: str = Field(pattern=KEBAB)
     name: str
     contact: str
     use: str
+    # A few words for the one-line crisis reminder kept in sight after an alert
+    # (e.g. "Danger now: 911"); a resource without one is left out of that line.
+    short: str = Field(default="", max_length=40, pattern=r"^[^\x00-\x1f\x7f]*$")
 
 
 class Setting(_Model):
@@ -245,6 +252,22 @@ class RuleSet(_Model):
     resources: tuple[Resource, ...] = Field(min_length=1)
     rules: tuple[Rule, ...] = Field(min_length=1)
     properties: tuple[Property, ...] = ()
+
+    @model_validator(mode="after")
+    def _crisis_line_fits(self) -> RuleSet:
+        if any(r.short for r in self.resources) and len(self.crisis_line) > CRISIS_LINE_WIDTH:
+            raise ValueError(
+                f"resources: the short forms make a crisis line of {len(self.crisis_line)} "
+                f"characters: at most {CRISIS_LINE_WIDTH}, to fit on one line of a terminal"
+            )
+        return self
+
+    @cached_property
+    def crisis_line(self) -> str:
+        """The crisis resources in one line, kept in sight after an alert: the short
+        forms, in order (a rule set with none gives every resource's name and contact)."""
+        shorts = [r.short for r in self.resources if r.short]
+        return " · ".join(shorts or [f"{r.name}: {r.contact}" for r in self.resources])
 
     @field_validator("ratings", mode="before")
     @classmethod

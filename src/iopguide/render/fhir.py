@@ -37,6 +37,10 @@ ITEM_CONTROL = "http://hl7.org/fhir/questionnaire-item-control"
 LOINC = "http://loinc.org"
 SHA256 = "urn:iopguide:sha256"
 UNKNOWN_WORDS = "Don't know / prefer not to say"
+PAUSE_NOTE = (
+    "Asked only at iopguide's safety pause, after an emergency alert, never in the "
+    "form's order; recorded for the clinician, never read by a rule."
+)
 NONE_WORDS = "None of these"
 
 
@@ -406,6 +410,11 @@ def _question_items(
     extensions: list[Json] = []
     if note:
         extensions.append(_ext("designNote", valueMarkdown=note))
+    if q.safety_pause:  # not part of a form: iopguide asks it only at its safety pause
+        extensions += [
+            _ext("questionnaire-hidden", valueBoolean=True),
+            _ext("designNote", valueMarkdown=PAUSE_NOTE),
+        ]
     if q.type == "integer":
         extensions += [
             _ext("minValue", valueInteger=q.min),

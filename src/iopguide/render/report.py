@@ -16,6 +16,7 @@ from datetime import datetime
 from html import escape
 
 from iopguide.core.explain import Explanation, Reason, WhatWouldChange
+from iopguide.core.moments import crisis_line
 from iopguide.model.decision import Decision
 from iopguide.model.ruleset import Level
 
@@ -262,8 +263,8 @@ def render_markdown(
     else:
         out += ["| question | answer |", "|---|---|"]
         out += [f"| {_cell(q)} | {_cell(a)} |" for _, q, a in _answers(e)]
-    for line in ignored_words(e):
-        out += ["", line]
+    for sentence in ignored_words(e):
+        out += ["", sentence]
     out += [
         "",
         "## About this report",
@@ -276,6 +277,9 @@ def render_markdown(
         f"> {e.disclaimer}",
         "",
     ]
+    line = crisis_line(e)
+    if line is not None:  # the last line, so that it stays in sight
+        out += [f"**{line}**", ""]
     return "\n".join(out)
 
 
@@ -330,6 +334,7 @@ padding:0 1rem;line-height:1.45;color:#111;overflow-wrap:break-word}
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:1.6rem;border-bottom:1px solid #ccc}
 .facts{list-style:none;padding:0;margin:0 0 1rem}.facts li{margin:0}
 .safety{border:3px solid #b00020;padding:.6rem 1rem;background:#fff4f4}
+.crisis{border:2px solid #b00020;padding:.3rem .6rem}
 .level{border:2px solid #2a6f97;padding:.6rem 1rem}
 .decision{border-left:4px solid #2a6f97;padding-left:.6rem;font-weight:bold}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.25rem .4rem;
@@ -342,7 +347,7 @@ a{color:#0b4f8a}
 @media print{
 body{margin:0;max-width:none;font-size:10.5pt}
 h1,h2,h3{break-after:avoid;page-break-after:avoid}
-.safety,.level,.chart,li{break-inside:avoid;page-break-inside:avoid}
+.safety,.crisis,.level,.chart,li{break-inside:avoid;page-break-inside:avoid}
 thead{display:table-header-group}
 tr{break-inside:avoid;page-break-inside:avoid}
 a{color:inherit}
@@ -462,7 +467,11 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
         f'(sha256 <span class="hash">{p.questionnaire_sha256}</span>)</li>'
         f"<li>iopguide {escape(p.tool_version)}</li></ul></main>"
     )
-    body.append(f'<footer><p class="small"><strong>{escape(e.disclaimer)}</strong></p></footer>')
+    line = crisis_line(e)
+    crisis = "" if line is None else f'<p class="crisis"><strong>{_linked(line)}</strong></p>'
+    body.append(
+        f'<footer><p class="small"><strong>{escape(e.disclaimer)}</strong></p>{crisis}</footer>'
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from iopguide.model.conditions import UNKNOWN
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.render.data import SCHEMA_VERSION
+from iopguide.render.template import PAUSE_WORDS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -18,7 +19,8 @@ def _answer(question: Question) -> dict[str, Any]:
     if question.allow_unknown:
         kinds.append({"const": UNKNOWN})
     kinds.append({"type": "null"})
-    return {"description": question.prompt, "anyOf": kinds}
+    said = f"{question.prompt} ({PAUSE_WORDS})" if question.safety_pause else question.prompt
+    return {"description": said, "anyOf": kinds}
 
 
 def answers_schema(questionnaire: Questionnaire) -> dict[str, Any]:

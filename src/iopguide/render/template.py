@@ -7,6 +7,12 @@ import textwrap
 from iopguide.model.conditions import AnswerValue
 from iopguide.model.questionnaire import Question, Questionnaire
 
+# How a ``safety_pause`` question is asked, for the template, ``questions`` and the schema.
+PAUSE_WORDS = (
+    "asked only at the interview's safety pause, after an emergency alert; recorded "
+    "for the clinician, it never changes the result"
+)
+
 
 def _comment(text: str, indent: str = "# ") -> list[str]:
     return [f"{indent}{line}".rstrip() for line in textwrap.wrap(text, 76)] or ["#"]
@@ -19,6 +25,8 @@ def question_block(question: Question, questionnaire: Questionnaire) -> list[str
         lines += [f"#     {c.id}: {c.label}" for c in question.choices]
     if question.when is not None:
         lines += _comment(f"asked only when {questionnaire.say(question.when)}", "#   ")
+    if question.safety_pause:
+        lines += _comment(PAUSE_WORDS, "#   ")
     if not question.required:
         lines.append("#   optional")
     lines.append(f"{question.id}:")

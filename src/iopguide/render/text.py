@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from iopguide.core.explain import Alert, Explanation
+from iopguide.core.moments import crisis_line
 from iopguide.render.report import (
     change_sections,
     decision_words,
@@ -56,6 +57,12 @@ def alerts_panel(alerts: tuple[Alert, ...]) -> Panel:
     title = "!! SAFETY FIRST: GET HELP NOW !!" if emergency else "! Safety: support is available"
     content = Group(body, _bullets(alerts[0].resources))
     return Panel(content, title=title, border_style="red", title_align="left")
+
+
+def help_panel(resources: tuple[str, ...]) -> Panel:
+    """Where to get help now, from the rule set's resources: shown when the person says
+    they are not safe to go on."""
+    return Panel(_bullets(resources), title="!! GET HELP NOW !!", border_style="red")
 
 
 def _item(marker: str, body: Text | str) -> Table:
@@ -146,6 +153,9 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
     if audience == "clinician" and e.scores:
         parts.append(score_table(e))
     parts.append(Panel(Text(e.disclaimer), title="Please note", title_align="left"))
+    line = crisis_line(e)
+    if line is not None:  # the last line, so that it stays in sight
+        parts.append(Text(line, style="bold"))
     return parts
 
 

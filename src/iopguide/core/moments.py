@@ -1,0 +1,128 @@
+"""The moments around a crisis and at the end of an interview, with no terminal in it:
+the reply at the safety pause, the crisis line kept in sight after an alert, and the
+recap that ends an interview.
+
+Every crisis number comes from the rule set's ``resources`` (``RuleSet.crisis_line``):
+nothing here names one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from iopguide.core.explain import Explanation
+from iopguide.core.interview import QUIT_WORDS, Quit
+from iopguide.model.questionnaire import Questionnaire
+from iopguide.model.ruleset import RuleSet
+
+SAFE_WORDS = frozenset({"y", "yes"})
+NOT_SAFE_WORDS = frozenset({"n", "no", "not safe"})
+NEED_HELP_WORDS = frozenset({"help"})
+STOP_WORDS = frozenset({"q", *QUIT_WORDS})
+
+# Asked when the questionnaire has no ``safety_pause`` question (it then records nothing).
+PAUSE_PROMPT = "Are you safe to go on?"
+PAUSE_HINT = "y = yes; n = no, I am not safe; Enter = go on; q = stop and keep your answers"
+STOP_PROMPT = "Stop here and keep your answers? [Y/n] "
+
+
+@dataclass(frozen=True)
+class GoOn:
+    """Go on with the questions. ``said``: what to record as the pause question's
+    answer (True for "yes"; None records nothing: a bare Enter says nothing of safety)."""
+
+    said: bool | None
+
+
+@dataclass(frozen=True)
+class NotSafe:
+    """Stop the questions and show the crisis lines, then ask whether to stop here.
+    ``said``: False for an explicit "no" (recorded); None for "help" (nothing said)."""
+
+    said: bool | None
+
+
+PauseReply = GoOn | NotSafe | Quit
+
+
+def _words(text: str) -> str:
+    return " ".join(text.strip().lower().split())
+
+
+def pause_prompt(questionnaire: Questionnaire, for_someone_else: bool) -> str:
+    """The question asked at the safety pause, as the person (or someone answering for
+    them) reads it."""
+    question = questionnaire.pause_question
+    return PAUSE_PROMPT if question is None else question.prompt_for(for_someone_else)
+
+
+def read_pause(text: str) -> PauseReply:
+    """The reply to "Are you safe to go on?"; ValueError if it says none of these."""
+    said = _words(text)
+    if not said:
+        return GoOn(None)
+    if said in SAFE_WORDS:
+        return GoOn(True)
+    if said in NOT_SAFE_WORDS:
+        return NotSafe(False)
+    if said in NEED_HELP_WORDS:
+        return NotSafe(None)
+    if said in STOP_WORDS:
+        return Quit()
+    raise ValueError(
+        "please type y if you are safe to go on, n if you are not, "
+        "or press Enter to go on (q stops, keeping your answers)"
+    )
+
+
+def read_stop(text: str) -> bool:
+    """The reply to "Stop here and keep your answers? [Y/n]": True to stop (Enter, y,
+    q), False to go on with the questions; ValueError if it is neither."""
+    said = _words(text)
+    if not said or said in SAFE_WORDS or said in STOP_WORDS:
+        return True
+    if said in ("n", "no"):
+        return False
+    raise ValueError("please type y (or press Enter) to stop here, or n to go on")
+
+
+def reminder(ruleset: RuleSet, alerted: bool) -> str | None:
+    """The one-line crisis reminder kept with every question once an alert was shown."""
+    return ruleset.crisis_line if alerted else None
+
+
+def crisis_line(explanation: Explanation) -> str | None:
+    """The crisis line that ends a result with an alert (None without an alert)."""
+    if not explanation.alerts or explanation.ruleset is None:
+        return None
+    return explanation.ruleset.crisis_line
+
+
+def recap(
+    explanation: Explanation,
+    *,
+    written_to: str | None,
+    kept: str | None = None,
+    alerted: bool = False,
+) -> list[str]:
+    """The few lines that end an interview, so that they are on its last screen: the
+    level, the setting, the clinician's decision, where the result went (None: it is on
+    the screen above), where the answers are kept, and last the crisis line after an
+    alert (one shown during the interview counts, even if an answer changed since)."""
+    e = explanation
+    provisional = " (provisional: answers that matter for safety are missing)"
+    lines = [f"Suggested level of care: {e.level.title}{provisional if e.provisional else ''}"]
+    lines.append(f"Setting: {e.setting.title if e.setting is not None else e.level.setting}")
+    if e.decision is not None:
+        lines.append(f"Clinician's decision: {e.level_title(e.decision.level)}")
+    lines.append(
+        "The full result is above." if written_to is None else f"Result written to {written_to}."
+    )
+    if kept is not None:
+        lines.append(f"Your answers: {kept}")
+    line = crisis_line(e)
+    if line is None and alerted and e.ruleset is not None:
+        line = e.ruleset.crisis_line
+    if line is not None:
+        lines.append(line)
+    return lines
