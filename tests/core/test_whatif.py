@@ -215,3 +215,50 @@ def test_the_same_inputs_replay_to_the_same_result(run):
     assert first == second
     assert {"ruleset", "questionnaire", "tool"} <= set(first)
     assert len(first["questionnaire"]["sha256"]) == 64
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_the_person_is_never_taught_how_to_avoid_care(assessor, path):
+    """Issue 26, item 3: a change offered to the person (``for_person``) changes no
+    safety question, no fact and no clinician's score, leaves every answered safety
+    question asked, and raises no alert; the others stay, for the clinician."""
+    q = assessor.questionnaire
+    given = parse_answers(q, load_case(path).answers, str(path))
+    explanation = assessor.assess(given)
+    asked = {x.id for x in q.shown(given.answers)}
+    for cf in explanation.counterfactuals or ():
+        touched = [q.by_id[k] for k in cf.changes]
+        after = parse_answers(q, {**given.answers, **cf.changes}, "what-if").answers
+        dropped = [k for k in asked if k in given.answers and k not in after]
+        personal = not (
+            cf.safety
+            or any(x.safety or x.fixed or x.clinician_only for x in touched)
+            or any(q.by_id[k].safety for k in dropped)
+        )
+        assert cf.for_person is personal, cf.text
+
+
+def test_a_suicide_plan_is_never_offered_as_a_way_down(run, tmp_path, assessor):
+    import yaml
+
+    answers = load_case(bundled("cases") / "archetype-withdrawal-and-suicide-plan.yaml").answers
+    path = tmp_path / "a.yaml"
+    path.write_text(
+        yaml.safe_dump({k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()})
+    )
+    labels = [x.name for x in assessor.questionnaire.questions if x.safety]
+    for fmt in ("text", "markdown", "html", "json"):
+        person = run("assess", "-a", str(path), "-f", fmt, env={"COLUMNS": "200"}).stdout
+        clinician = run(
+            "assess", "-a", str(path), "-f", fmt, "--audience", "clinician", env={"COLUMNS": "200"}
+        ).stdout
+        if fmt == "json":
+            found = json.loads(person)["counterfactuals"]
+            assert found
+            assert all(not c["for_person"] for c in found if c["direction"] == "down")
+            continue
+        offered = person.split("What would change this", 1)[1].split("What to look for", 1)[0]
+        assert "No change within your reach would change this suggestion" in offered
+        assert not [label for label in labels if f"“{label}”" in offered]
+        assert "What the level rests on (for the clinician: not options to offer)" in clinician
+        assert "“Thoughts of suicide” had been no instead of yes" in clinician

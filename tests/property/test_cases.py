@@ -126,6 +126,22 @@ def test_unknown_is_never_lower_than_the_benign_answer_and_is_listed(answers):
         assert result.rank >= benign, (question.id, result.level.id)
 
 
+@SETTINGS
+@given(drawn())
+def test_other_substances_not_known_is_listed_and_never_lowers_the_level(answers):
+    """Someone answering for the person may not know every substance: "maybe others"
+    is named as not known and never gives less care than the substances they know."""
+    used = answers.get("substances")
+    if not used or "others_unknown" in used:
+        return
+    order = [c.id for c in QUESTIONNAIRE.by_id["substances"].choices]
+    more = tuple(c for c in order if c in used or c == "others_unknown")
+    declined = lowest(QUESTIONNAIRE.keep_shown({**answers, "substances": more})[0])
+    result = ENGINE.evaluate(declined)
+    assert "substances" in [q.id for q in result.missing_safety]
+    assert result.rank >= ENGINE.rank(answers)
+
+
 # Escalations: more drinking, more days, more symptoms, a new danger sign.
 ORDERED_CHOICES = ("auditc_1", "auditc_2", "auditc_3")
 DAYS = ("opioid_days", "sedative_days", "stimulant_days")
