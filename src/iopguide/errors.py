@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from iopguide.inert import ECHO, clipped, inert
+
 #: A place in a file's data: keys and list indexes, e.g. ``("rules", 3, "when")``.
 DataPath = tuple[str | int, ...]
 
@@ -19,10 +21,13 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
+        """One line, whatever the file name, place or message hold: control characters
+        shown escaped, and a place longer than a place should be (a key of 100,000
+        characters) cut to a marked prefix."""
         place = self.file if self.line is None else f"{self.file}:{self.line}"
         if self.location:
-            place = f"{place}: {self.location}"
-        return " ".join(f"{place}: {self.message}".split("\n"))
+            place = f"{place}: {clipped(self.location, 2 * ECHO)}"
+        return inert(" ".join(f"{place}: {self.message}".split("\n")))
 
 
 class IopguideError(Exception):

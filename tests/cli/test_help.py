@@ -44,7 +44,8 @@ def test_arguments_are_named_in_the_usage_line(run):
     assert "Usage: iopguide assess [OPTIONS] [FILE...]\n" in assess
     assert re.search(r"-f, --format \[text\|json\|markdown\|html\|fhir\]", assess)
     assert re.search(r"--audience \[person\|clinician\]\s+Who the text is for\.", assess)
-    assert "[default: text]" in assess
+    assert "[default: person]" in assess
+    assert "(default: text, or what the --output file's name says)" in " ".join(assess.split())
 
 
 @pytest.mark.parametrize(

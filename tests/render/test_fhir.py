@@ -468,3 +468,34 @@ def test_the_validators_can_fail(exported):
     del exists["answerBoolean"]
     assert any(f.startswith("que-7") for f in invariant_failures(nothing))
     assert structure_errors({**exported, "status": ["active"]}) is not None
+
+
+def test_a_decided_level_is_in_the_bundle(run):
+    # Issue 27, item 18: the clinician's decision travels with the result.
+    done = run(
+        "assess", "-a", str(EXAMPLES / "iop.yaml"), "-f", "fhir",
+        "--decided", "inpatient", "--reason", "Lives alone, far from any program",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    bundle = json.loads(done.stdout)
+    assert all_findings(bundle) == []
+    decided = [
+        o
+        for o in _resources(bundle, "Observation")
+        if o["code"]["coding"][0]["code"] == "decided-level"
+    ]
+    assert len(decided) == 1
+    [observation] = decided
+    assert observation["valueCodeableConcept"]["coding"][0]["code"] == "inpatient"
+    assert observation["note"] == [{"text": "Lives alone, far from any program"}]
+    plan = next(
+        e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "CarePlan"
+    )
+    assert observation["focus"] == [{"reference": plan}]
+    # The proposal beside it is still the suggestion.
+    proposal = _resources(bundle, "CarePlan")[0]["activity"][0]["detail"]["code"]["coding"][0]
+    assert proposal["code"] == "iop"
+    plain = json.loads(run("assess", "-a", str(EXAMPLES / "iop.yaml"), "-f", "fhir").stdout)
+    assert not [
+        o for o in _resources(plain, "Observation") if o["code"]["text"].startswith("Level")
+    ]

@@ -18,27 +18,58 @@ EXACT = "exact check by the z3 solver"
 SAMPLED = 'sampled check (for an exact one: pip install "iopguide[verify]")'
 FORCED = "sampled check (--sampled)"
 
+TIME_LIMIT = 60.0
+"""Seconds one solver query may take unless ``--timeout`` says otherwise. The bundled
+rules need well under one; a crafted rule set (a property over a hard logic puzzle)
+could keep the solver busy for hours."""
+
+
+class TimeLimit(Exception):
+    """A solver query ran out of its time limit: what it asked is undecided."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the solver ran out of time ({seconds:g} s a query)")
+        self.seconds = seconds
+
+
+def timed_out(seconds: float) -> str:
+    return (
+        f"sampled check: the exact check ran out of time ({seconds:g} s a query; "
+        "--timeout SECONDS gives it more)"
+    )
+
 
 def deeper_findings(
-    questionnaire: Questionnaire, ruleset: RuleSet, skip: frozenset[int], sampled: bool = False
+    questionnaire: Questionnaire,
+    ruleset: RuleSet,
+    skip: frozenset[int],
+    sampled: bool = False,
+    timeout: float = TIME_LIMIT,
 ) -> tuple[list[Finding], str]:
     """The linter's warnings and which check found them: exact with the solver, else
-    (or with ``sampled``) sampled: a sampled search can miss a witness, so it may warn
-    wrongly."""
+    (or with ``sampled``, or when a solver query runs out of time) sampled: a sampled
+    search can miss a witness, so it may warn wrongly."""
     if sampled:
         return Linter(questionnaire, ruleset).findings(skip), FORCED
     try:
         from iopguide.authoring.verify import ExactLinter
     except ImportError:
         return Linter(questionnaire, ruleset).findings(skip), SAMPLED
-    return ExactLinter(questionnaire, ruleset).findings(skip), EXACT
+    try:
+        return ExactLinter(questionnaire, ruleset, timeout).findings(skip), EXACT
+    except TimeLimit:
+        return Linter(questionnaire, ruleset).findings(skip), timed_out(timeout)
 
 
 def check(
-    rules: str | Path | None, questionnaire: str | Path | None, sampled: bool = False
+    rules: str | Path | None,
+    questionnaire: str | Path | None,
+    sampled: bool = False,
+    timeout: float = TIME_LIMIT,
 ) -> tuple[list[Problem], str]:
     """Every problem, in file order, and which deeper check ran ("" if none could);
-    ``sampled`` forces the sampled search even where the solver is installed."""
+    ``sampled`` forces the sampled search even where the solver is installed; a
+    solver query may take ``timeout`` seconds (then the search is sampled)."""
     rules_path = rules or bundled("default.yaml")
     q_path = questionnaire or bundled("questionnaire.yaml")
     problems: list[Problem] = []
@@ -67,7 +98,7 @@ def check(
     broken_rules = frozenset(int(f.path[1]) for f in errors if f.path[:1] == ("rules",))
     if any(f.path[:1] != ("rules",) for f in errors):
         return problems, ""  # scores, levels or ratings are broken: no deeper check
-    findings, method = deeper_findings(q_model, r_model, broken_rules, sampled)
+    findings, method = deeper_findings(q_model, r_model, broken_rules, sampled, timeout)
     for finding in findings:
         doc = q_doc if finding.file == "questionnaire" else r_doc
         problems.append(doc.problem(finding.path, finding.message, finding.severity))

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import z3
 
+from iopguide.authoring.check import TIME_LIMIT, TimeLimit
 from iopguide.authoring.lint import Linter
 from iopguide.core.encoding import AnswerSpace, Outcome
 from iopguide.core.engine import Engine, Result
@@ -50,20 +51,41 @@ def reference_answers(questionnaire: Questionnaire) -> Answers | None:
     return answers
 
 
-def prove(questionnaire: Questionnaire, ruleset: RuleSet) -> tuple[list[Verdict], float]:
-    """Every declared property's verdict, and the seconds the proofs took."""
+def prove(
+    questionnaire: Questionnaire, ruleset: RuleSet, timeout: float = TIME_LIMIT
+) -> tuple[list[Verdict], float]:
+    """Every declared property's verdict, and the seconds the proofs took; a query
+    may take ``timeout`` seconds (a property it leaves undecided is unknown)."""
     start = time.perf_counter()
-    verdicts = Verifier(questionnaire, ruleset, reference_answers(questionnaire)).verify()
+    reference = reference_answers(questionnaire)
+    verdicts = Verifier(questionnaire, ruleset, reference, timeout).verify()
     return verdicts, time.perf_counter() - start
 
 
+def limited(solver: z3.Solver | z3.Optimize, seconds: float) -> None:
+    """Give a solver its time limit (z3 counts in milliseconds)."""
+    solver.set("timeout", max(1, round(seconds * 1000)))
+
+
+def undecided(solver: z3.Solver, seconds: float) -> Exception:
+    """What a solver's "unknown" means: the time limit, or something it cannot do."""
+    reason = solver.reason_unknown()
+    if "timeout" in reason or "canceled" in reason:
+        return TimeLimit(seconds)
+    return IopguideError(f"the solver could not decide: {reason}")
+
+
 def solve(
-    goal: Sequence[z3.BoolRef], spaces: Sequence[AnswerSpace], reference: Answers | None = None
+    goal: Sequence[z3.BoolRef],
+    spaces: Sequence[AnswerSpace],
+    reference: Answers | None = None,
+    timeout: float = TIME_LIMIT,
 ) -> list[Answers] | None:
-    """Answer sets (one per space) that meet the goal, or None when none can.
+    """Answer sets (one per space) that meet the goal, or None when none can; each
+    solver may take ``timeout`` seconds (``TimeLimit`` when it runs out).
 
     With a reference answer set, the answers are the fewest changes from it that
-    still meet the goal.
+    still meet the goal (or, where finding the fewest runs out of time, some).
     """
     constraints = list(dict.fromkeys(c for s in spaces for c in s.constraints))
     # Every variable has a finite domain, so a finite-domain solver (bit-blasting to
@@ -71,17 +93,22 @@ def solve(
     # answer "unknown" (say, a domain it cannot bound): then the general one decides.
     outcome = z3.unknown
     for solver in (z3.SolverFor("QF_FD"), z3.Solver()):
+        limited(solver, timeout)
         solver.add(*constraints, *goal)
         outcome = solver.check()
         if outcome != z3.unknown:
             break
+        problem = undecided(solver, timeout)
+        if isinstance(problem, TimeLimit):
+            raise problem
     if outcome != z3.sat:
         if outcome == z3.unknown:
-            raise IopguideError(f"the solver could not decide: {solver.reason_unknown()}")
+            raise undecided(solver, timeout)
         return None
     model = solver.model()
     if reference is not None:
         optimizer = z3.Optimize()
+        limited(optimizer, timeout)
         optimizer.add(*constraints, *goal)
         # Every side near the reference: a pair then differs in no more than it must.
         optimizer.minimize(z3.Sum([s.distance(reference) for s in spaces]))
@@ -106,6 +133,7 @@ def exhaustive_diff(
     old: RuleSet,
     new: RuleSet,
     reference: Answers | None = None,
+    timeout: float = TIME_LIMIT,
 ) -> list[Move]:
     """Every move of level and every alert gained or lost, each possible or not."""
     space = AnswerSpace(questionnaire, "a")
@@ -131,7 +159,8 @@ def exhaustive_diff(
     for i, was in enumerate(old.levels):
         for j, now in enumerate(new.levels):
             if was.id != now.id:
-                found = solve([before.rank == i, after.rank == j], [space], reference)
+                goal = [before.rank == i, after.rank == j]
+                found = solve(goal, [space], reference, timeout)
                 moves.append(Move("level", was.id, now.id, found[0] if found else None))
     old_alerts, new_alerts = before.alerts(), after.alerts()
     for rule_id in dict.fromkeys([*old_alerts, *new_alerts]):
@@ -141,7 +170,7 @@ def exhaustive_diff(
             ("alert gained", [has, z3.Not(had)]),
             ("alert lost", [had, z3.Not(has)]),
         ):
-            found = solve(goal, [space], reference)
+            found = solve(goal, [space], reference, timeout)
             moves.append(Move(kind, rule_id, rule_id, found[0] if found else None))
     return [confirmed(m) for m in moves]
 
@@ -158,12 +187,22 @@ class Counterexample:
 
 @dataclass(frozen=True)
 class Verdict:
+    """A property proved, violated (with a counterexample), or left undecided when
+    the solver ran out of time (``timed_out``): never taken as proved."""
+
     prop: Property
     counterexample: Counterexample | None
+    timed_out: bool = False
 
     @property
     def proved(self) -> bool:
-        return self.counterexample is None
+        return self.counterexample is None and not self.timed_out
+
+    @property
+    def status(self) -> str:
+        if self.timed_out:
+            return "unknown"
+        return "proved" if self.counterexample is None else "violated"
 
 
 class SolverDisagrees(AssertionError):
@@ -178,10 +217,11 @@ class Verifier:
         questionnaire: Questionnaire,
         ruleset: RuleSet,
         reference: Answers | None = None,
+        timeout: float = TIME_LIMIT,
     ) -> None:
         self.questionnaire, self.ruleset = questionnaire, ruleset
         self.engine = Engine(questionnaire, ruleset)
-        self.reference = reference
+        self.reference, self.timeout = reference, timeout
         self.a = Outcome(AnswerSpace(questionnaire, "a"), ruleset)
 
     def variant(
@@ -197,7 +237,7 @@ class Verifier:
     def solve(
         self, goal: Sequence[z3.BoolRef], spaces: Sequence[AnswerSpace], smallest: bool = True
     ) -> list[Answers] | None:
-        return solve(goal, spaces, self.reference if smallest else None)
+        return solve(goal, spaces, self.reference if smallest else None, self.timeout)
 
     def valid(self, answers: Answers) -> Answers:
         """The answers as an answers file gives them: the questionnaire must accept them."""
@@ -211,11 +251,14 @@ class Verifier:
         return [self.check(prop) for prop in self.ruleset.properties]
 
     def check(self, prop: Property) -> Verdict:
-        if prop.never_changes_level is not None:
-            return Verdict(prop, self._never_changes(prop, prop.never_changes_level))
-        if prop.never_lowers_level is not None:
-            return Verdict(prop, self._never_lowers(prop))
-        return Verdict(prop, self._implies(prop))
+        try:
+            if prop.never_changes_level is not None:
+                return Verdict(prop, self._never_changes(prop, prop.never_changes_level))
+            if prop.never_lowers_level is not None:
+                return Verdict(prop, self._never_lowers(prop))
+            return Verdict(prop, self._implies(prop))
+        except TimeLimit:
+            return Verdict(prop, None, timed_out=True)
 
     def _never_changes(self, prop: Property, ids: Sequence[str]) -> Counterexample | None:
         a = self.a
@@ -362,9 +405,10 @@ class _Asker:
     rebuilds the encoding. The finite-domain solver decides; where it cannot (it
     answers "unknown"), the general one does, over the same constraints."""
 
-    def __init__(self, constraints: Sequence[z3.BoolRef]) -> None:
-        self.constraints = list(constraints)
+    def __init__(self, constraints: Sequence[z3.BoolRef], timeout: float = TIME_LIMIT) -> None:
+        self.constraints, self.timeout = list(constraints), timeout
         self.finite = z3.SolverFor("QF_FD")
+        limited(self.finite, timeout)
         self.finite.add(*self.constraints)
         self.general: z3.Solver | None = None
 
@@ -378,12 +422,16 @@ class _Asker:
         """Whether some answer set meets the goal, with the assumed literals true."""
         outcome = _check(self.finite, goal, assuming)
         if outcome == z3.unknown:
+            problem = undecided(self.finite, self.timeout)
+            if isinstance(problem, TimeLimit):
+                raise problem
             if self.general is None:
                 self.general = z3.Solver()
+                limited(self.general, self.timeout)
                 self.general.add(*self.constraints)
             outcome = _check(self.general, goal, assuming)
             if outcome == z3.unknown:
-                raise IopguideError(f"the solver could not decide: {self.general.reason_unknown()}")
+                raise undecided(self.general, self.timeout)
         return bool(outcome == z3.sat)
 
 
@@ -407,14 +455,16 @@ class ExactLinter:
     any fired rule calls for: loading refuses ratings that lower it), and a dimension's
     rating when no other rule rates that dimension as high."""
 
-    def __init__(self, questionnaire: Questionnaire, ruleset: RuleSet) -> None:
-        self.questionnaire, self.ruleset = questionnaire, ruleset
+    def __init__(
+        self, questionnaire: Questionnaire, ruleset: RuleSet, timeout: float = TIME_LIMIT
+    ) -> None:
+        self.questionnaire, self.ruleset, self.timeout = questionnaire, ruleset, timeout
 
     def _encode(self, ruleset: RuleSet) -> None:
-        self.verifier = Verifier(self.questionnaire, ruleset)
+        self.verifier = Verifier(self.questionnaire, ruleset, timeout=self.timeout)
         a = self.verifier.a
-        self.answers = _Asker(a.space.constraints)
-        self.rules = _Asker(a.space.constraints)
+        self.answers = _Asker(a.space.constraints, self.timeout)
+        self.rules = _Asker(a.space.constraints, self.timeout)
         self.fires: dict[str, z3.BoolRef] = {}
         self.silent: dict[str, z3.BoolRef] = {}
         for rule in ruleset.rules:

@@ -25,23 +25,33 @@ from iopguide.cli.common import (
     RulesOption,
     State,
     assessment_time,
-    emit,
     fail,
     given_answers,
     guarded,
     load_assessor,
-    output_target,
     prepare_streams,
     render,
     reporting,
     say,
+    text_options,
     usage_error,
     write_out,
 )
 from iopguide.cli.export import export_app
 from iopguide.cli.help import HELP_OPTIONS, Command, Group
+from iopguide.cli.output import (
+    check_pdf,
+    emit,
+    format_for,
+    interview_files,
+    is_pdf,
+    output_target,
+    suffix_for,
+    within_limit,
+)
 from iopguide.cli.rules import rules_app
 from iopguide.errors import IopguideError
+from iopguide.inert import inert
 
 if TYPE_CHECKING:
     from iopguide.api import Assessor
@@ -115,24 +125,42 @@ def assess(
     ] = None,
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (default: text, or what the --output file's name says).",
+            show_default=False,
+        ),
+    ] = None,
     audience: Annotated[Audience, typer.Option(help="Who the text is for.")] = Audience.person,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write the result to this file."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            readable=False,
+            help="Write the result to this file.",
+        ),
     ] = None,
     save: Annotated[
         Path | None,
         typer.Option(
             "--save",
             metavar="FILE",
+            readable=False,
             help="Interview: keep the answers in this file, saved after every answer.",
         ),
     ] = None,
     resume: Annotated[
         Path | None,
         typer.Option(
-            "--resume", metavar="FILE", help="Interview: continue from a saved answers file."
+            "--resume",
+            metavar="FILE",
+            readable=False,
+            help="Interview: continue from a saved answers file.",
         ),
     ] = None,
     client_id: Annotated[
@@ -162,16 +190,18 @@ def assess(
     without either, ask the questions.
     """
     with reporting():
-        _check_usage(files, answers, batch, output, save, resume)
+        _check_usage(files, answers, batch, output, save, resume, fmt)
         _check_filing(files, batch, client_id, decided, reason)
         if batch is not None:
             assess_batch(batch, rules, questionnaire)
         elif files:
-            assess_many([str(answers), *files], rules, questionnaire, fmt, audience)
+            assess_many([str(answers), *files], rules, questionnaire, fmt or Format.text, audience)
         else:
-            target = output_target(output, [answers, resume, save, rules, questionnaire])
-            _check_pdf(fmt, target)
-            shown = Shown(fmt, audience, target, client_id, decided, reason)
+            kept = interview_files(save, resume)
+            target = output_target(output, [answers, resume, rules, questionnaire, *kept])
+            check_pdf(fmt, target)
+            chosen = format_for(fmt, target)
+            shown = Shown(chosen, audience, target, client_id, decided, reason)
             assess_one(answers, resume, save, rules, questionnaire, shown)
 
 
@@ -182,6 +212,7 @@ def _check_usage(
     output: Path | None,
     save: Path | None,
     resume: Path | None,
+    fmt: Format | None,
 ) -> None:
     """Options that cannot go together are a usage error, never silently ignored."""
     several = "with several answers files" if files else None
@@ -191,6 +222,8 @@ def _check_usage(
         usage_error("--batch reads its own records: give --batch or --answers, not both")
     if batch is not None and (save is not None or resume is not None):
         usage_error("--save and --resume are for the interview, not for --batch")
+    if batch is not None and fmt not in (None, Format.json):
+        usage_error(f"--batch writes one JSON line per record: --format {fmt} does not apply")
     streamed = "with --batch" if batch is not None else several
     if streamed and output is not None and str(output) != "-":
         usage_error(
@@ -218,24 +251,9 @@ def _check_filing(
         usage_error(f"{given[0]} is for one assessment, not for {many}")
     if reason is not None and decided is None:
         usage_error("--reason says why the decided level differs: give --decided LEVEL too")
+    text_options(client_id=client_id, decided=decided, reason=reason)
     if client_id is not None and (not client_id.strip() or not client_id.isprintable()):
         usage_error("--client-id must be printable text, not empty")
-
-
-def _is_pdf(target: Path | None) -> bool:
-    return target is not None and target.suffix.lower() == ".pdf"
-
-
-def _check_pdf(fmt: Format, target: Path | None) -> None:
-    """A .pdf file gets the PDF report, and only if one can be made (said before any
-    question is asked); never text under a .pdf name."""
-    if not _is_pdf(target):
-        return
-    if fmt is not Format.text:
-        usage_error(f"--output {target} is a PDF: leave out --format, or name the file for it")
-    from iopguide.render.pdf import check_available
-
-    check_available(str(target))
 
 
 class Shown(NamedTuple):
@@ -325,24 +343,25 @@ def show(
     decision = decided_level(shown.decided, shown.reason, explanation.level.id) or decision
     if decision is not None:
         explanation = replace(explanation, decision=decision)
-    fmt = _format_for(shown.fmt, shown.target)
+    fmt = shown.fmt
     to_terminal = shown.target is None and sys.stdout.isatty()
-    reported = _is_pdf(shown.target) or fmt in (Format.markdown, Format.html)
+    reported = is_pdf(shown.target) or fmt in (Format.markdown, Format.html)
     # Only reports carry the date (the result and the text stay the same for the same answers).
     filing = None
     if reported:
         from iopguide.render.report import Filing
 
         filing = Filing(assessment_time(), shown.client_id)
-    if _is_pdf(shown.target):
+    if is_pdf(shown.target):
         from iopguide.render.pdf import render_pdf
         from iopguide.render.report import render_html
 
         html = render_html(explanation, audience=shown.audience.value, filing=filing)
-        emit(render_pdf(html), shown.target)
+        emit(render_pdf(within_limit(html, shown.target)), shown.target)
         return explanation
     if not (seen and to_terminal and fmt is Format.text):
-        emit(render(explanation, fmt, shown.audience, to_terminal, filing), shown.target)
+        text = render(explanation, fmt, shown.audience, to_terminal, filing)
+        emit(within_limit(text, shown.target) if reported else text, shown.target)
     return explanation
 
 
@@ -379,7 +398,7 @@ def interview(
             say(kept)
             raise
         on_screen = shown.target is None and sys.stdout.isatty()
-        written_to = None if on_screen else str(shown.target or "standard output")
+        written_to = None if on_screen else inert(str(shown.target or "standard output"))
         session.finish(explanation, written_to)
 
 
@@ -393,19 +412,6 @@ def _with_ignored(assessor: Assessor, answers: Answers, start: Given | None) -> 
         shown = {q.id for q in assessor.questionnaire.shown(answers)}
         ignored = {k: v for k, v in ignored.items() if k not in shown}
     return Given(answers, [], ignored)
-
-
-def _format_for(fmt: Format, output: Path | None) -> Format:
-    """A report's format follows the output file's name unless --format says otherwise."""
-    if fmt is Format.text and output is not None:
-        suffix = output.suffix.lower()
-        return {
-            ".md": Format.markdown,
-            ".html": Format.html,
-            ".htm": Format.html,
-            ".json": Format.json,
-        }.get(suffix, fmt)
-    return fmt
 
 
 @app.command(cls=Command)
@@ -432,7 +438,8 @@ def questions(questionnaire: QuestionnaireOption = None) -> None:
 def template(
     questionnaire: QuestionnaireOption = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", readable=False, help="Write to this file."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace FILE if it exists (it may hold answers).")
@@ -443,7 +450,8 @@ def template(
         from iopguide.io.load import load_questionnaire
         from iopguide.render.template import answers_template
 
-        target = output_target(output, [questionnaire])
+        target = output_target(output, [questionnaire], "iopguide template")
+        suffix_for(target, (".yaml", ".yml"), "an answers file (YAML)", "iopguide template")
         if target is not None and target.exists() and not force:
             raise IopguideError(
                 f"{target}: exists (it may hold answers); give --force to replace it"
@@ -460,8 +468,14 @@ def compare(
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
     compare_format: Annotated[
-        CompareFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = CompareFormat.text,
+        CompareFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (default: text, or what the --output file's name says).",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write the comparison to this file."),
@@ -482,31 +496,26 @@ def compare(
         from iopguide.core.reassess import compare as compare_answers
         from iopguide.render import reassess as shown
 
-        fmt = Format(compare_format.value)
         if reason is not None and decided is None:
             usage_error(
                 "--reason says why the decided level differs: give --decided LEVEL too",
                 "iopguide compare",
             )
-        target = output_target(output, [earlier, later, rules, questionnaire])
-        if _is_pdf(target):
+        text_options("iopguide compare", decided=decided, reason=reason)
+        target = output_target(output, [earlier, later, rules, questionnaire], "iopguide compare")
+        if is_pdf(target):
             usage_error(
                 f"--output {target}: compare writes .txt, .json, .md or .html files",
                 "iopguide compare",
             )
+        given = None if compare_format is None else Format(compare_format.value)
+        fmt = format_for(given, target, "iopguide compare")
         assessor = load_assessor(rules, questionnaire)
         check_level(assessor, decided)
-        first = given_answers(assessor, earlier)
-        second = given_answers(assessor, later)
-        assert first is not None and second is not None
-        from iopguide.model.answers import require_complete
-
-        require_complete(assessor.questionnaire, first.answers, earlier)
-        require_complete(assessor.questionnaire, second.answers, later)
+        first, second = _both_answers(assessor, earlier, later)
         result = compare_answers(assessor.engine, first, second)
         decision = decided_level(decided, reason, result.later.level.id)
         q, r = assessor.questionnaire, assessor.ruleset
-        fmt = _format_for(fmt, target)
         if fmt is Format.json:
             text = shown.comparison_json(result, decision)
         elif fmt is Format.markdown:
@@ -516,6 +525,26 @@ def compare(
         else:
             text = shown.comparison_text(result, q, decision, r)
         emit(text, target)
+
+
+def _both_answers(assessor: Assessor, earlier: str, later: str) -> tuple[Given, Given]:
+    """Both files' answers, complete; every problem of either file is named at once."""
+    from iopguide.model.answers import require_complete
+
+    found: list[Given] = []
+    errors: list[str] = []
+    for path in (earlier, later):
+        try:
+            given = given_answers(assessor, path)
+            assert given is not None
+            require_complete(assessor.questionnaire, given.answers, path)
+        except IopguideError as e:
+            errors.append(str(e))
+            continue
+        found.append(given)
+    if errors:
+        raise IopguideError("\nerror: ".join(errors))
+    return found[0], found[1]
 
 
 class SchemaKind(StrEnum):

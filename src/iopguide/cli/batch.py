@@ -74,10 +74,15 @@ def assess_batch(source: str, rules: Path | None, questionnaire: Path | None) ->
         stream = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
     except OSError as e:
         raise IopguideError(Problem(source, f"cannot read: {e.strerror or e}")) from None
-    with stream:
-        tally = with_progress(
-            lambda tick: assess_records(assessor, records(stream, name), out_bytes(), tick),
-        )
+    try:
+        with stream:
+            tally = with_progress(
+                lambda tick: assess_records(assessor, records(stream, name), out_bytes(), tick),
+            )
+    except BrokenPipeError:
+        raise  # the reader of the output went away: a quiet exit 141
+    except OSError as e:  # the input, not the output (out_bytes says that itself)
+        raise IopguideError(Problem(name, f"cannot read: {e.strerror or e}")) from None
     say(tally.summary())
     if tally.errors:
         raise typer.Exit(EXIT_INPUT)

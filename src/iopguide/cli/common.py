@@ -21,6 +21,7 @@ import typer
 
 from iopguide.cli.help import choice_names
 from iopguide.errors import Interrupted, IopguideError
+from iopguide.inert import inert
 
 if TYPE_CHECKING:
     from iopguide.api import Assessor
@@ -59,9 +60,10 @@ class State:
 
 
 def say(message: str) -> None:
-    """One line on stderr (if stderr is gone, there is nowhere left to say it)."""
+    """One line on stderr (if stderr is gone, there is nowhere left to say it); whatever
+    outside text the message repeats is shown inert, never obeyed by the terminal."""
     try:
-        sys.stderr.write(message + "\n")
+        sys.stderr.write(inert(message, lines=True) + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
@@ -137,6 +139,9 @@ class _Closed(io.TextIOBase):
         raise OSError(errno.EBADF, "Bad file descriptor")
 
     def read(self, size: int | None = -1) -> str:
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
         raise OSError(errno.EBADF, "Bad file descriptor")
 
     def write(self, text: str) -> int:
@@ -259,12 +264,20 @@ def reporting() -> Iterator[None]:
 
 RulesOption = Annotated[
     Path | None,
-    typer.Option("--rules", metavar="FILE", help="Rule set file (default: the bundled one)."),
+    typer.Option(
+        "--rules",
+        metavar="FILE",
+        readable=False,
+        help="Rule set file (default: the bundled one).",
+    ),
 ]
 QuestionnaireOption = Annotated[
     Path | None,
     typer.Option(
-        "--questionnaire", metavar="FILE", help="Questionnaire file (default: the bundled one)."
+        "--questionnaire",
+        metavar="FILE",
+        readable=False,
+        help="Questionnaire file (default: the bundled one).",
     ),
 ]
 
@@ -334,39 +347,14 @@ def given_answers(assessor: Assessor, path: str | Path | None) -> Given | None:
     return given
 
 
-def emit(text: str | bytes, output: Path | None) -> None:
-    """Write a command's output to standard output, or atomically to ``output``."""
-    if output is None:
-        write_out(text)
-        return
-    from iopguide.io.atomic import check_target, write_private
-
-    link = check_target(output)
-    write_private(output, text)
-    if link:
-        say(f"wrote {output} (a symbolic link: the link is replaced, what it named is unchanged)")
-    else:
-        say(f"wrote {output}")
-
-
-def output_target(output: Path | None, inputs: list[str | Path | None]) -> Path | None:
-    """Where ``--output`` writes (None: standard output, also for ``-``), checked first.
-
-    An output that is one of the command's inputs, or that exists and is not a
-    regular file (a device, a FIFO, a folder), is refused before any work is done.
-    """
-    if output is None or str(output) == "-":
-        return None
-    from iopguide.io.atomic import check_target
-
-    for given in inputs:
-        if given is None or str(given) == "-":
+def text_options(command: str = "iopguide assess", **values: str | None) -> None:
+    """Options that hold text (a reason, an id) must be UTF-8 text: bytes that are not
+    (a shell can pass any) are a usage error, never written into a report."""
+    for name, value in values.items():
+        if value is None:
             continue
         try:
-            same = os.path.samefile(given, output)
-        except OSError:
-            continue
-        if same:
-            usage_error(f"--output {output} is also an input: it would be overwritten")
-    check_target(output)
-    return output
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            option = "--" + name.replace("_", "-")
+            usage_error(f"{option} is not UTF-8 text: give it as UTF-8", command)

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from iopguide.cli.common import QuestionnaireOption, emit, reporting
+from iopguide.cli.common import QuestionnaireOption, reporting
 from iopguide.cli.help import HELP_OPTIONS, Command, Group
+from iopguide.cli.output import emit, output_target, suffix_for
 
 export_app = typer.Typer(
     help="Export the questionnaire for other software.",
@@ -23,7 +24,8 @@ export_app = typer.Typer(
 def export_fhir(
     questionnaire: QuestionnaireOption = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", readable=False, help="Write to this file."),
     ] = None,
 ) -> None:
     """The questionnaire as a FHIR R4 Questionnaire (SDC), as JSON."""
@@ -31,5 +33,8 @@ def export_fhir(
         from iopguide.io.load import load_questionnaire
         from iopguide.render.fhir import questionnaire_resource, to_json
 
+        command = "iopguide export fhir"
+        target = output_target(output, [questionnaire], command)
+        suffix_for(target, (".json",), "a FHIR Questionnaire (JSON)", command)
         loaded = load_questionnaire(questionnaire)
-        emit(to_json(questionnaire_resource(loaded.model, loaded.document.sha256)), output)
+        emit(to_json(questionnaire_resource(loaded.model, loaded.document.sha256)), target)

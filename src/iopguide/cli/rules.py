@@ -19,6 +19,20 @@ from iopguide.cli.common import (
     write_out,
 )
 from iopguide.cli.help import HELP_OPTIONS, Command, Group
+from iopguide.errors import IopguideError
+from iopguide.inert import ECHO, clipped, inert
+
+TimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        metavar="SECONDS",
+        min=0.001,
+        help="How long one solver query may take (default: 60).",
+        show_default=False,
+    ),
+]
+TIME_LIMIT = 60.0  # authoring.check.TIME_LIMIT, without importing it for --help
 
 SOLVER_MISSING = (
     'error: this needs the z3 solver, which is not installed: pip install "iopguide[verify]"'
@@ -57,19 +71,22 @@ def check(
             help="Search for witnesses by sampling even where the z3 solver is installed.",
         ),
     ] = False,
+    timeout: TimeoutOption = TIME_LIMIT,
 ) -> None:
-    """Validate a rule set and questionnaire and cross-check them; report every problem."""
+    """Validate a rule set and questionnaire and cross-check them; report every problem.
+
+    The exact check gives each solver query --timeout seconds; one that runs out of
+    time makes it a sampled check, and the last line says so.
+    """
     with reporting():
         from iopguide.authoring.check import check as check_all
 
-        problems, method = check_all(rules, questionnaire, sampled)
+        problems, method = check_all(rules, questionnaire, sampled, timeout)
         for problem in problems:
             label = "warning" if problem.severity == "warning" else "error"
-            write_out(
-                f"{problem.file}:{problem.line or 0}: {label}: "
-                f"{problem.location + ': ' if problem.location else ''}"
-                f"{problem.message}\n"
-            )
+            place = f"{clipped(problem.location, 2 * ECHO)}: " if problem.location else ""
+            line = f"{problem.file}:{problem.line or 0}: {label}: {place}{problem.message}"
+            write_out(inert(line) + "\n")
         errors = sum(p.severity == "error" for p in problems)
         warnings = len(problems) - errors
         write_out(f"{errors} errors, {warnings} warnings{'; ' + method if method else ''}\n")
@@ -81,7 +98,11 @@ def check(
 def test_cases(
     cases: Annotated[
         list[Path] | None,
-        typer.Argument(help="Case files or folders (default: the bundled cases).", metavar="CASE"),
+        typer.Argument(
+            help="Case files or folders (default: the bundled cases).",
+            metavar="CASE",
+            readable=False,
+        ),
     ] = None,
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
@@ -121,13 +142,14 @@ def show(
 
 @rules_app.command(cls=Command)
 def diff(
-    old: Annotated[Path, typer.Argument(help="The rule set before the change.")],
-    new: Annotated[Path, typer.Argument(help="The rule set after the change.")],
+    old: Annotated[Path, typer.Argument(help="The rule set before the change.", readable=False)],
+    new: Annotated[Path, typer.Argument(help="The rule set after the change.", readable=False)],
     cases: Annotated[
         list[Path] | None,
         typer.Option(
             "--cases",
             metavar="CASE",
+            readable=False,
             help="Case files or folders to compare on (default: the bundled cases).",
         ),
     ] = None,
@@ -138,16 +160,22 @@ def diff(
             help="Compare on every answer set the questionnaire allows (needs the z3 solver)."
         ),
     ] = False,
+    timeout: TimeoutOption = TIME_LIMIT,
     witnesses: Annotated[
         Path | None,
-        typer.Option("--witnesses", metavar="DIR", help="With --exhaustive: write witnesses here."),
+        typer.Option(
+            "--witnesses",
+            metavar="DIR",
+            readable=False,
+            help="With --exhaustive: write witnesses here.",
+        ),
     ] = None,
 ) -> None:
     """What changes between two rule sets: structurally, and on every case (or, with
     --exhaustive, on every answer set, each move with its smallest witness)."""
     with reporting():
         if exhaustive:
-            _exhaustive_diff(old, new, questionnaire, witnesses)
+            _exhaustive_diff(old, new, questionnaire, witnesses, timeout)
             return
         from iopguide.authoring.cases import find_cases, load_case
         from iopguide.authoring.diff import effect, structural
@@ -167,12 +195,13 @@ def diff(
 
 
 def _exhaustive_diff(
-    old: Path, new: Path, questionnaire: Path | None, witnesses: Path | None
+    old: Path, new: Path, questionnaire: Path | None, witnesses: Path | None, timeout: float
 ) -> None:
     try:
         import z3  # noqa: F401
     except ImportError:
         fail(SOLVER_MISSING, EXIT_USAGE)
+    from iopguide.authoring.check import TimeLimit
     from iopguide.authoring.diff import structural
     from iopguide.authoring.verify import exhaustive_diff, reference_answers
     from iopguide.io.atomic import write_private
@@ -183,7 +212,10 @@ def _exhaustive_diff(
     before, after = load_assessor(old, questionnaire), load_assessor(new, questionnaire)
     q = before.questionnaire
     reference = reference_answers(q)
-    moves = exhaustive_diff(q, before.ruleset, after.ruleset, reference)
+    try:
+        moves = exhaustive_diff(q, before.ruleset, after.ruleset, reference, timeout)
+    except TimeLimit as e:
+        raise IopguideError(f"{new}: {e}; --timeout SECONDS gives it more") from None
     head = diff_text(structural(before.ruleset, after.ruleset), [], 0).split("\n\n")[0]
     write_out(head + "\n" + exhaustive_text(moves, reference, q))
     if witnesses is not None:
@@ -202,14 +234,19 @@ def verify(
     counterexamples: Annotated[
         Path | None,
         typer.Option(
-            "--counterexamples", metavar="DIR", help="Write each counterexample's answers here."
+            "--counterexamples",
+            metavar="DIR",
+            readable=False,
+            help="Write each counterexample's answers here.",
         ),
     ] = None,
+    timeout: TimeoutOption = TIME_LIMIT,
 ) -> None:
     """Prove the rule set's properties over every answer set the questionnaire allows.
 
-    Exit 0 when all are proved, 1 when any is violated or a file is invalid, 2 when
-    the z3 solver is not installed.
+    Exit 0 when all are proved, 1 when any is violated or undecided (a solver query
+    ran out of its --timeout) or a file is invalid, 2 when the z3 solver is not
+    installed.
     """
     with reporting():
         try:
@@ -222,9 +259,11 @@ def verify(
 
         assessor = load_assessor(rules, questionnaire)
         q, ruleset = assessor.questionnaire, assessor.ruleset
-        verdicts, seconds = prove(q, ruleset)
-        report = verify_json if fmt is ReportFormat.json else verify_text
-        write_out(report(verdicts, ruleset, q, seconds))
+        verdicts, seconds = prove(q, ruleset, timeout)
+        if fmt is ReportFormat.json:
+            write_out(verify_json(verdicts, ruleset, q, seconds))
+        else:
+            write_out(verify_text(verdicts, ruleset, q, seconds, timeout))
         if counterexamples is not None:
             for verdict in verdicts:
                 for name, text in counterexample_files(verdict, q).items():

@@ -23,6 +23,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from iopguide.api import Assessor
+from iopguide.cli.savefile import default_save_path, is_save_file, set_aside, where_to_save
 from iopguide.core.explain import Explanation
 from iopguide.core.interview import (
     BACK_WORDS,
@@ -46,6 +47,7 @@ from iopguide.core.moments import (
     reminder,
 )
 from iopguide.errors import Interrupted, IopguideError
+from iopguide.inert import inert
 from iopguide.io.atomic import write_private
 from iopguide.io.lock import SaveLock
 from iopguide.model.answers import Answers
@@ -61,18 +63,9 @@ T = TypeVar("T")
 GONE = frozenset({errno.EIO, errno.EBADF, errno.ENXIO})  # what a closed terminal raises
 
 
-def default_save_path() -> Path:
-    """Where interview progress is kept unless ``--save`` says otherwise."""
-    state = os.environ.get("XDG_STATE_HOME")
-    if not state:
-        try:
-            state = str(Path.home() / ".local" / "state")
-        except (RuntimeError, KeyError):  # no HOME and no passwd entry
-            raise IopguideError(
-                "there is no home folder to keep the interview's answers in: give "
-                "--save FILE, or set HOME or XDG_STATE_HOME"
-            ) from None
-    return Path(state) / "iopguide" / "interview.yaml"
+def named(path: Path) -> str:
+    """A file name on the terminal: markup and control characters shown as they are."""
+    return escape(inert(str(path)))
 
 
 class TerminalGone(Exception):
@@ -118,14 +111,15 @@ class LineEditor:
             self.remove()
 
         handler = self.callback(done)  # kept alive until the line is read
-        self.install(prompt.encode("utf-8", errors="replace"), handler)
-        try:
-            while not got:
-                if select.select([0], [], [], 0.2)[0]:
-                    self.read_char()
-        finally:
-            if not got:
-                self.remove()  # puts the terminal back as it was
+        with _signals_held() as stopped:
+            self.install(prompt.encode("utf-8", errors="replace"), handler)
+            try:
+                while not got and not stopped:
+                    if select.select([0], [], [], 0.2)[0]:
+                        self.read_char()
+            finally:
+                if not got:
+                    self.remove()  # puts the terminal back as it was
         line = got[0]
         if line is None:
             raise EOFError
@@ -133,6 +127,29 @@ class LineEditor:
         if text.strip():
             self.readline.add_history(text)
         return text
+
+
+@contextmanager
+def _signals_held() -> Iterator[list[int]]:
+    """While readline reads a line, Ctrl-C and a hang-up are noted, then acted on once
+    it has returned: raised inside readline's callback (Enter pressed as the signal
+    came), Python would print the exception and go on, losing the Ctrl-C."""
+    stopped: list[int] = []
+
+    def note(signum: int, _frame: FrameType | None) -> None:
+        stopped.append(signum)
+
+    previous = {}
+    for signum in (signal.SIGINT, signal.SIGHUP):
+        if signal.getsignal(signum) not in (signal.SIG_IGN, None):
+            previous[signum] = signal.signal(signum, note)
+    try:
+        yield stopped
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if stopped:
+        raise KeyboardInterrupt
 
 
 def _line_editor() -> LineEditor | None:
@@ -206,7 +223,7 @@ def greet(console: Console, save_path: Path, crisis_line: str) -> None:
         "[bold]iopguide[/bold] asks about substance use, health and daily life, then "
         "suggests a level of care and explains why. It takes about 10 to 15 minutes.\n"
         f"Your answers stay on this computer: they are saved as you go to "
-        f"{escape(str(save_path))}, readable only by you. This is not a diagnosis: "
+        f"{named(save_path)}, readable only by you. This is not a diagnosis: "
         "a clinician decides.\n"
         f"[bold]{escape(crisis_line)}[/bold]\n"
         "Type [bold]?[/bold] for help on a question, [bold]back[/bold] to go back. "
@@ -465,6 +482,13 @@ class Session:
             if name.lower() in QUIT_WORDS:
                 raise Stopped
             path = Path(name).expanduser()
+            if is_save_file(path, self.save_path):
+                self.console.print(
+                    f"[yellow]{named(path)} is where this interview keeps its answers "
+                    "while it runs, and it is removed at the end: type another name.[/yellow]",
+                    highlight=False,
+                )
+                continue
             try:
                 write_private(path, self._answers_file())
             except IopguideError as e:
@@ -552,6 +576,7 @@ class Interviewing:
         self.session: Session | None = None
 
     def __enter__(self) -> Interviewing:
+        where_to_save(self.path, self.default)  # before the first question
         self.previous = signal.signal(signal.SIGHUP, _hang_up)
         try:
             self.lock.acquire()
@@ -608,7 +633,7 @@ class Interviewing:
             lines = recap(
                 explanation,
                 written_to=written_to,
-                kept=None if saved is None else f"{saved} (readable only by you)",
+                kept=None if saved is None else f"{inert(str(saved))} (readable only by you)",
                 alerted=self.alerted,
             )
             self.console.print()
@@ -629,7 +654,7 @@ class Interviewing:
             if self.source is not None and _same_file(self.source, self.path):
                 return dict(self.start)
             self.console.print(
-                f"{escape(str(self.path))} holds {len(earlier)} answers of another interview."
+                f"{named(self.path)} holds {len(earlier)} answers of another interview."
             )
             if not _yes(self.ask, "Replace them with this interview? [y/N] ", False):
                 raise Interrupted(
@@ -638,8 +663,7 @@ class Interviewing:
                 )
             return dict(self.start)
         self.console.print(
-            f"You have an unfinished interview with {len(earlier)} answers in "
-            f"{escape(str(self.path))}."
+            f"You have an unfinished interview with {len(earlier)} answers in {named(self.path)}."
         )
         if _yes(self.ask, "Continue where you left off? [Y/n] ", True):
             return earlier
@@ -658,11 +682,10 @@ class Interviewing:
         try:
             earlier = load_answers(self.path, self.assessor.questionnaire, complete=False).answers
         except IopguideError as e:
-            aside = self.path.with_name(self.path.name + ".unreadable")
-            self.path.replace(aside)  # set aside, never overwritten: nothing is lost
+            aside = set_aside(self.path)  # never over an earlier one: nothing is lost
             self.console.print(
                 f"[yellow]The saved answers could not be read ({escape(str(e))}). They are "
-                f"kept in {escape(str(aside))}; starting afresh.[/yellow]"
+                f"kept in {named(aside)}; starting afresh.[/yellow]"
             )
             return {}
         return dict(earlier)

@@ -11,6 +11,7 @@ from iopguide.errors import IopguideError, Problem
 
 PRIVATE = 0o600
 PRIVATE_FOLDER = 0o700
+NAME_MAX = 255  # bytes in one file name (Linux, macOS)
 
 
 def _cannot(path: str | Path, e: OSError) -> IopguideError:
@@ -42,6 +43,9 @@ def check_target(path: str | Path) -> bool:
         raise IopguideError(
             Problem(name, f"{what} is not a regular file (a device, FIFO or socket): not replaced")
         )
+    if not os.access(path, os.R_OK):
+        # A file the user cannot read may hold anything: it is never replaced unseen.
+        raise IopguideError(Problem(name, "exists and is not readable by you: not replaced"))
     return is_link
 
 
@@ -62,10 +66,27 @@ def make_private_folder(folder: Path) -> None:
         os.chmod(new, PRIVATE_FOLDER)
 
 
+def temporary_prefix(target: Path) -> str:
+    """The start of a temporary file's name for ``target``: ``.NAME.``, with NAME cut
+    where the whole temporary name (8 random characters and ``.tmp`` follow) would be
+    longer than a file name may be."""
+    room = NAME_MAX - len(".") - len(".") - 8 - len(".tmp")
+    name = os.fsencode(target.name)
+    if len(name) > room:
+        name = name[:room]
+        while True:  # never half a character
+            try:
+                name.decode("utf-8")
+                break
+            except UnicodeDecodeError:
+                name = name[:-1]
+    return f".{os.fsdecode(name)}."
+
+
 def remove_leftovers(target: Path) -> None:
     """Remove temporary files an earlier write of ``target`` left (killed mid-save)."""
     folder = target.parent if str(target.parent) else Path(".")
-    prefix = f".{target.name}."
+    prefix = temporary_prefix(target)
     try:
         names = os.listdir(folder)
     except OSError:
@@ -100,7 +121,7 @@ def write_private(path: str | Path, text: str | bytes) -> None:
     try:
         make_private_folder(folder)
         remove_leftovers(target)
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=temporary_prefix(target), suffix=".tmp")
     except OSError as e:
         raise _cannot(path, e) from None
     try:

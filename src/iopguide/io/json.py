@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from iopguide.errors import IopguideError, Problem
+from iopguide.inert import clipped
 
 
 class _JsonProblem(ValueError):
@@ -26,7 +27,7 @@ def _json_object(items: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in items:
             if key in seen:
-                raise _JsonProblem(f"duplicate key '{_printable(key)}'")
+                raise _JsonProblem(f"duplicate key '{clipped(key)}'")
             seen.add(key)
     return result
 
@@ -112,7 +113,3 @@ def _is_text(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _printable(text: str) -> str:
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")

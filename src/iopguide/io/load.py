@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from iopguide.errors import AnswersError, DataPath, IopguideError, Problem, RulesError
+from iopguide.inert import folded
 from iopguide.io import snapshot
 from iopguide.io.json import parse_json
 from iopguide.model.answers import Given, parse_answers
@@ -151,6 +152,30 @@ def read_bytes(
     return raw
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def bom_codec(head: bytes) -> str | None:
+    """The codec a UTF-16 or UTF-32 byte order mark at the start names, if any."""
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return None
+
+
+def as_utf8(raw: bytes, name: str, error: type[IopguideError] = IopguideError) -> bytes:
+    """A file's bytes as UTF-8: a file that starts with a UTF-16 or UTF-32 byte order
+    mark (as some Windows tools write) is read in that encoding."""
+    codec = bom_codec(raw[:4])
+    if codec is None:
+        return raw
+    try:
+        return raw.decode(codec).encode("utf-8")
+    except UnicodeError:
+        raise error(Problem(name, f"is not {codec.upper()} text, though it starts as if")) from None
+
+
 def decode(raw: bytes, name: str, error: type[IopguideError] = IopguideError) -> str:
     if b"\x00" in raw:
         raise error(Problem(name, "is binary, not text"))
@@ -183,13 +208,40 @@ def parse_document(
 ) -> Document:
     """Parse a file's bytes as JSON (by ``.json``, or a leading ``{``) or else YAML."""
     digest = hashlib.sha256(raw).hexdigest()
+    raw = as_utf8(raw, name, error)
     if is_json(name, raw):
-        return Document(name, parse_json(raw, name, error), {}, digest)
+        return Document(name, made_inert(parse_json(raw, name, error)), {}, digest)
     text = decode(raw, name, error)
     from iopguide.io.yaml import parse_yaml  # only when a file is YAML: keep JSON light
 
     data, lines = parse_yaml(text, name, error, limits.values)
-    return Document(name, data, lines, digest)
+    return Document(name, made_inert(data), lines, digest)
+
+
+def made_inert(data: Any) -> Any:
+    """A file's data with every text value made one inert line (``iopguide.inert``):
+    whatever shows it later (a terminal, a report, an error line) shows a control
+    character escaped, and a line break as a space. Keys are left alone: a key is a
+    question id or a schema's key, and one that is not is named in an error, which
+    makes it inert itself."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if isinstance(value, str):
+                    if not value.isprintable():
+                        item[key] = folded(value)
+                else:
+                    stack.append(value)
+        elif isinstance(item, list):
+            for i, value in enumerate(item):
+                if isinstance(value, str):
+                    if not value.isprintable():
+                        item[i] = folded(value)
+                else:
+                    stack.append(value)
+    return data
 
 
 def problems_of(document: Document, model: type[ModelT]) -> tuple[ModelT | None, list[Problem]]:

@@ -7,6 +7,7 @@ batch goes on. ``index`` counts records from 0.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -14,7 +15,7 @@ from typing import IO, Any
 
 from iopguide.errors import IopguideError, Problem
 from iopguide.io.json import parse_json
-from iopguide.io.load import is_json
+from iopguide.io.load import UTF8_BOM, bom_codec, is_json
 from iopguide.io.yaml import iter_yaml_documents
 
 Record = tuple[int, Any, str]  # index, data (or an error), where it came from
@@ -69,9 +70,6 @@ def yaml_stream(stream: Rejoined, name: str) -> Iterator[Record]:
     The stream is cut at its ``---`` lines and each piece is read by the YAML loader,
     so a broken document is one error record and the batch goes on.
     """
-    if stream.first.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: the full loader, whole
-        yield from _whole_stream(stream, name)
-        return
     index = 0
     for start, piece in _documents(stream):
         for data, where in _yaml_records(start, piece, name):
@@ -128,21 +126,10 @@ def _yaml_records(start: int, piece: bytes | None, name: str) -> Iterator[tuple[
         yield IopguideError(problem or str(e)), where
 
 
-def _whole_stream(stream: Rejoined | IO[bytes], name: str) -> Iterator[Record]:
-    """Records of a stream read whole by PyYAML, which cannot go on past a broken one."""
-    index = 0
-    try:
-        for data, lines in iter_yaml_documents(stream, name):
-            yield index, data, f"{name}:{lines.get((), 0)}"
-            index += 1
-    except IopguideError as e:
-        yield index, e, name
-
-
 class Rejoined:
     """A byte stream whose first line was already read to sniff its format."""
 
-    def __init__(self, first: bytes, rest: IO[bytes]) -> None:
+    def __init__(self, first: bytes, rest: IO[bytes] | Transcoded) -> None:
         self.first, self.rest = first, rest
 
     def read(self, size: int = -1) -> bytes:
@@ -161,10 +148,27 @@ class Rejoined:
         return self.rest.readline(size)
 
 
+class Transcoded:
+    """A UTF-16 or UTF-32 byte stream (with its byte order mark) read as UTF-8 lines:
+    the encodings an answers file may have are those a batch may have."""
+
+    def __init__(self, stream: IO[bytes], codec: str) -> None:
+        self.text = io.TextIOWrapper(stream, encoding=codec, errors="replace", newline="")
+
+    def readline(self, size: int = -1) -> bytes:
+        return self.text.readline(size).encode("utf-8", "replace")
+
+    def read(self, size: int = -1) -> bytes:
+        return self.text.read(size).encode("utf-8", "replace")
+
+
 def records(stream: IO[bytes], name: str) -> Iterator[Record]:
     """The records of a batch stream, JSON Lines or YAML by its name or first line."""
-    first = stream.readline(MAX_RECORD + 1)
-    rejoined = Rejoined(first, stream)
+    peek = getattr(stream, "peek", None)
+    codec = bom_codec(peek(4)[:4]) if peek is not None else None
+    source: IO[bytes] | Transcoded = stream if codec is None else Transcoded(stream, codec)
+    first = source.readline(MAX_RECORD + 1).removeprefix(UTF8_BOM)
+    rejoined = Rejoined(first, source)
     if is_json(name, first):
         return json_lines(rejoined, name)
     return yaml_stream(rejoined, name)

@@ -15,10 +15,15 @@ from typing import IO, Any
 import yaml
 
 from iopguide.errors import DataPath, IopguideError, Problem
+from iopguide.inert import clipped
 
 MAX_DEPTH = 40
 MAX_NODES = 50_000  # an answers file or case; rule sets and questionnaires: see io.load
 MAX_STRING = 20_000
+TEXT_SLACK = 1 << 20
+"""Aliases may repeat text, but all of a file's text, aliases expanded, may be at most
+this many characters more than the file's own length: a small file whose aliases
+repeat a long text thousands of times (tens of megabytes of report) is refused."""
 
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -34,7 +39,8 @@ def parse_yaml(
         if node is None:
             return None, {}
         lines: dict[DataPath, int] = {}
-        return _Builder(loader, name, lines, error, max_nodes).build(node, (), 0), lines
+        builder = _Builder(loader, name, lines, error, max_nodes, _text_budget(text))
+        return builder.build(node, (), 0), lines
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
@@ -52,6 +58,10 @@ def parse_yaml(
         loader.dispose()
 
 
+def _text_budget(source: object) -> int:
+    return (len(source) if isinstance(source, str) else 0) + TEXT_SLACK
+
+
 def iter_yaml_documents(
     source: str | IO[str] | IO[bytes] | Any, name: str
 ) -> Iterator[tuple[Any, dict[DataPath, int]]]:
@@ -63,7 +73,8 @@ def iter_yaml_documents(
             if node is None:
                 break
             lines: dict[DataPath, int] = {}
-            yield _Builder(loader, name, lines, IopguideError).build(node, (), 0), lines
+            builder = _Builder(loader, name, lines, IopguideError, text=_text_budget(source))
+            yield builder.build(node, (), 0), lines
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         raise IopguideError(
@@ -116,9 +127,11 @@ class _Builder:
         lines: dict[DataPath, int],
         error: type[IopguideError],
         max_nodes: int = MAX_NODES,
+        text: int = TEXT_SLACK,
     ) -> None:
         self.loader, self.name, self.lines, self.error = loader, name, lines, error
         self.budget = self.max_nodes = max_nodes
+        self.text = self.max_text = text  # characters of text, aliases expanded
 
     def fail(self, node: yaml.Node, message: str, path: DataPath = ()) -> IopguideError:
         place = ""
@@ -140,15 +153,23 @@ class _Builder:
             for key_node, value_node in node.value:
                 key = self._key(key_node)
                 if key in result:
-                    raise self.fail(key_node, f"duplicate key '{key}'")
+                    raise self.fail(key_node, f"duplicate key '{clipped(str(key))}'")
                 result[key] = self.build(value_node, (*path, key), depth + 1)
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
         # Most scalars are plain strings: take them as they are (the fast path).
         value = node.value if node.tag == _STR_TAG else self._scalar(node, path)
-        if isinstance(value, str) and len(value) > MAX_STRING:
-            raise self.fail(node, f"a string is longer than {MAX_STRING} characters")
+        if isinstance(value, str):
+            if len(value) > MAX_STRING:
+                raise self.fail(node, f"a string is longer than {MAX_STRING} characters")
+            self.text -= len(value)
+            if self.text < 0:
+                raise self.fail(
+                    node,
+                    f"its text adds up to more than {self.max_text} characters with aliases "
+                    f"expanded: aliases may repeat at most {TEXT_SLACK} characters",
+                )
         if isinstance(value, float) and not math.isfinite(value):
             raise self.fail(node, "not-a-number and infinity are not allowed")
         if not isinstance(value, str | int | float | bool | type(None)):

@@ -46,6 +46,9 @@ def walk_tests(condition: Condition, path: Path) -> Iterator[tuple[Path, Test]]:
 def cross_check(ruleset: RuleSet, questionnaire: Questionnaire) -> list[Finding]:
     """Every reference the rule set makes that the questionnaire or itself cannot honour."""
     findings = [*_duplicates(ruleset, questionnaire), *_levels(ruleset)]
+    too_deep = _chains(ruleset)
+    if too_deep:  # every later check (and the engine) follows chains: stop here
+        return findings + too_deep
     findings += safety_findings(ruleset, questionnaire)
     known_scores: set[str] = set()
     for i, score in enumerate(ruleset.scores):
@@ -83,6 +86,28 @@ def cross_check(ruleset: RuleSet, questionnaire: Questionnaire) -> list[Finding]
     for i, prop in enumerate(ruleset.properties):
         findings += _check_property(prop, ("properties", i), questionnaire, ruleset, known_scores)
     return findings
+
+
+MAX_CHAIN = 50
+"""How many scores may build on one another in a chain. The bundled rules chain 3;
+checks, the engine and the solver follow chains, and a chain of a thousand would
+take them past Python's recursion limit."""
+
+
+def _chains(ruleset: RuleSet) -> list[Finding]:
+    """A score at the end of a chain longer than MAX_CHAIN (scores read only scores
+    defined before them, so one pass in order measures every chain)."""
+    depth: dict[str, int] = {}
+    for i, score in enumerate(ruleset.scores):
+        read = [t.subject for c in score.count for _, t in walk_tests(c, ()) if t.score]
+        depth[score.id] = 1 + max((depth.get(r, 0) for r in read), default=0)
+        if depth[score.id] > MAX_CHAIN:
+            message = (
+                f"score '{score.id}' ends a chain of more than {MAX_CHAIN} scores, each "
+                f"built on the one before: at most {MAX_CHAIN} may build on one another"
+            )
+            return [Finding(("scores", i, "id"), message)]
+    return []
 
 
 def _check_property(

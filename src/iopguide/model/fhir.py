@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from iopguide.errors import AnswersError, Problem
+from iopguide.inert import clipped
 from iopguide.model.conditions import UNKNOWN
 from iopguide.model.questionnaire import Question, Questionnaire
 
@@ -24,6 +25,9 @@ UNKNOWN_SUFFIX = ".unknown"
 HELPER_PREFIX = "when."
 """Hidden calculated items that hold nested skip logic: ``when.<first question>``."""
 SECTION_PREFIX = "section."
+ANSWER_SHAPE = (
+    "like [{valueBoolean: true}], [{valueInteger: 40}] or [{valueCoding: {system: ..., code: ...}}]"
+)
 
 
 def canonical_url(questionnaire: Questionnaire) -> str:
@@ -57,7 +61,8 @@ def _items(items: object, where: str) -> Iterator[dict[str, Any]]:
             raise ValueError(f"{where}: an item must be an object")
         yield item
         yield from _items(item.get("item"), where)
-        for answer in item.get("answer") or ():
+        answers = item.get("answer")
+        for answer in answers if isinstance(answers, list) else ():
             if isinstance(answer, dict):
                 yield from _items(answer.get("item"), where)
 
@@ -78,7 +83,8 @@ def response_answers(
 
     kind = data.get("resourceType")
     if kind != "QuestionnaireResponse":
-        raise error(f"a FHIR {kind} is not answers: give a QuestionnaireResponse", "resourceType")
+        said = clipped(str(kind))
+        raise error(f"a FHIR {said} is not answers: give a QuestionnaireResponse", "resourceType")
     if data.get("status") == "entered-in-error":
         raise error("is marked entered-in-error", "status")
     url = canonical_url(questionnaire)
@@ -113,7 +119,7 @@ def response_answers(
         if answers is None or answers == []:
             continue  # a group, or a question left unanswered
         if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
-            raise error("'answer' must be a list of objects", link)
+            raise error(f"'answer' must be a list of answer objects, {ANSWER_SHAPE}", link)
         if link.startswith(HELPER_PREFIX):
             continue  # the export's hidden calculated skip-logic items
         if link.endswith(UNKNOWN_SUFFIX) and (base := by_id.get(link[: -len(UNKNOWN_SUFFIX)])):
@@ -138,10 +144,12 @@ def response_answers(
     return raw, warnings
 
 
-def _value(answer: Mapping[str, Any], link: str, error: Any) -> object:
+def _value(answer: Mapping[Any, Any], link: str, error: Any) -> object:
+    if not all(isinstance(k, str) for k in answer):
+        raise error(f"an answer's keys must be FHIR element names, {ANSWER_SHAPE}", link)
     values = [k for k in answer if k.startswith("value")]
     if len(values) != 1:
-        raise error("an answer must have exactly one value[x]", link)
+        raise error(f"an answer must have exactly one value[x], {ANSWER_SHAPE}", link)
     return answer[values[0]]
 
 

@@ -393,6 +393,8 @@ class Questionnaire(_Model):
 
     def suggest(self, unknown_id: str) -> str:
         """A hint naming the nearest question id, or nothing."""
+        if len(unknown_id) > 2 * max(map(len, self.by_id), default=0):
+            return ""  # nothing is near it (and comparing a long one would take long)
         import difflib  # only on errors: keep start-up light
 
         close = difflib.get_close_matches(unknown_id, list(self.by_id), n=1)

@@ -781,6 +781,8 @@ def result_bundle(explanation: Explanation, *, now: datetime | None = None) -> J
     if not plan["note"]:
         del plan["note"]
     entries.append((plan_ref, plan))
+    if e.decision is not None:
+        entries.append((urn("Observation/decision"), _decision(e, plan_ref, response_ref, stamp)))
 
     open_questions = list(e.open_questions or ())
     guidance: Json = {
@@ -862,6 +864,44 @@ def result_bundle(explanation: Explanation, *, now: datetime | None = None) -> J
         "timestamp": stamp,
         "entry": [{"fullUrl": ref, "resource": resource} for ref, resource in entries],
     }
+
+
+def _decision(e: Explanation, plan: str, response: str, stamp: str) -> Json:
+    """The clinician's decision as an Observation of the level decided, about the
+    proposal (``focus``), with the reason as its note. iopguide records it; it never
+    changes the proposal beside it."""
+    assert e.decision is not None and e.ruleset is not None
+    title = e.level_title(e.decision.level)
+    observation: Json = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {
+            "coding": [
+                {
+                    "system": f"{_ruleset_base(e.ruleset)}/observations",
+                    "code": "decided-level",
+                    "display": "Level of care the clinician decided",
+                }
+            ],
+            "text": "Level of care the clinician decided",
+        },
+        "focus": [{"reference": plan}],
+        "effectiveDateTime": stamp,
+        "valueCodeableConcept": {
+            "coding": [
+                {
+                    "system": f"{_ruleset_base(e.ruleset)}/levels",
+                    "code": e.decision.level,
+                    "display": title,
+                }
+            ],
+            "text": title,
+        },
+        "derivedFrom": [{"reference": response}],
+    }
+    if e.decision.reason:
+        observation["note"] = [{"text": e.decision.reason}]
+    return observation
 
 
 def _as_values(q: Questionnaire, answers: Mapping[str, object]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from html import escape
 from iopguide.core.engine import Firing
 from iopguide.core.explain import say_answer
 from iopguide.core.reassess import Comparison
+from iopguide.inert import markdown as md
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
@@ -130,7 +131,7 @@ def comparison_markdown(
     out = ["# iopguide reassessment", ""]
     for heading, lines in _sections(c, questionnaire, decision, ruleset):
         title = "⚠ Safety first" if heading == "Safety first" else heading
-        out += [f"## {title}", "", *(f"- {line}" for line in lines), ""]
+        out += [f"## {title}", "", *(f"- {md(line)}" for line in lines), ""]
     out += [f"> {CLOSING}", ""]
     return "\n".join(out)
 

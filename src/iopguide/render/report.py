@@ -17,6 +17,7 @@ from html import escape
 
 from iopguide.core.explain import Explanation, Reason, WhatWouldChange
 from iopguide.core.moments import crisis_line
+from iopguide.inert import markdown as md
 from iopguide.model.decision import Decision
 from iopguide.model.ruleset import Level
 
@@ -208,34 +209,37 @@ def _title(audience: str) -> str:
 def render_markdown(
     e: Explanation, *, audience: str = "person", filing: Filing | None = None
 ) -> str:
+    """The report in Markdown. Every text in it comes from outside (the rule set, the
+    questionnaire, the options) and goes in escaped (``md``): a Markdown processor
+    shows it as written, never as a heading, a link, emphasis or HTML."""
     filing = filing or Filing()
     p, level = e.provenance, e.level
     out = [f"# {_title(audience)}", ""]
-    out += [f"- {f}" for f in _heading_facts(e, filing, audience)] + [""]
+    out += [f"- {md(f)}" for f in _heading_facts(e, filing, audience)] + [""]
     if e.alerts:
         out += ["## ⚠ Safety first", ""]
         if e.emergency:
             out += ["**Get help now. Call 911 if there is immediate danger.**", ""]
-        out += [f"- **{a.severity.upper()}: {a.title}.** {a.text}" for a in e.alerts]
-        out += ["", "Help, any time:", ""] + [f"- {r}" for r in e.alerts[0].resources] + [""]
-    out += [f"## Suggested level of care: {level.title}", "", level.summary, ""]
-    out += [f"- {f}" for f in _level_facts(e)]
+        out += [f"- **{md(f'{a.severity.upper()}: {a.title}.')}** {md(a.text)}" for a in e.alerts]
+        out += ["", "Help, any time:", ""] + [f"- {md(r)}" for r in e.alerts[0].resources] + [""]
+    out += [f"## Suggested level of care: {md(level.title)}", "", md(level.summary), ""]
+    out += [f"- {md(f)}" for f in _level_facts(e)]
     decision = decision_words(e)
     if decision:
-        out += ["", f"**{decision}**"]
-    out += ["", e.summary, "", "## Why", ""]
+        out += ["", f"**{md(decision)}**"]
+    out += ["", md(e.summary), "", "## Why", ""]
     out += [
-        f"- {'**' if r.decisive else ''}{r.title}{'**' if r.decisive else ''}: {r.text} "
-        f"_({_reason_note(r, audience)})_"
+        f"- {'**' if r.decisive else ''}{md(r.title)}{'**' if r.decisive else ''}: {md(r.text)} "
+        f"_({md(_reason_note(r, audience))})_"
         for r in e.reasons
     ]
     if not e.reasons:
         out.append("- No answer calls for more intensive care.")
     for heading, lines in change_sections(e, audience):
-        out += ["", f"## {heading}", ""] + [f"- {line}" for line in lines]
+        out += ["", f"## {heading}", ""] + [f"- {md(line)}" for line in lines]
     opened = open_question_words(e, audience)
     if opened:
-        out += ["", "## Answers that could still change this", ""] + [f"- {o}" for o in opened]
+        out += ["", "## Answers that could still change this", ""] + [f"- {md(o)}" for o in opened]
     out += [
         "",
         "## Ratings by area (0 = no concern, 4 = severe)",
@@ -244,7 +248,7 @@ def render_markdown(
         "|---|---|---|",
     ]
     out += [
-        f"| {d.title} | {d.rating} | {'█' * d.rating}{'·' * (BAR - d.rating)} |"
+        f"| {_cell(d.title)} | {d.rating} | {'█' * d.rating}{'·' * (BAR - d.rating)} |"
         for d in e.dimensions
     ]
     if _clinician(audience) and e.scores:
@@ -252,34 +256,34 @@ def render_markdown(
         out += [f"| {_cell(s.title)} | {s.value_words} | {_cell(s.band_words)} |" for s in e.scores]
     if e.considerations:
         out += ["", "## What to look for in a program", ""]
-        out += [f"- {c.text}" for c in e.considerations]
+        out += [f"- {md(c.text)}" for c in e.considerations]
     if level.next_steps:
-        out += ["", "## What comes next", ""] + [f"- {s}" for s in level.next_steps]
-    out += ["", "## Resources", ""] + [f"- {r}" for r in _resources(e)]
+        out += ["", "## What comes next", ""] + [f"- {md(s)}" for s in level.next_steps]
+    out += ["", "## Resources", ""] + [f"- {md(r)}" for r in _resources(e)]
     out += ["", "## Answers given", ""]
     if _clinician(audience):
         out += ["| question | id | answer |", "|---|---|---|"]
-        out += [f"| {_cell(q)} | {i} | {_cell(a)} |" for i, q, a in _answers(e)]
+        out += [f"| {_cell(q)} | {_cell(i)} | {_cell(a)} |" for i, q, a in _answers(e)]
     else:
         out += ["| question | answer |", "|---|---|"]
         out += [f"| {_cell(q)} | {_cell(a)} |" for _, q, a in _answers(e)]
     for sentence in ignored_words(e):
-        out += ["", sentence]
+        out += ["", md(sentence)]
     out += [
         "",
         "## About this report",
         "",
-        f"- Rule set: {p.ruleset_name} {p.ruleset_version} (sha256 {p.ruleset_sha256})",
-        f"- Questionnaire: {p.questionnaire_name} {p.questionnaire_version} "
+        f"- {md(f'Rule set: {p.ruleset_name} {p.ruleset_version}')} (sha256 {p.ruleset_sha256})",
+        f"- {md(f'Questionnaire: {p.questionnaire_name} {p.questionnaire_version}')} "
         f"(sha256 {p.questionnaire_sha256})",
         f"- iopguide {p.tool_version}",
         "",
-        f"> {e.disclaimer}",
+        f"> {md(e.disclaimer)}",
         "",
     ]
     line = crisis_line(e)
     if line is not None:  # the last line, so that it stays in sight
-        out += [f"**{line}**", ""]
+        out += [f"**{md(line)}**", ""]
     return "\n".join(out)
 
 
@@ -291,7 +295,7 @@ def _answers(e: Explanation) -> list[tuple[str, str, str]]:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return md(text, cell=True)
 
 
 def _resources(e: Explanation) -> list[str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from iopguide.authoring.cases import CaseRun
 from iopguide.authoring.diff import Change, Effect
+from iopguide.inert import markdown as md
 from iopguide.model.conditions import Condition, describe
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import TIERS, Rule, RuleSet
@@ -83,15 +84,15 @@ def show_text(ruleset: RuleSet, questionnaire: Questionnaire) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return md(text, cell=True)
 
 
 def show_markdown(ruleset: RuleSet, questionnaire: Questionnaire) -> str:
     words = RuleWords(ruleset, questionnaire)
     out = [
-        f"# Rule set {ruleset.name} {ruleset.version}",
+        f"# Rule set {md(ruleset.name)} {md(ruleset.version)}",
         "",
-        ruleset.description,
+        md(ruleset.description),
         "",
         "## Levels",
         "",
@@ -99,7 +100,7 @@ def show_markdown(ruleset: RuleSet, questionnaire: Questionnaire) -> str:
         "|---|---|---|---|",
     ]
     out += [
-        f"| {lv.id} | {_cell(lv.title)} | {_cell(lv.hours)} | {_cell(lv.corresponds_to)} |"
+        f"| {_cell(lv.id)} | {_cell(lv.title)} | {_cell(lv.hours)} | {_cell(lv.corresponds_to)} |"
         for lv in ruleset.levels
     ]
     for tier in TIERS:
@@ -118,7 +119,7 @@ def show_markdown(ruleset: RuleSet, questionnaire: Questionnaire) -> str:
             f"{_cell(words.effect(r))} | {_cell(r.because)} | {_cell(r.source)} |"
             for r in rules
         ]
-    out += ["", f"_{ruleset.disclaimer}_"]
+    out += ["", f"_{md(ruleset.disclaimer)}_"]
     return "\n".join(out) + "\n"
 
 

@@ -74,4 +74,6 @@ def answers_file(questionnaire: Questionnaire, answers: dict[str, AnswerValue]) 
     lines += [
         f"{q.id}: {_yaml_value(answers[q.id])}" for q in questionnaire.questions if q.id in answers
     ]
+    if not answers:  # no answers yet: still a mapping, which reads back as none
+        lines.append("{}")
     return "\n".join(lines) + "\n"

@@ -33,12 +33,20 @@ def _outcome(result: Result) -> str:
     return f"level {result.level.id}; alerts: {alerts}"
 
 
+LABELS = {"proved": "proved  ", "violated": "VIOLATED", "unknown": "unknown (time limit)"}
+
+
 def verify_text(
-    verdicts: list[Verdict], ruleset: RuleSet, questionnaire: Questionnaire, seconds: float
+    verdicts: list[Verdict],
+    ruleset: RuleSet,
+    questionnaire: Questionnaire,
+    seconds: float,
+    timeout: float | None = None,
 ) -> str:
     out = [f"{ruleset.name} {ruleset.version}: {len(verdicts)} properties"]
-    out += [f"  {'proved  ' if v.proved else 'VIOLATED'}  {v.prop.id}" for v in verdicts]
-    violated = [v for v in verdicts if not v.proved]
+    out += [f"  {LABELS[v.status]}  {v.prop.id}" for v in verdicts]
+    violated = [v for v in verdicts if v.status == "violated"]
+    unknown = [v for v in verdicts if v.status == "unknown"]
     for verdict in violated:
         found = verdict.counterexample
         assert found is not None
@@ -59,10 +67,17 @@ def verify_text(
             out.append(f"  {name} ({_outcome(result)}): the same answers, except:")
             out += [f"    {line}" for line in changed]
             out += [f"    {k}: (not asked)" for k in sorted(dropped)]
-    proved = len(verdicts) - len(violated)
-    out += ["", f"{proved} proved, {len(violated)} violated ({seconds:.1f} s)"]
+    proved = len(verdicts) - len(violated) - len(unknown)
+    undecided = f", {len(unknown)} unknown (time limit)" if unknown else ""
+    out += ["", f"{proved} proved, {len(violated)} violated{undecided} ({seconds:.1f} s)"]
     if violated:
         out.append("Check a counterexample with: iopguide assess --rules RULES --answers FILE")
+    if unknown:
+        limit = f" within {timeout:g} s a query" if timeout is not None else ""
+        out.append(
+            f"Not decided{limit}: neither proved nor violated. Give the solver more time "
+            "with --timeout SECONDS."
+        )
     return "\n".join(out) + "\n"
 
 
@@ -71,16 +86,19 @@ def verify_json(
 ) -> str:
     data: dict[str, Any] = {
         "ruleset": {"name": ruleset.name, "version": ruleset.version},
-        "proved": sum(v.proved for v in verdicts),
-        "violated": sum(not v.proved for v in verdicts),
+        "proved": sum(v.status == "proved" for v in verdicts),
+        "violated": sum(v.status == "violated" for v in verdicts),
+        "unknown": sum(v.status == "unknown" for v in verdicts),
         "seconds": round(seconds, 3),
         "properties": [
             {
                 "id": v.prop.id,
                 "form": v.prop.form,
                 "because": v.prop.because,
-                "status": "proved" if v.proved else "violated",
-                "problem": v.counterexample.problem if v.counterexample else None,
+                "status": v.status,
+                "problem": v.counterexample.problem
+                if v.counterexample
+                else ("the solver ran out of time" if v.timed_out else None),
                 "counterexample": [
                     {
                         "file": name,

@@ -1,0 +1,144 @@
+"""Where a command's output goes: checked before any work is done (never over an
+input, a file the interview keeps, a folder or a device; a name that says the format
+it holds), and written atomically, readable by the owner only."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from iopguide.cli.common import Format, say, usage_error, write_out
+from iopguide.errors import IopguideError
+
+MAX_REPORT = 2 << 20
+"""Characters a report may have. One is about 20,000; a rule set whose texts make one
+a hundred times longer is no report to hand anyone, and a PDF of it would take
+minutes to draw (about 15 s for each million characters)."""
+
+
+def within_limit(report: str, output: Path | None) -> str:
+    """A report, if it is no longer than MAX_REPORT (an error otherwise, naming where
+    it would have gone: nothing is written)."""
+    if len(report) <= MAX_REPORT:
+        return report
+    where = "standard output" if output is None else str(output)
+    raise IopguideError(
+        f"{where}: the report would have {len(report)} characters, more than the "
+        f"{MAX_REPORT} a report may have: the rule set's texts are too long for one"
+    )
+
+
+def emit(text: str | bytes, output: Path | None) -> None:
+    """Write a command's output to standard output, or atomically to ``output``."""
+    if output is None:
+        write_out(text)
+        return
+    from iopguide.io.atomic import check_target, write_private
+
+    link = check_target(output)
+    write_private(output, text)
+    if link:
+        say(f"wrote {output} (a symbolic link: the link is replaced, what it named is unchanged)")
+    else:
+        say(f"wrote {output}")
+
+
+def output_target(
+    output: Path | None, inputs: list[str | Path | None], command: str = "iopguide assess"
+) -> Path | None:
+    """Where ``--output`` writes (None: standard output, also for ``-``), checked first.
+
+    An output that is one of the command's inputs (or a file it keeps: a save file and
+    its lock), or that exists and is not a regular file (a device, a FIFO, a folder),
+    is refused before any work is done.
+    """
+    if output is None or str(output) == "-":
+        return None
+    from iopguide.io.atomic import check_target
+
+    for given in inputs:
+        if given is None or str(given) == "-":
+            continue
+        if same_path(given, output):
+            usage_error(f"--output {output} is also an input: it would be overwritten", command)
+    check_target(output)
+    return output
+
+
+def same_path(one: str | Path, other: str | Path) -> bool:
+    """Whether two names name the same file, existing or not yet."""
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        pass
+    try:
+        return os.path.realpath(one) == os.path.realpath(other)
+    except (OSError, ValueError):
+        return False
+
+
+def interview_files(save: Path | None, resume: Path | None) -> list[Path]:
+    """The files an interview may keep (so that ``--output`` never names one): the save
+    file and its lock; without --save or --resume, the default save file's."""
+    from iopguide.io.lock import lock_path
+
+    kept = [p for p in (save, resume) if p is not None]
+    if save is None and resume is None:
+        from iopguide.cli.savefile import default_save_path
+
+        with contextlib.suppress(IopguideError):  # no place for it: the interview says so
+            kept.append(default_save_path())
+    return [*kept, *(lock_path(p) for p in kept)]
+
+
+# What each format writes, by the suffix of the file it goes to.
+SUFFIXES: dict[Format, tuple[str, ...]] = {
+    Format.text: (".txt",),
+    Format.json: (".json",),
+    Format.markdown: (".md", ".markdown"),
+    Format.html: (".html", ".htm"),
+    Format.fhir: (".json",),
+}
+_NAMED = {".md": Format.markdown, ".markdown": Format.markdown, ".html": Format.html}
+_NAMED |= {".htm": Format.html, ".json": Format.json, ".txt": Format.text}
+
+
+def format_for(fmt: Format | None, output: Path | None, command: str = "iopguide assess") -> Format:
+    """The format a result is written in: ``--format``, else the one the output file's
+    name says, else text. A name that says another format than ``--format`` (a
+    Markdown report in ``report.json``) is a usage error: a name never says one thing
+    while the file holds another."""
+    suffix = output.suffix.lower() if output is not None else ""
+    if fmt is None:
+        return _NAMED.get(suffix, Format.text)
+    if suffix in _NAMED and suffix not in SUFFIXES[fmt]:
+        usage_error(
+            f"--output {output}: --format {fmt} writes {' or '.join(SUFFIXES[fmt])} files "
+            "(or leave out --format, and the name says what to write)",
+            command,
+        )
+    return fmt
+
+
+def suffix_for(output: Path | None, accepted: tuple[str, ...], what: str, command: str) -> None:
+    """A command that writes one kind of file refuses a name for another kind."""
+    if output is None or not output.suffix or output.suffix.lower() in accepted:
+        return
+    usage_error(f"--output {output}: {what} is written to {' or '.join(accepted)} files", command)
+
+
+def is_pdf(target: Path | None) -> bool:
+    return target is not None and target.suffix.lower() == ".pdf"
+
+
+def check_pdf(fmt: Format | None, target: Path | None) -> None:
+    """A .pdf file gets the PDF report, and only if one can be made (said before any
+    question is asked); never text under a .pdf name."""
+    if not is_pdf(target):
+        return
+    if fmt is not None:
+        usage_error(f"--output {target} is a PDF: leave out --format, or name the file for it")
+    from iopguide.render.pdf import check_available
+
+    check_available(str(target))
