@@ -197,6 +197,16 @@ def run() -> Callable[..., subprocess.CompletedProcess[str]]:
     return call
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under ``IOPGUIDE_REQUIRE_ALL`` (CI) every test runs: a marker filter, such as the
+    default ``-m 'not slow'``, would drop the slow ones without a word."""
+    if os.environ.get("IOPGUIDE_REQUIRE_ALL") and config.option.markexpr:
+        raise pytest.UsageError(
+            f"IOPGUIDE_REQUIRE_ALL runs every test, but -m {config.option.markexpr!r} "
+            "would deselect some: add -m ''"
+        )
+
+
 def unless_installed(what: str) -> None:
     """Skip a test whose tool (a browser, Node packages) is missing, with one line; under
     ``IOPGUIDE_REQUIRE_ALL`` (set by .ci/run, which installs them) fail instead."""

@@ -321,6 +321,7 @@ def test_a_batch_goes_on_past_huge_numbers_surrogates_and_octal(run, tmp_path):
 # Rule sets and cases that `rules check` accepts load, however long their chains.
 
 
+@pytest.mark.slow
 def test_a_chain_of_1500_scores_loads_and_assesses(run, tmp_path):
     from iopguide.io.load import bundled
 
@@ -340,6 +341,7 @@ def test_a_chain_of_1500_scores_loads_and_assesses(run, tmp_path):
     assert json.loads(done.stdout)["level"] == "iop"
 
 
+@pytest.mark.slow
 def test_a_case_base_chain_of_1500_files_loads(run, tmp_path):
     from iopguide.io.load import bundled
 
