@@ -20,6 +20,11 @@ from iopguide.io.yaml import parse_yaml
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 
+# The commands the tests start run as on a person's machine, which does not set
+# PYTHONUNBUFFERED: with it, a write that fails only at the interpreter's last flush
+# (a full disk, a closed terminal) would go unseen.
+os.environ.pop("PYTHONUNBUFFERED", None)
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = ROOT / "examples"
