@@ -11,7 +11,7 @@ compiled rules from it. Nothing but the named output file is written.
 
 It is worth it only past millions of records: ``iopguide assess --batch`` does several
 thousand records a second on one core, which starting worker processes and moving the
-records between them do not beat below that (see README, "Batches and scripts").
+records between them do not beat below that (see docs/usage.md, "Batches and scripts").
 """
 
 from __future__ import annotations

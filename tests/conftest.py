@@ -20,6 +20,11 @@ from iopguide.io.yaml import parse_yaml
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 
+# The commands the tests start run as on a person's machine, which does not set
+# PYTHONUNBUFFERED: with it, a write that fails only at the interpreter's last flush
+# (a full disk, a closed terminal) would go unseen.
+os.environ.pop("PYTHONUNBUFFERED", None)
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = ROOT / "examples"
@@ -195,6 +200,16 @@ def run() -> Callable[..., subprocess.CompletedProcess[str]]:
         )
 
     return call
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under ``IOPGUIDE_REQUIRE_ALL`` (CI) every test runs: a marker filter, such as the
+    default ``-m 'not slow'``, would drop the slow ones without a word."""
+    if os.environ.get("IOPGUIDE_REQUIRE_ALL") and config.option.markexpr:
+        raise pytest.UsageError(
+            f"IOPGUIDE_REQUIRE_ALL runs every test, but -m {config.option.markexpr!r} "
+            "would deselect some: add -m ''"
+        )
 
 
 def unless_installed(what: str) -> None:

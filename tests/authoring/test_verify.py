@@ -53,6 +53,7 @@ def broken(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rules", [None, PHP], ids=["default", "php-example"])
 def test_the_shipped_properties_are_proved(run, rules):
     args = ["rules", "verify", "--format", "json"] + (["--rules", str(rules)] if rules else [])
@@ -65,6 +66,7 @@ def test_the_shipped_properties_are_proved(run, rules):
     assert forms == {"never_changes_level", "never_lowers_level", "implies"}
 
 
+@pytest.mark.slow
 def test_a_broken_copy_is_caught_and_the_engine_confirms_every_counterexample(run, tmp_path):
     rules = broken(tmp_path)
     out = tmp_path / "cx"
@@ -122,6 +124,7 @@ def test_counterexamples_are_the_fewest_changes_from_the_low_risk_case(tmp_path)
     assert changed == {"last_use", "overdose_now"}
 
 
+@pytest.mark.slow
 def test_verify_as_json_names_the_problem_and_the_answers(run, tmp_path):
     done = run("rules", "verify", "--rules", str(broken(tmp_path)), "-f", "json")
     assert done.returncode == 1
@@ -332,6 +335,7 @@ def test_without_the_solver_check_samples_and_says_so(run, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_an_exhaustive_diff_finds_every_move_with_a_smallest_witness(run, tmp_path):
     out = tmp_path / "w"
     out.mkdir()
@@ -351,6 +355,7 @@ def test_an_exhaustive_diff_finds_every_move_with_a_smallest_witness(run, tmp_pa
     assert levels == ["iop", "php"]
 
 
+@pytest.mark.slow
 def test_an_exhaustive_diff_of_a_rule_set_with_itself_finds_nothing(run, tmp_path):
     default = str(bundled("default.yaml"))
     done = run("rules", "diff", default, default, "--exhaustive")
@@ -361,6 +366,7 @@ def test_an_exhaustive_diff_of_a_rule_set_with_itself_finds_nothing(run, tmp_pat
     assert 'pip install "iopguide[verify]"' in hidden.stderr
 
 
+@pytest.mark.slow
 def test_an_exhaustive_diff_finds_an_alert_lost(run, tmp_path):
     old = "    when: {answer: harm_others, equals: true}\n    alert: urgent"
     assert old in DEFAULT
@@ -520,6 +526,7 @@ def test_the_incremental_exact_check_equals_its_first_form(tiny, least):
     assert ("mid-floor-alone" in changeless) == (least == "mid")
 
 
+@pytest.mark.slow
 def test_the_incremental_exact_check_equals_its_first_form_on_the_shipped_rules(assessor):
     from iopguide.authoring.verify import ExactLinter
 

@@ -232,7 +232,7 @@ def test_readme_names_every_command_and_exit_code(run):
         assert f"iopguide {command}" in readme, command
     listed = run("rules", "--help").stdout.split("Commands:")[1].splitlines()
     subs = [line.split()[0] for line in listed if line.startswith("  ") and line.strip()]
-    assert set(subs) == {"check", "test", "show", "diff", "verify"}
+    assert set(subs) == {"check", "test", "show", "diff", "verify", "path"}
     for sub in subs:
         assert f"iopguide rules {sub}" in readme, sub
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 130 |", "| 141 |"):

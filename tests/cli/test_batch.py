@@ -123,6 +123,7 @@ def test_schemas_validate_real_inputs_and_outputs(run):
         jsonschema.validate({"level": "iop"}, result_schema)
 
 
+@pytest.mark.slow
 def test_every_case_result_fits_the_result_schema():
     from iopguide.render.schema import result_schema
 
@@ -298,23 +299,23 @@ def test_orjson_reads_numbers_as_the_standard_decoder_does(number):
     assert typed(_read(raw)) == typed(_exact(raw))
 
 
-def test_a_20000_line_batch_with_a_few_bad_lines(tmp_path):
-    bad = {17, 5_017, 12_345, 19_999}
+def test_a_2000_line_batch_with_a_few_bad_lines(tmp_path):
+    bad = {17, 517, 1_234, 1_999}
     source = tmp_path / "big.jsonl"
-    write_jsonl(source, 20_000, bad=bad)
+    write_jsonl(source, 2_000, bad=bad)
     done = subprocess.run(
         [installed(), "assess", "--batch", str(source)], capture_output=True, check=False
     )
     assert done.returncode == 1
     lines = done.stdout.splitlines()
-    assert len(lines) == 20_000
+    assert len(lines) == 2_000
     assert all(line.startswith(b'{"index":%d,' % i) for i, line in enumerate(lines))
     errors = {i for i, line in enumerate(lines) if line.startswith(b'{"index":%d,"error":' % i)}
     assert errors == bad
-    assert json.loads(lines[-2])["index"] == 19_998
+    assert json.loads(lines[-2])["index"] == 1_998
     assert json.loads(lines[-2])["level"] in ("outpatient", "iop", "inpatient")
     assert done.stderr.decode().endswith("; 4 errors\n")
-    assert done.stderr.decode().startswith("20000 records: ")
+    assert done.stderr.decode().startswith("2000 records: ")
 
 
 def test_a_utf16_yaml_stream_is_read_whole_and_a_broken_one_is_one_error(run, tmp_path):

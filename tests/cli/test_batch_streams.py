@@ -59,6 +59,7 @@ def run_on_a_terminal(script: str, cwd: Path) -> None:
     assert child.exitstatus == 0, child.before
 
 
+@pytest.mark.slow
 def test_every_record_gives_exactly_one_line_from_any_input(tmp_path):
     command = installed_command()
     script = ["set -u", "mkfifo fifo"]

@@ -362,6 +362,7 @@ def test_a_chain_of_1000_scores_is_refused_at_load(run, tmp_path):
     assert checked.stderr == ""
 
 
+@pytest.mark.slow
 def test_a_case_base_chain_of_1500_files_loads(run, tmp_path):
     from iopguide.io.load import bundled
 

@@ -19,6 +19,7 @@ COMMANDS = [
     ["rules", "show"],
     ["rules", "diff"],
     ["rules", "verify"],
+    ["rules", "path"],
     ["export"],
     ["export", "fhir"],
 ]
@@ -77,7 +78,8 @@ def _complete(run, words: str, cword: int) -> list[str]:
 
 def test_completion_offers_commands_formats_and_audiences(run):
     assert _complete(run, "iopguide as", 1) == ["assess"]
-    assert _complete(run, "iopguide rules ", 2) == ["check", "test", "show", "diff", "verify"]
+    subcommands = ["check", "test", "show", "diff", "verify", "path"]
+    assert _complete(run, "iopguide rules ", 2) == subcommands
     assert _complete(run, "iopguide assess -f ", 3) == ["text", "json", "markdown", "html", "fhir"]
     assert _complete(run, "iopguide assess --audience c", 3) == ["clinician"]
 

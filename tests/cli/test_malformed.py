@@ -64,7 +64,11 @@ def test_the_corpus_is_large_and_covers_every_kind():
     assert len(CORPUS) >= 100
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=[p.name for p in CORPUS])
+@pytest.mark.parametrize(
+    "path",
+    [pytest.param(p, marks=pytest.mark.slow) if "alias-bomb" in p.name else p for p in CORPUS],
+    ids=[p.name for p in CORPUS],
+)
 def test_malformed_file_is_refused_with_one_line(path, tmp_path):
     kind = path.name.split("--")[0]
     message = check_refused(command(kind, str(path)), tmp_path)

@@ -29,6 +29,8 @@ from iopguide.model.ruleset import RuleSet
 
 from ..conftest import ROOT
 
+pytestmark = pytest.mark.slow  # the z3 solver, over every case and generated answers
+
 PHP = ROOT / "docs" / "examples" / "php-rules.yaml"
 CASE_FOLDERS = [bundled("cases"), ROOT / "docs" / "examples" / "php-cases"]
 GENERATED = 10_000  # per rule set

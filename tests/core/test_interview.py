@@ -141,6 +141,7 @@ def _walk(questionnaire: Questionnaire, answers: dict[str, Any]) -> tuple[Interv
     return interview, seen
 
 
+@pytest.mark.slow
 def test_at_most_never_grows_along_any_case(questionnaire):
     """For every case in rules/cases, "question i of at most N": N never increases,
     and i never passes N; at the end, N is how many questions were asked."""

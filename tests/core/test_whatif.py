@@ -150,6 +150,7 @@ CHROMIUM_FLAGS = [
 ]
 
 
+@pytest.mark.slow
 def test_html_report_renders_and_prints_in_chromium(invoke, tmp_path):
     browser = chromium()
     report = html_report(invoke, tmp_path)

@@ -28,6 +28,7 @@ def many_rules(count: int) -> dict:
     return data
 
 
+@pytest.mark.slow
 def test_a_rule_set_far_beyond_the_answers_limits_loads(tmp_path):
     path = tmp_path / "big.yaml"
     text = yaml.safe_dump(many_rules(4_000), sort_keys=False)
@@ -59,6 +60,7 @@ def test_a_rule_file_past_its_own_limits_is_refused(tmp_path):
         load_ruleset(load_questionnaire().model, path)
 
 
+@pytest.mark.slow
 def test_an_alias_bomb_in_a_rule_file_is_still_stopped(tmp_path):
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
     for i, name in enumerate("bcdefghij"):

@@ -64,6 +64,7 @@ def test_any_value_as_answers_is_answers_or_our_error(data):
     only_our_errors(lambda: answers_from(Document("a.yaml", data), RULES.questionnaire))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(answer_like)
 def test_answer_like_mappings_are_assessed_or_refused(data):
@@ -82,6 +83,7 @@ def test_any_value_as_rules_or_questionnaire_is_a_model_or_our_error(data):
     only_our_errors(lambda: validate(Document("q.yaml", data), Questionnaire, IopguideError))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(values)
 def test_yaml_dumped_values_round_trip_or_are_refused(data):

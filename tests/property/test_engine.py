@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,9 @@ from iopguide.model.crosscheck import cross_check
 from iopguide.model.questionnaire import Question
 
 from ..conftest import OBLIGATIONS
+
+# Long property runs (300 draws each): with the slow tests (-m "", as CI runs them).
+pytestmark = pytest.mark.slow
 
 ASSESSOR = Assessor()
 QUESTIONNAIRE = ASSESSOR.questionnaire

@@ -191,6 +191,7 @@ def test_a_safety_answer_shows_the_alert_at_once(tmp_path):
     assert "1-800-662-4357" in between
 
 
+@pytest.mark.slow
 def test_ctrl_c_then_resume_gives_the_same_result(tmp_path):
     saved = tmp_path / "progress.yaml"
     child = spawn(tmp_path, "--save", str(saved))

@@ -48,6 +48,7 @@ def emergency_answers(tmp_path_factory, questionnaire):
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("audience", ["person", "clinician"])
 def test_report_layout_accessibility_and_print_in_chromium(emergency_answers, tmp_path, audience):
     browser, node = chromium(), node_with_axe()

@@ -65,6 +65,7 @@ def by_link(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
 # -- the Questionnaire --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_exported_questionnaire_passes_every_validator(exported):
     assert all_findings(exported) == []
     # Every Questionnaire invariant was evaluated (none is skipped for lack of support).
@@ -148,6 +149,7 @@ def test_loinc_codes_only_on_exact_wording(exported):
         assert doubtful not in text
 
 
+@pytest.mark.slow
 def test_helper_expressions_match_iopguide_skip_logic(exported, questionnaire):
     """fhirpathpy (R4 model) evaluates each hidden helper over a response that still holds
     answers skip logic hides; it must equal iopguide's condition on the answers it keeps."""
@@ -378,6 +380,7 @@ def bundles() -> dict[str, dict[str, Any]]:
     return made
 
 
+@pytest.mark.slow
 def test_every_case_bundle_passes_the_validators(bundles):
     assert len(bundles) >= 60
     for name, bundle in bundles.items():
@@ -449,6 +452,7 @@ def test_same_answers_same_bundle_ids(bundles):
     assert [e["fullUrl"] for e in again["entry"]] == [e["fullUrl"] for e in first["entry"]]
 
 
+@pytest.mark.slow
 def test_the_validators_can_fail(exported):
     """Each layer finds what it is for: a wrong code (schema), a duplicate linkId
     (que-2), an exists test without a yes/no (que-7), a wrong structure (fhir.resources)."""

@@ -20,9 +20,13 @@ import os
 import subprocess
 from typing import Any
 
+import pytest
+
 from iopguide.render.fhir import questionnaire_response
 from tests.conftest import installed_command
 from tests.fhirtools import JS, answer_sets, case_answers, chromium, node
+
+pytestmark = pytest.mark.slow  # a browser session over every case and 200 answer sets
 
 GENERATED = 200
 DRAWN = 4  # sets also drawn on the page by the web component (slow), to compare

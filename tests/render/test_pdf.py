@@ -56,6 +56,7 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
 
 
+@pytest.mark.slow
 def test_an_emergency_report_as_pdf(run, tmp_path, questionnaire):
     need_weasyprint()
     answers = tmp_path / "answers.yaml"
@@ -78,6 +79,7 @@ def test_an_emergency_report_as_pdf(run, tmp_path, questionnaire):
     assert b"tel:988" in data or "988" in text
 
 
+@pytest.mark.slow
 def test_the_pdf_follows_the_audience(run, tmp_path):
     need_weasyprint()
     person, clinician = tmp_path / "p.pdf", tmp_path / "c.pdf"

@@ -105,6 +105,7 @@ def test_clinician_only_questions_are_offered_to_the_clinician_only(assessor):
     assert "CIWA-Ar" in clinician.split("## Answers given")[0]
 
 
+@pytest.mark.slow
 def test_piped_text_has_no_trailing_spaces_for_any_case(run, tmp_path, questionnaire):
     paths = []
     for name, answers in sorted(CASES.items()):

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 
@@ -66,7 +66,7 @@ def say(message: str) -> None:
         sys.stderr.write(inert(message, lines=True) + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
-        pass
+        _discard(sys.stderr)
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -98,6 +98,7 @@ def write_out(text: str | bytes) -> None:
     except BrokenPipeError:
         raise
     except (OSError, ValueError) as e:
+        _discard(sys.stdout)
         raise OutputError(f"standard output: cannot write: {_reason(e)}") from None
 
 
@@ -111,6 +112,7 @@ def out_bytes() -> Callable[[bytes], object]:
         except BrokenPipeError:
             raise
         except (OSError, ValueError) as e:
+            _discard(sys.stdout)
             raise OutputError(f"standard output: cannot write: {_reason(e)}") from None
 
     return guarded_write
@@ -197,21 +199,45 @@ def guarded(call: Callable[[], object]) -> int:
         if isinstance(e, OSError) and e.errno == errno.EPIPE:
             code = _broken_pipe()
         else:
+            _discard(sys.stdout)
             say(f"error: standard output: cannot write: {_reason(e)}")
             code = EXIT_INPUT
     if code == EXIT_BROKEN_PIPE:
         _broken_pipe()
+    else:
+        _last_flush()
     return code
+
+
+def _last_flush() -> None:
+    """Flush the standard streams before the interpreter does: what cannot be written
+    now (to a terminal closed after an interruption, say) no longer matters."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            _discard(stream)
 
 
 def _broken_pipe() -> int:
     """The reader went away (e.g. ``| head``): stop quietly, and let nothing flush later."""
+    _discard(sys.stdout)
+    return EXIT_BROKEN_PIPE
+
+
+def _discard(stream: TextIO) -> None:
+    """Point a standard stream at /dev/null once writing to it has failed (the failure
+    is reported once, where it can be): what is left in its buffer must not fail a later
+    flush, least of all the interpreter's last one, which would exit 120 with a message
+    of its own."""
     try:
+        fd = stream.fileno()
         null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
     except (OSError, ValueError):
         pass
-    return EXIT_BROKEN_PIPE
 
 
 def _show_usage_error(e: typer.TyperException) -> int:

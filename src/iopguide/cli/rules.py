@@ -1,4 +1,5 @@
-"""``iopguide rules``: check, test, show, diff and verify rule sets before anyone is assessed."""
+"""``iopguide rules``: check, test, show, diff and verify rule sets before anyone is assessed,
+and find the bundled ones (``path``) to start from."""
 
 from __future__ import annotations
 
@@ -47,6 +48,21 @@ class ShowFormat(StrEnum):
 class ReportFormat(StrEnum):
     text = "text"
     json = "json"
+
+
+class Bundled(StrEnum):
+    """The bundled rule files, by the name ``rules path`` prints them under."""
+
+    questionnaire = "questionnaire"
+    rules = "rules"
+    cases = "cases"
+
+
+BUNDLED_NAMES = {
+    Bundled.questionnaire: "questionnaire.yaml",
+    Bundled.rules: "default.yaml",
+    Bundled.cases: "cases",
+}
 
 
 rules_app = typer.Typer(
@@ -270,3 +286,25 @@ def verify(
                     write_private(counterexamples / name, text)
         if not all(v.proved for v in verdicts):
             raise typer.Exit(EXIT_INPUT)
+
+
+@rules_app.command(cls=Command)
+def path(
+    which: Annotated[
+        Bundled | None,
+        typer.Argument(
+            metavar="WHICH",
+            help="questionnaire, rules or cases: print only its path, bare (for scripts).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Where the bundled questionnaire, rule set and cases are: copy them to start your own."""
+    with reporting():
+        from iopguide.io.load import bundled
+
+        if which is not None:
+            write_out(f"{bundled(BUNDLED_NAMES[which])}\n")
+            return
+        width = max(len(name) for name in Bundled)
+        write_out("".join(f"{name:<{width}}  {bundled(BUNDLED_NAMES[name])}\n" for name in Bundled))
