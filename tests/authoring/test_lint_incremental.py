@@ -18,8 +18,9 @@ from iopguide.authoring.lint import EXHAUSTIVE, Linter
 from iopguide.core.engine import Engine
 from iopguide.io.load import bundled
 from iopguide.model.answers import parse_answers
-from iopguide.model.conditions import UNKNOWN, AnswerValue, compile_condition
+from iopguide.model.conditions import compile_condition
 from iopguide.model.ruleset import RuleSet
+from iopguide.model.values import UNKNOWN, AnswerValue
 
 CASES = case_files(bundled("cases"))
 

@@ -23,9 +23,9 @@ from iopguide.core.encoding import AnswerSpace, Outcome, Substitution
 from iopguide.core.engine import Engine
 from iopguide.io.load import bundled, load_questionnaire, load_ruleset
 from iopguide.model.answers import Answers, parse_answers
-from iopguide.model.conditions import UNKNOWN, AnswerValue
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import RuleSet
+from iopguide.model.values import UNKNOWN, AnswerValue
 
 from ..conftest import ROOT
 

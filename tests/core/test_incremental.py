@@ -17,7 +17,7 @@ from iopguide.authoring.cases import case_files, load_case
 from iopguide.core.whatif import MAX_HIDDEN, Base, Tried, WhatIf
 from iopguide.io.load import bundled
 from iopguide.model.answers import parse_answers
-from iopguide.model.conditions import AnswerValue
+from iopguide.model.values import AnswerValue
 
 CASES = case_files(bundled("cases"))
 

@@ -30,8 +30,8 @@ from iopguide.authoring.cases import case_files, load_case
 from iopguide.authoring.lint import Linter
 from iopguide.io.load import bundled
 from iopguide.model.answers import parse_answers
-from iopguide.model.conditions import UNKNOWN
 from iopguide.model.questionnaire import Question
+from iopguide.model.values import UNKNOWN
 
 ASSESSOR = Assessor()
 QUESTIONNAIRE = ASSESSOR.questionnaire

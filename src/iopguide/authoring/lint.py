@@ -22,15 +22,11 @@ from typing import NamedTuple
 
 from iopguide.core.engine import Baseline, Engine
 from iopguide.core.reads import Reads
-from iopguide.model.conditions import (
-    UNKNOWN,
-    AnswerValue,
-    compile_condition,
-    subjects,
-)
+from iopguide.model.conditions import compile_condition, subjects
 from iopguide.model.crosscheck import Finding
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import Rule, RuleSet
+from iopguide.model.values import UNKNOWN, AnswerValue
 
 EXHAUSTIVE = 20_000
 SAMPLES = 20_000

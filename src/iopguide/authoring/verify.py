@@ -29,10 +29,11 @@ from iopguide.core.encoding import AnswerSpace, Outcome
 from iopguide.core.engine import Engine, Result
 from iopguide.errors import IopguideError
 from iopguide.model.answers import Answers, parse_answers
-from iopguide.model.conditions import UNKNOWN, AnswerValue, compile_condition, describe
+from iopguide.model.conditions import compile_condition, describe
 from iopguide.model.crosscheck import Finding
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import Property, Rule, RuleSet
+from iopguide.model.values import UNKNOWN, AnswerValue
 
 Alerts = dict[str, z3.BoolRef]
 REFERENCE_CASE = "cases/_adult-low-risk.yaml"

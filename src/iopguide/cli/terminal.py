@@ -51,10 +51,10 @@ from iopguide.inert import inert
 from iopguide.io.atomic import write_private
 from iopguide.io.lock import SaveLock
 from iopguide.model.answers import Answers
-from iopguide.model.conditions import AnswerValue
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import Level
+from iopguide.model.values import AnswerValue
 from iopguide.render.template import answers_file
 from iopguide.render.text import alerts_panel, help_panel, summary
 

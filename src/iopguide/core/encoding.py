@@ -23,9 +23,11 @@ from dataclasses import dataclass
 import z3
 
 from iopguide.model.answers import Answers
-from iopguide.model.conditions import UNKNOWN, All, AnswerValue, AnyOf, Condition, Not, Test
+from iopguide.model.conditions import All, AnyOf, Condition, Not
+from iopguide.model.operators import Test
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import RuleSet
+from iopguide.model.values import UNKNOWN, AnswerValue
 
 TRUE, FALSE = z3.BoolVal(True), z3.BoolVal(False)
 

@@ -13,9 +13,10 @@ from typing import NamedTuple
 
 from iopguide.core.reads import Overlay, Reads
 from iopguide.model.answers import Answers
-from iopguide.model.conditions import UNKNOWN, AnswerValue, Predicate, compile_condition, subjects
+from iopguide.model.conditions import compile_condition, subjects
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import Level, Rule, RuleSet, Setting
+from iopguide.model.values import UNKNOWN, AnswerValue, Predicate
 
 _NONE: frozenset[str] = frozenset()
 

@@ -13,10 +13,10 @@ from functools import partial
 
 from iopguide.core.engine import Firing, Result
 from iopguide.core.whatif import Counterfactual, OpenQuestion, WhatIf
-from iopguide.model.conditions import AnswerValue
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import FOR_SOMEONE_ELSE, Question, Questionnaire
 from iopguide.model.ruleset import Level, RuleSet, Setting
+from iopguide.model.values import AnswerValue
 
 JsonValue = bool | int | str | list[str]
 

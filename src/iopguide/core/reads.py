@@ -16,17 +16,11 @@ import heapq
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
-from iopguide.model.conditions import (
-    UNKNOWN,
-    AnswerValue,
-    Condition,
-    Predicate,
-    Test,
-    subjects,
-    tests_in,
-)
+from iopguide.model.conditions import Condition, subjects, tests_in
+from iopguide.model.operators import Test
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import RuleSet
+from iopguide.model.values import UNKNOWN, AnswerValue, Predicate
 
 
 class Overlay(Mapping[str, AnswerValue]):

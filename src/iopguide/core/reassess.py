@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from iopguide.core.engine import Engine, Result
 from iopguide.model.answers import Given
-from iopguide.model.conditions import AnswerValue
 from iopguide.model.ruleset import Rule
+from iopguide.model.values import AnswerValue
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from typing import NamedTuple
 
 from iopguide.core.engine import Baseline, Engine, Result
 from iopguide.core.reads import Walked
-from iopguide.model.conditions import UNKNOWN, AnswerValue, subjects
+from iopguide.model.conditions import subjects
 from iopguide.model.questionnaire import Question
+from iopguide.model.values import UNKNOWN, AnswerValue
 
 MAX_PER_DIRECTION = 6
 MAX_PAIR_QUESTIONS = 12

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from iopguide.errors import AnswersError, Problem
-from iopguide.model.conditions import UNKNOWN, AnswerValue
 from iopguide.model.questionnaire import RESPONDENT, SELF
 from iopguide.model.types import Coercer, Misfit
+from iopguide.model.values import UNKNOWN, AnswerValue
 
 if TYPE_CHECKING:
     from iopguide.model.questionnaire import Question, Questionnaire

@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from iopguide.errors import DataPath
-from iopguide.model.conditions import UNKNOWN, All, AnyOf, Condition, Not, Test
+from iopguide.model.conditions import Condition, placed_tests
+from iopguide.model.operators import OPERATORS, Test
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import Property, RuleSet
+from iopguide.model.values import UNKNOWN
 
 Path = DataPath
 
@@ -27,20 +29,6 @@ class Finding:
     message: str
     severity: str = "error"
     file: str = "rules"
-
-
-def walk_tests(condition: Condition, path: Path) -> Iterator[tuple[Path, Test]]:
-    """Every leaf test of a condition with its path in the file."""
-    if isinstance(condition, Test):
-        yield path, condition
-    elif isinstance(condition, All):
-        for i, part in enumerate(condition.all):
-            yield from walk_tests(part, (*path, "all", i))
-    elif isinstance(condition, AnyOf):
-        for i, part in enumerate(condition.any):
-            yield from walk_tests(part, (*path, "any", i))
-    elif isinstance(condition, Not):
-        yield from walk_tests(condition.not_, (*path, "not"))
 
 
 def cross_check(ruleset: RuleSet, questionnaire: Questionnaire) -> list[Finding]:
@@ -99,7 +87,7 @@ def _chains(ruleset: RuleSet) -> list[Finding]:
     defined before them, so one pass in order measures every chain)."""
     depth: dict[str, int] = {}
     for i, score in enumerate(ruleset.scores):
-        read = [t.subject for c in score.count for _, t in walk_tests(c, ()) if t.score]
+        read = [t.subject for c in score.count for _, t in placed_tests(c, ()) if t.score]
         depth[score.id] = 1 + max((depth.get(r, 0) for r in read), default=0)
         if depth[score.id] > MAX_CHAIN:
             message = (
@@ -263,7 +251,7 @@ def safety_findings(ruleset: RuleSet, questionnaire: Questionnaire) -> Iterator[
     inputs: dict[str, tuple[str, ...]] = {}
     for score in ruleset.scores:
         inputs[score.id] = tuple(score.sum) or tuple(
-            s for c in score.count for _, t in walk_tests(c, ()) for s in (t.subject,)
+            s for c in score.count for _, t in placed_tests(c, ()) for s in (t.subject,)
         )
 
     def read(key: str, seen: frozenset[str] = frozenset()) -> set[str]:
@@ -276,7 +264,7 @@ def safety_findings(ruleset: RuleSet, questionnaire: Questionnaire) -> Iterator[
     for rule in ruleset.rules:
         if rule.alert is None and rule.floor is None and rule.rate is None:
             continue
-        for _, test in walk_tests(rule.when, ()):
+        for _, test in placed_tests(rule.when, ()):
             for question_id in read(test.subject):
                 needed.setdefault(question_id, rule.id)
                 if rule.alert is not None:
@@ -316,7 +304,7 @@ def _check_condition(
     known_scores: set[str],
 ) -> list[Finding]:
     findings: list[Finding] = []
-    for where, test in walk_tests(condition, path):
+    for where, test in placed_tests(condition, path):
         if test.score is not None:
             if test.score not in known_scores:
                 defined = ruleset.score_by_id
@@ -340,22 +328,14 @@ def _check_condition(
 
 def _misfit(test: Test, question: Question) -> str:
     """Why an operator or operand does not fit the question, or an empty string."""
-    op, operand, kind = test.operator, test.operand, question.kind
-    if op == "answered":
+    op, operand, kind = OPERATORS[test.operator], test.operand, question.kind
+    if op.operand == "flag":
         return ""
-    if (
-        question.allow_unknown
-        and op in ("equals", "one_of")
-        and (operand == UNKNOWN or operand == (UNKNOWN,))
-    ):
+    if question.allow_unknown and op.declined and (operand == UNKNOWN or operand == (UNKNOWN,)):
         return ""  # any question that allows it can be tested for a declined answer
-    if op not in kind.operators:
-        if op in ("gt", "gte", "lt", "lte"):
-            return f"'{op}' compares numbers; '{question.id}' is a {question.type} question"
-        if op in ("contains", "contains_any"):
-            return f"'{op}' is for several-choice questions; '{question.id}' is {question.type}"
-        return f"'{question.id}' takes several choices: use contains or contains_any"
-    if op in ("gt", "gte", "lt", "lte"):
+    if not op.applies(kind.value_kind):
+        return op.misfit.format(op=op.name, id=question.id, type=question.type)
+    if op.operand == "number":
         assert question.min is not None and question.max is not None
         if not question.min <= operand <= question.max:
             return (
@@ -363,9 +343,8 @@ def _misfit(test: Test, question: Question) -> str:
                 f"({question.min} to {question.max})"
             )
         return ""
-    items = list(operand) if op in ("one_of", "contains_any") else [operand]
-    for item in items:
-        if item == UNKNOWN and isinstance(item, str) and not op.startswith("contains"):
+    for item in operand if op.listed else [operand]:
+        if item == UNKNOWN and isinstance(item, str) and op.operand in ("value", "values"):
             if not question.allow_unknown:
                 return f"'{question.id}' does not allow '{UNKNOWN}'"
         elif problem := kind.operand_fits(question, item):

@@ -13,8 +13,8 @@ from typing import Any
 
 from iopguide.errors import AnswersError, Problem
 from iopguide.inert import clipped
-from iopguide.model.conditions import UNKNOWN
 from iopguide.model.questionnaire import Question, Questionnaire
+from iopguide.model.values import UNKNOWN
 
 NONE_CODE = "none-of-these"
 """The exclusive "none" option of a several-choice question (answers ``[]``).

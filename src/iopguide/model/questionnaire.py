@@ -3,26 +3,17 @@ which questions are asked. Checking answers against it is in ``model.answers``."
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from functools import cached_property
 from itertools import groupby
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from iopguide.model.conditions import (
-    UNKNOWN,
-    All,
-    AnswerValue,
-    AnyOf,
-    Condition,
-    Not,
-    Predicate,
-    compile_condition,
-    describe,
-    subjects,
-)
+from iopguide.model.conditions import Condition, Fold, compile_condition, describe, subjects
+from iopguide.model.operators import Test
 from iopguide.model.types import TYPES, Coercer, QuestionType
+from iopguide.model.values import UNKNOWN, AnswerValue, Predicate
 
 if TYPE_CHECKING:
     from iopguide.model.answers import Answers
@@ -202,21 +193,26 @@ def _maybe(
 ) -> bool | None:
     """Whether a condition holds (True), fails (False) or cannot tell yet (None), when
     the answers in ``open_ids`` are still to come (Kleene's three-valued logic)."""
-    if isinstance(condition, All | AnyOf):
-        parts = [
-            _maybe(p, answers, open_ids)
-            for p in (condition.all if isinstance(condition, All) else condition.any)
-        ]
-        decisive = isinstance(condition, AnyOf)  # a True decides an any, a False an all
+
+    def test(t: Test) -> bool | None:
+        return None if t.subject in open_ids else t.compile()(answers)
+
+    return Fold(test, _kleene(False), _kleene(True), _unless_open)(condition)
+
+
+def _kleene(decisive: bool) -> Callable[[list[bool | None]], bool | None]:
+    """An ``all`` (a False decides it) or an ``any`` (a True decides it), in three values."""
+
+    def joined(parts: list[bool | None]) -> bool | None:
         if decisive in parts:
             return decisive
         return None if None in parts else not decisive
-    if isinstance(condition, Not):
-        inner = _maybe(condition.not_, answers, open_ids)
-        return None if inner is None else not inner
-    if any(subject in open_ids for subject in subjects(condition)):
-        return None
-    return compile_condition(condition)(answers)
+
+    return joined
+
+
+def _unless_open(inner: bool | None) -> bool | None:
+    return None if inner is None else not inner
 
 
 class Block(NamedTuple):

@@ -18,7 +18,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from iopguide.model.conditions import AnswerValue
+from iopguide.model.values import CHOICE, CHOICES, NUMBER, YES_NO, AnswerValue
 
 if TYPE_CHECKING:
     from iopguide.model.questionnaire import Question
@@ -36,8 +36,8 @@ class QuestionType(ABC):
     name: ClassVar[str]
     has_choices: ClassVar[bool] = False
     has_range: ClassVar[bool] = False
-    #: The condition operators that compare answers of this type (besides ``answered``).
-    operators: ClassVar[frozenset[str]] = frozenset({"equals", "not_equals", "one_of"})
+    #: The kind of value its answers are (``model.values``): which operators compare them.
+    value_kind: ClassVar[str]
 
     @abstractmethod
     def expects(self, question: Question) -> str:
@@ -96,6 +96,7 @@ class QuestionType(ABC):
 
 class YesNo(QuestionType):
     name = "yes_no"
+    value_kind = YES_NO
 
     def expects(self, question: Question) -> str:
         return "yes or no"
@@ -142,8 +143,8 @@ class YesNo(QuestionType):
 
 class Integer(QuestionType):
     name = "integer"
+    value_kind = NUMBER
     has_range = True
-    operators = QuestionType.operators | {"gt", "gte", "lt", "lte"}
 
     def expects(self, question: Question) -> str:
         return f"a whole number from {question.min} to {question.max}"
@@ -202,6 +203,7 @@ class Integer(QuestionType):
 
 class OneChoice(QuestionType):
     name = "choice"
+    value_kind = CHOICE
     has_choices = True
 
     def expects(self, question: Question) -> str:
@@ -247,8 +249,8 @@ class Multi(QuestionType):
     questionnaire's order."""
 
     name = "multi"
+    value_kind = CHOICES
     has_choices = True
-    operators = frozenset({"contains", "contains_any"})
 
     MEMO: ClassVar[int] = 1_024  # distinct lists of choices remembered per question
 

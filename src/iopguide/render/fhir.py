@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from iopguide.core.explain import Explanation
-from iopguide.model.conditions import UNKNOWN, All, AnyOf, Condition, Not, Test
+from iopguide.model.conditions import All, AnyOf, Condition, Not
 from iopguide.model.fhir import (
     HELPER_PREFIX,
     NONE_CODE,
@@ -26,8 +26,10 @@ from iopguide.model.fhir import (
     three_way,
     unknown_item,
 )
+from iopguide.model.operators import Test
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import RuleSet, Score
+from iopguide.model.values import UNKNOWN
 
 Json = dict[str, Any]
 
