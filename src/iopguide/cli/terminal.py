@@ -335,7 +335,7 @@ class Session:
             self.console.print(f"  {n:>2}. {escape(choice.label)}", highlight=False)
         if current is not None:
             self.console.print(
-                f"Your answer now: {escape(said(question, current, '; '))}", highlight=False
+                f"Your answer now: {escape(question.word(current, '; '))}", highlight=False
             )
         said_how = hint(question, current, self.interview.respondent)
         self.console.print(f"[dim]({escape(said_how)})[/dim]", highlight=False)
@@ -400,7 +400,7 @@ class Session:
         table.add_column("Answer")
         items = self.interview.review()
         for n, question, value in items:
-            shown = "(skipped)" if value is None else said(question, value, "\n")
+            shown = "(skipped)" if value is None else question.word(value, "\n")
             table.add_row(str(n), escape(question.name), escape(shown))
         self.console.print(table)
         self._remind()
@@ -495,15 +495,6 @@ class Session:
                 self.console.print(f"[yellow]{escape(str(e))}[/yellow]", highlight=False)
                 continue
             return path
-
-
-def said(question: Question, value: AnswerValue, between: str) -> str:
-    """An answer in words; the choices of a multi-choice answer each on their own
-    (``between`` them: a newline or "; "), since labels hold commas."""
-    if question.type == "multi" and isinstance(value, tuple):
-        labels = [(c.label if (c := question.choice(v)) else v) for v in value]
-        return between.join(labels) or "none"
-    return question.word(value)
 
 
 def pick_level(levels: Sequence[Level], typed: str) -> str:

@@ -264,15 +264,6 @@ def summary_text(
     return " ".join(parts)
 
 
-def say_answer(question: Question, value: object) -> str:
-    """An answer in words; several choices as a list separated by semicolons (labels
-    have commas of their own)."""
-    if isinstance(value, tuple):
-        labels = [c.label if (c := question.choice(v)) else str(v) for v in value]
-        return "; ".join(labels) or "none"
-    return question.word(value)
-
-
 def json_value(value: AnswerValue) -> JsonValue:
     return list(value) if isinstance(value, tuple) else value
 
@@ -318,7 +309,7 @@ class Explainer:
         """A value in words: a choice's label, yes/no, or the number."""
         question = self.questionnaire.by_id.get(subject)
         if question is not None:
-            return say_answer(question, value)
+            return question.word(value, "; ")
         score = self.ruleset.score_by_id.get(subject)
         band = score.band(value) if score and isinstance(value, int) else ""
         return f"{value} ({band})" if band else str(value)
@@ -339,7 +330,7 @@ class Explainer:
             return (q.prompt_other or q.name) if other else q.prompt
 
         return [
-            (asked(q), say_answer(q, answers[q.id]))
+            (asked(q), q.word(answers[q.id], "; "))
             for q in self.questionnaire.questions
             if q.id in answers
         ]
@@ -413,7 +404,7 @@ class Explainer:
                 q.id,
                 q.name,
                 json_value(value),
-                say_answer(q, value),
+                q.word(value, "; "),
                 q.id in result.read_ignored,
             )
             for q in self.questionnaire.questions

@@ -118,7 +118,7 @@ def _check_property(
         severer = prop.never_lowers_level
         q = question(severer.answer, (*where, "answer"))
         if q is not None:
-            problem = _order_misfit(severer.groups, severer.order is not None, q)
+            problem = q.kind.order_misfit(q, severer.groups, severer.order is not None)
             if problem:
                 findings.append(Finding((*where, "order"), problem))
     if prop.implies is not None:
@@ -133,31 +133,6 @@ def _check_property(
                 Finding((*where, "then", "level_at_least"), _unknown_level(level, ruleset))
             )
     return findings
-
-
-def _order_misfit(groups: tuple[tuple[object, ...], ...], given: bool, q: Question) -> str:
-    """Why an ``order`` does not fit its question, or an empty string."""
-    if q.type in ("integer", "multi") and not given:
-        return ""
-    if q.type == "integer":
-        return f"'{q.id}' is a number question: a higher number is more severe; leave out 'order'"
-    if q.type == "multi":
-        return f"'{q.id}' takes several choices: one more item is more severe; leave out 'order'"
-    if q.type == "choice" and not given:
-        return f"'{q.id}' is a choice question: list its choices in 'order', least severe first"
-    values = [v for g in groups for v in g]
-    if len(values) != len({(type(v), v) for v in values}):
-        return "a value is listed twice"
-    for value in values:
-        if isinstance(value, str) and value == UNKNOWN:
-            if not q.allow_unknown:
-                return f"'{q.id}' does not allow '{UNKNOWN}'"
-        elif q.type == "yes_no" and not isinstance(value, bool):
-            return f"'{q.id}' is a yes/no question: order yes, no (and unknown)"
-        elif q.type == "choice" and (not isinstance(value, str) or q.choice(value) is None):
-            listed = ", ".join(c.id for c in q.choices)
-            return f"not a choice of '{q.id}' (choices: {listed})"
-    return ""
 
 
 def _unknown_level(level: str, ruleset: RuleSet) -> str:

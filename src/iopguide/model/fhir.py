@@ -14,6 +14,7 @@ from typing import Any
 from iopguide.errors import AnswersError, Problem
 from iopguide.inert import clipped
 from iopguide.model.questionnaire import Question, Questionnaire
+from iopguide.model.types import FhirForm
 from iopguide.model.values import UNKNOWN
 
 NONE_CODE = "none-of-these"
@@ -40,14 +41,22 @@ def answer_system(questionnaire: Questionnaire, question: Question) -> str:
     return f"{canonical_url(questionnaire)}/{question.id}"
 
 
-def three_way(question: Question) -> bool:
-    """A yes/no question with "don't know" is a choice of yes, no and unknown in FHIR."""
-    return question.type == "yes_no" and bool(question.allow_unknown)
+CODED = "valueCoding"
+
+
+def form(question: Question) -> FhirForm:
+    """How FHIR holds the question (its type says)."""
+    return question.kind.fhir(question)
+
+
+def coded(question: Question) -> bool:
+    """Whether its answers are codes (choices; yes, no and "don't know")."""
+    return form(question).value == CODED
 
 
 def unknown_item(question: Question) -> bool:
-    """A whole-number question with "don't know" gets a companion yes/no item."""
-    return question.type == "integer" and bool(question.allow_unknown)
+    """Whether "don't know" is a companion yes/no item ``<id>.unknown`` (for a number)."""
+    return form(question).unknown_item
 
 
 def _items(items: object, where: str) -> Iterator[dict[str, Any]]:
@@ -170,7 +179,7 @@ def _answer(
                 raise error("the answer's coding has no code", link)
             value = code
         values.append(value)
-    if question.type == "multi":
+    if form(question).repeats:
         if NONE_CODE in values or UNKNOWN in values:
             if len(values) > 1:
                 word = "none" if NONE_CODE in values else "unknown"

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from iopguide.model.conditions import Condition, Fold, compile_condition, describe, subjects
 from iopguide.model.operators import Test
 from iopguide.model.types import TYPES, Coercer, QuestionType
-from iopguide.model.values import UNKNOWN, AnswerValue, Predicate
+from iopguide.model.values import UNKNOWN, YES_NO, AnswerValue, Predicate
 
 if TYPE_CHECKING:
     from iopguide.model.answers import Answers
@@ -103,7 +103,7 @@ class Question(_Model):
             ids = [c.id for c in self.choices]
             if len(set(ids)) != len(ids) or UNKNOWN in ids:
                 raise ValueError("choice ids must be unique and not 'unknown'")
-            if self.type != "multi" and any(c.unknown for c in self.choices):
+            if not kind.partly_unknown and any(c.unknown for c in self.choices):
                 raise ValueError(
                     "'unknown' choices are for several-choice questions: "
                     "a one-choice question allows 'unknown' itself (allow_unknown)"
@@ -124,7 +124,10 @@ class Question(_Model):
         if self.clinician_only and self.required:
             raise ValueError("a 'clinician_only' question must have 'required: false'")
         if self.safety_pause and not (
-            self.type == "yes_no" and self.context and not self.required and self.when is None
+            self.kind.value_kind == YES_NO
+            and self.context
+            and not self.required
+            and self.when is None
         ):
             raise ValueError(
                 "a 'safety_pause' question is a yes/no question with 'context: true' and "
@@ -181,11 +184,11 @@ class Question(_Model):
         extra: tuple[AnswerValue, ...] = (UNKNOWN,) if self.allow_unknown else ()
         return (*self.kind.values(self), *extra)
 
-    def word(self, value: object) -> str:
-        """Say one answer value in plain words."""
+    def word(self, value: object, between: str = ", ") -> str:
+        """Say one answer value in plain words (``between`` the parts of one with several)."""
         if value == UNKNOWN and isinstance(value, str):
             return "don't know"
-        return self.kind.word(self, value)
+        return self.kind.word(self, value, between)
 
 
 def _maybe(

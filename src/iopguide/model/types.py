@@ -3,9 +3,12 @@
 A type says what a question of its kind must declare, which values it accepts and how
 an answers file gives them (exactly: a file means the same tomorrow), how a person
 may type them in the interview (more loosely), how many points an answer adds to a
-score, how to say an answer in words, its JSON Schema, and which values are worth
-trying when searching for what would change a result. A new type is one class here
-and one line in ``TYPES``.
+score, how to say an answer in words, its JSON Schema, the kind of value conditions
+compare (``model.values``), which answers are more severe (for the rule set's
+properties), how FHIR holds it, and which values are worth trying when searching for
+what would change a result. A new type is one class here and one line in ``TYPES``,
+and its encoding for the z3 solver (``authoring/solver/types.py``); nothing else
+switches on a type's name, and a test holds every registry to this one.
 
 ``"unknown"`` ("don't know / prefer not to say") is not a type's value: the
 questionnaire accepts it for any question with ``allow_unknown``.
@@ -16,9 +19,9 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
-from iopguide.model.values import CHOICE, CHOICES, NUMBER, YES_NO, AnswerValue
+from iopguide.model.values import CHOICE, CHOICES, NUMBER, UNKNOWN, YES_NO, AnswerValue
 
 if TYPE_CHECKING:
     from iopguide.model.questionnaire import Question
@@ -30,12 +33,32 @@ class Misfit(ValueError):
     """An answer that is not of its question's type (the caller words the message)."""
 
 
+Order = tuple[tuple[AnswerValue, ...], ...]
+"""Answers from least to most severe; a group of answers is of equal severity."""
+
+
+class FhirForm(NamedTuple):
+    """How a FHIR Questionnaire holds a question (``fhir/``): the item's type, the
+    ``value[x]`` of an answer, the coded answers it offers (in order), its item control,
+    whether it takes several answers, and whether "don't know" is a companion yes/no
+    item (a number has no code to say it with)."""
+
+    item: str
+    value: str
+    options: tuple[AnswerValue, ...] = ()
+    control: str | None = None
+    repeats: bool = False
+    unknown_item: bool = False
+
+
 class QuestionType(ABC):
     """What every question type provides; see the module's docstring."""
 
     name: ClassVar[str]
     has_choices: ClassVar[bool] = False
     has_range: ClassVar[bool] = False
+    #: A choice may say that part of the answer is not known (``Choice.unknown``).
+    partly_unknown: ClassVar[bool] = False
     #: The kind of value its answers are (``model.values``): which operators compare them.
     value_kind: ClassVar[str]
 
@@ -69,13 +92,26 @@ class QuestionType(ABC):
         """How many points an answer adds to a sum."""
         return lambda v: 0
 
-    def word(self, question: Question, value: object) -> str:
-        """An answer in plain words."""
+    def word(self, question: Question, value: object, between: str = ", ") -> str:
+        """An answer in plain words (``between`` the parts of one with several)."""
         return str(value)
 
     @abstractmethod
     def schema(self, question: Question) -> list[dict[str, Any]]:
         """The JSON Schema alternatives for an answer in a file."""
+
+    @abstractmethod
+    def fhir(self, question: Question) -> FhirForm:
+        """How a FHIR Questionnaire holds the question."""
+
+    @abstractmethod
+    def order_misfit(self, question: Question, order: Order, given: bool) -> str:
+        """Why a property's severity ``order`` (least severe first; ``given`` in the
+        file, or left out) does not fit this question, or ""."""
+
+    def default_order(self, question: Question) -> Order:
+        """The severity order when a property gives none (empty: the type's own)."""
+        return ()
 
     def operand_fits(self, question: Question, operand: object) -> str:
         """Why a value compared with an answer cannot be one of its values, or ""."""
@@ -127,13 +163,25 @@ class YesNo(QuestionType):
     def points(self, question: Question) -> Callable[[AnswerValue | None], int]:
         return lambda v: int(v) if isinstance(v, bool) else 0
 
-    def word(self, question: Question, value: object) -> str:
+    def word(self, question: Question, value: object, between: str = ", ") -> str:
         if isinstance(value, bool):
             return "yes" if value else "no"
         return str(value)
 
     def schema(self, question: Question) -> list[dict[str, Any]]:
         return [{"type": "boolean"}, {"enum": ["yes", "no"]}]
+
+    def fhir(self, question: Question) -> FhirForm:
+        if question.allow_unknown:  # yes, no and "don't know": a choice of three codes
+            return FhirForm("choice", "valueCoding", (True, False), "radio-button")
+        return FhirForm("boolean", "valueBoolean")
+
+    def order_misfit(self, question: Question, order: Order, given: bool) -> str:
+        why = f"'{question.id}' is a yes/no question: order yes, no (and unknown)"
+        return _listed_misfit(question, order, lambda v: "" if isinstance(v, bool) else why)
+
+    def default_order(self, question: Question) -> Order:
+        return ((False,), (True,))  # yes is the more severe answer
 
     def operand_fits(self, question: Question, operand: object) -> str:
         if isinstance(operand, bool):
@@ -180,6 +228,17 @@ class Integer(QuestionType):
 
     def schema(self, question: Question) -> list[dict[str, Any]]:
         return [{"type": "integer", "minimum": question.min, "maximum": question.max}]
+
+    def fhir(self, question: Question) -> FhirForm:
+        return FhirForm("integer", "valueInteger", unknown_item=bool(question.allow_unknown))
+
+    def order_misfit(self, question: Question, order: Order, given: bool) -> str:
+        if not given:
+            return ""
+        return (
+            f"'{question.id}' is a number question: a higher number is more severe; "
+            "leave out 'order'"
+        )
 
     def operand_fits(self, question: Question, operand: object) -> str:
         if isinstance(operand, int) and not isinstance(operand, bool):
@@ -233,12 +292,23 @@ class OneChoice(QuestionType):
         points = {c.id: c.points for c in question.choices}
         return lambda v: points.get(v, 0) if isinstance(v, str) else 0
 
-    def word(self, question: Question, value: object) -> str:
+    def word(self, question: Question, value: object, between: str = ", ") -> str:
         choice = question.choice(value) if isinstance(value, str) else None
         return choice.label if choice else str(value)
 
     def schema(self, question: Question) -> list[dict[str, Any]]:
         return [{"enum": [c.id for c in question.choices]}]
+
+    def fhir(self, question: Question) -> FhirForm:
+        return FhirForm("choice", "valueCoding", self.values(question), "radio-button")
+
+    def order_misfit(self, question: Question, order: Order, given: bool) -> str:
+        if not given:
+            return (
+                f"'{question.id}' is a choice question: list its choices in 'order', "
+                "least severe first"
+            )
+        return _listed_misfit(question, order, lambda v: not_a_choice(question, v))
 
     def operand_fits(self, question: Question, operand: object) -> str:
         return not_a_choice(question, operand)
@@ -251,6 +321,7 @@ class Multi(QuestionType):
     name = "multi"
     value_kind = CHOICES
     has_choices = True
+    partly_unknown = True
 
     MEMO: ClassVar[int] = 1_024  # distinct lists of choices remembered per question
 
@@ -305,14 +376,26 @@ class Multi(QuestionType):
         points = {c.id: c.points for c in question.choices}
         return lambda v: sum(points[c] for c in v) if isinstance(v, tuple) else 0
 
-    def word(self, question: Question, value: object) -> str:
+    def word(self, question: Question, value: object, between: str = ", ") -> str:
         if isinstance(value, tuple):
-            return ", ".join(ONE_CHOICE.word(question, v) for v in value) or "none"
+            return between.join(ONE_CHOICE.word(question, v) for v in value) or "none"
         return str(value)
 
     def schema(self, question: Question) -> list[dict[str, Any]]:
         ids = [c.id for c in question.choices]
         return [{"type": "array", "items": {"enum": ids}, "uniqueItems": True}]
+
+    def fhir(self, question: Question) -> FhirForm:
+        ids = tuple(c.id for c in question.choices)
+        return FhirForm("choice", "valueCoding", ids, "check-box", repeats=True)
+
+    def order_misfit(self, question: Question, order: Order, given: bool) -> str:
+        if not given:
+            return ""
+        return (
+            f"'{question.id}' takes several choices: one more item is more severe; "
+            "leave out 'order'"
+        )
 
     def operand_fits(self, question: Question, operand: object) -> str:
         return not_a_choice(question, operand)
@@ -395,6 +478,21 @@ def pick(question: Question, said: str) -> str:
         which = "; ".join(str(question.choice(c).label) for c in starts)  # type: ignore[union-attr]
         raise ValueError(f"'{said}' could be more than one ({which}): type more, or {numbers}")
     raise ValueError(f"please type {numbers}")
+
+
+def _listed_misfit(question: Question, order: Order, misfit: Callable[[object], str]) -> str:
+    """Why an ``order`` of a question's values does not fit it (each value once, and
+    ``unknown`` only where the question allows it), or ""."""
+    values = [v for group in order for v in group]
+    if len(values) != len({(type(v), v) for v in values}):
+        return "a value is listed twice"
+    for value in values:
+        if isinstance(value, str) and value == UNKNOWN:
+            if not question.allow_unknown:
+                return f"'{question.id}' does not allow '{UNKNOWN}'"
+        elif problem := misfit(value):
+            return problem
+    return ""
 
 
 def not_a_choice(question: Question, operand: object) -> str:

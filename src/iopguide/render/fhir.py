@@ -23,7 +23,8 @@ from iopguide.model.fhir import (
     UNKNOWN_SUFFIX,
     answer_system,
     canonical_url,
-    three_way,
+    coded,
+    form,
     unknown_item,
 )
 from iopguide.model.operators import Test
@@ -223,10 +224,8 @@ class _Logic:
 
     def _answer(self, question: Question, value: object) -> Json:
         """The ``answer[x]`` of an enableWhen or a QuestionnaireResponse answer."""
-        if question.type == "integer":
-            return {"answerInteger": value}
-        if question.type == "yes_no" and not three_way(question):
-            return {"answerBoolean": value}
+        if not coded(question):  # answerBoolean, answerInteger
+            return {"answer" + form(question).value.removeprefix("value"): value}
         return {"answerCoding": self.coding(question, value)}
 
     def coding(self, question: Question, value: object) -> Json:
@@ -269,7 +268,7 @@ class _Logic:
             return [self._when(q, symbol, operand)], None
         if op == "not_equals":
             # FHIR's != holds for an unanswered question; iopguide's does not.
-            if q.type == "multi" or unknown_item(q):
+            if form(q).repeats or unknown_item(q):
                 return None
             return [self._when(q, "!=", operand), self._when(q, "exists", True)], "all"
         # answered: FHIR's exists counts a "don't know" coding as an answer.
@@ -301,13 +300,13 @@ class _Logic:
 
     def _match(self, q: Question, values: tuple[object, ...]) -> str:
         """Whether the answer is one of these values (a definite true or false)."""
-        if q.type == "integer" and UNKNOWN in values:
+        if unknown_item(q) and UNKNOWN in values:
             rest = tuple(v for v in values if v != UNKNOWN)
             flag = f"{self._values(q.id + UNKNOWN_SUFFIX)}.where($this = true).exists()"
             return f"({flag} or {self._match(q, rest)})" if rest else flag
         if not values:
             return "false"
-        if q.type == "integer" or (q.type == "yes_no" and not three_way(q)):
+        if not coded(q):
             each = " or ".join(f"$this = {json.dumps(v)}" for v in values)
         else:
             codes = [self.coding(q, v)["code"] for v in values]
@@ -364,17 +363,14 @@ class _Logic:
 def _choice_options(logic: _Logic, q: Question) -> list[Json]:
     ordinal = any(c.points for c in q.choices)
     options: list[Json] = []
-    if q.type == "yes_no":
-        values: list[object] = [True, False]
-    else:
-        values = [c.id for c in q.choices]
-    for value in values:
+    several = form(q).repeats
+    for value in form(q).options:
         option: Json = {"valueCoding": logic.coding(q, value)}
         choice = q.choice(value) if isinstance(value, str) else None
         if ordinal and choice is not None:
             option["extension"] = [_ext("ordinalValue", valueDecimal=choice.points)]
         options.append(option)
-    if q.type == "multi":
+    if several:
         options.append(
             {
                 "extension": [_ext("questionnaire-optionExclusive", valueBoolean=True)],
@@ -383,7 +379,7 @@ def _choice_options(logic: _Logic, q: Question) -> list[Json]:
         )
     if q.allow_unknown:
         option = {"valueCoding": logic.coding(q, UNKNOWN)}
-        if q.type == "multi":
+        if several:
             option["extension"] = [_ext("questionnaire-optionExclusive", valueBoolean=True)]
         options.append(option)
     return options
@@ -417,19 +413,19 @@ def _question_items(
             _ext("questionnaire-hidden", valueBoolean=True),
             _ext("designNote", valueMarkdown=PAUSE_NOTE),
         ]
-    if q.type == "integer":
+    shape = form(q)
+    if q.kind.has_range:
         extensions += [
             _ext("minValue", valueInteger=q.min),
             _ext("maxValue", valueInteger=q.max),
         ]
-    elif q.type != "yes_no" or three_way(q):
-        extensions.append(_control("check-box" if q.type == "multi" else "radio-button"))
+    if shape.control:
+        extensions.append(_control(shape.control))
     if extensions:
         item["extension"] = extensions
     if codes:
         item["code"] = codes
-    kind = {"yes_no": "choice" if three_way(q) else "boolean", "integer": "integer"}
-    item["type"] = kind.get(q.type, "choice")
+    item["type"] = shape.item
     entries, behaviour = enable if enable is not None else ([], None)
     if unknown_item(q):
         # The number is asked unless "don't know" is ticked.
@@ -443,9 +439,9 @@ def _question_items(
         if behaviour or len(entries) > 1:
             item["enableBehavior"] = behaviour or "all"
     item["required"] = q.required
-    if q.type == "multi":
+    if shape.repeats:
         item["repeats"] = True
-    if q.type in ("choice", "multi") or three_way(q):
+    if shape.options:
         item["answerOption"] = _choice_options(logic, q)
     if q.help:
         item["item"] = [
@@ -580,13 +576,11 @@ def response_items(questionnaire: Questionnaire, answers: Mapping[str, object]) 
 
 
 def _answers(logic: _Logic, q: Question, value: object) -> list[Json]:
-    if q.type == "multi" and isinstance(value, list | tuple):
+    if form(q).repeats and isinstance(value, list | tuple):
         chosen = list(value) or [NONE_CODE]
         return [{"valueCoding": logic.coding(q, v)} for v in chosen]
-    if q.type == "integer":
-        return [{"valueInteger": value}]
-    if q.type == "yes_no" and not three_way(q):
-        return [{"valueBoolean": value}]
+    if not coded(q):  # valueBoolean, valueInteger
+        return [{form(q).value: value}]
     return [{"valueCoding": logic.coding(q, value)}]
 
 

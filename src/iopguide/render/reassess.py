@@ -10,7 +10,6 @@ import json
 from html import escape
 
 from iopguide.core.engine import Firing
-from iopguide.core.explain import say_answer
 from iopguide.core.reassess import Comparison
 from iopguide.inert import markdown as md
 from iopguide.model.decision import Decision
@@ -27,7 +26,7 @@ def _word(questionnaire: Questionnaire, qid: str, value: object) -> str:
     if value is None:
         return "(not asked)"
     question = questionnaire.by_id.get(qid)
-    return say_answer(question, value) if question is not None else str(value)
+    return question.word(value, "; ") if question is not None else str(value)
 
 
 def _alert_ids(firings: tuple[Firing, ...]) -> list[str]:
