@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
-from iopguide.core.reads import Overlay, Reads
+from iopguide.core.walks import Overlay, Walks
 from iopguide.model.answers import Answers
 from iopguide.model.conditions import compile_condition, subjects
+from iopguide.model.graph import Graph
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import Level, Rule, RuleSet, Setting
 from iopguide.model.values import UNKNOWN, AnswerValue, Predicate
@@ -112,11 +114,11 @@ class Engine:
     """A rule set compiled against a questionnaire, ready to evaluate many answer sets."""
 
     def __init__(
-        self, questionnaire: Questionnaire, ruleset: RuleSet, reads: Reads | None = None
+        self, questionnaire: Questionnaire, ruleset: RuleSet, graph: Graph | None = None
     ) -> None:
         self.questionnaire = questionnaire
         self.ruleset = ruleset
-        self.reads = reads or Reads(questionnaire, ruleset)  # the same rules' graph, if given
+        self.graph = graph or Graph(questionnaire, ruleset)  # the same rules' graph, if given
         self._scores: list[tuple[str, Callable[[Mapping[str, AnswerValue]], int]]] = [
             (s.id, self._compile_score(s.sum, s.count)) for s in ruleset.scores
         ]
@@ -158,7 +160,7 @@ class Engine:
         # Which rules read each answer, directly or through a score built on it.
         readers: dict[str, list[_Compiled]] = {}
         for c in self._compiled:
-            for answer in self.reads.answers_read(c.rule.when):
+            for answer in self.graph.answers_read(c.rule.when):
                 readers.setdefault(answer, []).append(c)
         self._readers = readers
         # The questions an alert rule reads: an answer to one of them counts for safety
@@ -167,7 +169,7 @@ class Engine:
             answer
             for c in self._compiled
             if c.alert
-            for answer in self.reads.answers_read(c.rule.when)
+            for answer in self.graph.answers_read(c.rule.when)
         )
 
     def _compile_rule(self, rule: Rule) -> _Compiled:
@@ -204,7 +206,7 @@ class Engine:
             if score is None or score.bands:
                 shown.append(key)
                 continue
-            shown += self._evidence_keys(self.reads.score_inputs[key])
+            shown += self._evidence_keys(self.graph.score_inputs[key])
         return tuple(dict.fromkeys(shown))
 
     def _compile_score(
@@ -341,9 +343,14 @@ class Engine:
             asked = {q.id for q in self.questionnaire.shown(answers)}
             missing += [q for q, qid in self._safety if qid in asked and answers.get(qid) is None]
         if len(missing) > 1:
-            position = self.reads.position
+            position = self.graph.position
             missing.sort(key=lambda q: position[q.id])
         return tuple(missing)
+
+    @cached_property
+    def walks(self) -> Walks:
+        """Skip logic walked a few answers at a time (for the what-if search and the linter)."""
+        return Walks(self.graph)
 
     def reach(self, rule_id: str) -> int:
         """The rank a rule calls for when it fires: its floor's or its rating's, the
@@ -364,7 +371,7 @@ class Engine:
         ``delta`` receives the scores' new values."""
         changed = Overlay(delta, values)
         compute = self._score_of
-        for score_id in self.reads.scores_fed(list(delta)):
+        for score_id in self.graph.scores_fed(list(delta)):
             delta[score_id] = compute[score_id](changed)
         return changed
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from iopguide.errors import DataPath
 from iopguide.model.conditions import Condition, placed_tests
+from iopguide.model.graph import Graph
 from iopguide.model.operators import OPERATORS, Test
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import Property, RuleSet
@@ -34,10 +35,11 @@ class Finding:
 def cross_check(ruleset: RuleSet, questionnaire: Questionnaire) -> list[Finding]:
     """Every reference the rule set makes that the questionnaire or itself cannot honour."""
     findings = [*_duplicates(ruleset, questionnaire), *_levels(ruleset)]
-    too_deep = _chains(ruleset)
+    graph = Graph(questionnaire, ruleset)
+    too_deep = _chains(ruleset, graph)
     if too_deep:  # every later check (and the engine) follows chains: stop here
         return findings + too_deep
-    findings += safety_findings(ruleset, questionnaire)
+    findings += safety_findings(ruleset, questionnaire, graph)
     known_scores: set[str] = set()
     for i, score in enumerate(ruleset.scores):
         for j, item in enumerate(score.sum):
@@ -82,14 +84,11 @@ checks, the engine and the solver follow chains, and a chain of a thousand would
 take them past Python's recursion limit."""
 
 
-def _chains(ruleset: RuleSet) -> list[Finding]:
-    """A score at the end of a chain longer than MAX_CHAIN (scores read only scores
-    defined before them, so one pass in order measures every chain)."""
-    depth: dict[str, int] = {}
+def _chains(ruleset: RuleSet, graph: Graph) -> list[Finding]:
+    """A score at the end of a chain longer than MAX_CHAIN."""
+    chains = graph.chains()
     for i, score in enumerate(ruleset.scores):
-        read = [t.subject for c in score.count for _, t in placed_tests(c, ()) if t.score]
-        depth[score.id] = 1 + max((depth.get(r, 0) for r in read), default=0)
-        if depth[score.id] > MAX_CHAIN:
+        if chains[score.id] > MAX_CHAIN:
             message = (
                 f"score '{score.id}' ends a chain of more than {MAX_CHAIN} scores, each "
                 f"built on the one before: at most {MAX_CHAIN} may build on one another"
@@ -213,7 +212,9 @@ def _setting(ruleset: RuleSet, i: int) -> Iterator[Finding]:
         )
 
 
-def safety_findings(ruleset: RuleSet, questionnaire: Questionnaire) -> Iterator[Finding]:
+def safety_findings(
+    ruleset: RuleSet, questionnaire: Questionnaire, graph: Graph
+) -> Iterator[Finding]:
     """Questions that must be marked ``safety: true``:
 
     - every question an alert rule reads (itself, or through a score): its answer is
@@ -223,27 +224,15 @@ def safety_findings(ruleset: RuleSet, questionnaire: Questionnaire) -> Iterator[
       rating reads: then a declined answer makes the result provisional and is named,
       never silently benign.
     """
-    inputs: dict[str, tuple[str, ...]] = {}
-    for score in ruleset.scores:
-        inputs[score.id] = tuple(score.sum) or tuple(
-            s for c in score.count for _, t in placed_tests(c, ()) for s in (t.subject,)
-        )
-
-    def read(key: str, seen: frozenset[str] = frozenset()) -> set[str]:
-        if key in inputs and key not in seen:
-            return {q for k in inputs[key] for q in read(k, seen | {key})}
-        return {key}
-
     needed: dict[str, str] = {}
     alerted: dict[str, str] = {}
     for rule in ruleset.rules:
         if rule.alert is None and rule.floor is None and rule.rate is None:
             continue
-        for _, test in placed_tests(rule.when, ()):
-            for question_id in read(test.subject):
-                needed.setdefault(question_id, rule.id)
-                if rule.alert is not None:
-                    alerted.setdefault(question_id, rule.id)
+        for question_id in graph.answers_read(rule.when):
+            needed.setdefault(question_id, rule.id)
+            if rule.alert is not None:
+                alerted.setdefault(question_id, rule.id)
     for i, section in enumerate(questionnaire.sections):
         for j, question in enumerate(section.questions):
             if question.safety:
