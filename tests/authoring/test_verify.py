@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from iopguide.authoring.verify import Verifier
+from iopguide.authoring.solver.properties import Verifier
 from iopguide.io.load import bundled
 from iopguide.io.yaml import parse_yaml
 from iopguide.model.ruleset import RuleSet
@@ -107,7 +107,7 @@ def test_a_broken_copy_is_caught_and_the_engine_confirms_every_counterexample(ru
 
 
 def test_counterexamples_are_the_fewest_changes_from_the_low_risk_case(tmp_path):
-    from iopguide.authoring.verify import reference_answers
+    from iopguide.authoring.solver.properties import reference_answers
     from iopguide.io.load import load_questionnaire, load_ruleset
 
     q = load_questionnaire().model
@@ -274,7 +274,7 @@ def test_assess_help_and_batches_never_import_the_solver(run, tmp_path):
 
 
 def test_the_exact_check_finds_what_sampling_can_miss(tiny):
-    from iopguide.authoring.verify import ExactLinter
+    from iopguide.authoring.solver.properties import ExactLinter
 
     q, _ = tiny
     extra = (
@@ -310,7 +310,7 @@ def test_the_exact_check_finds_what_sampling_can_miss(tiny):
 
 
 def test_the_exact_check_finds_unreachable_levels_and_dead_skip_logic(tiny):
-    from iopguide.authoring.verify import ExactLinter
+    from iopguide.authoring.solver.properties import ExactLinter
 
     q, r = tiny
     data = q.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -399,8 +399,8 @@ def first_exact_findings(questionnaire, ruleset: RuleSet) -> list[str]:
     result decided by settling the rank and ratings of the same answers without it."""
     import z3
 
-    from iopguide.authoring.verify import solve
-    from iopguide.core.encoding import Outcome
+    from iopguide.authoring.solver.encoding import Outcome
+    from iopguide.authoring.solver.properties import solve
 
     a = Verifier(questionnaire, ruleset).a
     index = ruleset.level_index
@@ -503,7 +503,7 @@ def test_the_incremental_exact_check_equals_its_first_form(tiny, least):
     rules that call for as much: the same findings as fresh solvers over the rank and
     ratings settled again without the rule. With ``least`` mid, every area at rating 0
     already calls for mid care, so a floor at mid changes nothing."""
-    from iopguide.authoring.verify import ExactLinter
+    from iopguide.authoring.solver.properties import ExactLinter
 
     q, _ = tiny
     text = TINY_RULES.replace("ratings: {0: low,", f"ratings: {{0: {least},")
@@ -528,7 +528,7 @@ def test_the_incremental_exact_check_equals_its_first_form(tiny, least):
 
 @pytest.mark.slow
 def test_the_incremental_exact_check_equals_its_first_form_on_the_shipped_rules(assessor):
-    from iopguide.authoring.verify import ExactLinter
+    from iopguide.authoring.solver.properties import ExactLinter
 
     q, ruleset = assessor.questionnaire, assessor.ruleset
     got = [

@@ -52,7 +52,7 @@ def deeper_findings(
     if sampled:
         return Linter(questionnaire, ruleset).findings(skip), FORCED
     try:
-        from iopguide.authoring.verify import ExactLinter
+        from iopguide.authoring.solver.properties import ExactLinter
     except ImportError:
         return Linter(questionnaire, ruleset).findings(skip), SAMPLED
     try:

@@ -219,7 +219,7 @@ def _exhaustive_diff(
         fail(SOLVER_MISSING, EXIT_USAGE)
     from iopguide.authoring.check import TimeLimit
     from iopguide.authoring.diff import structural
-    from iopguide.authoring.verify import exhaustive_diff, reference_answers
+    from iopguide.authoring.solver.properties import exhaustive_diff, reference_answers
     from iopguide.io.atomic import write_private
     from iopguide.render.rules import diff_text
     from iopguide.render.template import answers_file
@@ -269,7 +269,7 @@ def verify(
             import z3  # noqa: F401
         except ImportError:
             fail(SOLVER_MISSING, EXIT_USAGE)
-        from iopguide.authoring.verify import prove
+        from iopguide.authoring.solver.properties import prove
         from iopguide.io.atomic import write_private
         from iopguide.render.verify import counterexample_files, verify_json, verify_text
 

@@ -25,7 +25,7 @@ import z3
 
 from iopguide.authoring.check import TIME_LIMIT, TimeLimit
 from iopguide.authoring.lint import Linter
-from iopguide.core.encoding import AnswerSpace, Outcome
+from iopguide.authoring.solver.encoding import AnswerSpace, Outcome
 from iopguide.core.engine import Engine, Result
 from iopguide.errors import IopguideError
 from iopguide.model.answers import Answers, parse_answers

@@ -19,7 +19,7 @@ import pytest
 import z3
 
 from iopguide.authoring.cases import case_files, load_case
-from iopguide.core.encoding import AnswerSpace, Outcome, Substitution
+from iopguide.authoring.solver.encoding import AnswerSpace, Outcome, Substitution
 from iopguide.core.engine import Engine
 from iopguide.io.load import bundled, load_questionnaire, load_ruleset
 from iopguide.model.answers import Answers, parse_answers
