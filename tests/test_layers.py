@@ -87,6 +87,13 @@ def test_only_the_shell_and_renderers_know_the_terminal(path):
     assert not drawn, f"{path.name} imports {drawn}"
 
 
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_only_the_solver_package_imports_z3(path):
+    if path.relative_to(PACKAGE).parts[:2] == ("authoring", "solver"):
+        return
+    assert "z3" not in [n.split(".")[0] for n in imported(path)], path.name
+
+
 def test_the_layer_map_covers_every_folder():
     folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"}
     assert folders <= set(ALLOWED)

@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from iopguide.authoring import solver
+from iopguide.authoring.solver import INSTALL, TIME_LIMIT
 from iopguide.cli.common import (
     EXIT_INPUT,
     EXIT_USAGE,
@@ -33,11 +35,7 @@ TimeoutOption = Annotated[
         show_default=False,
     ),
 ]
-TIME_LIMIT = 60.0  # authoring.check.TIME_LIMIT, without importing it for --help
-
-SOLVER_MISSING = (
-    'error: this needs the z3 solver, which is not installed: pip install "iopguide[verify]"'
-)
+SOLVER_MISSING = f"error: this needs the z3 solver, which is not installed: {INSTALL}"
 
 
 class ShowFormat(StrEnum):
@@ -213,13 +211,12 @@ def diff(
 def _exhaustive_diff(
     old: Path, new: Path, questionnaire: Path | None, witnesses: Path | None, timeout: float
 ) -> None:
-    try:
-        import z3  # noqa: F401
-    except ImportError:
+    if not solver.available():
         fail(SOLVER_MISSING, EXIT_USAGE)
-    from iopguide.authoring.check import TimeLimit
     from iopguide.authoring.diff import structural
-    from iopguide.authoring.solver.properties import exhaustive_diff, reference_answers
+    from iopguide.authoring.solver import TimeLimit
+    from iopguide.authoring.solver.diff import exhaustive_diff
+    from iopguide.authoring.solver.properties import reference_answers
     from iopguide.io.atomic import write_private
     from iopguide.render.rules import diff_text
     from iopguide.render.template import answers_file
@@ -265,9 +262,7 @@ def verify(
     installed.
     """
     with reporting():
-        try:
-            import z3  # noqa: F401
-        except ImportError:
+        if not solver.available():
             fail(SOLVER_MISSING, EXIT_USAGE)
         from iopguide.authoring.solver.properties import prove
         from iopguide.io.atomic import write_private

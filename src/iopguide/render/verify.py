@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from iopguide.authoring.solver.properties import Move, Verdict
+from iopguide.authoring.solver.diff import Move
+from iopguide.authoring.solver.properties import Verdict
 from iopguide.core.engine import Result
 from iopguide.model.answers import Answers
 from iopguide.model.questionnaire import Questionnaire

@@ -10,26 +10,26 @@ where they may differ, so a change that hides a question leaves it absent on
 that side, as a real answers file would.
 
 Every rule of the engine (``core/engine.py``) and of the condition language
-(``model/conditions.py``) has its counterpart here; the differential tests hold
-the two equal. Only the solver commands import this module: it needs z3.
+(``model/conditions.py``) has its counterpart here, each question type's in
+``types`` and each operator's in ``operators``; the differential tests hold the two
+equal.
 """
 
 from __future__ import annotations
 
-import ctypes
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import z3
 
+from iopguide.authoring.solver.operators import ENCODED
+from iopguide.authoring.solver.types import FALSE, TRUE, encoder
 from iopguide.model.answers import Answers
-from iopguide.model.conditions import All, AnyOf, Condition, Not
+from iopguide.model.conditions import Condition, Fold
 from iopguide.model.operators import Test
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import RuleSet
 from iopguide.model.values import UNKNOWN, AnswerValue
-
-TRUE, FALSE = z3.BoolVal(True), z3.BoolVal(False)
 
 
 @dataclass(frozen=True)
@@ -65,32 +65,13 @@ class AnswerSpace:
             shown = TRUE if question.when is None else self.condition(question.when)
             self.shown[question.id] = shown
             self.present[question.id] = z3.And(shown, latent.given)
-        self._plan = [
-            (
-                x.question,
-                [c.id for c in x.question.choices],
-                not _fixed(x.given),
-                not _fixed(x.unknown),
-            )
-            for x in self.latent.values()
-        ]
 
     def _declare(self, q: Question) -> Latent:
         key = f"{self.name}.{q.id}"
         given = TRUE if q.required else z3.Bool(f"{key}.given")
         unknown = z3.Bool(f"{key}.unknown") if q.allow_unknown else FALSE
-        value: z3.ExprRef | None = None
-        items: tuple[z3.BoolRef, ...] = ()
-        if q.type == "yes_no":
-            value = z3.Bool(key)
-        elif q.type == "integer":
-            value = z3.Int(key)
-            self.constraints += [value >= q.min, value <= q.max]
-        elif q.type == "choice":
-            value = z3.Int(key)
-            self.constraints += [value >= 0, value < len(q.choices)]
-        else:
-            items = tuple(z3.Bool(f"{key}.{c.id}") for c in q.choices)
+        value, items, constraints = encoder(q).declare(q, key)
+        self.constraints += constraints
         return Latent(q, given, unknown, value, items)
 
     def variant(self, qids: Iterable[str], name: str) -> AnswerSpace:
@@ -109,7 +90,6 @@ class AnswerSpace:
             other.pairs += list(zip(mine.variables(), fresh.variables(), strict=True))
         other.shown = {q: other.substitute(e) for q, e in self.shown.items()}
         other.present = {q: other.substitute(e) for q, e in self.present.items()}
-        other._plan = self._plan
         return other
 
     def substitute(self, expr: z3.ExprRef) -> z3.ExprRef:
@@ -121,82 +101,25 @@ class AnswerSpace:
         self, condition: Condition, scores: Mapping[str, z3.ArithRef] | None = None
     ) -> z3.BoolRef:
         """Whether a condition holds, over answers (and scores, for rules)."""
-        if isinstance(condition, All):
-            return z3.And([self.condition(c, scores) for c in condition.all])
-        if isinstance(condition, AnyOf):
-            return z3.Or([self.condition(c, scores) for c in condition.any])
-        if isinstance(condition, Not):
-            return z3.Not(self.condition(condition.not_, scores))
-        if condition.score is not None:
-            assert scores is not None, "skip logic reads no scores"
-            return _score_test(condition, scores[condition.score])
-        return self._answer_test(condition)
 
-    def _answer_test(self, test: Test) -> z3.BoolRef:
-        latent = self.latent[test.subject]
-        present, unknown = self.present[test.subject], latent.unknown
-        op, operand = test.operator, test.operand
-        if op == "answered":
-            answered = z3.And(present, z3.Not(unknown))
-            return answered if operand else z3.Not(answered)
-        if op in ("equals", "not_equals", "one_of"):
-            options = operand if op == "one_of" else (operand,)
-            matches = z3.Or([self.is_value(latent, o) for o in options])
-            return z3.And(present, z3.Not(matches) if op == "not_equals" else matches)
-        known = z3.And(present, z3.Not(unknown))
-        if op in ("contains", "contains_any"):
-            wanted = operand if op == "contains_any" else (operand,)
-            ids = [c.id for c in latent.question.choices] if latent.items else []
-            held = [latent.items[ids.index(w)] for w in wanted if w in ids]
-            return z3.And(known, z3.Or(held)) if held else FALSE
-        if latent.question.type != "integer":
-            return FALSE  # comparisons hold only for numbers
-        assert isinstance(latent.value, z3.ArithRef)
-        return z3.And(known, _compare(op, latent.value, operand))
+        def test(t: Test) -> z3.BoolRef:
+            encoded = ENCODED[t.operator]
+            if t.score is not None:
+                assert scores is not None, "skip logic reads no scores"
+                return encoded.score(scores[t.score], t.operand)
+            latent = self.latent[t.subject]
+            return encoded.answer(self, latent, self.present[t.subject], t.operand)
+
+        return Fold(test, z3.And, z3.Or, z3.Not)(condition)
 
     def is_value(self, latent: Latent, value: object) -> z3.BoolRef:
         """Whether the latent answer is this value, the engine's way (yes is not 1)."""
-        q = latent.question
         if isinstance(value, str) and value == UNKNOWN:
             return latent.unknown
-        not_unknown = z3.Not(latent.unknown)
-        if q.type == "yes_no" and type(value) is bool:
-            return z3.And(not_unknown, latent.value == value)
-        if q.type == "integer" and type(value) is int:
-            return z3.And(not_unknown, latent.value == value)
-        if q.type == "choice" and isinstance(value, str):
-            ids = [c.id for c in q.choices]
-            if value in ids:
-                return z3.And(not_unknown, latent.value == ids.index(value))
-        return FALSE  # a multi answer is a list: it equals no single value
+        equal = encoder(latent.question).equals(latent, value)
+        return FALSE if equal is None else z3.And(z3.Not(latent.unknown), equal)
 
-    # ── answers in, answers out ──────────────────────────────────────────────────
-    def variables(self) -> list[z3.ExprRef]:
-        return [v for latent in self.latent.values() for v in latent.variables()]
-
-    def assignment(self, answers: Mapping[str, AnswerValue]) -> list[z3.ExprRef]:
-        """The value of each of ``variables()``, in order, for these validated answers.
-        An absent answer is left blank, so that only skip logic decides what is shown."""
-        values: list[z3.ExprRef] = []
-        for q, ids, free_given, free_unknown in self._plan:
-            value = answers.get(q.id)
-            if free_given:
-                values.append(_bool(value is not None))
-            if free_unknown:
-                values.append(_bool(value == UNKNOWN))
-            known = None if value == UNKNOWN else value
-            if q.type == "yes_no":
-                values.append(_bool(known is True))
-            elif q.type == "integer":
-                assert q.min is not None
-                values.append(_int(known if type(known) is int else q.min))
-            elif q.type == "choice":
-                values.append(_int(ids.index(known) if isinstance(known, str) else 0))
-            else:
-                chosen = known if isinstance(known, tuple) else ()
-                values += [_bool(c in chosen) for c in ids]
-        return values
-
+    # ── answers out ──────────────────────────────────────────────────────────────
     def answers(self, model: z3.ModelRef) -> Answers:
         """The answers file a model stands for: only what skip logic shows."""
         answers: Answers = {}
@@ -206,22 +129,7 @@ class AnswerSpace:
             if z3.is_true(model.eval(latent.unknown, model_completion=True)):
                 answers[qid] = UNKNOWN
                 continue
-            q = latent.question
-            if q.type == "multi":
-                answers[qid] = tuple(
-                    c.id
-                    for c, item in zip(q.choices, latent.items, strict=True)
-                    if z3.is_true(model.eval(item, model_completion=True))
-                )
-                continue
-            assert latent.value is not None
-            got = model.eval(latent.value, model_completion=True)
-            if q.type == "yes_no":
-                answers[qid] = z3.is_true(got)
-            elif q.type == "integer":
-                answers[qid] = got.as_long()
-            else:
-                answers[qid] = q.choices[got.as_long()].id
+            answers[qid] = encoder(latent.question).answer(latent, model)
         return answers
 
     def same_answer(self, qid: str, value: AnswerValue | None) -> z3.BoolRef:
@@ -243,66 +151,15 @@ class AnswerSpace:
         return z3.Sum([z3.If(self.same_answer(qid, answers.get(qid)), 0, 1) for qid in self.latent])
 
 
-_INTS: dict[int, z3.IntNumRef] = {}
-
-
-def _int(n: int) -> z3.IntNumRef:
-    if n not in _INTS:
-        _INTS[n] = z3.IntVal(n)
-    return _INTS[n]
-
-
-def _bool(b: bool) -> z3.BoolRef:
-    return TRUE if b else FALSE
-
-
 def _fixed(expr: z3.ExprRef) -> bool:
     return bool(z3.is_true(expr) or z3.is_false(expr))
-
-
-def _compare(op: str, value: z3.ArithRef, n: int) -> z3.BoolRef:
-    if op == "gt":
-        return value > n
-    if op == "gte":
-        return value >= n
-    if op == "lt":
-        return value < n
-    return value <= n
-
-
-def _score_test(test: Test, score: z3.ArithRef) -> z3.BoolRef:
-    """A test on a score: always present, always a whole number."""
-    op, operand = test.operator, test.operand
-    if op == "answered":
-        return z3.BoolVal(bool(operand))
-    if op in ("equals", "not_equals", "one_of"):
-        options = operand if op == "one_of" else (operand,)
-        matches = z3.Or([score == o for o in options if type(o) is int] or [FALSE])
-        return z3.Not(matches) if op == "not_equals" else matches
-    if op in ("contains", "contains_any"):
-        return FALSE
-    return _compare(op, score, operand)
 
 
 def _points(space: AnswerSpace, qid: str) -> z3.ArithRef:
     """The points an answer adds to a sum (0 when absent or unknown), as the engine counts."""
     latent = space.latent[qid]
-    q = latent.question
     known = z3.And(space.present[qid], z3.Not(latent.unknown))
-    if q.type == "multi":
-        points: z3.ArithRef = z3.Sum(
-            [z3.If(item, c.points, 0) for c, item in zip(q.choices, latent.items, strict=True)]
-        )
-    elif q.type == "choice":
-        points = z3.IntVal(0)
-        for i, c in enumerate(q.choices):
-            points = z3.If(latent.value == i, c.points, points)
-    elif q.type == "yes_no":
-        points = z3.If(latent.value, 1, 0)
-    else:
-        assert isinstance(latent.value, z3.ArithRef)
-        points = latent.value
-    return z3.If(known, points, 0)
+    return z3.If(known, encoder(latent.question).points(latent), 0)
 
 
 class Outcome:
@@ -355,52 +212,3 @@ class Outcome:
 
 def _max(a: z3.ArithRef, b: z3.ArithRef) -> z3.ArithRef:
     return z3.If(a >= b, a, b)
-
-
-class Substitution:
-    """Expressions over one answer space evaluated for concrete answers, without a
-    solver call: every variable is given its value in a model, and the model
-    evaluates the expressions (substitution and simplification in one pass).
-
-    The expressions are bundled as the arguments of one uninterpreted function, so
-    that what they share is evaluated once, and the values are read off its arguments.
-    The C API is used directly: here, its Python wrappers cost more than the work.
-    """
-
-    def __init__(self, space: AnswerSpace, exprs: Sequence[z3.ExprRef]) -> None:
-        self.space = space
-        self._decls = [v.decl().ast for v in space.variables()]
-        bundle = z3.Function("outputs", *[e.sort() for e in exprs], z3.BoolSort())
-        self._target = bundle(*exprs)
-        self._ctx = self._target.ctx
-        self._bools = [z3.is_bool(e) for e in exprs]
-
-    def __call__(self, answers: Mapping[str, AnswerValue]) -> list[bool | int]:
-        ref = self._ctx.ref()
-        model = z3.Z3_mk_model(ref)
-        z3.Z3_model_inc_ref(ref, model)
-        try:
-            for decl, value in zip(self._decls, self.space.assignment(answers), strict=True):
-                z3.Z3_add_const_interp(ref, model, decl, value.as_ast())
-            result = z3.Ast(0)
-            if not z3.Z3_model_eval(ref, model, self._target.as_ast(), False, ctypes.byref(result)):
-                raise ValueError("the encoding could not be evaluated for these answers")
-            z3.Z3_inc_ref(ref, result)
-        finally:
-            z3.Z3_model_dec_ref(ref, model)
-        try:
-            return self._read(ref, z3.Z3_to_app(ref, result))
-        finally:
-            z3.Z3_dec_ref(ref, result)
-
-    def _read(self, ref: object, done: object) -> list[bool | int]:
-        values: list[bool | int] = []
-        for i, is_bool in enumerate(self._bools):
-            arg = z3.Z3_get_app_arg(ref, done, i)
-            if is_bool and (truth := z3.Z3_get_bool_value(ref, arg)) != z3.Z3_L_UNDEF:
-                values.append(truth == z3.Z3_L_TRUE)
-            elif not is_bool and z3.Z3_is_numeral_ast(ref, arg):
-                values.append(int(z3.Z3_get_numeral_string(ref, arg)))
-            else:
-                raise ValueError(f"not a value after substitution: {z3.Z3_ast_to_string(ref, arg)}")
-        return values

@@ -1,12 +1,6 @@
-"""Proofs about a rule set over every answer set its questionnaire allows (z3).
-
-- ``Verifier.verify``: each declared property proved, or violated with a
-  counterexample (one answers file, or a pair) that the engine confirms;
-- ``ExactLinter.findings``: the exact ``rules check``: rules and skip conditions that
-  can never hold or always hold, rules that can never change any result, levels
-  no answers reach, questions nothing reads;
-- ``exhaustive_diff``: for every pair of levels, whether some answer set moves
-  from one to the other between two rule sets, with the smallest witness.
+"""``rules verify``: the rule set's properties proved over every answer set its
+questionnaire allows, or violated with a counterexample (one answers file, or a pair)
+that the engine confirms.
 
 "Proved" means: no answer set the questionnaire accepts (every value of every
 question skip logic shows, blanks where a question is optional) breaks it. It
@@ -23,19 +17,18 @@ from dataclasses import dataclass
 
 import z3
 
-from iopguide.authoring.check import TIME_LIMIT, TimeLimit
-from iopguide.authoring.lint import Linter
+from iopguide.authoring.solver import TIME_LIMIT, TimeLimit
 from iopguide.authoring.solver.encoding import AnswerSpace, Outcome
+from iopguide.authoring.solver.solve import SolverDisagrees, solve
+from iopguide.authoring.solver.types import encoder
 from iopguide.core.engine import Engine, Result
 from iopguide.errors import IopguideError
 from iopguide.model.answers import Answers, parse_answers
 from iopguide.model.conditions import compile_condition, describe
-from iopguide.model.crosscheck import Finding
 from iopguide.model.questionnaire import Questionnaire
-from iopguide.model.ruleset import Property, Rule, RuleSet
+from iopguide.model.ruleset import Property, RuleSet
 from iopguide.model.values import UNKNOWN, AnswerValue
 
-Alerts = dict[str, z3.BoolRef]
 REFERENCE_CASE = "cases/_adult-low-risk.yaml"
 
 
@@ -61,119 +54,6 @@ def prove(
     reference = reference_answers(questionnaire)
     verdicts = Verifier(questionnaire, ruleset, reference, timeout).verify()
     return verdicts, time.perf_counter() - start
-
-
-def limited(solver: z3.Solver | z3.Optimize, seconds: float) -> None:
-    """Give a solver its time limit (z3 counts in milliseconds)."""
-    solver.set("timeout", max(1, round(seconds * 1000)))
-
-
-def undecided(solver: z3.Solver, seconds: float) -> Exception:
-    """What a solver's "unknown" means: the time limit, or something it cannot do."""
-    reason = solver.reason_unknown()
-    if "timeout" in reason or "canceled" in reason:
-        return TimeLimit(seconds)
-    return IopguideError(f"the solver could not decide: {reason}")
-
-
-def solve(
-    goal: Sequence[z3.BoolRef],
-    spaces: Sequence[AnswerSpace],
-    reference: Answers | None = None,
-    timeout: float = TIME_LIMIT,
-) -> list[Answers] | None:
-    """Answer sets (one per space) that meet the goal, or None when none can; each
-    solver may take ``timeout`` seconds (``TimeLimit`` when it runs out).
-
-    With a reference answer set, the answers are the fewest changes from it that
-    still meet the goal (or, where finding the fewest runs out of time, some).
-    """
-    constraints = list(dict.fromkeys(c for s in spaces for c in s.constraints))
-    # Every variable has a finite domain, so a finite-domain solver (bit-blasting to
-    # SAT) applies, and it is many times quicker here than the general one. It may
-    # answer "unknown" (say, a domain it cannot bound): then the general one decides.
-    outcome = z3.unknown
-    for solver in (z3.SolverFor("QF_FD"), z3.Solver()):
-        limited(solver, timeout)
-        solver.add(*constraints, *goal)
-        outcome = solver.check()
-        if outcome != z3.unknown:
-            break
-        problem = undecided(solver, timeout)
-        if isinstance(problem, TimeLimit):
-            raise problem
-    if outcome != z3.sat:
-        if outcome == z3.unknown:
-            raise undecided(solver, timeout)
-        return None
-    model = solver.model()
-    if reference is not None:
-        optimizer = z3.Optimize()
-        limited(optimizer, timeout)
-        optimizer.add(*constraints, *goal)
-        # Every side near the reference: a pair then differs in no more than it must.
-        optimizer.minimize(z3.Sum([s.distance(reference) for s in spaces]))
-        if optimizer.check() == z3.sat:
-            model = optimizer.model()
-    return [space.answers(model) for space in spaces]
-
-
-@dataclass(frozen=True)
-class Move:
-    """Whether some answer set moves between two rule sets so (from one level to
-    another, or gains or loses an alert), with the smallest witness."""
-
-    kind: str  # "level", "alert gained" or "alert lost"
-    before: str  # a level id (the alert's rule id for alerts)
-    after: str
-    witness: Answers | None
-
-
-def exhaustive_diff(
-    questionnaire: Questionnaire,
-    old: RuleSet,
-    new: RuleSet,
-    reference: Answers | None = None,
-    timeout: float = TIME_LIMIT,
-) -> list[Move]:
-    """Every move of level and every alert gained or lost, each possible or not."""
-    space = AnswerSpace(questionnaire, "a")
-    before, after = Outcome(space, old), Outcome(space, new)
-    engines = Engine(questionnaire, old), Engine(questionnaire, new)
-
-    def confirmed(move: Move) -> Move:
-        """The engine must see the move in the witness too."""
-        if move.witness is None:
-            return move
-        one, two = (engine.evaluate(move.witness) for engine in engines)
-        if move.kind == "level":
-            seen = (one.level.id, two.level.id) == (move.before, move.after)
-        else:
-            had = move.before in {f.rule.id for f in one.alerts}
-            has = move.before in {f.rule.id for f in two.alerts}
-            seen = (had, has) == ((False, True) if move.kind == "alert gained" else (True, False))
-        if not seen:
-            raise SolverDisagrees(f"the engine does not confirm {move.kind} {move.before}")
-        return move
-
-    moves: list[Move] = []
-    for i, was in enumerate(old.levels):
-        for j, now in enumerate(new.levels):
-            if was.id != now.id:
-                goal = [before.rank == i, after.rank == j]
-                found = solve(goal, [space], reference, timeout)
-                moves.append(Move("level", was.id, now.id, found[0] if found else None))
-    old_alerts, new_alerts = before.alerts(), after.alerts()
-    for rule_id in dict.fromkeys([*old_alerts, *new_alerts]):
-        had = old_alerts.get(rule_id, z3.BoolVal(False))
-        has = new_alerts.get(rule_id, z3.BoolVal(False))
-        for kind, goal in (
-            ("alert gained", [has, z3.Not(had)]),
-            ("alert lost", [had, z3.Not(has)]),
-        ):
-            found = solve(goal, [space], reference, timeout)
-            moves.append(Move(kind, rule_id, rule_id, found[0] if found else None))
-    return [confirmed(m) for m in moves]
 
 
 @dataclass(frozen=True)
@@ -204,10 +84,6 @@ class Verdict:
         if self.timed_out:
             return "unknown"
         return "proved" if self.counterexample is None else "violated"
-
-
-class SolverDisagrees(AssertionError):
-    """The engine does not confirm what the solver found: a bug in the encoding."""
 
 
 class Verifier:
@@ -291,27 +167,7 @@ class Verifier:
         b_space, b_rank, _ = self.variant([qid])
         la, lb = a.space.latent[qid], b_space.latent[qid]
         question = la.question
-        both_known = [la.given, lb.given, z3.Not(la.unknown), z3.Not(lb.unknown)]
-        if question.type == "integer":
-            assert la.value is not None and lb.value is not None
-            worse = [*both_known, la.value < lb.value]
-        elif question.type == "multi":
-            pairs = list(zip(la.items, lb.items, strict=True))
-            worse = [
-                *both_known,
-                *[z3.Implies(x, y) for x, y in pairs],
-                z3.Or([z3.And(z3.Not(x), y) for x, y in pairs]),
-            ]
-            if severer.nonempty:
-                worse.append(z3.Or(list(la.items)))
-        else:
-            groups = severer.groups or ((False,), (True,))
-            position_a, position_b = z3.IntVal(-1), z3.IntVal(-1)
-            for i, group in enumerate(groups):
-                for value in group:
-                    position_a = z3.If(a.space.is_value(la, value), i, position_a)
-                    position_b = z3.If(b_space.is_value(lb, value), i, position_b)
-            worse = [la.given, lb.given, position_a >= 0, position_a < position_b]
+        worse = encoder(question).worse(a.space, la, b_space, lb, severer)
         found = self.solve([*worse, a.rank > b_rank], [a.space, b_space])
         if found is None:
             return None
@@ -397,170 +253,3 @@ class Verifier:
             for k in self.differences(first, second)
             if k != leave_out
         )
-
-
-class _Asker:
-    """One solver asked many questions about one encoding. What every question shares
-    is added once; a question is asked in a scope of its own (its goal) or under
-    assumptions (literals the shared constraints give a meaning), so no question
-    rebuilds the encoding. The finite-domain solver decides; where it cannot (it
-    answers "unknown"), the general one does, over the same constraints."""
-
-    def __init__(self, constraints: Sequence[z3.BoolRef], timeout: float = TIME_LIMIT) -> None:
-        self.constraints, self.timeout = list(constraints), timeout
-        self.finite = z3.SolverFor("QF_FD")
-        limited(self.finite, timeout)
-        self.finite.add(*self.constraints)
-        self.general: z3.Solver | None = None
-
-    def add(self, *constraints: z3.BoolRef) -> None:
-        self.constraints += constraints
-        self.finite.add(*constraints)
-        if self.general is not None:
-            self.general.add(*constraints)
-
-    def can(self, *goal: z3.BoolRef, assuming: Sequence[z3.BoolRef] = ()) -> bool:
-        """Whether some answer set meets the goal, with the assumed literals true."""
-        outcome = _check(self.finite, goal, assuming)
-        if outcome == z3.unknown:
-            problem = undecided(self.finite, self.timeout)
-            if isinstance(problem, TimeLimit):
-                raise problem
-            if self.general is None:
-                self.general = z3.Solver()
-                limited(self.general, self.timeout)
-                self.general.add(*self.constraints)
-            outcome = _check(self.general, goal, assuming)
-            if outcome == z3.unknown:
-                raise undecided(self.general, self.timeout)
-        return bool(outcome == z3.sat)
-
-
-def _check(
-    solver: z3.Solver, goal: Sequence[z3.BoolRef], assuming: Sequence[z3.BoolRef]
-) -> z3.CheckSatResult:
-    solver.push()
-    solver.add(*goal)
-    outcome = solver.check(*assuming)
-    solver.pop()
-    return outcome
-
-
-class ExactLinter:
-    """The exact ``rules check``: every finding decided by the solver, none sampled.
-
-    A rule's condition (or its negation) is asked over the answers' constraints alone;
-    whether it can change a result is asked of one encoding of every rule, where a
-    literal per rule, assumed, makes it fire or not fire. A rule changes the level when
-    it fires and no other rule that calls for as much does (the level is the highest
-    any fired rule calls for: loading refuses ratings that lower it), and a dimension's
-    rating when no other rule rates that dimension as high."""
-
-    def __init__(
-        self, questionnaire: Questionnaire, ruleset: RuleSet, timeout: float = TIME_LIMIT
-    ) -> None:
-        self.questionnaire, self.ruleset, self.timeout = questionnaire, ruleset, timeout
-
-    def _encode(self, ruleset: RuleSet) -> None:
-        self.verifier = Verifier(self.questionnaire, ruleset, timeout=self.timeout)
-        a = self.verifier.a
-        self.answers = _Asker(a.space.constraints, self.timeout)
-        self.rules = _Asker(a.space.constraints, self.timeout)
-        self.fires: dict[str, z3.BoolRef] = {}
-        self.silent: dict[str, z3.BoolRef] = {}
-        for rule in ruleset.rules:
-            fired = a.fired[rule.id]
-            self.fires[rule.id] = on = z3.Bool(f"fires:{rule.id}")
-            self.silent[rule.id] = off = z3.Bool(f"silent:{rule.id}")
-            self.rules.add(z3.Implies(on, fired), z3.Implies(off, z3.Not(fired)))
-        self.at = [z3.Bool(f"rank:{i}") for i in range(len(ruleset.levels))]
-        self.rules.add(*(z3.Implies(at, a.rank == i) for i, at in enumerate(self.at)))
-
-    def changes(self, rule: Rule, ruleset: RuleSet) -> bool:
-        """Whether the rule, holding, can change a result: raise its alert, offer its
-        consideration at a level it is offered at, or set a rank or rating that no other
-        rule of ``ruleset`` (the rules encoded) sets as well."""
-        if rule.alert is not None:
-            return True
-        engine, fires, silent = self.verifier.engine, self.fires[rule.id], self.silent
-        others = [r for r in ruleset.rules if r.id != rule.id]
-        reach = engine.reach(rule.id)
-        if (rule.floor or rule.rate) and reach > engine.least:
-            as_high = [silent[r.id] for r in others if engine.reach(r.id) >= reach]
-            if self.rules.can(assuming=[fires, *as_high]):
-                return True
-        if rule.rate is not None and rule.rate.rating > 0:
-            dim, rating = rule.rate.dimension, rule.rate.rating
-            rated = [
-                silent[r.id]
-                for r in others
-                if r.rate is not None and r.rate.dimension == dim and r.rate.rating >= rating
-            ]
-            if self.rules.can(assuming=[fires, *rated]):
-                return True
-        if rule.consider is not None:
-            if not rule.levels:
-                return True
-            index = self.ruleset.level_index
-            return any(
-                self.rules.can(assuming=[fires, self.at[index[level]]])
-                for level in rule.levels
-                if level in index
-            )
-        return False
-
-    def findings(self, skip: frozenset[int] = frozenset()) -> list[Finding]:
-        """Warnings, each with the path of the place in the file it concerns; rules at
-        the indexes in ``skip`` (already reported as broken) are passed over."""
-        # A broken rule cannot be encoded: it is left out of every query.
-        kept = tuple(r for i, r in enumerate(self.ruleset.rules) if i not in skip)
-        ruleset = self.ruleset.model_copy(update={"rules": kept})
-        self._encode(ruleset)
-        a = self.verifier.a
-        findings: list[Finding] = []
-        for i, rule in enumerate(self.ruleset.rules):
-            if i in skip:
-                continue
-            fired = a.fired[rule.id]
-            where: tuple[str | int, ...] = ("rules", i, "when")
-            if not self.answers.can(fired):
-                message = (
-                    f"rule '{rule.id}' can never hold: no answers that skip logic allows "
-                    "satisfy its condition"
-                )
-            elif not self.answers.can(z3.Not(fired)):
-                message = f"rule '{rule.id}' always holds: every answer set satisfies its condition"
-            elif not self.changes(rule, ruleset):
-                message = (
-                    f"rule '{rule.id}' can never change any result: whenever it holds, "
-                    "other rules already set as much"
-                )
-                where = ("rules", i, "id")
-            else:
-                continue
-            findings.append(Finding(where, message, "warning"))
-        for i, level in enumerate(self.ruleset.levels):
-            if not self.rules.can(assuming=[self.at[i]]):
-                findings.append(
-                    Finding(("levels", i), f"no answers can reach level '{level.id}'", "warning")
-                )
-        lint = Linter(self.questionnaire, self.ruleset)
-        for question in self.questionnaire.questions:
-            if question.when is None:
-                continue
-            shown = a.space.shown[question.id]
-            where = (*lint.questionnaire_path(question.id)[:-1], "when")
-            if not self.answers.can(shown):
-                message = f"question '{question.id}' is never asked: its 'when' can never hold"
-            elif not self.answers.can(z3.Not(shown)):
-                message = f"question '{question.id}' is always asked: its 'when' always holds"
-            else:
-                continue
-            findings.append(Finding(where, message, "warning", "questionnaire"))
-        findings += lint.unread_questions()
-        if not skip:
-            # A declined answer that takes the benign branch, searched as the sampled
-            # check does: around answers under which each rule fires.
-            witnesses = [w.answers for r in self.ruleset.rules if (w := lint.witness(r)).answers]
-            findings += lint.unknown_findings(witnesses)
-        return findings
