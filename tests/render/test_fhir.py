@@ -11,13 +11,13 @@ import pytest
 
 from iopguide.api import Assessor
 from iopguide.errors import AnswersError
+from iopguide.fhir.bundle import questionnaire_response, result_bundle
+from iopguide.fhir.response import NONE_CODE, response_answers
 from iopguide.io.load import bundled
 from iopguide.io.yaml import parse_yaml
 from iopguide.model.answers import parse_answers
 from iopguide.model.conditions import compile_condition
-from iopguide.model.fhir import NONE_CODE
 from iopguide.model.questionnaire import Questionnaire
-from iopguide.render.fhir import questionnaire_response, result_bundle
 from tests.conftest import EXAMPLES, TINY_QUESTIONNAIRE
 from tests.fhirtools import (
     UNEVALUATED,
@@ -309,7 +309,7 @@ def test_hidden_answers_are_ignored_with_a_warning_and_helpers_silently(question
     # A renderer may export an answer that skip logic hides, and the hidden helpers.
     _set(response, "cssrs_3", [{"valueBoolean": True}])
     _set(response, "when.phq9_3", [{"valueBoolean": False}])
-    got, warnings, _ = parse_answers(questionnaire, response, "r.json")
+    got, warnings, _ = assessor.answers(response, "r.json")
     assert got == expected
     assert sorted(str(w) for w in warnings) == sorted(
         [
@@ -352,7 +352,7 @@ def test_none_and_unknown_map_both_ways(tmp_path):
             assert items["drinks.unknown"]["answer"] == [{"valueBoolean": True}]
             assert "drinks" not in items
             assert items["seizures"]["answer"][0]["valueCoding"]["code"] == "unknown"
-        got, warnings, _ = parse_answers(q, response, "r")
+        got, warnings = read_response(q, response)
         want = {k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()}
         assert got == want
         assert warnings == []
@@ -364,7 +364,14 @@ def test_none_and_unknown_map_both_ways(tmp_path):
         {"linkId": "drinks.unknown", "answer": [{"valueBoolean": True}]}
     )
     with pytest.raises(AnswersError, match=r"drinks\.unknown: is answered both"):
-        parse_answers(q, response, "r")
+        read_response(q, response)
+
+
+def read_response(q: Questionnaire, response: dict[str, Any]) -> tuple[Any, list[Any]]:
+    """A response's answers, checked, and the warnings (as the Assessor reads one)."""
+    raw, warnings = response_answers(q, response, "r")
+    given = parse_answers(q, raw, "r")
+    return given.answers, warnings + given.warnings
 
 
 # -- the Bundle ---------------------------------------------------------------------

@@ -55,7 +55,7 @@ def assess_many(
         elif fmt is Format.fhir:  # one Bundle per line
             import json
 
-            from iopguide.render.fhir import result_bundle
+            from iopguide.fhir.bundle import result_bundle
 
             write_out(json.dumps(result_bundle(explanation), ensure_ascii=False) + "\n")
         else:

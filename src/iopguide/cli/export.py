@@ -30,8 +30,8 @@ def export_fhir(
 ) -> None:
     """The questionnaire as a FHIR R4 Questionnaire (SDC), as JSON."""
     with reporting():
+        from iopguide.fhir.bundle import questionnaire_resource, to_json
         from iopguide.io.load import load_questionnaire
-        from iopguide.render.fhir import questionnaire_resource, to_json
 
         command = "iopguide export fhir"
         target = output_target(output, [questionnaire], command)

@@ -52,7 +52,7 @@ from iopguide.io.atomic import write_private
 from iopguide.io.lock import SaveLock
 from iopguide.model.answers import Answers
 from iopguide.model.decision import Decision
-from iopguide.model.questionnaire import Question, Questionnaire
+from iopguide.model.questionnaire import Question
 from iopguide.model.ruleset import Level
 from iopguide.model.values import AnswerValue
 from iopguide.render.template import answers_file
@@ -520,12 +520,10 @@ def _yes(ask: Ask, prompt: str, default: bool) -> bool:
     return said in ("y", "yes")
 
 
-def saved_count(path: Path, questionnaire: Questionnaire) -> int:
+def saved_count(path: Path, assessor: Assessor) -> int:
     """How many answers the save file holds now (what is on disk, not in memory)."""
-    from iopguide.io.load import load_answers
-
     try:
-        answers = load_answers(path, questionnaire, complete=False).answers
+        answers = assessor.answers(assessor.read(path), complete=False).answers
     except IopguideError:
         return 0
     return len(answers)
@@ -668,10 +666,8 @@ class Interviewing:
         """The answers in the save file, if any; an unreadable file is set aside."""
         if not self.path.exists():
             return {}
-        from iopguide.io.load import load_answers
-
         try:
-            earlier = load_answers(self.path, self.assessor.questionnaire, complete=False).answers
+            earlier = self.assessor.answers(self.assessor.read(self.path), complete=False).answers
         except IopguideError as e:
             aside = set_aside(self.path)  # never over an earlier one: nothing is lost
             self.console.print(
@@ -696,7 +692,7 @@ class Interviewing:
             raise Interrupted(self._where_saved()) from None
 
     def _where_saved(self, how: str = "interrupted") -> str:
-        count = saved_count(self.path, self.assessor.questionnaire)
+        count = saved_count(self.path, self.assessor)
         if not count:
             return f"{how}; no answers were saved"
         answers = "answer is" if count == 1 else "answers are"

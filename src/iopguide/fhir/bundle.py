@@ -15,8 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from iopguide.core.explain import Explanation
-from iopguide.model.conditions import All, AnyOf, Condition, Not
-from iopguide.model.fhir import (
+from iopguide.fhir.response import (
     HELPER_PREFIX,
     NONE_CODE,
     SECTION_PREFIX,
@@ -27,6 +26,7 @@ from iopguide.model.fhir import (
     form,
     unknown_item,
 )
+from iopguide.model.conditions import All, AnyOf, Condition, Not
 from iopguide.model.operators import Test
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import RuleSet, Score
