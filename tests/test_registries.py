@@ -26,3 +26,9 @@ def test_a_missing_entry_is_named():
 
     with pytest.raises(LookupError, match="no solver encoding of the question type for 'date'"):
         ENCODERS["date"]
+
+
+def test_every_operator_has_a_fhir_mapping():
+    from iopguide.fhir.skiplogic import MAPPED
+
+    assert set(MAPPED) == set(OPERATORS)

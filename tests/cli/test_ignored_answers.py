@@ -11,7 +11,7 @@ import json
 
 import yaml
 
-from iopguide.fhir.bundle import questionnaire_response
+from iopguide.fhir.response import questionnaire_response
 
 from ..conftest import EXAMPLES
 

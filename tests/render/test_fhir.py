@@ -11,8 +11,9 @@ import pytest
 
 from iopguide.api import Assessor
 from iopguide.errors import AnswersError
-from iopguide.fhir.bundle import questionnaire_response, result_bundle
-from iopguide.fhir.response import NONE_CODE, response_answers
+from iopguide.fhir.bundle import result_bundle
+from iopguide.fhir.names import NONE_CODE
+from iopguide.fhir.response import questionnaire_response, response_answers
 from iopguide.io.load import bundled
 from iopguide.io.yaml import parse_yaml
 from iopguide.model.answers import parse_answers

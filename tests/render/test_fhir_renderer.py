@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from iopguide.fhir.bundle import questionnaire_response
+from iopguide.fhir.response import questionnaire_response
 from tests.conftest import installed_command
 from tests.fhirtools import JS, answer_sets, case_answers, chromium, node
 

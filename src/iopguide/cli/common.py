@@ -352,7 +352,7 @@ def render(
         return to_json(explanation) + "\n"
     if fmt is Format.fhir:
         from iopguide.fhir.bundle import result_bundle
-        from iopguide.fhir.bundle import to_json as fhir_json
+        from iopguide.fhir.names import to_json as fhir_json
 
         return fhir_json(result_bundle(explanation))
     from iopguide.render.text import render_text

@@ -30,7 +30,8 @@ def export_fhir(
 ) -> None:
     """The questionnaire as a FHIR R4 Questionnaire (SDC), as JSON."""
     with reporting():
-        from iopguide.fhir.bundle import questionnaire_resource, to_json
+        from iopguide.fhir.names import to_json
+        from iopguide.fhir.questionnaire import questionnaire_resource
         from iopguide.io.load import load_questionnaire
 
         command = "iopguide export fhir"
