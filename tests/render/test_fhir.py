@@ -150,6 +150,40 @@ def test_loinc_codes_only_on_exact_wording(exported):
         assert doubtful not in text
 
 
+def test_codes_come_from_the_questionnaire_and_leave_with_its_wording(tmp_path, run):
+    q = bundled("questionnaire.yaml").read_text(encoding="utf-8")
+    reworded = q.replace(
+        "prompt: Little interest or pleasure in doing things?", "prompt: Little joy in things?"
+    )
+    assert reworded != q
+    path = tmp_path / "q.yaml"
+    path.write_text(reworded, encoding="utf-8")
+    done = run("export", "fhir", "--questionnaire", str(path))
+    assert done.returncode == 0, done.stderr
+    item = by_link(json.loads(done.stdout))["phq9_1"]
+    assert "code" not in item
+    notes = [e["valueMarkdown"] for e in item["extension"] if "designNote" in e["url"]]
+    assert notes == [
+        "Adapted from PHQ-9 item 1 (not its exact wording), so it has no LOINC code; "
+        "44250-9 is that item's code."
+    ]
+    check = run("rules", "check", "--questionnaire", str(path), "--sampled")
+    assert check.returncode == 0, check.stdout
+    assert (
+        "warning: sections[4].questions[0].prompt: question 'phq9_1' is coded as PHQ-9 "
+        "item 1 (44250-9), but its prompt is no longer the item's wording" in check.stdout
+    )
+
+
+def test_a_total_sums_questions_the_questionnaire_has(tmp_path):
+    text = TINY_QUESTIONNAIRE + (
+        "totals:\n  - {items: [age, nothing], system: 'http://loinc.org', code: '1-1',"
+        " display: Total}\n"
+    )
+    with pytest.raises(ValueError, match="totals: 'Total' sums unknown question 'nothing'"):
+        Questionnaire.model_validate(parse_yaml(text, "q")[0])
+
+
 @pytest.mark.slow
 def test_helper_expressions_match_iopguide_skip_logic(exported, questionnaire):
     """fhirpathpy (R4 model) evaluates each hidden helper over a response that still holds

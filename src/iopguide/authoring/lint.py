@@ -268,6 +268,7 @@ class Linter:
                 )
         findings += prompt_other_findings(self.questionnaire)
         findings += clinician_only_findings(self.questionnaire)
+        findings += code_findings(self.questionnaire)
         return findings
 
     def questionnaire_path(self, question_id: str) -> tuple[str | int, ...]:
@@ -338,3 +339,24 @@ def clinician_only_findings(questionnaire: Questionnaire) -> list[Finding]:
                 )
             )
     return findings
+
+
+def code_findings(questionnaire: Questionnaire) -> list[Finding]:
+    """Warnings for a coded question whose prompt is no longer the instrument item's
+    wording (and that does not say it adapts it): its code is then left out of the
+    FHIR export, which a program that relies on it should know."""
+    return [
+        Finding(
+            (*place, "prompt"),
+            f"question '{question.id}' is coded as {code.item} ({code.code}), but its "
+            "prompt is no longer the item's wording, so the FHIR export leaves the code "
+            "out: restore the wording, or mark the code 'adapted: true'",
+            "warning",
+            "questionnaire",
+        )
+        for place, question in _places(questionnaire)
+        if (code := question.code) is not None
+        and code.code is not None
+        and not code.adapted
+        and not code.exact(question.prompt)
+    ]

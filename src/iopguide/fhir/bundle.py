@@ -9,53 +9,13 @@ import json
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from iopguide.core.explain import Explanation
 from iopguide.fhir.names import SHA256, Json, canonical_url
 from iopguide.fhir.response import questionnaire_response
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet, Score
-
-LOINC = "http://loinc.org"
-
-
-class Total(NamedTuple):
-    """A screener total in LOINC: the items it sums, and its gate (a short form)."""
-
-    loinc: str
-    display: str
-    items: tuple[str, ...]
-    gate: int  # how many first items form the short form asked first
-    gate_loinc: str | None
-    gate_display: str
-
-
-# Keyed by score id; a code is given only when the score sums exactly these items.
-SCREENER_TOTALS: dict[str, Total] = {
-    "phq9": Total(
-        "44261-6",
-        "PHQ-9 total score",
-        tuple(f"phq9_{i}" for i in range(1, 10)),
-        2,
-        "55758-7",
-        "PHQ-2 total score",
-    ),
-    "gad7": Total(
-        "70274-6",
-        "GAD-7 total score",
-        tuple(f"gad7_{i}" for i in range(1, 8)),
-        2,
-        None,
-        "GAD-2 total score",
-    ),
-    "auditc": Total(
-        "75626-2", "AUDIT-C total score", ("auditc_1", "auditc_2", "auditc_3"), 0, None, ""
-    ),
-    # Rule set 2.0 scores the short form on its own (the PHQ-9's total is then left out
-    # of a result where only its first two items were asked).
-    "phq2": Total("55758-7", "PHQ-2 total score", ("phq9_1", "phq9_2"), 0, None, ""),
-}
 
 
 def _ruleset_base(ruleset: RuleSet) -> str:
@@ -65,22 +25,24 @@ def _ruleset_base(ruleset: RuleSet) -> str:
 def _score_code(
     explanation: Explanation, score: Score, answers: Mapping[str, object]
 ) -> tuple[list[Json], str, bool]:
-    """The codes of a score's Observation, its name, and whether it is a short form."""
+    """The codes of a score's Observation, its name, and whether it is a short form:
+    the questionnaire's code for a total that sums exactly the score's questions."""
     assert explanation.ruleset is not None and explanation.questionnaire is not None
     own = {
         "system": f"{_ruleset_base(explanation.ruleset)}/scores",
         "code": score.id,
         "display": score.title,
     }
-    total = SCREENER_TOTALS.get(score.id)
-    if total is None or tuple(score.sum) != total.items:
+    total = explanation.questionnaire.total_of(tuple(score.sum)) if score.sum else None
+    if total is None:
         return [own], score.title, False
     asked = tuple(i for i in total.items if i in answers)
-    if total.gate and asked == total.items[: total.gate]:
-        codes = [{"system": LOINC, "code": total.gate_loinc, "display": total.gate_display}]
-        return (codes if total.gate_loinc else []) + [own], total.gate_display, True
+    short = total.short_form
+    if short is not None and asked == total.items[: short.items]:
+        codes = [{"system": short.system, "code": short.code, "display": short.display}]
+        return (codes if short.code else []) + [own], short.display, True
     return (
-        [{"system": LOINC, "code": total.loinc, "display": total.display}, own],
+        [{"system": total.system, "code": total.code, "display": total.display}, own],
         score.title,
         False,
     )

@@ -34,6 +34,8 @@ HELPER_PREFIX = "when."
 """Hidden calculated items that hold nested skip logic: ``when.<first question>``."""
 SECTION_PREFIX = "section."
 CODED = "valueCoding"
+SYSTEMS = {"http://loinc.org": "LOINC"}
+"""Code systems by the names people know them by."""
 
 
 def canonical_url(questionnaire: Questionnaire) -> str:
@@ -74,6 +76,11 @@ def coding(questionnaire: Questionnaire, question: Question, value: object) -> J
     choice = question.choice(str(value))
     assert choice is not None, value
     return {"system": system, "code": choice.id, "display": choice.label}
+
+
+def system_name(system: str) -> str:
+    """A code system as people name it (LOINC), else its url."""
+    return SYSTEMS.get(system, system)
 
 
 def ext(name: str, **value: Any) -> Json:

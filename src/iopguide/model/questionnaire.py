@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from iopguide.model.codes import ItemCode, Total
 from iopguide.model.conditions import Condition, Fold, compile_condition, describe, subjects
 from iopguide.model.operators import Test
 from iopguide.model.types import TYPES, Coercer, QuestionType
@@ -86,6 +87,8 @@ class Question(_Model):
     # The questionnaire version that added it, named when an older answers file lacks it.
     since: str = ""
     when: Condition | None = None
+    # The instrument item it is, and that item's code (exported to FHIR).
+    code: ItemCode | None = None
 
     @field_validator("type")
     @classmethod
@@ -251,6 +254,8 @@ class Questionnaire(_Model):
     url: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9+.-]*:\S+$")
     """The questionnaire's canonical url (FHIR export): an absolute URI."""
     sections: tuple[Section, ...] = Field(min_length=1)
+    # The instruments' totals, with their codes (exported to FHIR).
+    totals: tuple[Total, ...] = ()
 
     @model_validator(mode="after")
     def _ids_and_order(self) -> Questionnaire:
@@ -274,7 +279,17 @@ class Questionnaire(_Model):
         paused = [q.id for q in self.questions if q.safety_pause]
         if len(paused) > 1:
             raise ValueError(f"only one question may be 'safety_pause': {', '.join(paused)}")
+        for total in self.totals:
+            unknown = [item for item in total.items if item not in seen]
+            if unknown:
+                raise ValueError(f"totals: '{total.display}' sums unknown question '{unknown[0]}'")
+        if len({t.items for t in self.totals}) < len(self.totals):
+            raise ValueError("totals: two totals sum the same questions")
         return self
+
+    def total_of(self, items: tuple[str, ...]) -> Total | None:
+        """The instrument total that sums exactly these questions, in this order."""
+        return next((t for t in self.totals if t.items == items), None)
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:
