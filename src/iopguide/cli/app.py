@@ -349,12 +349,12 @@ def show(
     # Only reports carry the date (the result and the text stay the same for the same answers).
     filing = None
     if reported:
-        from iopguide.render.report import Filing
+        from iopguide.render.words import Filing
 
         filing = Filing(assessment_time(), shown.client_id)
     if is_pdf(shown.target):
         from iopguide.render.pdf import render_pdf
-        from iopguide.render.report import render_html
+        from iopguide.render.words import render_html
 
         html = render_html(explanation, audience=shown.audience.value, filing=filing)
         emit(render_pdf(within_limit(html, shown.target)), shown.target)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from iopguide.api import Assessor
     from iopguide.core.explain import Explanation
     from iopguide.model.answers import Given
-    from iopguide.render.report import Filing
+    from iopguide.render.words import Filing
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what `head` expects of a writer it stopped reading
@@ -341,7 +341,7 @@ def render(
 ) -> str:
     """The result in a format; reports carry the filing (when assessed, the client id)."""
     if fmt is Format.markdown or fmt is Format.html:
-        from iopguide.render.report import Filing, render_html, render_markdown
+        from iopguide.render.words import Filing, render_html, render_markdown
 
         draw = render_html if fmt is Format.html else render_markdown
         filed = filing or Filing(assessment_time())

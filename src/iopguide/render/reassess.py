@@ -16,7 +16,7 @@ from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 from iopguide.render.data import decision_field
-from iopguide.render.report import decision_sentence
+from iopguide.render.words import decision_sentence
 
 CRISIS = "Call 911 in an emergency, or call or text 988."
 CLOSING = "A clinician decides on any change of care, with you."
@@ -141,7 +141,7 @@ def comparison_html(
     decision: Decision | None = None,
     ruleset: RuleSet | None = None,
 ) -> str:
-    from iopguide.render.report import CSS, _linked
+    from iopguide.render.words import CSS, _linked
 
     body = ["<header><h1>iopguide reassessment</h1></header><main>"]
     for heading, lines in _sections(c, questionnaire, decision, ruleset):

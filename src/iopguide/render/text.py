@@ -11,7 +11,7 @@ from rich.text import Text
 
 from iopguide.core.explain import Alert, Explanation
 from iopguide.core.moments import crisis_line
-from iopguide.render.report import (
+from iopguide.render.words import (
     change_sections,
     decision_words,
     ignored_words,
