@@ -32,3 +32,14 @@ def test_every_operator_has_a_fhir_mapping():
     from iopguide.fhir.skiplogic import MAPPED
 
     assert set(MAPPED) == set(OPERATORS)
+
+
+def test_every_format_module_draws_what_the_registry_says():
+    from iopguide.render.formats import RENDERERS
+
+    for renderer in RENDERERS.values():
+        drawer = renderer.drawer()
+        assert callable(drawer.render), renderer.name
+        assert callable(getattr(drawer, "line", None)) == renderer.batch, renderer.name
+        assert callable(getattr(drawer, "failed", None)) == renderer.batch, renderer.name
+        assert callable(getattr(drawer, "compare", None)) == renderer.compares, renderer.name

@@ -52,6 +52,7 @@ from iopguide.cli.output import (
 from iopguide.cli.rules import rules_app
 from iopguide.errors import IopguideError
 from iopguide.inert import inert
+from iopguide.render.formats import DEFAULT, RENDERERS, Filing
 
 if TYPE_CHECKING:
     from iopguide.api import Assessor
@@ -193,9 +194,9 @@ def assess(
         _check_usage(files, answers, batch, output, save, resume, fmt)
         _check_filing(files, batch, client_id, decided, reason)
         if batch is not None:
-            assess_batch(batch, rules, questionnaire)
+            assess_batch(batch, rules, questionnaire, fmt or "json")
         elif files:
-            assess_many([str(answers), *files], rules, questionnaire, fmt or Format.text, audience)
+            assess_many([str(answers), *files], rules, questionnaire, fmt or DEFAULT, audience)
         else:
             kept = interview_files(save, resume)
             target = output_target(output, [answers, resume, rules, questionnaire, *kept])
@@ -222,8 +223,9 @@ def _check_usage(
         usage_error("--batch reads its own records: give --batch or --answers, not both")
     if batch is not None and (save is not None or resume is not None):
         usage_error("--save and --resume are for the interview, not for --batch")
-    if batch is not None and fmt not in (None, Format.json):
-        usage_error(f"--batch writes one JSON line per record: --format {fmt} does not apply")
+    if batch is not None and fmt is not None and not RENDERERS[fmt].batch:
+        lines = " or ".join(name for name, r in RENDERERS.items() if r.batch)
+        usage_error(f"--batch writes one result per line ({lines}): --format {fmt} does not apply")
     streamed = "with --batch" if batch is not None else several
     if streamed and output is not None and str(output) != "-":
         usage_error(
@@ -260,7 +262,7 @@ class Shown(NamedTuple):
     """How a result is shown: format, audience, the file it goes to (None: stdout), and
     what a filed report adds: the client id and the clinician's decision."""
 
-    fmt: Format
+    fmt: str
     audience: Audience
     target: Path | None
     client_id: str | None = None
@@ -345,21 +347,19 @@ def show(
         explanation = replace(explanation, decision=decision)
     fmt = shown.fmt
     to_terminal = shown.target is None and sys.stdout.isatty()
-    reported = is_pdf(shown.target) or fmt in (Format.markdown, Format.html)
+    reported = is_pdf(shown.target) or RENDERERS[fmt].report
     # Only reports carry the date (the result and the text stay the same for the same answers).
     filing = None
     if reported:
-        from iopguide.render.words import Filing
-
         filing = Filing(assessment_time(), shown.client_id)
     if is_pdf(shown.target):
+        from iopguide.render.html import render_html
         from iopguide.render.pdf import render_pdf
-        from iopguide.render.words import render_html
 
         html = render_html(explanation, audience=shown.audience.value, filing=filing)
         emit(render_pdf(within_limit(html, shown.target)), shown.target)
         return explanation
-    if not (seen and to_terminal and fmt is Format.text):
+    if not (seen and to_terminal and fmt == DEFAULT):
         text = render(explanation, fmt, shown.audience, to_terminal, filing)
         emit(within_limit(text, shown.target) if reported else text, shown.target)
     return explanation
@@ -494,7 +494,6 @@ def compare(
     """Reassessment: step up, step down or continue, and why."""
     with reporting():
         from iopguide.core.reassess import compare as compare_answers
-        from iopguide.render import reassess as shown
 
         if reason is not None and decided is None:
             usage_error(
@@ -508,23 +507,14 @@ def compare(
                 f"--output {target}: compare writes .txt, .json, .md or .html files",
                 "iopguide compare",
             )
-        given = None if compare_format is None else Format(compare_format.value)
-        fmt = format_for(given, target, "iopguide compare")
+        fmt = format_for(compare_format, target, "iopguide compare")
         assessor = load_assessor(rules, questionnaire)
         check_level(assessor, decided)
         first, second = _both_answers(assessor, earlier, later)
         result = compare_answers(assessor.engine, first, second)
         decision = decided_level(decided, reason, result.later.level.id)
         q, r = assessor.questionnaire, assessor.ruleset
-        if fmt is Format.json:
-            text = shown.comparison_json(result, decision)
-        elif fmt is Format.markdown:
-            text = shown.comparison_markdown(result, q, decision, r)
-        elif fmt is Format.html:
-            text = shown.comparison_html(result, q, decision, r)
-        else:
-            text = shown.comparison_text(result, q, decision, r)
-        emit(text, target)
+        emit(RENDERERS[fmt].compare(result, q, r, decision), target)
 
 
 def _both_answers(assessor: Assessor, earlier: str, later: str) -> tuple[Given, Given]:

@@ -22,32 +22,23 @@ import typer
 from iopguide.cli.help import choice_names
 from iopguide.errors import Interrupted, IopguideError
 from iopguide.inert import inert
+from iopguide.render.formats import RENDERERS, Filing, View
 
 if TYPE_CHECKING:
     from iopguide.api import Assessor
     from iopguide.core.explain import Explanation
     from iopguide.model.answers import Given
-    from iopguide.render.words import Filing
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what `head` expects of a writer it stopped reading
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    html = "html"
-    fhir = "fhir"
-
-
-class CompareFormat(StrEnum):
-    """What ``compare`` writes (a FHIR Bundle is one assessment's, not a comparison's)."""
-
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    html = "html"
+# ``--format``: every format of the registry; ``compare`` takes those that draw a
+# comparison (a FHIR Bundle is one assessment's, not a comparison's).
+Format = StrEnum("Format", [(name, name) for name in RENDERERS])  # type: ignore[misc]
+CompareFormat = StrEnum(  # type: ignore[misc]
+    "CompareFormat", [(name, name) for name, r in RENDERERS.items() if r.compares]
+)
 
 
 class Audience(StrEnum):
@@ -334,32 +325,17 @@ def assessment_time() -> datetime:
 
 def render(
     explanation: Explanation,
-    fmt: Format,
+    fmt: str,
     audience: Audience,
     to_terminal: bool,
     filing: Filing | None = None,
 ) -> str:
     """The result in a format; reports carry the filing (when assessed, the client id)."""
-    if fmt is Format.markdown or fmt is Format.html:
-        from iopguide.render.words import Filing, render_html, render_markdown
-
-        draw = render_html if fmt is Format.html else render_markdown
-        filed = filing or Filing(assessment_time())
-        return draw(explanation, audience=audience.value, filing=filed)
-    if fmt is Format.json:
-        from iopguide.render.data import to_json
-
-        return to_json(explanation) + "\n"
-    if fmt is Format.fhir:
-        from iopguide.fhir.bundle import result_bundle
-        from iopguide.fhir.names import to_json as fhir_json
-
-        return fhir_json(result_bundle(explanation))
-    from iopguide.render.text import render_text
-
+    renderer = RENDERERS[fmt]
     color = to_terminal and "NO_COLOR" not in os.environ
     width = min(os.get_terminal_size().columns, 100) if to_terminal else 80
-    return render_text(explanation, width=width, color=color, audience=audience.value)
+    filed = (filing or Filing(assessment_time())) if renderer.report else None
+    return renderer.render(explanation, View(audience.value, width, color, filed))
 
 
 def given_answers(assessor: Assessor, path: str | Path | None) -> Given | None:

@@ -8,8 +8,9 @@ import contextlib
 import os
 from pathlib import Path
 
-from iopguide.cli.common import Format, say, usage_error, write_out
+from iopguide.cli.common import say, usage_error, write_out
 from iopguide.errors import IopguideError
+from iopguide.render.formats import DEFAULT, RENDERERS, named
 
 MAX_REPORT = 2 << 20
 """Characters a report may have. One is about 20,000; a rule set whose texts make one
@@ -92,33 +93,23 @@ def interview_files(save: Path | None, resume: Path | None) -> list[Path]:
     return [*kept, *(lock_path(p) for p in kept)]
 
 
-# What each format writes, by the suffix of the file it goes to.
-SUFFIXES: dict[Format, tuple[str, ...]] = {
-    Format.text: (".txt",),
-    Format.json: (".json",),
-    Format.markdown: (".md", ".markdown"),
-    Format.html: (".html", ".htm"),
-    Format.fhir: (".json",),
-}
-_NAMED = {".md": Format.markdown, ".markdown": Format.markdown, ".html": Format.html}
-_NAMED |= {".htm": Format.html, ".json": Format.json, ".txt": Format.text}
-
-
-def format_for(fmt: Format | None, output: Path | None, command: str = "iopguide assess") -> Format:
+def format_for(fmt: str | None, output: Path | None, command: str = "iopguide assess") -> str:
     """The format a result is written in: ``--format``, else the one the output file's
     name says, else text. A name that says another format than ``--format`` (a
     Markdown report in ``report.json``) is a usage error: a name never says one thing
     while the file holds another."""
     suffix = output.suffix.lower() if output is not None else ""
+    said = named(suffix)
     if fmt is None:
-        return _NAMED.get(suffix, Format.text)
-    if suffix in _NAMED and suffix not in SUFFIXES[fmt]:
+        return said.name if said is not None else DEFAULT
+    writes = RENDERERS[fmt].suffixes
+    if said is not None and suffix not in writes:
         usage_error(
-            f"--output {output}: --format {fmt} writes {' or '.join(SUFFIXES[fmt])} files "
+            f"--output {output}: --format {fmt} writes {' or '.join(writes)} files "
             "(or leave out --format, and the name says what to write)",
             command,
         )
-    return fmt
+    return str(fmt)
 
 
 def suffix_for(output: Path | None, accepted: tuple[str, ...], what: str, command: str) -> None:
@@ -132,7 +123,7 @@ def is_pdf(target: Path | None) -> bool:
     return target is not None and target.suffix.lower() == ".pdf"
 
 
-def check_pdf(fmt: Format | None, target: Path | None) -> None:
+def check_pdf(fmt: str | None, target: Path | None) -> None:
     """A .pdf file gets the PDF report, and only if one can be made (said before any
     question is asked); never text under a .pdf name."""
     if not is_pdf(target):
