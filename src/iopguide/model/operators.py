@@ -17,8 +17,7 @@ can match.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -28,8 +27,7 @@ Say = Callable[[object], str]
 """A value in words (quoted when it has spaces)."""
 
 
-@dataclass(frozen=True)
-class Operator:
+class Operator(NamedTuple):
     """One operator: its operand, the kinds of value it compares, its predicate, its words.
 
     ``operand`` is what a file gives it: ``value`` (one value of the answer), ``values``

@@ -7,17 +7,19 @@ One builder for every path: a single result, each line of a batch and the librar
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from iopguide.core.explain import Explanation, Provenance
-from iopguide.core.reassess import Comparison
 from iopguide.model.decision import Decision
-from iopguide.model.questionnaire import Questionnaire
-from iopguide.model.ruleset import Level, RuleSet, Setting
-from iopguide.render.formats import View
-from iopguide.render.words import alert_ids, gone_alerts, new_alerts
+from iopguide.model.ruleset import Level, Setting
+
+if TYPE_CHECKING:
+    from iopguide.core.reassess import Comparison
+    from iopguide.model.questionnaire import Questionnaire
+    from iopguide.model.ruleset import RuleSet
+    from iopguide.render.formats import View
 
 SCHEMA_VERSION = 1
 
@@ -188,6 +190,7 @@ def compare(
     decision: Decision | None = None,
 ) -> str:
     """A reassessment comparison as JSON."""
+    from iopguide.render.words import alert_ids, gone_alerts, new_alerts
 
     def plain(value: object) -> object:
         return list(value) if isinstance(value, tuple) else value

@@ -13,7 +13,6 @@ registry, not the renderers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from importlib import import_module
 from types import ModuleType
@@ -29,8 +28,7 @@ if TYPE_CHECKING:
     from iopguide.model.ruleset import RuleSet
 
 
-@dataclass(frozen=True)
-class Filing:
+class Filing(NamedTuple):
     """What a report says beyond the result: when it was assessed, and the client id.
 
     Kept out of the result (and its JSON) so that results stay reproducible.
@@ -50,8 +48,7 @@ class View(NamedTuple):
     filing: Filing | None = None
 
 
-@dataclass(frozen=True)
-class Renderer:
+class Renderer(NamedTuple):
     """One format: its name, the suffixes of the files it writes (the first names it),
     the module of ``render`` that draws it, whether it is a report (dated and filed, and no longer
     than a report may be), and whether batches and comparisons can be written in it."""
