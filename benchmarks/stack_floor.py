@@ -11,7 +11,7 @@ import functools
 import os
 from typing import Any
 
-from iopguide.cli import app as cli
+from iopguide.cli import assess as cli
 
 
 def _nothing(command: Any) -> Any:

@@ -107,5 +107,5 @@ def test_a_wrong_import_would_be_caught():
     # reader, anything importing the shell.
     assert wrong_imports("model", ["pydantic", "iopguide.core.engine"]) == ["iopguide.core.engine"]
     assert wrong_imports("core", ["iopguide.io.load"]) == ["iopguide.io.load"]
-    assert wrong_imports("render", ["iopguide.cli.common"]) == ["iopguide.cli.common"]
+    assert wrong_imports("render", ["iopguide.cli.boundary"]) == ["iopguide.cli.boundary"]
     assert wrong_imports("cli", ["iopguide.core.engine", "iopguide"]) == []

@@ -1,5 +1,5 @@
 """Run iopguide as ``python -m iopguide``."""
 
-from iopguide.cli.app import main
+from iopguide.cli.assess import main
 
 main()

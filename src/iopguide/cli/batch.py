@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from iopguide.cli.common import (
+from iopguide.cli.boundary import (
     EXIT_INPUT,
     Audience,
     load_assessor,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from iopguide.cli.common import QuestionnaireOption, reporting
+from iopguide.cli.boundary import QuestionnaireOption, reporting
 from iopguide.cli.help import HELP_OPTIONS, Command, Group
 from iopguide.cli.output import emit, output_target, suffix_for
 

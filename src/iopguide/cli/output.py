@@ -8,7 +8,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from iopguide.cli.common import say, usage_error, write_out
+from iopguide.cli.boundary import say, usage_error, write_out
 from iopguide.errors import IopguideError
 from iopguide.render.formats import DEFAULT, RENDERERS, named
 
@@ -86,7 +86,7 @@ def interview_files(save: Path | None, resume: Path | None) -> list[Path]:
 
     kept = [p for p in (save, resume) if p is not None]
     if save is None and resume is None:
-        from iopguide.cli.savefile import default_save_path
+        from iopguide.cli.saving import default_save_path
 
         with contextlib.suppress(IopguideError):  # no place for it: the interview says so
             kept.append(default_save_path())

@@ -11,7 +11,7 @@ import typer
 
 from iopguide.authoring import solver
 from iopguide.authoring.solver import INSTALL, TIME_LIMIT
-from iopguide.cli.common import (
+from iopguide.cli.boundary import (
     EXIT_INPUT,
     EXIT_USAGE,
     QuestionnaireOption,

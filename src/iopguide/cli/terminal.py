@@ -23,7 +23,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from iopguide.api import Assessor
-from iopguide.cli.savefile import default_save_path, is_save_file, set_aside, where_to_save
+from iopguide.cli.saving import default_save_path, is_save_file, set_aside, where_to_save
 from iopguide.core.explain import Explanation
 from iopguide.core.interview import (
     BACK_WORDS,

@@ -16,7 +16,7 @@ import typer
 
 from iopguide import __version__
 from iopguide.cli.batch import assess_batch, assess_many
-from iopguide.cli.common import (
+from iopguide.cli.boundary import (
     EXIT_USAGE,
     Audience,
     CompareFormat,
