@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from iopguide.api import Assessor
-from iopguide.cli.assess import app
+from iopguide.cli.app import app
 from iopguide.io.load import load_questionnaire
 from iopguide.io.yaml import parse_yaml
 from iopguide.model.questionnaire import Questionnaire

@@ -1,5 +1,5 @@
 """Run iopguide as ``python -m iopguide``."""
 
-from iopguide.cli.assess import main
+from iopguide.cli.app import main
 
 main()

@@ -144,7 +144,7 @@ def test_library_api_matches_the_cli(run):
 
 def _modules_after(args: list[str]) -> set[str]:
     code = (
-        "import sys\nfrom iopguide.cli.assess import main\nsys.argv = ['iopguide', *sys.argv[1:]]\n"
+        "import sys\nfrom iopguide.cli.app import main\nsys.argv = ['iopguide', *sys.argv[1:]]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
     )

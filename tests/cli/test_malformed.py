@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from iopguide.cli.assess import app
+from iopguide.cli.app import app
 from iopguide.io.load import ANSWERS, DEFINITIONS
 
 from ..conftest import DATA, EXAMPLES
@@ -119,7 +119,7 @@ def test_works_with_networking_disabled(tmp_path):
         "import socket, sys\n"
         "def refuse(*a, **k):\n    raise OSError('network use is not allowed')\n"
         "socket.socket = refuse\nsocket.create_connection = refuse\nsocket.getaddrinfo = refuse\n"
-        "from iopguide.cli.assess import main\nsys.argv = ['iopguide', *sys.argv[1:]]\nmain()\n"
+        "from iopguide.cli.app import main\nsys.argv = ['iopguide', *sys.argv[1:]]\nmain()\n"
     )
     out = tmp_path / "r.html"
     done = subprocess.run(

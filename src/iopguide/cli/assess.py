@@ -1,55 +1,41 @@
-"""The command line: options in, load -> evaluate -> explain -> render, exit codes out.
+"""``iopguide assess``: one answers file, several, a batch stream, or the interview on a
+terminal; load -> evaluate -> explain -> render.
 
-Heavy modules are imported inside commands so that ``--help`` stays quick; errors
-become messages and exit codes in ``shell.reporting``.
-"""
+Heavy modules are imported inside the command so that ``--help`` stays quick."""
 
 from __future__ import annotations
 
-import os
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
-from iopguide import __version__
 from iopguide.cli.batch import assess_batch, assess_many
-from iopguide.cli.boundary import (
-    EXIT_USAGE,
+from iopguide.cli.boundary import EXIT_USAGE, command, fail, usage_error
+from iopguide.cli.options import (
     Audience,
-    CompareFormat,
     Format,
     QuestionnaireOption,
     RulesOption,
-    State,
-    assessment_time,
-    fail,
+    check_level,
+    decided_level,
     given_answers,
-    guarded,
     load_assessor,
-    prepare_streams,
-    render,
-    reporting,
-    say,
     text_options,
-    usage_error,
-    write_out,
 )
-from iopguide.cli.export import export_app
-from iopguide.cli.help import HELP_OPTIONS, Command, Group
 from iopguide.cli.output import (
+    assessment_time,
     check_pdf,
     emit,
     format_for,
     interview_files,
     is_pdf,
     output_target,
-    suffix_for,
+    render,
     within_limit,
 )
-from iopguide.cli.rules import rules_app
+from iopguide.cli.streams import say
 from iopguide.errors import IopguideError
 from iopguide.inert import inert
 from iopguide.render.formats import DEFAULT, RENDERERS, Filing
@@ -60,41 +46,10 @@ if TYPE_CHECKING:
     from iopguide.model.answers import Answers, Given
     from iopguide.model.decision import Decision
 
-app = typer.Typer(
-    name="iopguide",
-    help="Suggest a level of care for substance use treatment, and explain why. "
-    "A decision helper, not a diagnosis: a clinician decides.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    pretty_exceptions_show_locals=False,
-    rich_markup_mode=None,
-    cls=Group,
-    context_settings=HELP_OPTIONS,
-)
-app.add_typer(rules_app, name="rules")
-app.add_typer(export_app, name="export")
+commands = typer.Typer()
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"iopguide {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
-        ),
-    ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
-) -> None:
-    State.debug = debug
-
-
-@app.command(cls=Command)
+@command(commands)
 def assess(
     files: Annotated[
         list[str] | None,
@@ -190,20 +145,19 @@ def assess(
     With --answers, assess that file; with --batch, a stream of records; on a terminal
     without either, ask the questions.
     """
-    with reporting():
-        _check_usage(files, answers, batch, output, save, resume, fmt)
-        _check_filing(files, batch, client_id, decided, reason)
-        if batch is not None:
-            assess_batch(batch, rules, questionnaire, fmt or "json")
-        elif files:
-            assess_many([str(answers), *files], rules, questionnaire, fmt or DEFAULT, audience)
-        else:
-            kept = interview_files(save, resume)
-            target = output_target(output, [answers, resume, rules, questionnaire, *kept])
-            check_pdf(fmt, target)
-            chosen = format_for(fmt, target)
-            shown = Shown(chosen, audience, target, client_id, decided, reason)
-            assess_one(answers, resume, save, rules, questionnaire, shown)
+    _check_usage(files, answers, batch, output, save, resume, fmt)
+    _check_filing(files, batch, client_id, decided, reason)
+    if batch is not None:
+        assess_batch(batch, rules, questionnaire, fmt or "json")
+    elif files:
+        assess_many([str(answers), *files], rules, questionnaire, fmt or DEFAULT, audience)
+    else:
+        kept = interview_files(save, resume)
+        target = output_target(output, [answers, resume, rules, questionnaire, *kept])
+        check_pdf(fmt, target)
+        chosen = format_for(fmt, target)
+        shown = Shown(chosen, audience, target, client_id, decided, reason)
+        assess_one(answers, resume, save, rules, questionnaire, shown)
 
 
 def _check_usage(
@@ -304,30 +258,6 @@ def assess_one(
         require_complete(assessor.questionnaire, given.answers, str(answers))
 
 
-def check_level(assessor: Assessor, level: str | None) -> None:
-    """A decided level must be one of the rule set's levels (a usage error otherwise)."""
-    ids = [lv.id for lv in assessor.ruleset.levels]
-    if level is not None and level not in ids:
-        usage_error(
-            f"--decided {level}: not a level of the rule set: must be one of: {', '.join(ids)}"
-        )
-
-
-def decided_level(level: str | None, reason: str | None, suggested: str) -> Decision | None:
-    """The clinician's decision, checked: a level other than the suggestion needs a reason."""
-    from iopguide.model.decision import Decision
-
-    if level is None:
-        return None
-    said = (reason or "").strip()
-    if level != suggested and not said:
-        usage_error(
-            f"--decided {level} differs from the suggested level ({suggested}): "
-            "give --reason TEXT to say why"
-        )
-    return Decision(level, said)
-
-
 def show(
     assessor: Assessor,
     given: Given,
@@ -373,7 +303,7 @@ def interview(
     shown: Shown,
 ) -> None:
     """Ask what is missing; the saved answers go only once the result is written."""
-    from iopguide.cli.terminal import Interviewing
+    from iopguide.cli.saving import Interviewing
 
     given_from = None if source is None or str(source) == "-" else Path(source)
     with Interviewing(
@@ -412,161 +342,3 @@ def _with_ignored(assessor: Assessor, answers: Answers, start: Given | None) -> 
         shown = {q.id for q in assessor.questionnaire.shown(answers)}
         ignored = {k: v for k, v in ignored.items() if k not in shown}
     return Given(answers, [], ignored)
-
-
-@app.command(cls=Command)
-def questions(questionnaire: QuestionnaireOption = None) -> None:
-    """List the questionnaire, section by section."""
-    with reporting():
-        from iopguide.io.load import load_questionnaire
-        from iopguide.render.template import PAUSE_WORDS
-
-        loaded = load_questionnaire(questionnaire).model
-        for section in loaded.sections:
-            lines = [f"\n{section.title}"]
-            for q in section.questions:
-                lines.append(f"  {q.id}: {q.prompt}")
-                lines.append(f"      answer: {q.expects()}")
-                if q.when is not None:
-                    lines.append(f"      asked when {loaded.say(q.when)}")
-                if q.safety_pause:
-                    lines.append(f"      {PAUSE_WORDS}")
-            write_out("\n".join(lines) + "\n")
-
-
-@app.command(cls=Command)
-def template(
-    questionnaire: QuestionnaireOption = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", metavar="FILE", readable=False, help="Write to this file."),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace FILE if it exists (it may hold answers).")
-    ] = False,
-) -> None:
-    """Write a blank, commented answers file to fill in."""
-    with reporting():
-        from iopguide.io.load import load_questionnaire
-        from iopguide.render.template import answers_template
-
-        target = output_target(output, [questionnaire], "iopguide template")
-        suffix_for(target, (".yaml", ".yml"), "an answers file (YAML)", "iopguide template")
-        if target is not None and target.exists() and not force:
-            raise IopguideError(
-                f"{target}: exists (it may hold answers); give --force to replace it"
-            )
-        emit(answers_template(load_questionnaire(questionnaire).model), target)
-
-
-@app.command(cls=Command)
-def compare(
-    earlier: Annotated[
-        str, typer.Argument(metavar="EARLIER", help="Answers at the earlier assessment.")
-    ],
-    later: Annotated[str, typer.Argument(metavar="LATER", help="Answers at the later assessment.")],
-    rules: RulesOption = None,
-    questionnaire: QuestionnaireOption = None,
-    compare_format: Annotated[
-        CompareFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format (default: text, or what the --output file's name says).",
-            show_default=False,
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write the comparison to this file."),
-    ] = None,
-    decided: Annotated[
-        str | None,
-        typer.Option(
-            "--decided", metavar="LEVEL", help="The level the clinician decided, after LATER."
-        ),
-    ] = None,
-    reason: Annotated[
-        str | None,
-        typer.Option("--reason", metavar="TEXT", help="Why it differs from the suggestion."),
-    ] = None,
-) -> None:
-    """Reassessment: step up, step down or continue, and why."""
-    with reporting():
-        from iopguide.core.reassess import compare as compare_answers
-
-        if reason is not None and decided is None:
-            usage_error(
-                "--reason says why the decided level differs: give --decided LEVEL too",
-                "iopguide compare",
-            )
-        text_options("iopguide compare", decided=decided, reason=reason)
-        target = output_target(output, [earlier, later, rules, questionnaire], "iopguide compare")
-        if is_pdf(target):
-            usage_error(
-                f"--output {target}: compare writes .txt, .json, .md or .html files",
-                "iopguide compare",
-            )
-        fmt = format_for(compare_format, target, "iopguide compare")
-        assessor = load_assessor(rules, questionnaire)
-        check_level(assessor, decided)
-        first, second = _both_answers(assessor, earlier, later)
-        result = compare_answers(assessor.engine, first, second)
-        decision = decided_level(decided, reason, result.later.level.id)
-        q, r = assessor.questionnaire, assessor.ruleset
-        emit(RENDERERS[fmt].compare(result, q, r, decision), target)
-
-
-def _both_answers(assessor: Assessor, earlier: str, later: str) -> tuple[Given, Given]:
-    """Both files' answers, complete; every problem of either file is named at once."""
-    from iopguide.model.answers import require_complete
-
-    found: list[Given] = []
-    errors: list[str] = []
-    for path in (earlier, later):
-        try:
-            given = given_answers(assessor, path)
-            assert given is not None
-            require_complete(assessor.questionnaire, given.answers, path)
-        except IopguideError as e:
-            errors.append(str(e))
-            continue
-        found.append(given)
-    if errors:
-        raise IopguideError("\nerror: ".join(errors))
-    return found[0], found[1]
-
-
-class SchemaKind(StrEnum):
-    answers = "answers"
-    result = "result"
-
-
-@app.command(cls=Command)
-def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="Which document.")],
-    questionnaire: QuestionnaireOption = None,
-) -> None:
-    """Print the JSON Schema of answers files or of results."""
-    with reporting():
-        import json
-
-        from iopguide.render import schema as schemas
-
-        if kind is SchemaKind.answers:
-            from iopguide.io.load import load_questionnaire
-
-            document = schemas.answers_schema(load_questionnaire(questionnaire).model)
-        else:
-            document = schemas.result_schema()
-        write_out(json.dumps(document, indent=2) + "\n")
-
-
-def main() -> None:
-    """The console script."""
-    # Pydantic plugins can observe every validated value, and answers are health
-    # information: the command never loads them (this also skips a slow scan of
-    # every installed package's metadata at start-up).
-    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
-    prepare_streams()
-    sys.exit(guarded(lambda: app(prog_name="iopguide", standalone_mode=False)))

@@ -11,15 +11,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from iopguide.cli.boundary import (
-    EXIT_INPUT,
-    Audience,
-    load_assessor,
-    out_bytes,
-    render,
-    say,
-    write_out,
-)
+from iopguide.cli.boundary import EXIT_INPUT
+from iopguide.cli.options import Audience, load_assessor
+from iopguide.cli.output import render
+from iopguide.cli.streams import out_bytes, say, write_out
 from iopguide.render.formats import RENDERERS
 
 if TYPE_CHECKING:

@@ -6,11 +6,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from iopguide.cli.boundary import say, usage_error, write_out
+from iopguide.cli.boundary import usage_error
+from iopguide.cli.streams import say, write_out
 from iopguide.errors import IopguideError
-from iopguide.render.formats import DEFAULT, RENDERERS, named
+from iopguide.render.formats import DEFAULT, RENDERERS, Filing, View, named
+
+if TYPE_CHECKING:
+    from iopguide.cli.options import Audience
+    from iopguide.core.explain import Explanation
 
 MAX_REPORT = 2 << 20
 """Characters a report may have. One is about 20,000; a rule set whose texts make one
@@ -67,6 +74,28 @@ def output_target(
     return output
 
 
+NO_HOME = (
+    "there is no home folder to keep the interview's answers in: give "
+    "--save FILE, or set HOME or XDG_STATE_HOME"
+)
+
+
+def default_save_path() -> Path:
+    """Where interview progress is kept unless ``--save`` says otherwise:
+    ``$XDG_STATE_HOME/iopguide/interview.yaml``, else under ``~/.local/state``. A
+    relative ``XDG_STATE_HOME`` is ignored, as the XDG base directory spec says."""
+    state = os.environ.get("XDG_STATE_HOME", "")
+    if not os.path.isabs(state):
+        try:
+            home = Path.home()
+        except (RuntimeError, KeyError):  # no HOME and no passwd entry
+            raise IopguideError(NO_HOME) from None
+        if not home.is_absolute():  # HOME set to nothing, or to a relative name
+            raise IopguideError(NO_HOME)
+        state = str(home / ".local" / "state")
+    return Path(state) / "iopguide" / "interview.yaml"
+
+
 def same_path(one: str | Path, other: str | Path) -> bool:
     """Whether two names name the same file, existing or not yet."""
     try:
@@ -86,8 +115,6 @@ def interview_files(save: Path | None, resume: Path | None) -> list[Path]:
 
     kept = [p for p in (save, resume) if p is not None]
     if save is None and resume is None:
-        from iopguide.cli.saving import default_save_path
-
         with contextlib.suppress(IopguideError):  # no place for it: the interview says so
             kept.append(default_save_path())
     return [*kept, *(lock_path(p) for p in kept)]
@@ -133,3 +160,30 @@ def check_pdf(fmt: str | None, target: Path | None) -> None:
     from iopguide.render.pdf import check_available
 
     check_available(str(target))
+
+
+def assessment_time() -> datetime:
+    """When a report says the assessment was made: now, in local time, or the moment
+    ``SOURCE_DATE_EPOCH`` names (seconds since 1970, UTC), for reproducible reports."""
+    fixed = os.environ.get("SOURCE_DATE_EPOCH")
+    if fixed is None or not fixed.strip():
+        return datetime.now().astimezone()
+    try:
+        return datetime.fromtimestamp(int(fixed), UTC)
+    except (ValueError, OverflowError, OSError):
+        usage_error("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970")
+
+
+def render(
+    explanation: Explanation,
+    fmt: str,
+    audience: Audience,
+    to_terminal: bool,
+    filing: Filing | None = None,
+) -> str:
+    """The result in a format; reports carry the filing (when assessed, the client id)."""
+    renderer = RENDERERS[fmt]
+    color = to_terminal and "NO_COLOR" not in os.environ
+    width = min(os.get_terminal_size().columns, 100) if to_terminal else 80
+    filed = (filing or Filing(assessment_time())) if renderer.report else None
+    return renderer.render(explanation, View(audience.value, width, color, filed))
