@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from iopguide import __version__
-from iopguide.core.engine import Engine, Result
-from iopguide.core.explain import Explainer, Explanation, Provenance
+from iopguide.core.engine import Engine
+from iopguide.core.explain import Explainer
+from iopguide.core.explanation import Explanation, Provenance
+from iopguide.core.result import Result
 from iopguide.core.whatif import WhatIf
 from iopguide.errors import AnswersError, Problem
 from iopguide.io.load import (

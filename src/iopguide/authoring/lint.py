@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
-from iopguide.core.engine import Baseline, Engine
+from iopguide.core.engine import Engine
+from iopguide.core.result import Baseline
 from iopguide.core.walks import Walks
 from iopguide.model.conditions import compile_condition, subjects
 from iopguide.model.crosscheck import Finding

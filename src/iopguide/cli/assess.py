@@ -42,7 +42,7 @@ from iopguide.render.formats import DEFAULT, RENDERERS, Filing
 
 if TYPE_CHECKING:
     from iopguide.api import Assessor
-    from iopguide.core.explain import Explanation
+    from iopguide.core.explanation import Explanation
     from iopguide.model.answers import Answers, Given
     from iopguide.model.decision import Decision
 

@@ -19,7 +19,7 @@ from iopguide.render.formats import RENDERERS
 
 if TYPE_CHECKING:
     from iopguide.api import Assessor
-    from iopguide.core.explain import Explanation
+    from iopguide.core.explanation import Explanation
     from iopguide.io.records import Record
 
 

@@ -17,7 +17,7 @@ from iopguide.render.formats import DEFAULT, RENDERERS, Filing, View, named
 
 if TYPE_CHECKING:
     from iopguide.cli.options import Audience
-    from iopguide.core.explain import Explanation
+    from iopguide.core.explanation import Explanation
 
 MAX_REPORT = 2 << 20
 """Characters a report may have. One is about 20,000; a rule set whose texts make one

@@ -20,7 +20,7 @@ from iopguide.api import Assessor
 from iopguide.cli.output import default_save_path, same_path
 from iopguide.cli.session import Session, Stopped
 from iopguide.cli.terminal import GONE, Ask, TerminalGone, hang_up, named, terminal_ask
-from iopguide.core.explain import Explanation
+from iopguide.core.explanation import Explanation
 from iopguide.core.interview import QUIT_WORDS, Interview
 from iopguide.core.moments import recap
 from iopguide.errors import Interrupted, IopguideError, Problem

@@ -12,7 +12,8 @@ import itertools
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from iopguide.core.engine import Baseline, Engine, Result
+from iopguide.core.engine import Engine
+from iopguide.core.result import Baseline, Result
 from iopguide.core.walks import Walked
 from iopguide.model.conditions import subjects
 from iopguide.model.questionnaire import Question

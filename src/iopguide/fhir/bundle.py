@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from iopguide.core.explain import Explanation
+from iopguide.core.explanation import Explanation
 from iopguide.fhir.names import SHA256, Json, canonical_url
 from iopguide.fhir.response import questionnaire_response
 from iopguide.model.questionnaire import Questionnaire

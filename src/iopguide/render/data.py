@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from iopguide.core.explain import Explanation, Provenance
+from iopguide.core.explanation import Explanation, Provenance
 from iopguide.model.decision import Decision
 from iopguide.model.ruleset import Level, Setting
 

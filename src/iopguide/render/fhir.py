@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from iopguide.core.explain import Explanation
+from iopguide.core.explanation import Explanation
 from iopguide.fhir.bundle import result_bundle
 from iopguide.fhir.names import to_json
 from iopguide.render.formats import View

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from iopguide.model.registry import Registry
 
 if TYPE_CHECKING:
-    from iopguide.core.explain import Explanation
+    from iopguide.core.explanation import Explanation
     from iopguide.core.reassess import Comparison
     from iopguide.model.decision import Decision
     from iopguide.model.questionnaire import Questionnaire

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from iopguide.core.explain import Explanation
+from iopguide.core.explanation import Explanation
 from iopguide.core.moments import crisis_line
 from iopguide.core.reassess import Comparison
 from iopguide.model.decision import Decision

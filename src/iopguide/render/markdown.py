@@ -4,7 +4,7 @@ processor shows it as written, never as a heading, a link, emphasis or HTML."""
 
 from __future__ import annotations
 
-from iopguide.core.explain import Explanation
+from iopguide.core.explanation import Explanation
 from iopguide.core.moments import crisis_line
 from iopguide.core.reassess import Comparison
 from iopguide.inert import markdown as md

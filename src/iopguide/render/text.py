@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from iopguide.core.explain import Alert, Explanation
+from iopguide.core.explanation import Alert, Explanation
 from iopguide.core.moments import crisis_line
 from iopguide.core.reassess import Comparison
 from iopguide.model.decision import Decision

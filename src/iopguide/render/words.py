@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from iopguide.core.engine import Firing
-from iopguide.core.explain import Explanation, Reason, WhatWouldChange
+from iopguide.core.explanation import Explanation, Reason, WhatWouldChange
 from iopguide.core.reassess import Comparison
+from iopguide.core.result import Firing
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import Level, RuleSet

@@ -21,7 +21,8 @@ from iopguide.authoring.solver import TIME_LIMIT, TimeLimit
 from iopguide.authoring.solver.encoding import AnswerSpace, Outcome
 from iopguide.authoring.solver.solve import SolverDisagrees, solve
 from iopguide.authoring.solver.types import encoder
-from iopguide.core.engine import Engine, Result
+from iopguide.core.engine import Engine
+from iopguide.core.result import Result
 from iopguide.errors import IopguideError
 from iopguide.model.answers import Answers, parse_answers
 from iopguide.model.conditions import compile_condition, describe
