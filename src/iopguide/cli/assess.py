@@ -38,7 +38,7 @@ from iopguide.cli.output import (
 from iopguide.cli.streams import say
 from iopguide.errors import IopguideError
 from iopguide.inert import inert
-from iopguide.render.formats import DEFAULT, RENDERERS, Filing
+from iopguide.render.formats import BATCH_DEFAULT, DEFAULT, RENDERERS, Filing
 
 if TYPE_CHECKING:
     from iopguide.api import Assessor
@@ -148,7 +148,7 @@ def assess(
     _check_usage(files, answers, batch, output, save, resume, fmt)
     _check_filing(files, batch, client_id, decided, reason)
     if batch is not None:
-        assess_batch(batch, rules, questionnaire, fmt or "json")
+        assess_batch(batch, rules, questionnaire, fmt or BATCH_DEFAULT)
     elif files:
         assess_many([str(answers), *files], rules, questionnaire, fmt or DEFAULT, audience)
     else:

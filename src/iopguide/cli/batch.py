@@ -15,7 +15,7 @@ from iopguide.cli.boundary import EXIT_INPUT
 from iopguide.cli.options import Audience, load_assessor
 from iopguide.cli.output import render
 from iopguide.cli.streams import out_bytes, say, write_out
-from iopguide.render.formats import RENDERERS
+from iopguide.render.formats import BATCH_DEFAULT, RENDERERS
 
 if TYPE_CHECKING:
     from iopguide.api import Assessor
@@ -56,7 +56,7 @@ def assess_many(
 
 
 def assess_batch(
-    source: str, rules: Path | None, questionnaire: Path | None, fmt: str = "json"
+    source: str, rules: Path | None, questionnaire: Path | None, fmt: str = BATCH_DEFAULT
 ) -> None:
     """A stream of records: one result a line, in a format that writes batches."""
     from iopguide.errors import IopguideError, Problem

@@ -96,6 +96,8 @@ RENDERERS: Registry[Renderer] = Registry(
 
 DEFAULT = "text"
 """The format a result is shown in when nothing names another (and the interview's)."""
+BATCH_DEFAULT = "json"
+"""The format of a batch's lines when nothing names another."""
 
 
 def named(suffix: str) -> Renderer | None:

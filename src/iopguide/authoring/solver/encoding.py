@@ -206,9 +206,6 @@ class Outcome:
         kinds = wanted[severity] if severity else ("emergency", "urgent")
         return {r.id: self.fired[r.id] for r in self.ruleset.rules if r.alert in kinds}
 
-    def level_is(self, level_id: str) -> z3.BoolRef:
-        return self.rank == self.ruleset.level_index[level_id]
-
 
 def _max(a: z3.ArithRef, b: z3.ArithRef) -> z3.ArithRef:
     return z3.If(a >= b, a, b)
