@@ -56,7 +56,7 @@ class Substitution:
                 items = [item == (i in value) for i, item in zip(ids, latent.items, strict=True)]
                 goal = [latent.given, z3.Not(latent.unknown), *items]
             else:
-                goal = [latent.given, self.space.is_value(latent, value)]
+                goal = [latent.given, latent.is_value(value)]
             solver = z3.Solver()
             solver.add(*self.space.constraints, *goal)
             assert solver.check() == z3.sat, (qid, value)

@@ -18,34 +18,17 @@ equal.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 import z3
 
 from iopguide.authoring.solver.operators import ENCODED
-from iopguide.authoring.solver.types import FALSE, TRUE, encoder
+from iopguide.authoring.solver.types import FALSE, TRUE, Latent, encoder
 from iopguide.model.answers import Answers
 from iopguide.model.conditions import Condition, Fold
 from iopguide.model.operators import Test
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import RuleSet
 from iopguide.model.values import UNKNOWN, AnswerValue
-
-
-@dataclass(frozen=True)
-class Latent:
-    """One question's variables: what the person would answer if it were asked."""
-
-    question: Question
-    given: z3.BoolRef  # not left blank (always true for a required question)
-    unknown: z3.BoolRef  # "don't know" (always false where it is not allowed)
-    value: z3.ExprRef | None  # yes/no: Bool; integer: Int; choice: Int (index)
-    items: tuple[z3.BoolRef, ...]  # multi: one Bool per choice
-
-    def variables(self) -> list[z3.ExprRef]:
-        """The free variables (a required question's ``given`` is no variable)."""
-        candidates = [self.given, self.unknown, *([self.value] if self.value is not None else [])]
-        return [v for v in [*candidates, *self.items] if not _fixed(v)]
 
 
 class AnswerSpace:
@@ -108,16 +91,9 @@ class AnswerSpace:
                 assert scores is not None, "skip logic reads no scores"
                 return encoded.score(scores[t.score], t.operand)
             latent = self.latent[t.subject]
-            return encoded.answer(self, latent, self.present[t.subject], t.operand)
+            return encoded.answer(latent, self.present[t.subject], t.operand)
 
         return Fold(test, z3.And, z3.Or, z3.Not)(condition)
-
-    def is_value(self, latent: Latent, value: object) -> z3.BoolRef:
-        """Whether the latent answer is this value, the engine's way (yes is not 1)."""
-        if isinstance(value, str) and value == UNKNOWN:
-            return latent.unknown
-        equal = encoder(latent.question).equals(latent, value)
-        return FALSE if equal is None else z3.And(z3.Not(latent.unknown), equal)
 
     # ── answers out ──────────────────────────────────────────────────────────────
     def answers(self, model: z3.ModelRef) -> Answers:
@@ -144,15 +120,11 @@ class AnswerSpace:
                 z3.Not(latent.unknown),
                 *[item == (i in value) for i, item in zip(ids, latent.items, strict=True)],
             )
-        return z3.And(present, self.is_value(latent, value))
+        return z3.And(present, latent.is_value(value))
 
     def distance(self, answers: Mapping[str, AnswerValue]) -> z3.ArithRef:
         """How many answers differ from these ones (an answer given or left out counts)."""
         return z3.Sum([z3.If(self.same_answer(qid, answers.get(qid)), 0, 1) for qid in self.latent])
-
-
-def _fixed(expr: z3.ExprRef) -> bool:
-    return bool(z3.is_true(expr) or z3.is_false(expr))
 
 
 def _points(space: AnswerSpace, qid: str) -> z3.ArithRef:

@@ -7,22 +7,19 @@ number). A test holds this registry to ``model.operators.OPERATORS``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import z3
 
-from iopguide.authoring.solver.types import FALSE, encoder
+from iopguide.authoring.solver.types import FALSE, Latent, encoder
 from iopguide.model.registry import Registry
-
-if TYPE_CHECKING:
-    from iopguide.authoring.solver.encoding import AnswerSpace, Latent
 
 
 class Encoded(NamedTuple):
-    """An operator on an answer (its space, its latent answer, whether it is present)
-    and on a score."""
+    """An operator on an answer (its latent answer, and whether it is present) and on a
+    score."""
 
-    answer: Callable[[AnswerSpace, Latent, z3.BoolRef, Any], z3.BoolRef]
+    answer: Callable[[Latent, z3.BoolRef, Any], z3.BoolRef]
     score: Callable[[z3.ArithRef, Any], z3.BoolRef]
 
 
@@ -30,7 +27,7 @@ def _known(latent: Latent, present: z3.BoolRef) -> z3.BoolRef:
     return z3.And(present, z3.Not(latent.unknown))
 
 
-def _answered(space: AnswerSpace, latent: Latent, present: z3.BoolRef, flag: Any) -> z3.BoolRef:
+def _answered(latent: Latent, present: z3.BoolRef, flag: Any) -> z3.BoolRef:
     answered = _known(latent, present)
     return answered if flag else z3.Not(answered)
 
@@ -38,9 +35,9 @@ def _answered(space: AnswerSpace, latent: Latent, present: z3.BoolRef, flag: Any
 def _matching(negated: bool, *, single: bool = False) -> Encoded:
     """``equals`` (one value), ``one_of`` (a list) or, ``negated``, ``not_equals``."""
 
-    def answer(space: AnswerSpace, latent: Latent, present: z3.BoolRef, given: Any) -> z3.BoolRef:
+    def answer(latent: Latent, present: z3.BoolRef, given: Any) -> z3.BoolRef:
         options = (given,) if single else given
-        matches = z3.Or([space.is_value(latent, o) for o in options])
+        matches = z3.Or([latent.is_value(o) for o in options])
         return z3.And(present, z3.Not(matches) if negated else matches)
 
     def score(value: z3.ArithRef, given: Any) -> z3.BoolRef:
@@ -54,7 +51,7 @@ def _matching(negated: bool, *, single: bool = False) -> Encoded:
 def _listing(*, single: bool = False) -> Encoded:
     """``contains`` (one choice) or ``contains_any`` (a list): never true of a score."""
 
-    def answer(space: AnswerSpace, latent: Latent, present: z3.BoolRef, given: Any) -> z3.BoolRef:
+    def answer(latent: Latent, present: z3.BoolRef, given: Any) -> z3.BoolRef:
         chosen = encoder(latent.question).chosen
         held = [x for w in ((given,) if single else given) if (x := chosen(latent, w)) is not None]
         return z3.And(_known(latent, present), z3.Or(held)) if held else FALSE
@@ -63,7 +60,7 @@ def _listing(*, single: bool = False) -> Encoded:
 
 
 def _compared(relation: Callable[[z3.ArithRef, int], z3.BoolRef]) -> Encoded:
-    def answer(space: AnswerSpace, latent: Latent, present: z3.BoolRef, n: Any) -> z3.BoolRef:
+    def answer(latent: Latent, present: z3.BoolRef, n: Any) -> z3.BoolRef:
         number = encoder(latent.question).number(latent)
         if number is None:
             return FALSE  # comparisons hold only for numbers

@@ -168,7 +168,7 @@ class Verifier:
         b_space, b_rank, _ = self.variant([qid])
         la, lb = a.space.latent[qid], b_space.latent[qid]
         question = la.question
-        worse = encoder(question).worse(a.space, la, b_space, lb, severer)
+        worse = encoder(question).worse(la, lb, severer)
         found = self.solve([*worse, a.rank > b_rank], [a.space, b_space])
         if found is None:
             return None

@@ -10,21 +10,48 @@ more severe than another. Everything of the encoding that is not a type's is in
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import z3
 
 from iopguide.model.registry import Registry
 from iopguide.model.ruleset import Severer
-from iopguide.model.values import AnswerValue
+from iopguide.model.values import UNKNOWN, AnswerValue
 
 if TYPE_CHECKING:
-    from iopguide.authoring.solver.encoding import AnswerSpace, Latent
     from iopguide.model.questionnaire import Question
 
 TRUE, FALSE = z3.BoolVal(True), z3.BoolVal(False)
 
 Declared = tuple[z3.ExprRef | None, tuple[z3.BoolRef, ...], list[z3.BoolRef]]
+
+
+@dataclass(frozen=True)
+class Latent:
+    """One question's variables: what the person would answer if it were asked."""
+
+    question: Question
+    given: z3.BoolRef  # not left blank (always true for a required question)
+    unknown: z3.BoolRef  # "don't know" (always false where it is not allowed)
+    value: z3.ExprRef | None  # yes/no: Bool; integer: Int; choice: Int (index)
+    items: tuple[z3.BoolRef, ...]  # multi: one Bool per choice
+
+    def variables(self) -> list[z3.ExprRef]:
+        """The free variables (a required question's ``given`` is no variable)."""
+        candidates = [self.given, self.unknown, *([self.value] if self.value is not None else [])]
+        return [v for v in [*candidates, *self.items] if not fixed(v)]
+
+    def is_value(self, value: object) -> z3.BoolRef:
+        """Whether the answer is this value, the engine's way (yes is not 1)."""
+        if isinstance(value, str) and value == UNKNOWN:
+            return self.unknown
+        equal = encoder(self.question).equals(self, value)
+        return FALSE if equal is None else z3.And(z3.Not(self.unknown), equal)
+
+
+def fixed(expr: z3.ExprRef) -> bool:
+    return bool(z3.is_true(expr) or z3.is_false(expr))
 
 
 class Encoder(ABC):
@@ -55,9 +82,7 @@ class Encoder(ABC):
     def points(self, latent: Latent) -> z3.ArithRef:
         """The points a known answer adds to a sum, as the engine counts them."""
 
-    def worse(
-        self, a: AnswerSpace, la: Latent, b: AnswerSpace, lb: Latent, severer: Severer
-    ) -> list[z3.BoolRef]:
+    def worse(self, la: Latent, lb: Latent, severer: Severer) -> list[z3.BoolRef]:
         """Both answered, and ``lb`` more severe than ``la``: later in the property's
         order, or the type's default order (``never_lowers_level``)."""
         question = la.question
@@ -65,8 +90,8 @@ class Encoder(ABC):
         position_a, position_b = z3.IntVal(-1), z3.IntVal(-1)
         for i, group in enumerate(order):
             for value in group:
-                position_a = z3.If(a.is_value(la, value), i, position_a)
-                position_b = z3.If(b.is_value(lb, value), i, position_b)
+                position_a = z3.If(la.is_value(value), i, position_a)
+                position_b = z3.If(lb.is_value(value), i, position_b)
         return [la.given, lb.given, position_a >= 0, position_a < position_b]
 
 
@@ -113,9 +138,7 @@ class Integer(Encoder):
         assert isinstance(latent.value, z3.ArithRef)
         return latent.value
 
-    def worse(
-        self, a: AnswerSpace, la: Latent, b: AnswerSpace, lb: Latent, severer: Severer
-    ) -> list[z3.BoolRef]:
+    def worse(self, la: Latent, lb: Latent, severer: Severer) -> list[z3.BoolRef]:
         assert la.value is not None and lb.value is not None
         return [*_known(la, lb), la.value < lb.value]  # a higher number
 
@@ -165,9 +188,7 @@ class Multi(Encoder):
             [z3.If(item, c.points, 0) for c, item in zip(choices, latent.items, strict=True)]
         )
 
-    def worse(
-        self, a: AnswerSpace, la: Latent, b: AnswerSpace, lb: Latent, severer: Severer
-    ) -> list[z3.BoolRef]:
+    def worse(self, la: Latent, lb: Latent, severer: Severer) -> list[z3.BoolRef]:
         pairs = list(zip(la.items, lb.items, strict=True))
         worse = [  # every item of one, and one more
             *_known(la, lb),
