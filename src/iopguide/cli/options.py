@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from iopguide.model.decision import Decision
 
 
+# --format takes every format of the registry; compare, those that draw a comparison
+# (a FHIR Bundle is one assessment's).
 Format = StrEnum("Format", [(name, name) for name in RENDERERS])  # type: ignore[misc]
-
-
 CompareFormat = StrEnum(  # type: ignore[misc]
     "CompareFormat", [(name, name) for name, r in RENDERERS.items() if r.compares]
 )
