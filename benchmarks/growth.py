@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
         folder = Path(tmp)
         sets = {n: Sized(scale.build(folder, n)) for n in sizes}
         # A command has one rule set alive and freezes it after start-up (see
-        # cli.common.load_assessor); here every size is alive at once, frozen alike, so
+        # cli.options.load_assessor); here every size is alive at once, frozen alike, so
         # that the collector's walks over the other sizes do not count against one.
         gc.freeze()
         figures: dict[str, Callable[[Sized], float]] = {

@@ -11,7 +11,7 @@ import functools
 import os
 from typing import Any
 
-from iopguide.cli import app as cli
+from iopguide.cli.app import app
 
 
 def _nothing(command: Any) -> Any:
@@ -24,9 +24,10 @@ def _nothing(command: Any) -> Any:
 
 def main() -> None:
     os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
-    for info in cli.app.registered_commands:
-        info.callback = _nothing(info.callback)
-    cli.app(prog_name="iopguide")
+    for group in app.registered_groups:
+        for info in group.typer_instance.registered_commands:
+            info.callback = _nothing(info.callback)
+    app(prog_name="iopguide")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import statistics
 
-from iopguide.authoring.verify import prove
+from iopguide.authoring.solver.properties import prove
 from iopguide.io.load import load_questionnaire, load_ruleset
 from iopguide.model.ruleset import RuleSet
 

@@ -19,13 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from iopguide import __version__
-from iopguide.core.engine import Engine, Result
-from iopguide.core.explain import Explainer, Explanation, Provenance
+from iopguide.core.engine import Engine
+from iopguide.core.explain import Explainer
+from iopguide.core.explanation import Explanation, Provenance
+from iopguide.core.result import Result
 from iopguide.core.whatif import WhatIf
 from iopguide.errors import AnswersError, Problem
 from iopguide.io.load import (
     Document,
-    answers_from,
+    answers_mapping,
     collector_paused,
     load_questionnaire,
     read_document,
@@ -103,10 +105,22 @@ class Assessor:
     ) -> Given:
         """Check answers against the questionnaire: those skip logic asks, warnings about
         the others, and the others (``Given``). Raises ``AnswersError`` if they do not fit
-        (or, with ``complete``, if a required answer is missing)."""
+        (or, with ``complete``, if a required answer is missing).
+
+        A FHIR QuestionnaireResponse (a mapping with ``resourceType``) is read as the
+        answers it holds, by ``linkId``, before they are checked like any others."""
+        lines: dict[str, int] | None = None
         if isinstance(data, Document):
-            return answers_from(data, self.questionnaire, complete=complete)
-        return parse_answers(self.questionnaire, data, source, complete=complete)
+            source = data.name
+            data, lines = answers_mapping(data)
+        response: list[Problem] = []
+        if "resourceType" in data:
+            from iopguide.fhir.response import response_answers
+
+            data, response = response_answers(self.questionnaire, data, source)
+            lines = None
+        given = parse_answers(self.questionnaire, data, source, lines, complete=complete)
+        return given._replace(warnings=response + given.warnings) if response else given
 
     def evaluate(self, answers: Answers, ignored: Answers | None = None) -> Result:
         """The result of answers; ``ignored``: answers skip logic does not ask, read for

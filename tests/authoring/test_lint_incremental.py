@@ -18,8 +18,9 @@ from iopguide.authoring.lint import EXHAUSTIVE, Linter
 from iopguide.core.engine import Engine
 from iopguide.io.load import bundled
 from iopguide.model.answers import parse_answers
-from iopguide.model.conditions import UNKNOWN, AnswerValue, compile_condition
+from iopguide.model.conditions import compile_condition
 from iopguide.model.ruleset import RuleSet
+from iopguide.model.values import UNKNOWN, AnswerValue
 
 CASES = case_files(bundled("cases"))
 
@@ -47,7 +48,7 @@ def test_a_partial_walk_and_rank_equal_the_full_ones(assessor, linter, seed):
     questionnaire, engine = assessor.questionnaire, assessor.engine
     for context in contexts(assessor, seed):
         for question in questionnaire.questions[seed::7]:
-            options = linter.reads.interesting(question)
+            options = linter.graph.interesting(question)
             full = [
                 engine.evaluate(questionnaire.keep_shown({**context, question.id: v})[0]).rank
                 for v in options
@@ -61,7 +62,7 @@ def test_a_partial_walk_and_rank_equal_the_full_ones(assessor, linter, seed):
 
 @pytest.mark.parametrize("seed", range(30))
 def test_skip_logic_after_one_change_equals_a_full_walk(assessor, linter, seed):
-    """``Reads.kept`` (a walk of the answers given) and ``Reads.rekept`` (one answer
+    """``Walks.kept`` (a walk of the answers given) and ``Walks.rekept`` (one answer
     changed, walking only what reads it) keep what a walk of the questionnaire keeps."""
     questionnaire = assessor.questionnaire
     rng = random.Random(seed)
@@ -69,9 +70,9 @@ def test_skip_logic_after_one_change_equals_a_full_walk(assessor, linter, seed):
     for context in contexts(assessor, seed):
         assert linter._as_asked(context) == questionnaire.keep_shown(context)[0]
         for question in questionnaire.questions:
-            for value in linter.reads.interesting(question):
+            for value in linter.graph.interesting(question):
                 full = questionnaire.keep_shown({**context, question.id: value})[0]
-                assert linter.reads.rekept(context, question.id, value) == full, question.id
+                assert linter.walks.rekept(context, question.id, value) == full, question.id
                 rekept += full.keys() != {*context, question.id}
         # Answers some skip logic hides, given anyway: the walk drops them.
         raw = {q.id: rng.choice(q.kind.values(q)) for q in questionnaire.questions}
@@ -129,7 +130,7 @@ def test_the_early_stopping_search_for_a_benign_unknown_equals_ranking_every_ans
         for question in questionnaire.questions:
             if not question.allow_unknown:
                 continue
-            known = [v for v in linter.reads.interesting(question) if v != "unknown"]
+            known = [v for v in linter.graph.interesting(question) if v != "unknown"]
             ranks = [
                 engine.evaluate(questionnaire.keep_shown({**context, question.id: v})[0]).rank
                 for v in [*known, "unknown"]
@@ -150,7 +151,7 @@ def full_unknown_findings(linter: Linter, contexts: list[dict]) -> dict[str, tup
     context and each change of one other answer to it; the first answer set where
     ``unknown`` ranks below every known answer gives (its rank, the lowest known)."""
     questionnaire, engine = linter.questionnaire, Engine(linter.questionnaire, linter.ruleset)
-    interesting = linter.reads.interesting
+    interesting = linter.graph.interesting
     found: dict[str, tuple[int, int]] = {}
     for question in questionnaire.questions:
         if not (question.safety and question.allow_unknown):
@@ -223,19 +224,19 @@ def test_the_search_for_a_benign_unknown_equals_a_full_one(assessor, benign):
 
 
 def test_skip_logic_aware_answer_sets_are_the_product_without_repeats(assessor, linter):
-    """``Reads.each_kept`` gives what walking every combination of values gives, each
+    """``Walks.each_kept`` gives what walking every combination of values gives, each
     answer set once and in the same order, so the witness search finds the same first
     witness while trying each answer set once, not once per value of what it hides."""
     tried = fewer = 0
     for rule in assessor.ruleset.rules:
-        questions = linter.reads.questions_read(rule.when)
-        ids, domains = [q.id for q in questions], [linter.reads.interesting(q) for q in questions]
+        questions = linter.graph.questions_read(rule.when)
+        ids, domains = [q.id for q in questions], [linter.graph.interesting(q) for q in questions]
         if math.prod(map(len, domains)) > EXHAUSTIVE:
             continue
         combos = itertools.product(*domains)
         product = [linter._as_asked(dict(zip(ids, c, strict=True))) for c in combos]
         once = list({tuple(a.items()): a for a in product}.values())  # first-seen order
-        kept = list(linter.reads.each_kept(ids, domains))
+        kept = list(linter.walks.each_kept(ids, domains))
         assert [tuple(a.items()) for a in kept] == [tuple(a.items()) for a in once], rule.id
         tried += 1
         fewer += len(kept) < len(product)

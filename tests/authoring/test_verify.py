@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from iopguide.authoring.verify import Verifier
+from iopguide.authoring.solver.properties import Verifier
 from iopguide.io.load import bundled
 from iopguide.io.yaml import parse_yaml
 from iopguide.model.ruleset import RuleSet
@@ -107,7 +110,7 @@ def test_a_broken_copy_is_caught_and_the_engine_confirms_every_counterexample(ru
 
 
 def test_counterexamples_are_the_fewest_changes_from_the_low_risk_case(tmp_path):
-    from iopguide.authoring.verify import reference_answers
+    from iopguide.authoring.solver.properties import reference_answers
     from iopguide.io.load import load_questionnaire, load_ruleset
 
     q = load_questionnaire().model
@@ -238,27 +241,47 @@ def test_a_wrong_property_is_an_error_at_its_line(run, tmp_path, prop, message):
 
 
 def hide_z3(tmp_path: Path) -> dict[str, str]:
-    """An environment where ``import z3`` fails, and leaves a mark when it is tried."""
-    stub = tmp_path / "stub"
+    """An environment where the z3 solver is not installed: it is not found, and
+    ``import z3`` fails."""
+    stub = tmp_path / "hidden"
+    stub.mkdir()
+    (stub / "sitecustomize.py").write_text("import sys\nsys.modules['z3'] = None\n")
+    env = {"PYTHONPATH": str(stub)}
+    probe = "import importlib.util, sys; sys.exit(importlib.util.find_spec('z3') is not None)"
+    hidden = subprocess.run([sys.executable, "-c", probe], env={**os.environ, **env}, check=False)
+    assert hidden.returncode == 0, "the environment does not hide z3"
+    return env
+
+
+def watch_z3(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """An environment that leaves a mark when z3 is imported (found, and loaded)."""
+    stub = tmp_path / "watched"
     stub.mkdir()
     mark = tmp_path / "z3-imported"
-    (stub / "z3.py").write_text(
-        f"open({str(mark)!r}, 'w').close()\nraise ImportError('z3 is hidden for a test')\n"
+    (stub / "sitecustomize.py").write_text(
+        "import sys\n"
+        "def watch(event, args):\n"
+        "    if event == 'import' and args[0] == 'z3':\n"
+        f"        open({str(mark)!r}, 'w').close()\n"
+        "sys.addaudithook(watch)\n"
     )
-    return {"PYTHONPATH": str(stub), "IOPGUIDE_Z3_MARK": str(mark)}
+    return {"PYTHONPATH": str(stub)}, mark
 
 
 def test_without_the_solver_verify_exits_2_with_the_install_hint(run, tmp_path):
-    env = hide_z3(tmp_path)
-    done = run("rules", "verify", env=env)
+    done = run("rules", "verify", env=hide_z3(tmp_path))
     assert done.returncode == 2
     assert 'pip install "iopguide[verify]"' in done.stderr
-    assert Path(env["IOPGUIDE_Z3_MARK"]).exists()  # the stub does hide it
+
+
+def test_the_watch_sees_an_import_of_the_solver(run, tmp_path):
+    env, mark = watch_z3(tmp_path)
+    run("rules", "verify", "--timeout", "0.001", env=env)
+    assert mark.exists()
 
 
 def test_assess_help_and_batches_never_import_the_solver(run, tmp_path):
-    env = hide_z3(tmp_path)
-    mark = Path(env["IOPGUIDE_Z3_MARK"])
+    env, mark = watch_z3(tmp_path)
     lines = (EXAMPLES / "iop.yaml").read_text()  # a YAML stream of one document
     for args, stdin in [
         (["--help"], None),
@@ -267,6 +290,7 @@ def test_assess_help_and_batches_never_import_the_solver(run, tmp_path):
         (["assess", "--answers", str(EXAMPLES / "inpatient.yaml")], None),
         (["assess", "--batch", "-"], lines),
         (["rules", "test"], None),
+        (["rules", "check", "--sampled"], None),
     ]:
         done = run(*args, input=stdin, env=env)
         assert "Traceback" not in done.stderr, args
@@ -274,7 +298,7 @@ def test_assess_help_and_batches_never_import_the_solver(run, tmp_path):
 
 
 def test_the_exact_check_finds_what_sampling_can_miss(tiny):
-    from iopguide.authoring.verify import ExactLinter
+    from iopguide.authoring.solver.exact import ExactLinter
 
     q, _ = tiny
     extra = (
@@ -310,7 +334,7 @@ def test_the_exact_check_finds_what_sampling_can_miss(tiny):
 
 
 def test_the_exact_check_finds_unreachable_levels_and_dead_skip_logic(tiny):
-    from iopguide.authoring.verify import ExactLinter
+    from iopguide.authoring.solver.exact import ExactLinter
 
     q, r = tiny
     data = q.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -399,8 +423,8 @@ def first_exact_findings(questionnaire, ruleset: RuleSet) -> list[str]:
     result decided by settling the rank and ratings of the same answers without it."""
     import z3
 
-    from iopguide.authoring.verify import solve
-    from iopguide.core.encoding import Outcome
+    from iopguide.authoring.solver.encoding import Outcome
+    from iopguide.authoring.solver.solve import solve
 
     a = Verifier(questionnaire, ruleset).a
     index = ruleset.level_index
@@ -503,7 +527,7 @@ def test_the_incremental_exact_check_equals_its_first_form(tiny, least):
     rules that call for as much: the same findings as fresh solvers over the rank and
     ratings settled again without the rule. With ``least`` mid, every area at rating 0
     already calls for mid care, so a floor at mid changes nothing."""
-    from iopguide.authoring.verify import ExactLinter
+    from iopguide.authoring.solver.exact import ExactLinter
 
     q, _ = tiny
     text = TINY_RULES.replace("ratings: {0: low,", f"ratings: {{0: {least},")
@@ -528,7 +552,7 @@ def test_the_incremental_exact_check_equals_its_first_form(tiny, least):
 
 @pytest.mark.slow
 def test_the_incremental_exact_check_equals_its_first_form_on_the_shipped_rules(assessor):
-    from iopguide.authoring.verify import ExactLinter
+    from iopguide.authoring.solver.exact import ExactLinter
 
     q, ruleset = assessor.questionnaire, assessor.ruleset
     got = [

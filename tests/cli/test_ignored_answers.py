@@ -11,7 +11,7 @@ import json
 
 import yaml
 
-from iopguide.render.fhir import questionnaire_response
+from iopguide.fhir.response import questionnaire_response
 
 from ..conftest import EXAMPLES
 

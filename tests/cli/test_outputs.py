@@ -97,16 +97,35 @@ def test_export_to_dash_writes_standard_output(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "fhir"])
-def test_batch_with_a_format_other_than_json_is_a_usage_error(tmp_path, fmt):
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_batch_with_a_format_other_than_json_or_fhir_is_a_usage_error(tmp_path, fmt):
     batch = tmp_path / "b.jsonl"
     batch.write_text(json.dumps(yaml.safe_load(Path(IOP).read_text())) + "\n")
     done = run("assess", "--batch", str(batch), "-f", fmt)
     line = usage_line(done, "iopguide assess")
-    assert "--batch writes one JSON line per record" in line
+    assert f"--batch writes one result per line (json or fhir): --format {fmt} does not" in line
     assert done.stdout == ""
     assert run("assess", "--batch", str(batch), "-f", "json").returncode == 0
     assert run("assess", "--batch", str(batch)).returncode == 0
+
+
+def test_a_fhir_batch_is_one_bundle_per_line_and_an_outcome_per_bad_record(tmp_path):
+    answers = yaml.safe_load(Path(IOP).read_text())
+    batch = tmp_path / "b.jsonl"
+    batch.write_text(json.dumps(answers) + "\n" + json.dumps({"age": "old"}) + "\n")
+    done = run("assess", "--batch", str(batch), "-f", "fhir")
+    assert done.returncode == 1
+    first, second = (json.loads(line) for line in done.stdout.splitlines())
+    single = run("assess", "-a", IOP, "-f", "fhir")
+    assert first["resourceType"] == "Bundle"
+    stamp = first["timestamp"]
+    assert json.dumps(first) == json.dumps(json.loads(single.stdout)).replace(
+        json.loads(single.stdout)["timestamp"], stamp
+    )
+    assert second["resourceType"] == "OperationOutcome"
+    assert second["issue"][0]["diagnostics"].startswith("record 1: ")
+    assert "age" in second["issue"][0]["diagnostics"]
+    assert done.stderr.endswith("2 records: 1 iop; 1 error\n")
 
 
 # Item 3: export never writes over its --questionnaire.

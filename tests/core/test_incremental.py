@@ -17,7 +17,7 @@ from iopguide.authoring.cases import case_files, load_case
 from iopguide.core.whatif import MAX_HIDDEN, Base, Tried, WhatIf
 from iopguide.io.load import bundled
 from iopguide.model.answers import parse_answers
-from iopguide.model.conditions import AnswerValue
+from iopguide.model.values import AnswerValue
 
 CASES = case_files(bundled("cases"))
 
@@ -62,7 +62,7 @@ def every_change(what_if: WhatIf, answers: dict[str, AnswerValue]) -> list[dict[
     singles = [
         {q.id: v}
         for q in what_if.questionnaire.questions
-        for v in what_if.reads.interesting(q)
+        for v in what_if.graph.interesting(q)
         if v != answers.get(q.id)
     ]
     return singles + [{**a, **b} for a, b in zip(singles[::7], singles[3::11], strict=False)]

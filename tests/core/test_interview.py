@@ -21,8 +21,8 @@ from iopguide.core.interview import (
 from iopguide.io.load import bundled
 from iopguide.io.yaml import parse_yaml
 from iopguide.model.answers import parse_answers
-from iopguide.model.conditions import UNKNOWN, AnswerValue
 from iopguide.model.questionnaire import Questionnaire
+from iopguide.model.values import UNKNOWN, AnswerValue
 from iopguide.render.template import answers_file
 
 from ..conftest import EXAMPLES

@@ -13,7 +13,7 @@ from iopguide.authoring.cases import case_files, load_case
 from iopguide.core.interview import Interview, Skip
 from iopguide.io.load import bundled
 from iopguide.model.answers import parse_answers
-from iopguide.model.conditions import UNKNOWN
+from iopguide.model.values import UNKNOWN
 
 from ..conftest import DATA, EXAMPLES, ROOT
 

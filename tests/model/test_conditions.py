@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from iopguide.model.conditions import UNKNOWN, Condition, compile_condition, describe, subjects
+from iopguide.model.conditions import Condition, compile_condition, describe, subjects
+from iopguide.model.values import UNKNOWN
 
 ADAPTER: TypeAdapter[Condition] = TypeAdapter(Condition)
 
@@ -110,3 +111,9 @@ def test_describe_says_it_in_words():
     assert text == (
         'DAILY is yes AND (AGE is at least 65 OR DRUGS includes "big x") AND NOT (HOME is a or b)'
     )
+
+
+def test_the_test_model_has_one_field_per_operator():
+    from iopguide.model.operators import OPERATORS, Test
+
+    assert set(Test.model_fields) - {"answer", "score"} == set(OPERATORS)

@@ -6,8 +6,8 @@ import pytest
 
 from iopguide.errors import AnswersError
 from iopguide.model.answers import coerce_answer, parse_answers
-from iopguide.model.conditions import UNKNOWN, AnswerValue
 from iopguide.model.questionnaire import Question
+from iopguide.model.values import UNKNOWN, AnswerValue
 
 
 def question(**fields) -> Question:

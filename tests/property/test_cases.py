@@ -30,8 +30,8 @@ from iopguide.authoring.cases import case_files, load_case
 from iopguide.authoring.lint import Linter
 from iopguide.io.load import bundled
 from iopguide.model.answers import parse_answers
-from iopguide.model.conditions import UNKNOWN
 from iopguide.model.questionnaire import Question
+from iopguide.model.values import UNKNOWN
 
 ASSESSOR = Assessor()
 QUESTIONNAIRE = ASSESSOR.questionnaire
@@ -44,7 +44,7 @@ for _path in case_files(bundled("cases")):
     _answers = parse_answers(QUESTIONNAIRE, load_case(_path).answers, _path.name).answers
     CASES.append(_answers)
 DOMAINS: dict[str, tuple[Any, ...]] = {
-    q.id: LINTER.reads.interesting(q) for q in QUESTIONNAIRE.questions
+    q.id: LINTER.graph.interesting(q) for q in QUESTIONNAIRE.questions
 }
 SAFETY = [q for q in QUESTIONNAIRE.questions if q.safety and q.allow_unknown]
 MEDICAL = {"withdrawal", "physical"}

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from iopguide.api import Assessor
 from iopguide.core.engine import Engine
-from iopguide.model.conditions import UNKNOWN
 from iopguide.model.crosscheck import cross_check
 from iopguide.model.questionnaire import Question
+from iopguide.model.values import UNKNOWN
 
 from ..conftest import OBLIGATIONS
 

@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from iopguide.io.load import load_questionnaire
-from iopguide.model.conditions import UNKNOWN
 from iopguide.model.questionnaire import Question
+from iopguide.model.values import UNKNOWN
 
 from ..conftest import EXAMPLES, installed_command
 

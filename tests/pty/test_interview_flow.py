@@ -410,7 +410,7 @@ def test_the_decision_is_kept_for_the_result(assessor, tmp_path):
     ``Decision`` set on the explanation before it is rendered."""
     from rich.console import Console
 
-    from iopguide.cli.terminal import Session
+    from iopguide.cli.session import Session
     from iopguide.core.interview import Interview
     from iopguide.model.answers import parse_answers
     from iopguide.model.decision import Decision

@@ -11,13 +11,14 @@ import pytest
 
 from iopguide.api import Assessor
 from iopguide.errors import AnswersError
+from iopguide.fhir.bundle import result_bundle
+from iopguide.fhir.names import NONE_CODE
+from iopguide.fhir.response import questionnaire_response, response_answers
 from iopguide.io.load import bundled
 from iopguide.io.yaml import parse_yaml
 from iopguide.model.answers import parse_answers
 from iopguide.model.conditions import compile_condition
-from iopguide.model.fhir import NONE_CODE
 from iopguide.model.questionnaire import Questionnaire
-from iopguide.render.fhir import questionnaire_response, result_bundle
 from tests.conftest import EXAMPLES, TINY_QUESTIONNAIRE
 from tests.fhirtools import (
     UNEVALUATED,
@@ -147,6 +148,40 @@ def test_loinc_codes_only_on_exact_wording(exported):
     text = json.dumps(exported)
     for doubtful in ("68518-0", "69737-5", "93373-9"):
         assert doubtful not in text
+
+
+def test_codes_come_from_the_questionnaire_and_leave_with_its_wording(tmp_path, run):
+    q = bundled("questionnaire.yaml").read_text(encoding="utf-8")
+    reworded = q.replace(
+        "prompt: Little interest or pleasure in doing things?", "prompt: Little joy in things?"
+    )
+    assert reworded != q
+    path = tmp_path / "q.yaml"
+    path.write_text(reworded, encoding="utf-8")
+    done = run("export", "fhir", "--questionnaire", str(path))
+    assert done.returncode == 0, done.stderr
+    item = by_link(json.loads(done.stdout))["phq9_1"]
+    assert "code" not in item
+    notes = [e["valueMarkdown"] for e in item["extension"] if "designNote" in e["url"]]
+    assert notes == [
+        "Adapted from PHQ-9 item 1 (not its exact wording), so it has no LOINC code; "
+        "44250-9 is that item's code."
+    ]
+    check = run("rules", "check", "--questionnaire", str(path), "--sampled")
+    assert check.returncode == 0, check.stdout
+    assert (
+        "warning: sections[4].questions[0].prompt: question 'phq9_1' is coded as PHQ-9 "
+        "item 1 (44250-9), but its prompt is no longer the item's wording" in check.stdout
+    )
+
+
+def test_a_total_sums_questions_the_questionnaire_has(tmp_path):
+    text = TINY_QUESTIONNAIRE + (
+        "totals:\n  - {items: [age, nothing], system: 'http://loinc.org', code: '1-1',"
+        " display: Total}\n"
+    )
+    with pytest.raises(ValueError, match="totals: 'Total' sums unknown question 'nothing'"):
+        Questionnaire.model_validate(parse_yaml(text, "q")[0])
 
 
 @pytest.mark.slow
@@ -309,7 +344,7 @@ def test_hidden_answers_are_ignored_with_a_warning_and_helpers_silently(question
     # A renderer may export an answer that skip logic hides, and the hidden helpers.
     _set(response, "cssrs_3", [{"valueBoolean": True}])
     _set(response, "when.phq9_3", [{"valueBoolean": False}])
-    got, warnings, _ = parse_answers(questionnaire, response, "r.json")
+    got, warnings, _ = assessor.answers(response, "r.json")
     assert got == expected
     assert sorted(str(w) for w in warnings) == sorted(
         [
@@ -352,7 +387,7 @@ def test_none_and_unknown_map_both_ways(tmp_path):
             assert items["drinks.unknown"]["answer"] == [{"valueBoolean": True}]
             assert "drinks" not in items
             assert items["seizures"]["answer"][0]["valueCoding"]["code"] == "unknown"
-        got, warnings, _ = parse_answers(q, response, "r")
+        got, warnings = read_response(q, response)
         want = {k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()}
         assert got == want
         assert warnings == []
@@ -364,7 +399,14 @@ def test_none_and_unknown_map_both_ways(tmp_path):
         {"linkId": "drinks.unknown", "answer": [{"valueBoolean": True}]}
     )
     with pytest.raises(AnswersError, match=r"drinks\.unknown: is answered both"):
-        parse_answers(q, response, "r")
+        read_response(q, response)
+
+
+def read_response(q: Questionnaire, response: dict[str, Any]) -> tuple[Any, list[Any]]:
+    """A response's answers, checked, and the warnings (as the Assessor reads one)."""
+    raw, warnings = response_answers(q, response, "r")
+    given = parse_answers(q, raw, "r")
+    return given.answers, warnings + given.warnings
 
 
 # -- the Bundle ---------------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from iopguide.render.fhir import questionnaire_response
+from iopguide.fhir.response import questionnaire_response
 from tests.conftest import installed_command
 from tests.fhirtools import JS, answer_sets, case_answers, chromium, node
 
@@ -98,8 +98,8 @@ def test_lforms_enables_what_iopguide_asks_and_exports_the_same_answers(question
         enabled = [link for link in shown["enabled"] if link in ids]
         if enabled != asked:
             mismatches.append((name, sorted(set(enabled) ^ set(asked))))
-        # What iopguide asks of these answers: the form must export the same (answers
-        # skip logic hides would be listed as ignored, and read for safety, only here).
+        # What iopguide keeps of the answers (a form exports no answer skip logic hides;
+        # iopguide lists one given all the same among the result's ignored answers).
         kept = {k: list(v) if isinstance(v, tuple) else v for k, v in walk.kept.items()}
         original = tmp_path / f"a{index}.json"
         original.write_text(json.dumps(kept))

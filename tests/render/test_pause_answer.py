@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from iopguide.model.fhir import canonical_url
-from iopguide.render.fhir import questionnaire_response
+from iopguide.fhir.names import canonical_url
+from iopguide.fhir.response import questionnaire_response
 from tests.fhirtools import all_findings, links
 
 from ..conftest import EXAMPLES

@@ -14,7 +14,8 @@ import pytest
 
 from iopguide.authoring.cases import case_files, load_case
 from iopguide.io.load import bundled
-from iopguide.render.report import render_html, render_markdown
+from iopguide.render.html import render_html
+from iopguide.render.markdown import render_markdown
 from iopguide.render.template import answers_file
 from iopguide.render.text import render_text
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from iopguide.core.engine import Engine, Result
+from iopguide.core.engine import Engine
+from iopguide.core.result import Result
 from iopguide.errors import Problem, RulesError
 from iopguide.io.load import bundled, read_document, validate
 from iopguide.model.answers import parse_answers

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from iopguide.authoring import solver
 from iopguide.authoring.lint import Linter
+from iopguide.authoring.solver import INSTALL, TIME_LIMIT, TimeLimit
 from iopguide.errors import IopguideError, Problem, RulesError
 from iopguide.io.load import DEFINITIONS, bundled, collector_paused, problems_of, read_document
 from iopguide.model.crosscheck import Finding, cross_check
@@ -15,21 +17,8 @@ from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 
 EXACT = "exact check by the z3 solver"
-SAMPLED = 'sampled check (for an exact one: pip install "iopguide[verify]")'
+SAMPLED = f"sampled check (for an exact one: {INSTALL})"
 FORCED = "sampled check (--sampled)"
-
-TIME_LIMIT = 60.0
-"""Seconds one solver query may take unless ``--timeout`` says otherwise. The bundled
-rules need well under one; a crafted rule set (a property over a hard logic puzzle)
-could keep the solver busy for hours."""
-
-
-class TimeLimit(Exception):
-    """A solver query ran out of its time limit: what it asked is undecided."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"the solver ran out of time ({seconds:g} s a query)")
-        self.seconds = seconds
 
 
 def timed_out(seconds: float) -> str:
@@ -51,10 +40,10 @@ def deeper_findings(
     search can miss a witness, so it may warn wrongly."""
     if sampled:
         return Linter(questionnaire, ruleset).findings(skip), FORCED
-    try:
-        from iopguide.authoring.verify import ExactLinter
-    except ImportError:
+    if not solver.available():
         return Linter(questionnaire, ruleset).findings(skip), SAMPLED
+    from iopguide.authoring.solver.exact import ExactLinter
+
     try:
         return ExactLinter(questionnaire, ruleset, timeout).findings(skip), EXACT
     except TimeLimit:

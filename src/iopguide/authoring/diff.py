@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from iopguide.core.engine import Engine, Result
+from iopguide.core.engine import Engine
+from iopguide.core.result import Result
 from iopguide.model.answers import Answers
 from iopguide.model.ruleset import RuleSet
 

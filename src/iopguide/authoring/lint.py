@@ -20,17 +20,15 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
-from iopguide.core.engine import Baseline, Engine
-from iopguide.core.reads import Reads
-from iopguide.model.conditions import (
-    UNKNOWN,
-    AnswerValue,
-    compile_condition,
-    subjects,
-)
+from iopguide.core.engine import Engine
+from iopguide.core.result import Baseline
+from iopguide.core.walks import Walks
+from iopguide.model.conditions import compile_condition, subjects
 from iopguide.model.crosscheck import Finding
+from iopguide.model.graph import Graph
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import Rule, RuleSet
+from iopguide.model.values import UNKNOWN, AnswerValue
 
 EXHAUSTIVE = 20_000
 SAMPLES = 20_000
@@ -63,12 +61,13 @@ class Linter:
         # Only the scores are needed to test conditions; rules are searched one by one
         # (and may be broken: the full engine is built only to rank, on sound rules).
         self.engine = engine or Engine(questionnaire, ruleset.model_copy(update={"rules": ()}))
-        self.reads = Reads(questionnaire, ruleset)
+        self.graph = Graph(questionnaire, ruleset)
+        self.walks = Walks(self.graph)
 
     @cached_property
     def _ranker(self) -> tuple[Engine, Baseline, dict[str, AnswerValue]]:
         """The full engine, with the result of no answers at all to rank against."""
-        engine = Engine(self.questionnaire, self.ruleset, self.reads)
+        engine = Engine(self.questionnaire, self.ruleset, self.graph)
         return engine, engine.baseline(engine.evaluate({})), engine.values({})
 
     def witness(self, rule: Rule, seed: int = 0) -> Witness:
@@ -77,15 +76,15 @@ class Linter:
         Each try costs the questions the rule depends on (and the scores it reads), not
         the questionnaire: skip logic is applied to those answers alone."""
         holds = compile_condition(rule.when)
-        questions = self.reads.questions_read(rule.when)
-        scores = self.reads.scores_behind(rule.when)
-        domains = [self.reads.interesting(q) for q in questions]
+        questions = self.graph.questions_read(rule.when)
+        scores = self.graph.scores_behind(rule.when)
+        domains = [self.graph.interesting(q) for q in questions]
         size = 1
         for domain in domains:
             size *= len(domain)
         ids = [q.id for q in questions]
         if size <= EXHAUSTIVE:
-            tries = self.reads.each_kept(ids, domains)
+            tries = self.walks.each_kept(ids, domains)
         else:
             rng = random.Random(f"{seed}:{rule.id}")
             combos = (tuple(rng.choice(d) for d in domains) for _ in range(SAMPLES))
@@ -96,7 +95,7 @@ class Linter:
         return Witness(rule, None)
 
     def _as_asked(self, answers: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
-        return self.reads.kept(answers)
+        return self.walks.kept(answers)
 
     @cached_property
     def _nothing(self) -> Ranked:
@@ -124,7 +123,7 @@ class Linter:
         they are asked for, so a search can stop early."""
         engine, near = self._ranker[0], near or self._nothing
         for option in options:
-            change = _differ(near.answers, self.reads.rekept(answers, question_id, option))
+            change = _differ(near.answers, self.walks.rekept(answers, question_id, option))
             again = engine.changed_values(near.values, change)
             yield engine.rank_changed(near.baseline, again, list(change))[0]
 
@@ -134,15 +133,13 @@ class Linter:
         Rules at the indexes in ``skip`` (already reported as broken) are passed over.
         """
         findings: list[Finding] = []
-        reachable = {0}
-        index = self.ruleset.level_index
+        engine = self._sound(skip)
+        reachable = {engine.least}
         witnesses: list[dict[str, AnswerValue]] = []
         for i, rule in enumerate(self.ruleset.rules):
             if i in skip:
                 continue
             found = self.witness(rule).answers
-            if found is not None:
-                witnesses.append(found)
             if found is None:
                 findings.append(
                     Finding(
@@ -153,12 +150,8 @@ class Linter:
                     )
                 )
                 continue
-            if rule.floor is not None:
-                reachable.add(index[rule.floor])
-            if rule.rate is not None:
-                dim = self.ruleset.dimension_by_id[rule.rate.dimension]
-                cap = index[dim.ceiling] if dim.ceiling else len(self.ruleset.levels) - 1
-                reachable.add(min(index[self.ruleset.ratings[rule.rate.rating]], cap))
+            witnesses.append(found)
+            reachable.add(max(engine.least, engine.reach(rule.id)))
         for i, level in enumerate(self.ruleset.levels):
             if i not in reachable:
                 findings.append(
@@ -169,6 +162,13 @@ class Linter:
             findings += self.unknown_findings(witnesses)
         return findings
 
+    def _sound(self, skip: frozenset[int]) -> Engine:
+        """The engine of the rules not at the indexes in ``skip`` (reported as broken)."""
+        if not skip:
+            return self._ranker[0]
+        rules = tuple(r for i, r in enumerate(self.ruleset.rules) if i not in skip)
+        return Engine(self.questionnaire, self.ruleset.model_copy(update={"rules": rules}))
+
     def _neighbours(
         self, context: dict[str, AnswerValue]
     ) -> Iterator[tuple[str | None, dict[str, AnswerValue]]]:
@@ -176,8 +176,8 @@ class Linter:
         trying, as skip logic keeps it (each with the question changed)."""
         yield None, context
         for other in context:
-            for value in self.reads.interesting(self.questionnaire.by_id[other]):
-                yield other, self.reads.rekept(context, other, value)
+            for value in self.graph.interesting(self.questionnaire.by_id[other]):
+                yield other, self.walks.rekept(context, other, value)
 
     def unknown_findings(self, contexts: list[dict[str, AnswerValue]]) -> list[Finding]:
         """Errors for safety-relevant questions whose ``unknown`` answer gives a lower
@@ -188,7 +188,7 @@ class Linter:
         question answered in it is then ranked with each answer against it, at the cost
         of the rules that read that question. The first finding per question is kept."""
         known = {
-            q.id: [v for v in self.reads.interesting(q) if v != UNKNOWN]
+            q.id: [v for v in self.graph.interesting(q) if v != UNKNOWN]
             for q in self.questionnaire.questions
             if q.safety and q.allow_unknown
         }
@@ -256,7 +256,7 @@ class Linter:
     def unread_questions(self) -> list[Finding]:
         """Questions no rule reads (or context ones a rule reads), then the checks of
         each question's wording for others and of clinician-only questions."""
-        read = self.reads.read_anywhere()
+        read = self.graph.read_anywhere()
         findings = []
         for q in self.questionnaire.questions:
             # A context question is read by nothing: loading refuses any reader of it.
@@ -269,6 +269,7 @@ class Linter:
                 )
         findings += prompt_other_findings(self.questionnaire)
         findings += clinician_only_findings(self.questionnaire)
+        findings += code_findings(self.questionnaire)
         return findings
 
     def questionnaire_path(self, question_id: str) -> tuple[str | int, ...]:
@@ -339,3 +340,24 @@ def clinician_only_findings(questionnaire: Questionnaire) -> list[Finding]:
                 )
             )
     return findings
+
+
+def code_findings(questionnaire: Questionnaire) -> list[Finding]:
+    """Warnings for a coded question whose prompt is no longer the instrument item's
+    wording (and that does not say it adapts it): its code is then left out of the
+    FHIR export, which a program that relies on it should know."""
+    return [
+        Finding(
+            (*place, "prompt"),
+            f"question '{question.id}' is coded as {code.item} ({code.code}), but its "
+            "prompt is no longer the item's wording, so the FHIR export leaves the code "
+            "out: restore the wording, or mark the code 'adapted: true'",
+            "warning",
+            "questionnaire",
+        )
+        for place, question in _places(questionnaire)
+        if (code := question.code) is not None
+        and code.code is not None
+        and not code.adapted
+        and not code.exact(question.prompt)
+    ]

@@ -11,19 +11,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from iopguide.cli.common import (
-    EXIT_INPUT,
-    Audience,
-    Format,
-    load_assessor,
-    out_bytes,
-    render,
-    say,
-    write_out,
-)
+from iopguide.cli.boundary import EXIT_INPUT
+from iopguide.cli.options import Audience, load_assessor
+from iopguide.cli.output import render
+from iopguide.cli.streams import out_bytes, say, write_out
+from iopguide.render.formats import BATCH_DEFAULT, RENDERERS
 
 if TYPE_CHECKING:
     from iopguide.api import Assessor
+    from iopguide.core.explanation import Explanation
     from iopguide.io.records import Record
 
 
@@ -31,12 +27,15 @@ def assess_many(
     paths: list[str],
     rules: Path | None,
     questionnaire: Path | None,
-    fmt: Format,
+    fmt: str,
     audience: Audience,
 ) -> None:
-    """Several answers files: every one is assessed; exit 1 if any did not fit."""
+    """Several answers files: every one is assessed, a format that writes batches one
+    result a line, the others each after a ``== FILE`` line; exit 1 if any did not fit."""
     from iopguide.errors import IopguideError
 
+    renderer = RENDERERS[fmt]
+    line = renderer.drawer().line if renderer.batch else None
     assessor = load_assessor(rules, questionnaire)
     failed = 0
     for path in paths:
@@ -48,26 +47,22 @@ def assess_many(
             continue
         for warning in warnings:
             say(f"warning: {warning}")
-        if fmt is Format.json:
-            from iopguide.render.data import to_json
-
-            write_out(to_json(explanation, indent=None) + "\n")
-        elif fmt is Format.fhir:  # one Bundle per line
-            import json
-
-            from iopguide.render.fhir import result_bundle
-
-            write_out(json.dumps(result_bundle(explanation), ensure_ascii=False) + "\n")
+        if line is not None:
+            write_out(line(explanation, None) + b"\n")
         else:
             write_out(f"== {path}\n" + render(explanation, fmt, audience, sys.stdout.isatty()))
     if failed:
         raise typer.Exit(EXIT_INPUT)
 
 
-def assess_batch(source: str, rules: Path | None, questionnaire: Path | None) -> None:
+def assess_batch(
+    source: str, rules: Path | None, questionnaire: Path | None, fmt: str = BATCH_DEFAULT
+) -> None:
+    """A stream of records: one result a line, in a format that writes batches."""
     from iopguide.errors import IopguideError, Problem
     from iopguide.io.records import records
 
+    drawer = RENDERERS[fmt].drawer()
     assessor = load_assessor(rules, questionnaire)
     name = "<stdin>" if source == "-" else source
     try:
@@ -77,7 +72,9 @@ def assess_batch(source: str, rules: Path | None, questionnaire: Path | None) ->
     try:
         with stream:
             tally = with_progress(
-                lambda tick: assess_records(assessor, records(stream, name), out_bytes(), tick),
+                lambda tick: assess_records(
+                    assessor, records(stream, name), out_bytes(), tick, drawer.line, drawer.failed
+                ),
             )
     except BrokenPipeError:
         raise  # the reader of the output went away: a quiet exit 141
@@ -111,12 +108,16 @@ def assess_records(
     records: Iterable[Record],
     write: Callable[[bytes], object],
     tick: Callable[[], object] = lambda: None,
+    line: Callable[[Explanation, int], bytes] | None = None,
+    failed: Callable[[int, str], bytes] | None = None,
 ) -> Tally:
-    """Assess each record in order, writing one JSON line (UTF-8 bytes) for each."""
-    import orjson
-
+    """Assess each record in order, writing one line (UTF-8 bytes) for each: a result,
+    or what is wrong with the record (JSON unless ``line`` and ``failed`` say otherwise)."""
     from iopguide.errors import IopguideError, Problem
-    from iopguide.render.data import to_line
+    from iopguide.render import data as json_lines
+
+    line = line or json_lines.line
+    failed = failed or json_lines.failed
 
     tally = Tally()
     for index, data, where in records:
@@ -128,13 +129,13 @@ def assess_records(
                     Problem(where, "a record must be a mapping of question ids to answers")
                 )
             explanation = assessor.assess(assessor.answers(data, where), what_if=False)
-            write(to_line(explanation, index) + b"\n")
+            write(line(explanation, index) + b"\n")
             tally.levels[explanation.level.id] += 1
         except IopguideError as e:
             # Every bad value of a record, on the record's one line.
             problems = getattr(e, "problems", None)
             said = "; ".join(map(str, problems)) if problems else str(e)
-            write(orjson.dumps({"index": index, "error": said}) + b"\n")
+            write(failed(index, said) + b"\n")
             tally.errors += 1
         tick()
     return tally

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from iopguide.cli.common import QuestionnaireOption, reporting
-from iopguide.cli.help import HELP_OPTIONS, Command, Group
+from iopguide.cli.boundary import command
+from iopguide.cli.help import HELP_OPTIONS, Group
+from iopguide.cli.options import QuestionnaireOption
 from iopguide.cli.output import emit, output_target, suffix_for
 
 export_app = typer.Typer(
@@ -20,7 +21,7 @@ export_app = typer.Typer(
 )
 
 
-@export_app.command("fhir", cls=Command)
+@command(export_app, "fhir")
 def export_fhir(
     questionnaire: QuestionnaireOption = None,
     output: Annotated[
@@ -29,12 +30,12 @@ def export_fhir(
     ] = None,
 ) -> None:
     """The questionnaire as a FHIR R4 Questionnaire (SDC), as JSON."""
-    with reporting():
-        from iopguide.io.load import load_questionnaire
-        from iopguide.render.fhir import questionnaire_resource, to_json
+    from iopguide.fhir.names import to_json
+    from iopguide.fhir.questionnaire import questionnaire_resource
+    from iopguide.io.load import load_questionnaire
 
-        command = "iopguide export fhir"
-        target = output_target(output, [questionnaire], command)
-        suffix_for(target, (".json",), "a FHIR Questionnaire (JSON)", command)
-        loaded = load_questionnaire(questionnaire)
-        emit(to_json(questionnaire_resource(loaded.model, loaded.document.sha256)), target)
+    command = "iopguide export fhir"
+    target = output_target(output, [questionnaire], command)
+    suffix_for(target, (".json",), "a FHIR Questionnaire (JSON)", command)
+    loaded = load_questionnaire(questionnaire)
+    emit(to_json(questionnaire_resource(loaded.model, loaded.document.sha256)), target)

@@ -6,10 +6,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from iopguide.cli.common import Format, say, usage_error, write_out
+from iopguide.cli.boundary import usage_error
+from iopguide.cli.streams import say, write_out
 from iopguide.errors import IopguideError
+from iopguide.render.formats import DEFAULT, RENDERERS, Filing, View, named
+
+if TYPE_CHECKING:
+    from iopguide.cli.options import Audience
+    from iopguide.core.explanation import Explanation
 
 MAX_REPORT = 2 << 20
 """Characters a report may have. One is about 20,000; a rule set whose texts make one
@@ -66,6 +74,28 @@ def output_target(
     return output
 
 
+NO_HOME = (
+    "there is no home folder to keep the interview's answers in: give "
+    "--save FILE, or set HOME or XDG_STATE_HOME"
+)
+
+
+def default_save_path() -> Path:
+    """Where interview progress is kept unless ``--save`` says otherwise:
+    ``$XDG_STATE_HOME/iopguide/interview.yaml``, else under ``~/.local/state``. A
+    relative ``XDG_STATE_HOME`` is ignored, as the XDG base directory spec says."""
+    state = os.environ.get("XDG_STATE_HOME", "")
+    if not os.path.isabs(state):
+        try:
+            home = Path.home()
+        except (RuntimeError, KeyError):  # no HOME and no passwd entry
+            raise IopguideError(NO_HOME) from None
+        if not home.is_absolute():  # HOME set to nothing, or to a relative name
+            raise IopguideError(NO_HOME)
+        state = str(home / ".local" / "state")
+    return Path(state) / "iopguide" / "interview.yaml"
+
+
 def same_path(one: str | Path, other: str | Path) -> bool:
     """Whether two names name the same file, existing or not yet."""
     try:
@@ -85,40 +115,28 @@ def interview_files(save: Path | None, resume: Path | None) -> list[Path]:
 
     kept = [p for p in (save, resume) if p is not None]
     if save is None and resume is None:
-        from iopguide.cli.savefile import default_save_path
-
         with contextlib.suppress(IopguideError):  # no place for it: the interview says so
             kept.append(default_save_path())
     return [*kept, *(lock_path(p) for p in kept)]
 
 
-# What each format writes, by the suffix of the file it goes to.
-SUFFIXES: dict[Format, tuple[str, ...]] = {
-    Format.text: (".txt",),
-    Format.json: (".json",),
-    Format.markdown: (".md", ".markdown"),
-    Format.html: (".html", ".htm"),
-    Format.fhir: (".json",),
-}
-_NAMED = {".md": Format.markdown, ".markdown": Format.markdown, ".html": Format.html}
-_NAMED |= {".htm": Format.html, ".json": Format.json, ".txt": Format.text}
-
-
-def format_for(fmt: Format | None, output: Path | None, command: str = "iopguide assess") -> Format:
+def format_for(fmt: str | None, output: Path | None, command: str = "iopguide assess") -> str:
     """The format a result is written in: ``--format``, else the one the output file's
     name says, else text. A name that says another format than ``--format`` (a
     Markdown report in ``report.json``) is a usage error: a name never says one thing
     while the file holds another."""
     suffix = output.suffix.lower() if output is not None else ""
+    said = named(suffix)
     if fmt is None:
-        return _NAMED.get(suffix, Format.text)
-    if suffix in _NAMED and suffix not in SUFFIXES[fmt]:
+        return said.name if said is not None else DEFAULT
+    writes = RENDERERS[fmt].suffixes
+    if said is not None and suffix not in writes:
         usage_error(
-            f"--output {output}: --format {fmt} writes {' or '.join(SUFFIXES[fmt])} files "
+            f"--output {output}: --format {fmt} writes {' or '.join(writes)} files "
             "(or leave out --format, and the name says what to write)",
             command,
         )
-    return fmt
+    return str(fmt)
 
 
 def suffix_for(output: Path | None, accepted: tuple[str, ...], what: str, command: str) -> None:
@@ -132,7 +150,7 @@ def is_pdf(target: Path | None) -> bool:
     return target is not None and target.suffix.lower() == ".pdf"
 
 
-def check_pdf(fmt: Format | None, target: Path | None) -> None:
+def check_pdf(fmt: str | None, target: Path | None) -> None:
     """A .pdf file gets the PDF report, and only if one can be made (said before any
     question is asked); never text under a .pdf name."""
     if not is_pdf(target):
@@ -142,3 +160,30 @@ def check_pdf(fmt: Format | None, target: Path | None) -> None:
     from iopguide.render.pdf import check_available
 
     check_available(str(target))
+
+
+def assessment_time() -> datetime:
+    """When a report says the assessment was made: now, in local time, or the moment
+    ``SOURCE_DATE_EPOCH`` names (seconds since 1970, UTC), for reproducible reports."""
+    fixed = os.environ.get("SOURCE_DATE_EPOCH")
+    if fixed is None or not fixed.strip():
+        return datetime.now().astimezone()
+    try:
+        return datetime.fromtimestamp(int(fixed), UTC)
+    except (ValueError, OverflowError, OSError):
+        usage_error("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970")
+
+
+def render(
+    explanation: Explanation,
+    fmt: str,
+    audience: Audience,
+    to_terminal: bool,
+    filing: Filing | None = None,
+) -> str:
+    """The result in a format; reports carry the filing (when assessed, the client id)."""
+    renderer = RENDERERS[fmt]
+    color = to_terminal and "NO_COLOR" not in os.environ
+    width = min(os.get_terminal_size().columns, 100) if to_terminal else 80
+    filed = (filing or Filing(assessment_time())) if renderer.report else None
+    return renderer.render(explanation, View(audience.value, width, color, filed))

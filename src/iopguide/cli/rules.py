@@ -9,17 +9,12 @@ from typing import Annotated
 
 import typer
 
-from iopguide.cli.common import (
-    EXIT_INPUT,
-    EXIT_USAGE,
-    QuestionnaireOption,
-    RulesOption,
-    fail,
-    load_assessor,
-    reporting,
-    write_out,
-)
-from iopguide.cli.help import HELP_OPTIONS, Command, Group
+from iopguide.authoring import solver
+from iopguide.authoring.solver import INSTALL, TIME_LIMIT
+from iopguide.cli.boundary import EXIT_INPUT, EXIT_USAGE, command, fail
+from iopguide.cli.help import HELP_OPTIONS, Group
+from iopguide.cli.options import QuestionnaireOption, RulesOption, load_assessor
+from iopguide.cli.streams import write_out
 from iopguide.errors import IopguideError
 from iopguide.inert import ECHO, clipped, inert
 
@@ -33,11 +28,7 @@ TimeoutOption = Annotated[
         show_default=False,
     ),
 ]
-TIME_LIMIT = 60.0  # authoring.check.TIME_LIMIT, without importing it for --help
-
-SOLVER_MISSING = (
-    'error: this needs the z3 solver, which is not installed: pip install "iopguide[verify]"'
-)
+SOLVER_MISSING = f"error: this needs the z3 solver, which is not installed: {INSTALL}"
 
 
 class ShowFormat(StrEnum):
@@ -75,7 +66,7 @@ rules_app = typer.Typer(
 )
 
 
-@rules_app.command(cls=Command)
+@command(rules_app)
 def check(
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
@@ -94,23 +85,22 @@ def check(
     The exact check gives each solver query --timeout seconds; one that runs out of
     time makes it a sampled check, and the last line says so.
     """
-    with reporting():
-        from iopguide.authoring.check import check as check_all
+    from iopguide.authoring.check import check as check_all
 
-        problems, method = check_all(rules, questionnaire, sampled, timeout)
-        for problem in problems:
-            label = "warning" if problem.severity == "warning" else "error"
-            place = f"{clipped(problem.location, 2 * ECHO)}: " if problem.location else ""
-            line = f"{problem.file}:{problem.line or 0}: {label}: {place}{problem.message}"
-            write_out(inert(line) + "\n")
-        errors = sum(p.severity == "error" for p in problems)
-        warnings = len(problems) - errors
-        write_out(f"{errors} errors, {warnings} warnings{'; ' + method if method else ''}\n")
-        if errors or (strict and warnings):
-            raise typer.Exit(EXIT_INPUT)
+    problems, method = check_all(rules, questionnaire, sampled, timeout)
+    for problem in problems:
+        label = "warning" if problem.severity == "warning" else "error"
+        place = f"{clipped(problem.location, 2 * ECHO)}: " if problem.location else ""
+        line = f"{problem.file}:{problem.line or 0}: {label}: {place}{problem.message}"
+        write_out(inert(line) + "\n")
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    write_out(f"{errors} errors, {warnings} warnings{'; ' + method if method else ''}\n")
+    if errors or (strict and warnings):
+        raise typer.Exit(EXIT_INPUT)
 
 
-@rules_app.command("test", cls=Command)
+@command(rules_app, "test")
 def test_cases(
     cases: Annotated[
         list[Path] | None,
@@ -127,19 +117,18 @@ def test_cases(
     ] = ReportFormat.text,
 ) -> None:
     """Run case files against a rule set; report failures and rule coverage."""
-    with reporting():
-        from iopguide.authoring.cases import find_cases, run_cases
-        from iopguide.render.rules import test_report_json, test_report_text
+    from iopguide.authoring.cases import find_cases, run_cases
+    from iopguide.render.rules import test_report_json, test_report_text
 
-        assessor = load_assessor(rules, questionnaire)
-        run = run_cases(assessor.engine, find_cases(cases or []))
-        report = test_report_json if fmt is ReportFormat.json else test_report_text
-        write_out(report(run))
-        if not run.passed:
-            raise typer.Exit(EXIT_INPUT)
+    assessor = load_assessor(rules, questionnaire)
+    run = run_cases(assessor.engine, find_cases(cases or []))
+    report = test_report_json if fmt is ReportFormat.json else test_report_text
+    write_out(report(run))
+    if not run.passed:
+        raise typer.Exit(EXIT_INPUT)
 
 
-@rules_app.command(cls=Command)
+@command(rules_app)
 def show(
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
@@ -148,15 +137,14 @@ def show(
     ] = ShowFormat.text,
 ) -> None:
     """The rule set as a clinician can review it: levels, tiers, rules in plain words."""
-    with reporting():
-        from iopguide.render.rules import show_markdown, show_text
+    from iopguide.render.rules import show_markdown, show_text
 
-        assessor = load_assessor(rules, questionnaire)
-        render = show_markdown if fmt is ShowFormat.markdown else show_text
-        write_out(render(assessor.ruleset, assessor.questionnaire))
+    assessor = load_assessor(rules, questionnaire)
+    render = show_markdown if fmt is ShowFormat.markdown else show_text
+    write_out(render(assessor.ruleset, assessor.questionnaire))
 
 
-@rules_app.command(cls=Command)
+@command(rules_app)
 def diff(
     old: Annotated[Path, typer.Argument(help="The rule set before the change.", readable=False)],
     new: Annotated[Path, typer.Argument(help="The rule set after the change.", readable=False)],
@@ -189,37 +177,35 @@ def diff(
 ) -> None:
     """What changes between two rule sets: structurally, and on every case (or, with
     --exhaustive, on every answer set, each move with its smallest witness)."""
-    with reporting():
-        if exhaustive:
-            _exhaustive_diff(old, new, questionnaire, witnesses, timeout)
-            return
-        from iopguide.authoring.cases import find_cases, load_case
-        from iopguide.authoring.diff import effect, structural
-        from iopguide.model.answers import parse_answers
-        from iopguide.render.rules import diff_text
+    if exhaustive:
+        _exhaustive_diff(old, new, questionnaire, witnesses, timeout)
+        return
+    from iopguide.authoring.cases import find_cases, load_case
+    from iopguide.authoring.diff import effect, structural
+    from iopguide.model.answers import parse_answers
+    from iopguide.render.rules import diff_text
 
-        before, after = load_assessor(old, questionnaire), load_assessor(new, questionnaire)
-        paths = find_cases(cases or [])
-        effects = []
-        for path in paths:
-            loaded = load_case(path)
-            answers = parse_answers(before.questionnaire, loaded.answers, str(path)).answers
-            changed = effect(loaded.name, answers, before.engine, after.engine)
-            if changed is not None:
-                effects.append(changed)
-        write_out(diff_text(structural(before.ruleset, after.ruleset), effects, len(paths)))
+    before, after = load_assessor(old, questionnaire), load_assessor(new, questionnaire)
+    paths = find_cases(cases or [])
+    effects = []
+    for path in paths:
+        loaded = load_case(path)
+        answers = parse_answers(before.questionnaire, loaded.answers, str(path)).answers
+        changed = effect(loaded.name, answers, before.engine, after.engine)
+        if changed is not None:
+            effects.append(changed)
+    write_out(diff_text(structural(before.ruleset, after.ruleset), effects, len(paths)))
 
 
 def _exhaustive_diff(
     old: Path, new: Path, questionnaire: Path | None, witnesses: Path | None, timeout: float
 ) -> None:
-    try:
-        import z3  # noqa: F401
-    except ImportError:
+    if not solver.available():
         fail(SOLVER_MISSING, EXIT_USAGE)
-    from iopguide.authoring.check import TimeLimit
     from iopguide.authoring.diff import structural
-    from iopguide.authoring.verify import exhaustive_diff, reference_answers
+    from iopguide.authoring.solver import TimeLimit
+    from iopguide.authoring.solver.diff import exhaustive_diff
+    from iopguide.authoring.solver.properties import reference_answers
     from iopguide.io.atomic import write_private
     from iopguide.render.rules import diff_text
     from iopguide.render.template import answers_file
@@ -240,7 +226,7 @@ def _exhaustive_diff(
                 write_private(witnesses / witness_name(move), answers_file(q, move.witness))
 
 
-@rules_app.command(cls=Command)
+@command(rules_app)
 def verify(
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
@@ -264,31 +250,28 @@ def verify(
     ran out of its --timeout) or a file is invalid, 2 when the z3 solver is not
     installed.
     """
-    with reporting():
-        try:
-            import z3  # noqa: F401
-        except ImportError:
-            fail(SOLVER_MISSING, EXIT_USAGE)
-        from iopguide.authoring.verify import prove
-        from iopguide.io.atomic import write_private
-        from iopguide.render.verify import counterexample_files, verify_json, verify_text
+    if not solver.available():
+        fail(SOLVER_MISSING, EXIT_USAGE)
+    from iopguide.authoring.solver.properties import prove
+    from iopguide.io.atomic import write_private
+    from iopguide.render.verify import counterexample_files, verify_json, verify_text
 
-        assessor = load_assessor(rules, questionnaire)
-        q, ruleset = assessor.questionnaire, assessor.ruleset
-        verdicts, seconds = prove(q, ruleset, timeout)
-        if fmt is ReportFormat.json:
-            write_out(verify_json(verdicts, ruleset, q, seconds))
-        else:
-            write_out(verify_text(verdicts, ruleset, q, seconds, timeout))
-        if counterexamples is not None:
-            for verdict in verdicts:
-                for name, text in counterexample_files(verdict, q).items():
-                    write_private(counterexamples / name, text)
-        if not all(v.proved for v in verdicts):
-            raise typer.Exit(EXIT_INPUT)
+    assessor = load_assessor(rules, questionnaire)
+    q, ruleset = assessor.questionnaire, assessor.ruleset
+    verdicts, seconds = prove(q, ruleset, timeout)
+    if fmt is ReportFormat.json:
+        write_out(verify_json(verdicts, ruleset, q, seconds))
+    else:
+        write_out(verify_text(verdicts, ruleset, q, seconds, timeout))
+    if counterexamples is not None:
+        for verdict in verdicts:
+            for name, text in counterexample_files(verdict, q).items():
+                write_private(counterexamples / name, text)
+    if not all(v.proved for v in verdicts):
+        raise typer.Exit(EXIT_INPUT)
 
 
-@rules_app.command(cls=Command)
+@command(rules_app)
 def path(
     which: Annotated[
         Bundled | None,
@@ -300,11 +283,10 @@ def path(
     ] = None,
 ) -> None:
     """Where the bundled questionnaire, rule set and cases are: copy them to start your own."""
-    with reporting():
-        from iopguide.io.load import bundled
+    from iopguide.io.load import bundled
 
-        if which is not None:
-            write_out(f"{bundled(BUNDLED_NAMES[which])}\n")
-            return
-        width = max(len(name) for name in Bundled)
-        write_out("".join(f"{name:<{width}}  {bundled(BUNDLED_NAMES[name])}\n" for name in Bundled))
+    if which is not None:
+        write_out(f"{bundled(BUNDLED_NAMES[which])}\n")
+        return
+    width = max(len(name) for name in Bundled)
+    write_out("".join(f"{name:<{width}}  {bundled(BUNDLED_NAMES[name])}\n" for name in Bundled))

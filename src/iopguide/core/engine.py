@@ -7,88 +7,20 @@ dimension's ceiling). Nothing is averaged, and considerations never move it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from functools import cached_property
 from typing import NamedTuple
 
-from iopguide.core.reads import Overlay, Reads
+from iopguide.core.result import Baseline, Fired, Firing, Result
+from iopguide.core.walks import Overlay, Walks
 from iopguide.model.answers import Answers
-from iopguide.model.conditions import UNKNOWN, AnswerValue, Predicate, compile_condition, subjects
+from iopguide.model.conditions import compile_condition, subjects
+from iopguide.model.graph import Graph
 from iopguide.model.questionnaire import Question, Questionnaire
-from iopguide.model.ruleset import Level, Rule, RuleSet, Setting
+from iopguide.model.ruleset import Rule, RuleSet
+from iopguide.model.values import UNKNOWN, AnswerValue, Predicate
 
 _NONE: frozenset[str] = frozenset()
-
-
-class Firing(NamedTuple):
-    """A rule that fired, with the answer and score values its condition read."""
-
-    rule: Rule
-    evidence: dict[str, AnswerValue]
-
-
-@dataclass(frozen=True)
-class Result:
-    """What the rule set concludes for one set of answers, with its trace.
-
-    ``alerts`` are the fired safety rules; ``considerations`` the fired rules whose
-    consideration applies at this level. Both are in rule order. ``setting`` is the
-    kind of care within the level the decisive rules name (None if they name none);
-    ``missing_safety`` the safety-relevant questions that were asked but declined
-    (``unknown``) or left blank, in asking order: while any is missing, the result is
-    ``provisional``. ``ignored`` are the answers given to questions skip logic does
-    not ask (see ``Engine.evaluate``), and ``read_ignored`` those of them the rules
-    read for safety.
-    """
-
-    level: Level
-    rank: int
-    fired: tuple[Firing, ...]
-    decisive: tuple[Firing, ...]
-    ratings: dict[str, int]
-    scores: dict[str, int]
-    answers: Answers = field(repr=False)
-    alerts: tuple[Firing, ...]
-    considerations: tuple[Firing, ...]
-    setting: Setting | None = None
-    missing_safety: tuple[Question, ...] = ()
-    ignored: Answers = field(default_factory=dict, repr=False)
-    read_ignored: frozenset[str] = frozenset()
-    # Scores that sum an item answered "don't know": the known items only, a lower bound.
-    incomplete: frozenset[str] = frozenset()
-
-    @property
-    def emergency(self) -> bool:
-        return any(f.rule.alert == "emergency" for f in self.alerts)
-
-    @property
-    def provisional(self) -> bool:
-        """Whether a safety-relevant answer is missing, so that the result may change."""
-        return bool(self.missing_safety)
-
-
-class Baseline(NamedTuple):
-    """A result ready for changes measured against it (see ``Engine.baseline``):
-    which rules fire, and how many of them call for each rank."""
-
-    fired: Container[str]  # the ids of the rules that fire
-    reaching: tuple[int, ...]  # fired rules per rank they call for
-    had: frozenset[str]  # the alerts a raised one is new against
-    already: tuple[str, ...]  # the result's alerts that are not in ``had``
-
-
-class _Fired(Container[str]):
-    """The rules that fire after a step: a parent's, give or take a few."""
-
-    __slots__ = ("added", "parent", "removed")
-
-    def __init__(self, parent: Container[str], added: set[str], removed: set[str]) -> None:
-        self.parent, self.added, self.removed = parent, added, removed
-
-    def __contains__(self, rule_id: object) -> bool:
-        if rule_id in self.added:
-            return True
-        return rule_id not in self.removed and rule_id in self.parent
 
 
 class _Compiled(NamedTuple):
@@ -111,11 +43,11 @@ class Engine:
     """A rule set compiled against a questionnaire, ready to evaluate many answer sets."""
 
     def __init__(
-        self, questionnaire: Questionnaire, ruleset: RuleSet, reads: Reads | None = None
+        self, questionnaire: Questionnaire, ruleset: RuleSet, graph: Graph | None = None
     ) -> None:
         self.questionnaire = questionnaire
         self.ruleset = ruleset
-        self.reads = reads or Reads(questionnaire, ruleset)  # the same rules' graph, if given
+        self.graph = graph or Graph(questionnaire, ruleset)  # the same rules' graph, if given
         self._scores: list[tuple[str, Callable[[Mapping[str, AnswerValue]], int]]] = [
             (s.id, self._compile_score(s.sum, s.count)) for s in ruleset.scores
         ]
@@ -157,7 +89,7 @@ class Engine:
         # Which rules read each answer, directly or through a score built on it.
         readers: dict[str, list[_Compiled]] = {}
         for c in self._compiled:
-            for answer in self.reads.answers_read(c.rule.when):
+            for answer in self.graph.answers_read(c.rule.when):
                 readers.setdefault(answer, []).append(c)
         self._readers = readers
         # The questions an alert rule reads: an answer to one of them counts for safety
@@ -166,7 +98,7 @@ class Engine:
             answer
             for c in self._compiled
             if c.alert
-            for answer in self.reads.answers_read(c.rule.when)
+            for answer in self.graph.answers_read(c.rule.when)
         )
 
     def _compile_rule(self, rule: Rule) -> _Compiled:
@@ -203,7 +135,7 @@ class Engine:
             if score is None or score.bands:
                 shown.append(key)
                 continue
-            shown += self._evidence_keys(self.reads.score_inputs[key])
+            shown += self._evidence_keys(self.graph.score_inputs[key])
         return tuple(dict.fromkeys(shown))
 
     def _compile_score(
@@ -340,9 +272,14 @@ class Engine:
             asked = {q.id for q in self.questionnaire.shown(answers)}
             missing += [q for q, qid in self._safety if qid in asked and answers.get(qid) is None]
         if len(missing) > 1:
-            position = self.reads.position
+            position = self.graph.position
             missing.sort(key=lambda q: position[q.id])
         return tuple(missing)
+
+    @cached_property
+    def walks(self) -> Walks:
+        """Skip logic walked a few answers at a time (for the what-if search and the linter)."""
+        return Walks(self.graph)
 
     def reach(self, rule_id: str) -> int:
         """The rank a rule calls for when it fires: its floor's or its rating's, the
@@ -363,7 +300,7 @@ class Engine:
         ``delta`` receives the scores' new values."""
         changed = Overlay(delta, values)
         compute = self._score_of
-        for score_id in self.reads.scores_fed(list(delta)):
+        for score_id in self.graph.scores_fed(list(delta)):
             delta[score_id] = compute[score_id](changed)
         return changed
 
@@ -395,7 +332,7 @@ class Engine:
         already = [r for r in base.already if r not in removed]
         already += [r for r in added if self._by_id[r].alert and r not in base.had]
         return Baseline(
-            _Fired(base.fired, added, removed), tuple(reaching), base.had, tuple(already)
+            Fired(base.fired, added, removed), tuple(reaching), base.had, tuple(already)
         )
 
     def _again(self, keys: Iterable[str]) -> dict[str, _Compiled]:

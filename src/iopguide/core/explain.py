@@ -1,280 +1,28 @@
-"""Turn a result into an explanation a person can follow (pure; plain strings only).
-
-The explanation is the one view model every renderer draws: safety alerts with
-resources, the level and what it means, the reasons with the answers behind
-them, dimension ratings, scores, what fits, next steps and the disclaimer.
-"""
+"""Turn a result into an explanation a person can follow (pure; plain strings only): the
+view model of ``core.explanation``, which every renderer draws."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 
-from iopguide.core.engine import Firing, Result
+from iopguide.core.explanation import (
+    Alert,
+    Consideration,
+    DimensionRating,
+    Explanation,
+    IgnoredAnswer,
+    MissingAnswer,
+    Provenance,
+    Reason,
+    ScoreValue,
+    WhatWouldChange,
+    json_value,
+)
+from iopguide.core.result import Firing, Result
 from iopguide.core.whatif import Counterfactual, OpenQuestion, WhatIf
-from iopguide.model.conditions import AnswerValue
-from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import FOR_SOMEONE_ELSE, Question, Questionnaire
-from iopguide.model.ruleset import Level, RuleSet, Setting
-
-JsonValue = bool | int | str | list[str]
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """What produced a result, so that it can be replayed and audited."""
-
-    ruleset_name: str
-    ruleset_version: str
-    ruleset_sha256: str
-    questionnaire_name: str
-    questionnaire_version: str
-    questionnaire_sha256: str
-    tool_version: str
-
-
-@dataclass(frozen=True)
-class Alert:
-    id: str
-    severity: str
-    title: str
-    text: str
-    resources: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Reason:
-    rule: str
-    title: str
-    text: str
-    evidence: dict[str, JsonValue]
-    decisive: bool
-    source: str
-    said: Callable[[], str] = field(repr=False, compare=False)
-
-    @property
-    def evidence_words(self) -> str:
-        """The answers behind this reason, in words (worded only when shown)."""
-        return self.said()
-
-
-@dataclass(frozen=True)
-class MissingAnswer:
-    """A safety-relevant question that was declined or left blank."""
-
-    question: str
-    label: str
-    prompt: str
-
-
-@dataclass(frozen=True)
-class IgnoredAnswer:
-    """An answer to a question skip logic did not ask for the other answers: never
-    dropped in silence. ``read`` when the rules read it all the same, for safety."""
-
-    question: str
-    label: str
-    answer: JsonValue
-    words: str
-    read: bool
-
-
-@dataclass(frozen=True)
-class Consideration:
-    id: str
-    text: str
-    because: str
-
-
-@dataclass(frozen=True)
-class DimensionRating:
-    id: str
-    title: str
-    rating: int
-
-
-@dataclass(frozen=True)
-class ScoreValue:
-    id: str
-    title: str
-    value: int
-    band: str
-    # An item was answered "don't know": the value counts the known items, a lower bound.
-    incomplete: bool = False
-
-    @property
-    def value_words(self) -> str:
-        return f"at least {self.value}" if self.incomplete else str(self.value)
-
-    @property
-    def band_words(self) -> str:
-        return f"{self.band}, from the known items (incomplete)" if self.incomplete else self.band
-
-
-@dataclass(frozen=True)
-class WhatWouldChange:
-    """A counterfactual, with the changed answers in words."""
-
-    changes: dict[str, JsonValue]
-    level: str
-    direction: str
-    safety: bool
-    text: str
-    # Whether it changes an answer only a clinician gives (a measured score).
-    clinician: bool = False
-    # Whether it may be offered to the person (see ``Counterfactual.for_person``).
-    for_person: bool = True
-
-
-# Who answered (the optional ``respondent`` question), in words for reports.
-RESPONDENTS = {
-    "self": "the person themselves",
-    "other": "a family member or friend",
-    "counsellor": "a counsellor or clinician, with the person",
-}
-OTHER = "the person you are answering for"
-
-
-@dataclass(frozen=True)
-class Explanation:
-    level: Level
-    emergency: bool
-    alerts: tuple[Alert, ...]
-    reasons: tuple[Reason, ...]
-    dimensions: tuple[DimensionRating, ...]
-    scores: tuple[ScoreValue, ...]
-    considerations: tuple[Consideration, ...]
-    disclaimer: str
-    answers: dict[str, JsonValue]
-    provenance: Provenance
-    setting: Setting | None = None
-    missing_safety: tuple[MissingAnswer, ...] = ()
-    counterfactuals: tuple[WhatWouldChange, ...] | None = None
-    open_questions: tuple[OpenQuestion, ...] | None = None
-    # What the clinician decided, when recorded (never computed here).
-    decision: Decision | None = None
-    ignored: tuple[IgnoredAnswer, ...] = ()
-    worded: Callable[[], list[tuple[str, str]]] = field(
-        default=lambda: [], repr=False, compare=False
-    )
-    # The definitions behind the result, for renderers that restate answers (FHIR).
-    questionnaire: Questionnaire | None = field(default=None, repr=False, compare=False)
-    ruleset: RuleSet | None = field(default=None, repr=False, compare=False)
-
-    def answers_in_words(self) -> list[tuple[str, str]]:
-        """Each answer given, as (question, answer) in words, in asking order."""
-        return self.worded()
-
-    @property
-    def respondent(self) -> str | None:
-        """Who answered: the ``respondent`` answer's choice id, or None if not said."""
-        value = self.answers.get("respondent")
-        return value if isinstance(value, str) and value in RESPONDENTS else None
-
-    @property
-    def for_someone_else(self) -> bool:
-        """Whether the answers are about someone other than the one who gave them."""
-        return self.respondent in FOR_SOMEONE_ELSE
-
-    @property
-    def answered_by(self) -> str:
-        """Who answered, in words (``not recorded`` when the question was skipped)."""
-        return RESPONDENTS.get(self.respondent or "", "not recorded")
-
-    def clinician_only(self, question_id: str) -> bool:
-        """Whether only a clinician can answer this question (CIWA-Ar, COWS): never the person."""
-        q = self.questionnaire.by_id.get(question_id) if self.questionnaire else None
-        return q is not None and q.clinician_only
-
-    def level_title(self, level_id: str) -> str:
-        """A level's title, for text that must not show level ids."""
-        if self.ruleset is None:
-            return level_id
-        found = [lv.title for lv in self.ruleset.levels if lv.id == level_id]
-        return found[0] if found else level_id
-
-    @property
-    def result_holds(self) -> bool | None:
-        """Whether the level stands whatever the missing answers are (None: not checked)."""
-        return None if self.open_questions is None else not self.open_questions
-
-    @property
-    def provisional(self) -> bool:
-        """Whether a safety-relevant answer is missing, so the suggestion may change."""
-        return bool(self.missing_safety)
-
-    @property
-    def summary(self) -> str:
-        """A few plain sentences for the person and family."""
-        decisive = [r.title for r in self.reasons if r.decisive]
-        return summary_text(
-            self.level,
-            self.emergency,
-            bool(self.alerts),
-            decisive,
-            self.setting,
-            [m.label for m in self.missing_safety],
-            for_someone_else=self.for_someone_else,
-        )
-
-    @property
-    def headline(self) -> str:
-        """One sentence naming the level and its main reason."""
-        decisive = [r for r in self.reasons if r.decisive]
-        if not decisive:
-            return f"{self.level.title} fits: nothing in the answers calls for more intensive care."
-        return f"{self.level.title} fits best. The main reason: {decisive[0].title}."
-
-
-def summary_text(
-    level: Level,
-    emergency: bool,
-    alerted: bool,
-    decisive: list[str],
-    setting: Setting | None = None,
-    missing: list[str] | tuple[str, ...] = (),
-    *,
-    for_someone_else: bool = False,
-) -> str:
-    """A few plain sentences for the person and family (``for_someone_else``: spoken to
-    someone answering for the person)."""
-    parts = []
-    if emergency:
-        parts.append(
-            "First, get help now: call 911 if there is immediate danger, or call or text 988."
-        )
-    elif alerted:
-        parts.append("Some answers call for support soon: you can call or text 988 at any time.")
-    parts.append(f"Suggested care: {level.title}. {level.summary}")
-    if setting is not None:
-        parts.append(f"The kind of care needed: {setting.title}. {setting.summary}")
-    if missing:
-        parts.append(
-            "This suggestion is provisional: some answers that matter for safety are not "
-            f"known ({'; '.join(missing)}). Ask a clinician about them; the suggestion may "
-            "change once they are known."
-        )
-    if decisive:
-        parts.append("Main reasons: " + "; ".join(decisive) + ".")
-    if level.next_steps:
-        parts.append(f"Next: {level.next_steps[0]}")
-    with_whom = OTHER if for_someone_else else "you"
-    parts.append(f"A clinician makes the final decision with {with_whom}.")
-    return " ".join(parts)
-
-
-def say_answer(question: Question, value: object) -> str:
-    """An answer in words; several choices as a list separated by semicolons (labels
-    have commas of their own)."""
-    if isinstance(value, tuple):
-        labels = [c.label if (c := question.choice(v)) else str(v) for v in value]
-        return "; ".join(labels) or "none"
-    return question.word(value)
-
-
-def json_value(value: AnswerValue) -> JsonValue:
-    return list(value) if isinstance(value, tuple) else value
+from iopguide.model.ruleset import RuleSet
+from iopguide.model.values import AnswerValue
 
 
 class Explainer:
@@ -318,7 +66,7 @@ class Explainer:
         """A value in words: a choice's label, yes/no, or the number."""
         question = self.questionnaire.by_id.get(subject)
         if question is not None:
-            return say_answer(question, value)
+            return question.word(value, "; ")
         score = self.ruleset.score_by_id.get(subject)
         band = score.band(value) if score and isinstance(value, int) else ""
         return f"{value} ({band})" if band else str(value)
@@ -339,7 +87,7 @@ class Explainer:
             return (q.prompt_other or q.name) if other else q.prompt
 
         return [
-            (asked(q), say_answer(q, answers[q.id]))
+            (asked(q), q.word(answers[q.id], "; "))
             for q in self.questionnaire.questions
             if q.id in answers
         ]
@@ -413,7 +161,7 @@ class Explainer:
                 q.id,
                 q.name,
                 json_value(value),
-                say_answer(q, value),
+                q.word(value, "; "),
                 q.id in result.read_ignored,
             )
             for q in self.questionnaire.questions

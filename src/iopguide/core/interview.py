@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from iopguide.model.answers import Answers, coerce_answer
-from iopguide.model.conditions import UNKNOWN, AnswerValue
 from iopguide.model.questionnaire import (
     FOR_SOMEONE_ELSE,
     RESPONDENT,
@@ -21,6 +20,7 @@ from iopguide.model.questionnaire import (
     Question,
     Questionnaire,
 )
+from iopguide.model.values import UNKNOWN, AnswerValue
 
 UNKNOWN_WORDS = frozenset(
     {"u", "unknown", "dk", "don't know", "dont know", "prefer not", "prefer not to say"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from iopguide.core.explain import Explanation
+from iopguide.core.explanation import Explanation
 from iopguide.core.interview import QUIT_WORDS, Quit
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet

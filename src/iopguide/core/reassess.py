@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from iopguide.core.engine import Engine, Result
+from iopguide.core.engine import Engine
+from iopguide.core.result import Result
 from iopguide.model.answers import Given
-from iopguide.model.conditions import AnswerValue
 from iopguide.model.ruleset import Rule
+from iopguide.model.values import AnswerValue
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,12 @@ import itertools
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from iopguide.core.engine import Baseline, Engine, Result
-from iopguide.core.reads import Walked
-from iopguide.model.conditions import UNKNOWN, AnswerValue, subjects
+from iopguide.core.engine import Engine
+from iopguide.core.result import Baseline, Result
+from iopguide.core.walks import Walked
+from iopguide.model.conditions import subjects
 from iopguide.model.questionnaire import Question
+from iopguide.model.values import UNKNOWN, AnswerValue
 
 MAX_PER_DIRECTION = 6
 MAX_PAIR_QUESTIONS = 12
@@ -73,11 +75,11 @@ class WhatIf:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.questionnaire = engine.questionnaire
-        self.reads = engine.reads
+        self.graph, self.walks = engine.graph, engine.walks
         read: set[str] = set()
         for rule in engine.ruleset.rules:
             if rule.floor or rule.rate or rule.alert:
-                read.update(q.id for q in self.reads.questions_read(rule.when))
+                read.update(q.id for q in self.graph.questions_read(rule.when))
         # A fact about the person (``fixed``, e.g. age or past treatment) is never offered
         # to the person as a change ("if you were younger" is no way to change a result):
         # for the clinician, such a change is what the level rests on.
@@ -98,7 +100,7 @@ class WhatIf:
         """What every candidate change to this result is measured against: the result,
         its values (answers and scores) and its walk of the questionnaire. Built once
         per result; each change then costs what depends on it, not the questionnaire."""
-        walked = self.reads.walked(result.answers)
+        walked = self.walks.walked(result.answers)
         settled = result
         if walked.kept != result.answers:  # answers that skip logic hides: settle them
             settled = self.engine.evaluate(walked.kept)
@@ -110,7 +112,7 @@ class WhatIf:
         """The rank and the newly raised alerts after the changes, as skip logic leaves
         the answers; None if a small change leaves questions unanswered, hides many
         answers or hides one of its own (then it is not small)."""
-        walk = self.reads.rewalk(base.walked, changes)
+        walk = self.walks.rewalk(base.walked, changes)
         if small and (walk.missing or walk.hidden > MAX_HIDDEN or not walk.kept_all):
             return None
         keys = list(walk.delta)
@@ -120,7 +122,7 @@ class WhatIf:
         return Tried(rank, raised, dropped)
 
     def _candidates(self, question: Question, current: AnswerValue | None) -> list[AnswerValue]:
-        values = [v for v in self.reads.interesting(question) if v != current and v != UNKNOWN]
+        values = [v for v in self.graph.interesting(question) if v != current and v != UNKNOWN]
         nearby = question.kind.nearby(question, current, values)
         if isinstance(current, tuple) and question.id in self._gates:
             # Emptying a question that decides which others are asked is no small change.
@@ -195,7 +197,7 @@ class WhatIf:
         for firing in result.decisive if direction == "down" else result.fired:
             if len(focus) >= MAX_PAIR_QUESTIONS:
                 break
-            for question in self.reads.questions_read(firing.rule.when):
+            for question in self.graph.questions_read(firing.rule.when):
                 if question.id in answers and question.id in allowed and question not in focus:
                     focus.append(question)
         focus = focus[:MAX_PAIR_QUESTIONS]
@@ -204,7 +206,7 @@ class WhatIf:
         # To go down, every decisive rule must stop holding: a pair can lower the level
         # only if it changes something each decisive rule depends on.
         needs = (
-            [{q.id for q in self.reads.questions_read(f.rule.when)} for f in result.decisive]
+            [{q.id for q in self.graph.questions_read(f.rule.when)} for f in result.decisive]
             if direction == "down"
             else []
         )

@@ -354,11 +354,17 @@ def load_answers(path: str | Path, questionnaire: Questionnaire, *, complete: bo
 def answers_from(
     document: Document, questionnaire: Questionnaire, *, complete: bool = True
 ) -> Given:
+    """A parsed answers file's answers checked against the questionnaire (``Given``)."""
+    data, lines = answers_mapping(document)
+    return parse_answers(questionnaire, data, document.name, lines, complete=complete)
+
+
+def answers_mapping(document: Document) -> tuple[dict[str, Any], dict[str, int]]:
+    """A parsed answers file's mapping, and the line of each of its keys."""
     data = document.data
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {_kind(data)}"
         raise AnswersError(
             Problem(document.name, f"must be a mapping of question ids to answers, not {kind}")
         )
-    lines = {str(p[0]): n for p, n in document.lines.items() if len(p) == 1}
-    return parse_answers(questionnaire, data, document.name, lines, complete=complete)
+    return data, {str(p[0]): n for p, n in document.lines.items() if len(p) == 1}

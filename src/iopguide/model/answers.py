@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from iopguide.errors import AnswersError, Problem
-from iopguide.model.conditions import UNKNOWN, AnswerValue
 from iopguide.model.questionnaire import RESPONDENT, SELF
 from iopguide.model.types import Coercer, Misfit
+from iopguide.model.values import UNKNOWN, AnswerValue
 
 if TYPE_CHECKING:
     from iopguide.model.questionnaire import Question, Questionnaire
@@ -115,12 +115,6 @@ def parse_answers(
     question that is shown must be answered; all missing ones are named at once.
     """
     lines = lines or {}
-    response: list[Problem] = []
-    if "resourceType" in raw:  # a FHIR QuestionnaireResponse: answers by linkId
-        from iopguide.model.fhir import response_answers
-
-        raw, response = response_answers(questionnaire, raw, source)
-        lines = {}
     by_id, coercers = questionnaire.by_id, questionnaire.coercers
 
     def problem(key: Any) -> Problem | None:
@@ -158,7 +152,7 @@ def parse_answers(
     ignored = {key: coercers[key](raw[key]) for key in hidden}
     if kept.get(RESPONDENT) == SELF:
         _own_answers(questionnaire, {**kept, **ignored}, source, lines)
-    warnings = response + [
+    warnings = [
         Problem(
             source,
             "ignored: skip logic does not ask this question for these answers "

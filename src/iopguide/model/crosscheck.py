@@ -12,9 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from iopguide.errors import DataPath
-from iopguide.model.conditions import UNKNOWN, All, AnyOf, Condition, Not, Test
+from iopguide.model.conditions import Condition, placed_tests
+from iopguide.model.graph import Graph
+from iopguide.model.operators import OPERATORS, Test
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import Property, RuleSet
+from iopguide.model.values import UNKNOWN
 
 Path = DataPath
 
@@ -29,27 +32,14 @@ class Finding:
     file: str = "rules"
 
 
-def walk_tests(condition: Condition, path: Path) -> Iterator[tuple[Path, Test]]:
-    """Every leaf test of a condition with its path in the file."""
-    if isinstance(condition, Test):
-        yield path, condition
-    elif isinstance(condition, All):
-        for i, part in enumerate(condition.all):
-            yield from walk_tests(part, (*path, "all", i))
-    elif isinstance(condition, AnyOf):
-        for i, part in enumerate(condition.any):
-            yield from walk_tests(part, (*path, "any", i))
-    elif isinstance(condition, Not):
-        yield from walk_tests(condition.not_, (*path, "not"))
-
-
 def cross_check(ruleset: RuleSet, questionnaire: Questionnaire) -> list[Finding]:
     """Every reference the rule set makes that the questionnaire or itself cannot honour."""
     findings = [*_duplicates(ruleset, questionnaire), *_levels(ruleset)]
-    too_deep = _chains(ruleset)
+    graph = Graph(questionnaire, ruleset)
+    too_deep = _chains(ruleset, graph)
     if too_deep:  # every later check (and the engine) follows chains: stop here
         return findings + too_deep
-    findings += safety_findings(ruleset, questionnaire)
+    findings += safety_findings(ruleset, questionnaire, graph)
     known_scores: set[str] = set()
     for i, score in enumerate(ruleset.scores):
         for j, item in enumerate(score.sum):
@@ -94,14 +84,11 @@ checks, the engine and the solver follow chains, and a chain of a thousand would
 take them past Python's recursion limit."""
 
 
-def _chains(ruleset: RuleSet) -> list[Finding]:
-    """A score at the end of a chain longer than MAX_CHAIN (scores read only scores
-    defined before them, so one pass in order measures every chain)."""
-    depth: dict[str, int] = {}
+def _chains(ruleset: RuleSet, graph: Graph) -> list[Finding]:
+    """A score at the end of a chain longer than MAX_CHAIN."""
+    chains = graph.chains()
     for i, score in enumerate(ruleset.scores):
-        read = [t.subject for c in score.count for _, t in walk_tests(c, ()) if t.score]
-        depth[score.id] = 1 + max((depth.get(r, 0) for r in read), default=0)
-        if depth[score.id] > MAX_CHAIN:
+        if chains[score.id] > MAX_CHAIN:
             message = (
                 f"score '{score.id}' ends a chain of more than {MAX_CHAIN} scores, each "
                 f"built on the one before: at most {MAX_CHAIN} may build on one another"
@@ -130,7 +117,7 @@ def _check_property(
         severer = prop.never_lowers_level
         q = question(severer.answer, (*where, "answer"))
         if q is not None:
-            problem = _order_misfit(severer.groups, severer.order is not None, q)
+            problem = q.kind.order_misfit(q, severer.groups, severer.order is not None)
             if problem:
                 findings.append(Finding((*where, "order"), problem))
     if prop.implies is not None:
@@ -145,31 +132,6 @@ def _check_property(
                 Finding((*where, "then", "level_at_least"), _unknown_level(level, ruleset))
             )
     return findings
-
-
-def _order_misfit(groups: tuple[tuple[object, ...], ...], given: bool, q: Question) -> str:
-    """Why an ``order`` does not fit its question, or an empty string."""
-    if q.type in ("integer", "multi") and not given:
-        return ""
-    if q.type == "integer":
-        return f"'{q.id}' is a number question: a higher number is more severe; leave out 'order'"
-    if q.type == "multi":
-        return f"'{q.id}' takes several choices: one more item is more severe; leave out 'order'"
-    if q.type == "choice" and not given:
-        return f"'{q.id}' is a choice question: list its choices in 'order', least severe first"
-    values = [v for g in groups for v in g]
-    if len(values) != len({(type(v), v) for v in values}):
-        return "a value is listed twice"
-    for value in values:
-        if isinstance(value, str) and value == UNKNOWN:
-            if not q.allow_unknown:
-                return f"'{q.id}' does not allow '{UNKNOWN}'"
-        elif q.type == "yes_no" and not isinstance(value, bool):
-            return f"'{q.id}' is a yes/no question: order yes, no (and unknown)"
-        elif q.type == "choice" and (not isinstance(value, str) or q.choice(value) is None):
-            listed = ", ".join(c.id for c in q.choices)
-            return f"not a choice of '{q.id}' (choices: {listed})"
-    return ""
 
 
 def _unknown_level(level: str, ruleset: RuleSet) -> str:
@@ -250,7 +212,9 @@ def _setting(ruleset: RuleSet, i: int) -> Iterator[Finding]:
         )
 
 
-def safety_findings(ruleset: RuleSet, questionnaire: Questionnaire) -> Iterator[Finding]:
+def safety_findings(
+    ruleset: RuleSet, questionnaire: Questionnaire, graph: Graph
+) -> Iterator[Finding]:
     """Questions that must be marked ``safety: true``:
 
     - every question an alert rule reads (itself, or through a score): its answer is
@@ -260,27 +224,15 @@ def safety_findings(ruleset: RuleSet, questionnaire: Questionnaire) -> Iterator[
       rating reads: then a declined answer makes the result provisional and is named,
       never silently benign.
     """
-    inputs: dict[str, tuple[str, ...]] = {}
-    for score in ruleset.scores:
-        inputs[score.id] = tuple(score.sum) or tuple(
-            s for c in score.count for _, t in walk_tests(c, ()) for s in (t.subject,)
-        )
-
-    def read(key: str, seen: frozenset[str] = frozenset()) -> set[str]:
-        if key in inputs and key not in seen:
-            return {q for k in inputs[key] for q in read(k, seen | {key})}
-        return {key}
-
     needed: dict[str, str] = {}
     alerted: dict[str, str] = {}
     for rule in ruleset.rules:
         if rule.alert is None and rule.floor is None and rule.rate is None:
             continue
-        for _, test in walk_tests(rule.when, ()):
-            for question_id in read(test.subject):
-                needed.setdefault(question_id, rule.id)
-                if rule.alert is not None:
-                    alerted.setdefault(question_id, rule.id)
+        for question_id in graph.answers_read(rule.when):
+            needed.setdefault(question_id, rule.id)
+            if rule.alert is not None:
+                alerted.setdefault(question_id, rule.id)
     for i, section in enumerate(questionnaire.sections):
         for j, question in enumerate(section.questions):
             if question.safety:
@@ -316,7 +268,7 @@ def _check_condition(
     known_scores: set[str],
 ) -> list[Finding]:
     findings: list[Finding] = []
-    for where, test in walk_tests(condition, path):
+    for where, test in placed_tests(condition, path):
         if test.score is not None:
             if test.score not in known_scores:
                 defined = ruleset.score_by_id
@@ -340,22 +292,14 @@ def _check_condition(
 
 def _misfit(test: Test, question: Question) -> str:
     """Why an operator or operand does not fit the question, or an empty string."""
-    op, operand, kind = test.operator, test.operand, question.kind
-    if op == "answered":
+    op, operand, kind = OPERATORS[test.operator], test.operand, question.kind
+    if op.operand == "flag":
         return ""
-    if (
-        question.allow_unknown
-        and op in ("equals", "one_of")
-        and (operand == UNKNOWN or operand == (UNKNOWN,))
-    ):
+    if question.allow_unknown and op.declined and (operand == UNKNOWN or operand == (UNKNOWN,)):
         return ""  # any question that allows it can be tested for a declined answer
-    if op not in kind.operators:
-        if op in ("gt", "gte", "lt", "lte"):
-            return f"'{op}' compares numbers; '{question.id}' is a {question.type} question"
-        if op in ("contains", "contains_any"):
-            return f"'{op}' is for several-choice questions; '{question.id}' is {question.type}"
-        return f"'{question.id}' takes several choices: use contains or contains_any"
-    if op in ("gt", "gte", "lt", "lte"):
+    if not op.applies(kind.value_kind):
+        return op.misfit.format(op=op.name, id=question.id, type=question.type)
+    if op.operand == "number":
         assert question.min is not None and question.max is not None
         if not question.min <= operand <= question.max:
             return (
@@ -363,9 +307,8 @@ def _misfit(test: Test, question: Question) -> str:
                 f"({question.min} to {question.max})"
             )
         return ""
-    items = list(operand) if op in ("one_of", "contains_any") else [operand]
-    for item in items:
-        if item == UNKNOWN and isinstance(item, str) and not op.startswith("contains"):
+    for item in operand if op.listed else [operand]:
+        if item == UNKNOWN and isinstance(item, str) and op.operand in ("value", "values"):
             if not question.allow_unknown:
                 return f"'{question.id}' does not allow '{UNKNOWN}'"
         elif problem := kind.operand_fits(question, item):

@@ -3,26 +3,18 @@ which questions are asked. Checking answers against it is in ``model.answers``."
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from functools import cached_property
 from itertools import groupby
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from iopguide.model.conditions import (
-    UNKNOWN,
-    All,
-    AnswerValue,
-    AnyOf,
-    Condition,
-    Not,
-    Predicate,
-    compile_condition,
-    describe,
-    subjects,
-)
+from iopguide.model.codes import ItemCode, Total
+from iopguide.model.conditions import Condition, Fold, compile_condition, describe, subjects
+from iopguide.model.operators import Test
 from iopguide.model.types import TYPES, Coercer, QuestionType
+from iopguide.model.values import UNKNOWN, YES_NO, AnswerValue, Predicate
 
 if TYPE_CHECKING:
     from iopguide.model.answers import Answers
@@ -95,6 +87,8 @@ class Question(_Model):
     # The questionnaire version that added it, named when an older answers file lacks it.
     since: str = ""
     when: Condition | None = None
+    # The instrument item it is, and that item's code (exported to FHIR).
+    code: ItemCode | None = None
 
     @field_validator("type")
     @classmethod
@@ -112,7 +106,7 @@ class Question(_Model):
             ids = [c.id for c in self.choices]
             if len(set(ids)) != len(ids) or UNKNOWN in ids:
                 raise ValueError("choice ids must be unique and not 'unknown'")
-            if self.type != "multi" and any(c.unknown for c in self.choices):
+            if not kind.partly_unknown and any(c.unknown for c in self.choices):
                 raise ValueError(
                     "'unknown' choices are for several-choice questions: "
                     "a one-choice question allows 'unknown' itself (allow_unknown)"
@@ -133,7 +127,10 @@ class Question(_Model):
         if self.clinician_only and self.required:
             raise ValueError("a 'clinician_only' question must have 'required: false'")
         if self.safety_pause and not (
-            self.type == "yes_no" and self.context and not self.required and self.when is None
+            self.kind.value_kind == YES_NO
+            and self.context
+            and not self.required
+            and self.when is None
         ):
             raise ValueError(
                 "a 'safety_pause' question is a yes/no question with 'context: true' and "
@@ -190,11 +187,11 @@ class Question(_Model):
         extra: tuple[AnswerValue, ...] = (UNKNOWN,) if self.allow_unknown else ()
         return (*self.kind.values(self), *extra)
 
-    def word(self, value: object) -> str:
-        """Say one answer value in plain words."""
+    def word(self, value: object, between: str = ", ") -> str:
+        """Say one answer value in plain words (``between`` the parts of one with several)."""
         if value == UNKNOWN and isinstance(value, str):
             return "don't know"
-        return self.kind.word(self, value)
+        return self.kind.word(self, value, between)
 
 
 def _maybe(
@@ -202,21 +199,26 @@ def _maybe(
 ) -> bool | None:
     """Whether a condition holds (True), fails (False) or cannot tell yet (None), when
     the answers in ``open_ids`` are still to come (Kleene's three-valued logic)."""
-    if isinstance(condition, All | AnyOf):
-        parts = [
-            _maybe(p, answers, open_ids)
-            for p in (condition.all if isinstance(condition, All) else condition.any)
-        ]
-        decisive = isinstance(condition, AnyOf)  # a True decides an any, a False an all
+
+    def test(t: Test) -> bool | None:
+        return None if t.subject in open_ids else t.compile()(answers)
+
+    return Fold(test, _kleene(False), _kleene(True), _unless_open)(condition)
+
+
+def _kleene(decisive: bool) -> Callable[[list[bool | None]], bool | None]:
+    """An ``all`` (a False decides it) or an ``any`` (a True decides it), in three values."""
+
+    def joined(parts: list[bool | None]) -> bool | None:
         if decisive in parts:
             return decisive
         return None if None in parts else not decisive
-    if isinstance(condition, Not):
-        inner = _maybe(condition.not_, answers, open_ids)
-        return None if inner is None else not inner
-    if any(subject in open_ids for subject in subjects(condition)):
-        return None
-    return compile_condition(condition)(answers)
+
+    return joined
+
+
+def _unless_open(inner: bool | None) -> bool | None:
+    return None if inner is None else not inner
 
 
 class Block(NamedTuple):
@@ -252,6 +254,8 @@ class Questionnaire(_Model):
     url: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9+.-]*:\S+$")
     """The questionnaire's canonical url (FHIR export): an absolute URI."""
     sections: tuple[Section, ...] = Field(min_length=1)
+    # The instruments' totals, with their codes (exported to FHIR).
+    totals: tuple[Total, ...] = ()
 
     @model_validator(mode="after")
     def _ids_and_order(self) -> Questionnaire:
@@ -275,7 +279,17 @@ class Questionnaire(_Model):
         paused = [q.id for q in self.questions if q.safety_pause]
         if len(paused) > 1:
             raise ValueError(f"only one question may be 'safety_pause': {', '.join(paused)}")
+        for total in self.totals:
+            unknown = [item for item in total.items if item not in seen]
+            if unknown:
+                raise ValueError(f"totals: '{total.display}' sums unknown question '{unknown[0]}'")
+        if len({t.items for t in self.totals}) < len(self.totals):
+            raise ValueError("totals: two totals sum the same questions")
         return self
+
+    def total_of(self, items: tuple[str, ...]) -> Total | None:
+        """The instrument total that sums exactly these questions, in this order."""
+        return next((t for t in self.totals if t.items == items), None)
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:

@@ -3,9 +3,12 @@
 A type says what a question of its kind must declare, which values it accepts and how
 an answers file gives them (exactly: a file means the same tomorrow), how a person
 may type them in the interview (more loosely), how many points an answer adds to a
-score, how to say an answer in words, its JSON Schema, and which values are worth
-trying when searching for what would change a result. A new type is one class here
-and one line in ``TYPES``.
+score, how to say an answer in words, its JSON Schema, the kind of value conditions
+compare (``model.values``), which answers are more severe (for the rule set's
+properties), how FHIR holds it, and which values are worth trying when searching for
+what would change a result. A new type is one class here and one line in ``TYPES``,
+and its encoding for the z3 solver (``authoring/solver/types.py``); nothing else
+switches on a type's name, and a test holds every registry to this one.
 
 ``"unknown"`` ("don't know / prefer not to say") is not a type's value: the
 questionnaire accepts it for any question with ``allow_unknown``.
@@ -13,12 +16,12 @@ questionnaire accepts it for any question with ``allow_unknown``.
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
-from iopguide.model.conditions import AnswerValue
+from iopguide.model.choices import choice_parts, not_a_choice, pick
+from iopguide.model.values import CHOICE, CHOICES, NUMBER, UNKNOWN, YES_NO, AnswerValue
 
 if TYPE_CHECKING:
     from iopguide.model.questionnaire import Question
@@ -30,14 +33,34 @@ class Misfit(ValueError):
     """An answer that is not of its question's type (the caller words the message)."""
 
 
+Order = tuple[tuple[AnswerValue, ...], ...]
+"""Answers from least to most severe; a group of answers is of equal severity."""
+
+
+class FhirForm(NamedTuple):
+    """How a FHIR Questionnaire holds a question (``fhir/``): the item's type, the
+    ``value[x]`` of an answer, the coded answers it offers (in order), its item control,
+    whether it takes several answers, and whether "don't know" is a companion yes/no
+    item (a number has no code to say it with)."""
+
+    item: str
+    value: str
+    options: tuple[AnswerValue, ...] = ()
+    control: str | None = None
+    repeats: bool = False
+    unknown_item: bool = False
+
+
 class QuestionType(ABC):
     """What every question type provides; see the module's docstring."""
 
     name: ClassVar[str]
     has_choices: ClassVar[bool] = False
     has_range: ClassVar[bool] = False
-    #: The condition operators that compare answers of this type (besides ``answered``).
-    operators: ClassVar[frozenset[str]] = frozenset({"equals", "not_equals", "one_of"})
+    #: A choice may say that part of the answer is not known (``Choice.unknown``).
+    partly_unknown: ClassVar[bool] = False
+    #: The kind of value its answers are (``model.values``): which operators compare them.
+    value_kind: ClassVar[str]
 
     @abstractmethod
     def expects(self, question: Question) -> str:
@@ -69,13 +92,26 @@ class QuestionType(ABC):
         """How many points an answer adds to a sum."""
         return lambda v: 0
 
-    def word(self, question: Question, value: object) -> str:
-        """An answer in plain words."""
+    def word(self, question: Question, value: object, between: str = ", ") -> str:
+        """An answer in plain words (``between`` the parts of one with several)."""
         return str(value)
 
     @abstractmethod
     def schema(self, question: Question) -> list[dict[str, Any]]:
         """The JSON Schema alternatives for an answer in a file."""
+
+    @abstractmethod
+    def fhir(self, question: Question) -> FhirForm:
+        """How a FHIR Questionnaire holds the question."""
+
+    @abstractmethod
+    def order_misfit(self, question: Question, order: Order, given: bool) -> str:
+        """Why a property's severity ``order`` (least severe first; ``given`` in the
+        file, or left out) does not fit this question, or ""."""
+
+    def default_order(self, question: Question) -> Order:
+        """The severity order when a property gives none (empty: the type's own)."""
+        return ()
 
     def operand_fits(self, question: Question, operand: object) -> str:
         """Why a value compared with an answer cannot be one of its values, or ""."""
@@ -96,6 +132,7 @@ class QuestionType(ABC):
 
 class YesNo(QuestionType):
     name = "yes_no"
+    value_kind = YES_NO
 
     def expects(self, question: Question) -> str:
         return "yes or no"
@@ -126,13 +163,25 @@ class YesNo(QuestionType):
     def points(self, question: Question) -> Callable[[AnswerValue | None], int]:
         return lambda v: int(v) if isinstance(v, bool) else 0
 
-    def word(self, question: Question, value: object) -> str:
+    def word(self, question: Question, value: object, between: str = ", ") -> str:
         if isinstance(value, bool):
             return "yes" if value else "no"
         return str(value)
 
     def schema(self, question: Question) -> list[dict[str, Any]]:
         return [{"type": "boolean"}, {"enum": ["yes", "no"]}]
+
+    def fhir(self, question: Question) -> FhirForm:
+        if question.allow_unknown:  # yes, no and "don't know": a choice of three codes
+            return FhirForm("choice", "valueCoding", (True, False), "radio-button")
+        return FhirForm("boolean", "valueBoolean")
+
+    def order_misfit(self, question: Question, order: Order, given: bool) -> str:
+        why = f"'{question.id}' is a yes/no question: order yes, no (and unknown)"
+        return _listed_misfit(question, order, lambda v: "" if isinstance(v, bool) else why)
+
+    def default_order(self, question: Question) -> Order:
+        return ((False,), (True,))  # yes is the more severe answer
 
     def operand_fits(self, question: Question, operand: object) -> str:
         if isinstance(operand, bool):
@@ -142,8 +191,8 @@ class YesNo(QuestionType):
 
 class Integer(QuestionType):
     name = "integer"
+    value_kind = NUMBER
     has_range = True
-    operators = QuestionType.operators | {"gt", "gte", "lt", "lte"}
 
     def expects(self, question: Question) -> str:
         return f"a whole number from {question.min} to {question.max}"
@@ -180,6 +229,17 @@ class Integer(QuestionType):
     def schema(self, question: Question) -> list[dict[str, Any]]:
         return [{"type": "integer", "minimum": question.min, "maximum": question.max}]
 
+    def fhir(self, question: Question) -> FhirForm:
+        return FhirForm("integer", "valueInteger", unknown_item=bool(question.allow_unknown))
+
+    def order_misfit(self, question: Question, order: Order, given: bool) -> str:
+        if not given:
+            return ""
+        return (
+            f"'{question.id}' is a number question: a higher number is more severe; "
+            "leave out 'order'"
+        )
+
     def operand_fits(self, question: Question, operand: object) -> str:
         if isinstance(operand, int) and not isinstance(operand, bool):
             return ""
@@ -202,6 +262,7 @@ class Integer(QuestionType):
 
 class OneChoice(QuestionType):
     name = "choice"
+    value_kind = CHOICE
     has_choices = True
 
     def expects(self, question: Question) -> str:
@@ -231,12 +292,23 @@ class OneChoice(QuestionType):
         points = {c.id: c.points for c in question.choices}
         return lambda v: points.get(v, 0) if isinstance(v, str) else 0
 
-    def word(self, question: Question, value: object) -> str:
+    def word(self, question: Question, value: object, between: str = ", ") -> str:
         choice = question.choice(value) if isinstance(value, str) else None
         return choice.label if choice else str(value)
 
     def schema(self, question: Question) -> list[dict[str, Any]]:
         return [{"enum": [c.id for c in question.choices]}]
+
+    def fhir(self, question: Question) -> FhirForm:
+        return FhirForm("choice", "valueCoding", self.values(question), "radio-button")
+
+    def order_misfit(self, question: Question, order: Order, given: bool) -> str:
+        if not given:
+            return (
+                f"'{question.id}' is a choice question: list its choices in 'order', "
+                "least severe first"
+            )
+        return _listed_misfit(question, order, lambda v: not_a_choice(question, v))
 
     def operand_fits(self, question: Question, operand: object) -> str:
         return not_a_choice(question, operand)
@@ -247,8 +319,9 @@ class Multi(QuestionType):
     questionnaire's order."""
 
     name = "multi"
+    value_kind = CHOICES
     has_choices = True
-    operators = frozenset({"contains", "contains_any"})
+    partly_unknown = True
 
     MEMO: ClassVar[int] = 1_024  # distinct lists of choices remembered per question
 
@@ -303,14 +376,26 @@ class Multi(QuestionType):
         points = {c.id: c.points for c in question.choices}
         return lambda v: sum(points[c] for c in v) if isinstance(v, tuple) else 0
 
-    def word(self, question: Question, value: object) -> str:
+    def word(self, question: Question, value: object, between: str = ", ") -> str:
         if isinstance(value, tuple):
-            return ", ".join(ONE_CHOICE.word(question, v) for v in value) or "none"
+            return between.join(ONE_CHOICE.word(question, v) for v in value) or "none"
         return str(value)
 
     def schema(self, question: Question) -> list[dict[str, Any]]:
         ids = [c.id for c in question.choices]
         return [{"type": "array", "items": {"enum": ids}, "uniqueItems": True}]
+
+    def fhir(self, question: Question) -> FhirForm:
+        ids = tuple(c.id for c in question.choices)
+        return FhirForm("choice", "valueCoding", ids, "check-box", repeats=True)
+
+    def order_misfit(self, question: Question, order: Order, given: bool) -> str:
+        if not given:
+            return ""
+        return (
+            f"'{question.id}' takes several choices: one more item is more severe; "
+            "leave out 'order'"
+        )
 
     def operand_fits(self, question: Question, operand: object) -> str:
         return not_a_choice(question, operand)
@@ -345,58 +430,16 @@ ONE_CHOICE = OneChoice()
 TYPES: dict[str, QuestionType] = {t.name: t for t in (YesNo(), Integer(), ONE_CHOICE, Multi())}
 
 
-def choice_parts(question: Question, said: str) -> list[str]:
-    """A typed list of choices: split at commas and semicolons, except inside a whole
-    label that has commas of its own ("Opioids (heroin, fentanyl, pain pills)"), and a
-    run of numbers separated by spaces ("1 5") at the spaces too."""
-    labels = {" ".join(c.label.lower().split()) for c in question.choices}
-    pieces = [" ".join(p.split()) for p in re.split(r"[,;]", said)]
-    parts: list[str] = []
-    i = 0
-    while i < len(pieces):
-        whole = next(
-            (j for j in range(len(pieces), i + 1, -1) if ", ".join(pieces[i:j]) in labels),
-            None,
-        )
-        if whole is not None:
-            parts.append(", ".join(pieces[i:whole]))
-            i = whole
-            continue
-        words = pieces[i].split()
-        if words and all(w.isascii() and w.isdigit() for w in words):
-            parts += words
-        elif words:
-            parts.append(pieces[i])
-        i += 1
-    return parts
-
-
-def pick(question: Question, said: str) -> str:
-    """A choice typed in the interview: its number, its id or label, or the unique
-    start of an id or label (any case). An answers file must give the id exactly."""
-    choices = question.choices
-    if said.isascii() and said.isdigit() and 1 <= int(said) <= len(choices):
-        return choices[int(said) - 1].id
-    names = {c.id: (c.id.lower(), " ".join(c.label.lower().split())) for c in choices}
-    exact = [cid for cid, (ident, label) in names.items() if said in (ident, label)]
-    if exact:
-        return exact[0]
-    starts = [
-        cid
-        for cid, (ident, label) in names.items()
-        if ident.startswith(said) or label.startswith(said)
-    ]
-    if len(starts) == 1:
-        return starts[0]
-    numbers = f"a number from 1 to {len(choices)}"
-    if starts:
-        which = "; ".join(str(question.choice(c).label) for c in starts)  # type: ignore[union-attr]
-        raise ValueError(f"'{said}' could be more than one ({which}): type more, or {numbers}")
-    raise ValueError(f"please type {numbers}")
-
-
-def not_a_choice(question: Question, operand: object) -> str:
-    if isinstance(operand, str) and question.choice(operand) is not None:
-        return ""
-    listed = ", ".join(c.id for c in question.choices)
-    return f"not a choice of '{question.id}' (choices: {listed})"
+def _listed_misfit(question: Question, order: Order, misfit: Callable[[object], str]) -> str:
+    """Why an ``order`` of a question's values does not fit it (each value once, and
+    ``unknown`` only where the question allows it), or ""."""
+    values = [v for group in order for v in group]
+    if len(values) != len({(type(v), v) for v in values}):
+        return "a value is listed twice"
+    for value in values:
+        if isinstance(value, str) and value == UNKNOWN:
+            if not question.allow_unknown:
+                return f"'{question.id}' does not allow '{UNKNOWN}'"
+        elif problem := misfit(value):
+            return problem
+    return ""

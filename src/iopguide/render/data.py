@@ -6,13 +6,20 @@ One builder for every path: a single result, each line of a batch and the librar
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from iopguide.core.explain import Explanation, Provenance
+from iopguide.core.explanation import Explanation, Provenance
 from iopguide.model.decision import Decision
 from iopguide.model.ruleset import Level, Setting
+
+if TYPE_CHECKING:
+    from iopguide.core.reassess import Comparison
+    from iopguide.model.questionnaire import Questionnaire
+    from iopguide.model.ruleset import RuleSet
+    from iopguide.render.formats import View
 
 SCHEMA_VERSION = 1
 
@@ -154,6 +161,52 @@ def to_json(explanation: Explanation, *, indent: int | None = 2) -> str:
     return orjson.dumps(to_dict(explanation), option=option).decode()
 
 
-def to_line(explanation: Explanation, index: int) -> bytes:
-    """One batch line (UTF-8, no newline): the record's index, then the result object."""
+def to_line(explanation: Explanation, index: int | None) -> bytes:
+    """One batch line (UTF-8, no newline): the record's index, then the result object
+    (no index: one of several answers files)."""
+    if index is None:
+        return orjson.dumps(to_dict(explanation))
     return orjson.dumps({"index": index, **to_dict(explanation)})
+
+
+def render(explanation: Explanation, view: View) -> str:
+    return to_json(explanation) + "\n"
+
+
+def line(explanation: Explanation, index: int | None) -> bytes:
+    """One result on one line (UTF-8, no newline): a batch record's, after its index."""
+    return to_line(explanation, index)
+
+
+def failed(index: int, message: str) -> bytes:
+    """A batch record that does not fit: its index and every problem, on one line."""
+    return orjson.dumps({"index": index, "error": message})
+
+
+def compare(
+    c: Comparison,
+    questionnaire: Questionnaire | None = None,
+    ruleset: RuleSet | None = None,
+    decision: Decision | None = None,
+) -> str:
+    """A reassessment comparison as JSON."""
+    from iopguide.render.words import alert_ids, gone_alerts, new_alerts
+
+    def plain(value: object) -> object:
+        return list(value) if isinstance(value, tuple) else value
+
+    data = {
+        "direction": c.direction,
+        "alerts_new": alert_ids(tuple(new_alerts(c))),
+        "alerts_gone": alert_ids(tuple(gone_alerts(c))),
+        "earlier_level": c.earlier.level.id,
+        "later_level": c.later.level.id,
+        "decision": decision_field(decision),
+        "changed_answers": [
+            {"question": q, "earlier": plain(old), "later": plain(new)} for q, old, new in c.changed
+        ],
+        "rules_started": [r.id for r in c.started],
+        "rules_stopped": [r.id for r in c.stopped],
+        "later_alerts": alert_ids(c.later.alerts),
+    }
+    return json.dumps(data, indent=2) + "\n"

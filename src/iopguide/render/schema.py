@@ -6,8 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from iopguide.model.conditions import UNKNOWN
 from iopguide.model.questionnaire import Question, Questionnaire
+from iopguide.model.values import UNKNOWN
 from iopguide.render.data import SCHEMA_VERSION
 from iopguide.render.template import PAUSE_WORDS
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from iopguide.model.conditions import AnswerValue
 from iopguide.model.questionnaire import Question, Questionnaire
+from iopguide.model.values import AnswerValue
 
 # How a ``safety_pause`` question is asked, for the template, ``questions`` and the schema.
 PAUSE_WORDS = (

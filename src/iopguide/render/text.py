@@ -9,10 +9,27 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from iopguide.core.explain import Alert, Explanation
+from iopguide.core.explanation import Alert, Explanation
 from iopguide.core.moments import crisis_line
-from iopguide.render.report import (
+from iopguide.core.reassess import Comparison
+from iopguide.model.decision import Decision
+from iopguide.model.questionnaire import Questionnaire
+from iopguide.model.ruleset import RuleSet
+from iopguide.render.formats import View
+from iopguide.render.words import (
+    CLOSING,
+    FITS,
+    GET_HELP_NOW,
+    HELP_ANY_TIME,
+    NEXT,
+    NO_REASON,
+    RATINGS,
+    SCORES,
+    STILL_OPEN,
+    SUGGESTED,
+    WHY,
     change_sections,
+    comparison_sections,
     decision_words,
     ignored_words,
     open_question_words,
@@ -49,11 +66,11 @@ def alerts_panel(alerts: tuple[Alert, ...]) -> Panel:
     emergency = any(a.severity == "emergency" for a in alerts)
     body = Text()
     if emergency:
-        body.append("Get help now. Call 911 if there is immediate danger.\n\n", style="bold")
+        body.append(f"{GET_HELP_NOW}\n\n", style="bold")
     for alert in alerts:
         body.append(f"{alert.severity.upper()}: {alert.title}\n", style="bold red")
         body.append(f"{alert.text}\n")
-    body.append("\nHelp, any time:", style="bold")
+    body.append(f"\n{HELP_ANY_TIME}", style="bold")
     title = "!! SAFETY FIRST: GET HELP NOW !!" if emergency else "! Safety: support is available"
     content = Group(body, _bullets(alerts[0].resources))
     return Panel(content, title=title, border_style="red", title_align="left")
@@ -96,7 +113,7 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
                 )
             )
     head = Text()
-    head.append("Suggested level of care: ", style="bold")
+    head.append(f"{SUGGESTED}: ", style="bold")
     head.append(level.title, style="bold cyan")
     head.append(f"\n{level.summary}\n")
     setting = f"{e.setting.title}: {e.setting.summary}" if e.setting is not None else level.setting
@@ -119,7 +136,7 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
         head.append(f"\nAnswered by: {e.answered_by}", style="dim")
     parts.append(Panel(head, title="Suggestion", title_align="left"))
     parts.append(Text(e.headline))
-    parts.append(_heading("Why"))
+    parts.append(_heading(WHY))
     if e.reasons:
         for reason in e.reasons:
             text = Text()
@@ -131,24 +148,24 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
             parts.append(_item("»" if reason.decisive else "•", text))
         parts.append(Text("  (» marks what set the level.)", style="dim"))
     else:
-        parts.append(_item("•", "No answer calls for more intensive care."))
+        parts.append(_item("•", NO_REASON))
     parts += [Text(f"\n{line}", style="dim") for line in ignored_words(e)]
     for heading, lines in change_sections(e, audience):
         parts.append(_heading(heading))
         parts.append(_bullets(lines))
     opened = open_question_words(e, audience)
     if opened:
-        parts.append(_heading("Answers that could still change this"))
+        parts.append(_heading(STILL_OPEN))
         parts.append(_bullets(opened))
     elif e.result_holds and any(v == "unknown" for v in e.answers.values()):
         parts.append(Text("\nThe suggestion holds whatever the unanswered questions are."))
     if e.considerations:
-        parts.append(_heading("What to look for in a program"))
+        parts.append(_heading(FITS))
         parts.append(_bullets([c.text for c in e.considerations]))
     if level.next_steps:
-        parts.append(_heading("What comes next"))
+        parts.append(_heading(NEXT))
         parts.append(_bullets(level.next_steps))
-    parts.append(_heading("Ratings by area (0 = no concern, 4 = severe)"))
+    parts.append(_heading(RATINGS))
     parts.append(dimension_table(e))
     if audience == "clinician" and e.scores:
         parts.append(score_table(e))
@@ -168,7 +185,7 @@ def dimension_table(explanation: Explanation) -> Table:
 
 
 def score_table(explanation: Explanation) -> Table:
-    table = Table(title="Screening scores", title_justify="left", box=None, padding=(0, 1))
+    table = Table(title=SCORES, title_justify="left", box=None, padding=(0, 1))
     table.add_column("Score")
     table.add_column("Value", justify="right")
     table.add_column("Band")
@@ -188,3 +205,29 @@ def render_text(
 def no_trailing_spaces(text: str) -> str:
     """Text whose lines end without spaces (rich pads table and panel lines)."""
     return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def render(explanation: Explanation, view: View) -> str:
+    return render_text(explanation, width=view.width, color=view.color, audience=view.audience)
+
+
+def compare(
+    c: Comparison,
+    questionnaire: Questionnaire,
+    ruleset: RuleSet | None = None,
+    decision: Decision | None = None,
+) -> str:
+    """A reassessment comparison; safety first."""
+    markers = {"Safety first": "!", "Rules that now apply": "+", "Rules that no longer apply": "-"}
+    out: list[str] = []
+    for heading, lines in comparison_sections(c, questionnaire, decision, ruleset):
+        if heading == "Level of care":
+            out += [*lines, ""]
+            continue
+        mark = markers.get(heading, "•")
+        said = [
+            "  (none)" if line == "none" and mark in "+-" else f"  {mark} {line}" for line in lines
+        ]
+        out += [f"{heading}:", *said, ""]
+    out.append(CLOSING)
+    return "\n".join(out) + "\n"

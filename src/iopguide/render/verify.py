@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from iopguide.authoring.verify import Move, Verdict
-from iopguide.core.engine import Result
+from iopguide.authoring.solver.diff import Move
+from iopguide.authoring.solver.properties import Verdict
+from iopguide.core.result import Result
 from iopguide.model.answers import Answers
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet

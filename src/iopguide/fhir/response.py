@@ -1,10 +1,6 @@
-"""FHIR names shared by the export (``render/fhir.py``) and the import of answers.
-
-The export turns the questionnaire into a FHIR R4 Questionnaire; this module holds the
-conventions both directions agree on (linkIds, code systems) and maps a FHIR
-QuestionnaireResponse back to a plain answers mapping, which is then checked like any
-answers file. Pure: data in, data out.
-"""
+"""A QuestionnaireResponse both ways: answers out (in the Bundle, or for a form to
+open), and a response in, mapped to raw answers by linkId, which are then checked
+like any answers file. Pure: data in, data out."""
 
 from __future__ import annotations
 
@@ -12,42 +8,29 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from iopguide.errors import AnswersError, Problem
+from iopguide.fhir.names import (
+    HELPER_PREFIX,
+    NONE_CODE,
+    SECTION_PREFIX,
+    UNKNOWN_SUFFIX,
+    Json,
+    answer_system,
+    canonical_url,
+    coded,
+    coding,
+    form,
+    unknown_item,
+)
 from iopguide.inert import clipped
-from iopguide.model.conditions import UNKNOWN
 from iopguide.model.questionnaire import Question, Questionnaire
+from iopguide.model.values import UNKNOWN
 
-NONE_CODE = "none-of-these"
-"""The exclusive "none" option of a several-choice question (answers ``[]``).
-
-It has a hyphen, so it can never be a choice id (ids are ``[a-z][a-z0-9_]*``)."""
-UNKNOWN_SUFFIX = ".unknown"
-"""A whole-number question that allows "don't know" has a yes/no item ``<id>.unknown``."""
-HELPER_PREFIX = "when."
-"""Hidden calculated items that hold nested skip logic: ``when.<first question>``."""
-SECTION_PREFIX = "section."
 ANSWER_SHAPE = (
     "like [{valueBoolean: true}], [{valueInteger: 40}] or [{valueCoding: {system: ..., code: ...}}]"
 )
 
 
-def canonical_url(questionnaire: Questionnaire) -> str:
-    """The questionnaire's canonical url: declared in its file, else a URN by its name."""
-    return questionnaire.url or f"urn:iopguide:questionnaire:{questionnaire.name}"
-
-
-def answer_system(questionnaire: Questionnaire, question: Question) -> str:
-    """The code system of one question's answers (its choices, yes/no/unknown, none)."""
-    return f"{canonical_url(questionnaire)}/{question.id}"
-
-
-def three_way(question: Question) -> bool:
-    """A yes/no question with "don't know" is a choice of yes, no and unknown in FHIR."""
-    return question.type == "yes_no" and bool(question.allow_unknown)
-
-
-def unknown_item(question: Question) -> bool:
-    """A whole-number question with "don't know" gets a companion yes/no item."""
-    return question.type == "integer" and bool(question.allow_unknown)
+# -- a response in -----------------------------------------------------------------
 
 
 def _items(items: object, where: str) -> Iterator[dict[str, Any]]:
@@ -170,7 +153,7 @@ def _answer(
                 raise error("the answer's coding has no code", link)
             value = code
         values.append(value)
-    if question.type == "multi":
+    if form(question).repeats:
         if NONE_CODE in values or UNKNOWN in values:
             if len(values) > 1:
                 word = "none" if NONE_CODE in values else "unknown"
@@ -180,3 +163,47 @@ def _answer(
     if len(values) > 1:
         raise error("has several answers: this question takes one", link)
     return values[0]
+
+
+# -- answers out -------------------------------------------------------------------
+
+
+def response_items(questionnaire: Questionnaire, answers: Mapping[str, object]) -> list[Json]:
+    """Answers (iopguide's JSON values) as QuestionnaireResponse items, in sections."""
+    groups: list[Json] = []
+    for section in questionnaire.sections:
+        items: list[Json] = []
+        for q in section.questions:
+            if q.id not in answers or answers[q.id] is None:
+                continue
+            value = answers[q.id]
+            if unknown_item(q) and value == UNKNOWN:
+                items.append({"linkId": q.id + UNKNOWN_SUFFIX, "answer": [{"valueBoolean": True}]})
+                continue
+            answered = _answers(questionnaire, q, value)
+            items.append({"linkId": q.id, "text": q.prompt, "answer": answered})
+        if items:
+            groups.append(
+                {"linkId": f"{SECTION_PREFIX}{section.id}", "text": section.title, "item": items}
+            )
+    return groups
+
+
+def _answers(questionnaire: Questionnaire, q: Question, value: object) -> list[Json]:
+    if form(q).repeats and isinstance(value, list | tuple):
+        chosen = list(value) or [NONE_CODE]
+        return [{"valueCoding": coding(questionnaire, q, v)} for v in chosen]
+    if not coded(q):  # valueBoolean, valueInteger
+        return [{form(q).value: value}]
+    return [{"valueCoding": coding(questionnaire, q, value)}]
+
+
+def questionnaire_response(
+    questionnaire: Questionnaire, answers: Mapping[str, object], *, status: str = "completed"
+) -> Json:
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": f"{canonical_url(questionnaire)}|{questionnaire.version}",
+        "status": status,
+        "item": response_items(questionnaire, answers),
+    }

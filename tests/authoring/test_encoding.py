@@ -1,7 +1,7 @@
 """The solver encoding equals the engine: differential tests on cases and generated answers.
 
 Each answer set is evaluated twice: by the engine, and by substituting it into the
-encoding (``core/encoding.py``) and simplifying. Level, ratings, every rule's firing
+encoding (``authoring/solver/encoding.py``) and simplifying. Level, ratings, every rule's firing
 (so every alert) and every score must agree. Answer sets are drawn from the case
 files with a few answers redrawn: uniform draws are almost all emergencies.
 """
@@ -19,15 +19,16 @@ import pytest
 import z3
 
 from iopguide.authoring.cases import case_files, load_case
-from iopguide.core.encoding import AnswerSpace, Outcome, Substitution
+from iopguide.authoring.solver.encoding import AnswerSpace, Outcome
 from iopguide.core.engine import Engine
 from iopguide.io.load import bundled, load_questionnaire, load_ruleset
 from iopguide.model.answers import Answers, parse_answers
-from iopguide.model.conditions import UNKNOWN, AnswerValue
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.ruleset import RuleSet
+from iopguide.model.values import UNKNOWN, AnswerValue
 
 from ..conftest import ROOT
+from ..solvertools import Substitution
 
 pytestmark = pytest.mark.slow  # the z3 solver, over every case and generated answers
 

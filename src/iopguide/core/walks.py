@@ -1,32 +1,22 @@
-"""What reads what: the answers each score, rule and skip condition depends on.
+"""Skip logic walked incrementally, over the questionnaire's compiled runs of questions.
 
-One place answers "what does this condition read", for the engine (which rules and
-scores to evaluate again when an answer changes), the what-if analysis (which answers
-to try changing, and to what, and which part of the questionnaire a change re-walks)
-and the linter (witness search, unread questions).
-
-Skip logic is walked incrementally here: ``kept`` applies it to a few answers without
-walking the whole questionnaire, and ``rewalk`` applies a change to answers already
-walked, visiting only the runs of questions whose ``when`` reads what changed.
+``kept`` applies it to a few answers without walking the whole questionnaire,
+``rekept`` one changed answer to answers it kept, ``each_kept`` every answer set
+skip logic keeps from some questions' values, each once; ``rewalk`` applies a change
+to answers already walked, visiting only the runs of questions whose ``when`` reads
+what changed. Which ``when`` reads which answer is the dependency graph's
+(``model.graph``).
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from iopguide.model.conditions import (
-    UNKNOWN,
-    AnswerValue,
-    Condition,
-    Predicate,
-    Test,
-    subjects,
-    tests_in,
-)
-from iopguide.model.questionnaire import Question, Questionnaire
-from iopguide.model.ruleset import RuleSet
+from iopguide.model.conditions import subjects
+from iopguide.model.graph import Graph
+from iopguide.model.values import AnswerValue, Predicate
 
 
 class Overlay(Mapping[str, AnswerValue]):
@@ -79,28 +69,14 @@ class Rewalked(NamedTuple):
     kept_all: bool  # whether every changed answer is kept
 
 
-class Reads:
-    """The dependency graph of one questionnaire and rule set."""
+class Walks:
+    """Skip logic of one questionnaire, walked a few answers at a time."""
 
-    def __init__(self, questionnaire: Questionnaire, ruleset: RuleSet) -> None:
-        self.questionnaire = questionnaire
-        self.ruleset = ruleset
-        # What each score is built on, directly: answers, or other scores.
-        self.score_inputs: dict[str, tuple[str, ...]] = {
-            s.id: tuple(s.sum) or tuple(x for c in s.count for x in subjects(c))
-            for s in ruleset.scores
-        }
-        self.position = {q.id: i for i, q in enumerate(questionnaire.questions)}  # asking order
-        self._tests: dict[str, list[Test]] = {}
-        conditions: list[Condition] = [r.when for r in ruleset.rules]
-        conditions += [c for s in ruleset.scores for c in s.count]
-        conditions += [q.when for q in questionnaire.questions if q.when is not None]
-        for condition in conditions:
-            for test in tests_in(condition):
-                self._tests.setdefault(test.subject, []).append(test)
-        self._behind: dict[str, tuple[str, ...]] = {}
+    def __init__(self, graph: Graph) -> None:
+        self.position = graph.position
+        self._asked_after = graph.asked_after
         # Skip logic as the questionnaire's runs of questions sharing one ``when``.
-        self._runs = questionnaire.blocks
+        self._runs = graph.questionnaire.blocks
         self._run_of: dict[str, int] = {}
         self._when: dict[str, Predicate | None] = {}
         run_readers: dict[str, list[int]] = {}
@@ -112,57 +88,6 @@ class Reads:
             for subject in subjects(when) if when is not None else ():
                 run_readers.setdefault(subject, []).append(index)
         self._run_readers = run_readers
-        # Which answered questions' ``when`` reads each answer (for ``rekept``).
-        self._asked_after: dict[str, tuple[str, ...]] = {}
-        for q in questionnaire.questions:
-            for subject in dict.fromkeys(subjects(q.when)) if q.when is not None else ():
-                self._asked_after[subject] = (*self._asked_after.get(subject, ()), q.id)
-        self._interesting: dict[str, tuple[AnswerValue, ...]] = {}
-        # Which scores each answer feeds, directly or through other scores, in order.
-        order = {s.id: i for i, s in enumerate(ruleset.scores)}
-        self.score_order = order
-        fed: dict[str, set[str]] = {}
-        for score in ruleset.scores:
-            for item in self.answers_behind(score.id):
-                fed.setdefault(item, set()).add(score.id)
-        self._fed = {k: tuple(sorted(v, key=order.__getitem__)) for k, v in fed.items()}
-
-    def answers_behind(self, key: str) -> tuple[str, ...]:
-        """The answers a subject reads: itself, or every answer a score is built on."""
-        known = self._behind.get(key)
-        if known is not None:
-            return known
-        # Scores may be built on scores: walk with a stack, not recursion, so a long
-        # chain of scores cannot exhaust the interpreter's stack.
-        found: list[str] = []
-        pending = [key]
-        while pending:
-            item = pending.pop()
-            inputs = self.score_inputs.get(item)
-            if inputs is None:
-                found.append(item)
-            else:
-                pending += reversed(inputs)
-        self._behind[key] = behind = tuple(dict.fromkeys(found))
-        return behind
-
-    def scores_fed(self, keys: Iterable[str]) -> list[str]:
-        """The scores built (directly or through other scores) on any of these answers,
-        in the order they are computed."""
-        fed = self._fed
-        found = {s for k in keys for s in fed.get(k, ())}
-        return sorted(found, key=self.score_order.__getitem__)
-
-    def scores_behind(self, condition: Condition) -> list[str]:
-        """The scores a condition reads, directly or through other scores, in order."""
-        found: set[str] = set()
-        pending = [k for k in subjects(condition) if k in self.score_inputs]
-        while pending:
-            key = pending.pop()
-            if key not in found:
-                found.add(key)
-                pending += [k for k in self.score_inputs[key] if k in self.score_inputs]
-        return sorted(found, key=self.score_order.__getitem__)
 
     def kept(self, answers: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
         """The answers skip logic keeps, walking only the questions answered: the same
@@ -302,45 +227,3 @@ class Reads:
         hidden = len(given) + sum(1 for k in changes if k not in given) - size
         kept_all = all(now.get(k) is not None for k in changes)
         return Rewalked(delta, missing, hidden, kept_all)
-
-    def answers_read(self, condition: Condition) -> tuple[str, ...]:
-        """The answers a condition reads, directly or through scores."""
-        return tuple(dict.fromkeys(a for k in subjects(condition) for a in self.answers_behind(k)))
-
-    def questions_read(self, condition: Condition) -> list[Question]:
-        """The questions a condition depends on: directly, through scores, and through
-        the skip logic that decides whether they are asked; in questionnaire order."""
-        by_id = self.questionnaire.by_id
-        found: dict[str, Question] = {}
-        pending = list(self.answers_read(condition))
-        while pending:
-            key = pending.pop()
-            question = by_id.get(key)
-            if question is None or key in found:
-                continue
-            found[key] = question
-            if question.when is not None:
-                pending += self.answers_read(question.when)
-        return sorted(found.values(), key=lambda q: self.position[q.id])
-
-    def read_anywhere(self) -> set[str]:
-        """Every subject that some rule, score or skip condition reads."""
-        read = set(self._tests)
-        for inputs in self.score_inputs.values():
-            read.update(inputs)
-        return read
-
-    def interesting(self, question: Question) -> tuple[AnswerValue, ...]:
-        """Values that can change how conditions on this question come out."""
-        known = self._interesting.get(question.id)
-        if known is not None:
-            return known
-        marks = [
-            t.operand
-            for t in self._tests.get(question.id, ())
-            if isinstance(t.operand, int) and not isinstance(t.operand, bool)
-        ]
-        values = question.kind.worth_trying(question, marks)
-        values += [UNKNOWN] if question.allow_unknown else []
-        self._interesting[question.id] = found = tuple(values)
-        return found

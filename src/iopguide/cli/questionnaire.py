@@ -1,0 +1,58 @@
+"""The questionnaire for people: ``questions`` lists it, section by section, and
+``template`` writes it as a blank, commented answers file to fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from iopguide.cli.boundary import command
+from iopguide.cli.options import QuestionnaireOption
+from iopguide.cli.output import emit, output_target, suffix_for
+from iopguide.cli.streams import write_out
+from iopguide.errors import IopguideError
+
+commands = typer.Typer()
+
+
+@command(commands)
+def questions(questionnaire: QuestionnaireOption = None) -> None:
+    """List the questionnaire, section by section."""
+    from iopguide.io.load import load_questionnaire
+    from iopguide.render.template import PAUSE_WORDS
+
+    loaded = load_questionnaire(questionnaire).model
+    for section in loaded.sections:
+        lines = [f"\n{section.title}"]
+        for q in section.questions:
+            lines.append(f"  {q.id}: {q.prompt}")
+            lines.append(f"      answer: {q.expects()}")
+            if q.when is not None:
+                lines.append(f"      asked when {loaded.say(q.when)}")
+            if q.safety_pause:
+                lines.append(f"      {PAUSE_WORDS}")
+        write_out("\n".join(lines) + "\n")
+
+
+@command(commands)
+def template(
+    questionnaire: QuestionnaireOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", readable=False, help="Write to this file."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace FILE if it exists (it may hold answers).")
+    ] = False,
+) -> None:
+    """Write a blank, commented answers file to fill in."""
+    from iopguide.io.load import load_questionnaire
+    from iopguide.render.template import answers_template
+
+    target = output_target(output, [questionnaire], "iopguide template")
+    suffix_for(target, (".yaml", ".yml"), "an answers file (YAML)", "iopguide template")
+    if target is not None and target.exists() and not force:
+        raise IopguideError(f"{target}: exists (it may hold answers); give --force to replace it")
+    emit(answers_template(load_questionnaire(questionnaire).model), target)

@@ -1,0 +1,302 @@
+"""One interview at a terminal: each question asked until it is answered (back, help and
+quit understood), alerts shown as soon as an answer raises one, the safety pause after
+an emergency, the review of every answer, and the clinician's decision. Every answer
+is saved as soon as it is given. The decisions are ``core.interview``'s and
+``core.moments``'s; this module asks and prints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from iopguide.api import Assessor
+from iopguide.cli.terminal import Ask, flush_typed_ahead
+from iopguide.core.interview import (
+    BACK_WORDS,
+    QUIT_WORDS,
+    Back,
+    Help,
+    Interview,
+    Quit,
+    hint,
+    pick_number,
+    read_reply,
+)
+from iopguide.core.moments import (
+    PAUSE_HINT,
+    STOP_PROMPT,
+    NotSafe,
+    pause_prompt,
+    read_pause,
+    read_stop,
+    reminder,
+)
+from iopguide.io.atomic import write_private
+from iopguide.model.answers import Answers
+from iopguide.model.decision import Decision
+from iopguide.model.questionnaire import Question
+from iopguide.model.ruleset import Level
+from iopguide.model.values import AnswerValue
+from iopguide.render.template import answers_file
+from iopguide.render.text import alerts_panel, help_panel, summary
+
+T = TypeVar("T")
+
+
+class Stopped(Exception):
+    """The person typed quit (or q at the safety pause, or chose to stop there after
+    saying they are not safe): stop, keeping the answers."""
+
+
+class Session:
+    """One interview at a terminal."""
+
+    def __init__(
+        self,
+        assessor: Assessor,
+        interview: Interview,
+        save_path: Path,
+        console: Console,
+        ask: Ask = input,
+        *,
+        clinician: bool = False,
+        decide: bool = True,
+    ) -> None:
+        self.assessor, self.interview = assessor, interview
+        self.save_path, self.console, self.ask = save_path, console, ask
+        self.clinician = clinician
+        # The clinician's decision is asked last, unless it was given as options.
+        self.decide = clinician and decide
+        self.alerted: set[str] = set()
+        self.section = ""
+        self.decision: Decision | None = None
+        # The clinician saw the whole result before deciding (it is not shown again).
+        self.previewed = False
+
+    def run(self) -> Answers:
+        """Ask until every question is answered and reviewed; return the answers."""
+        self._show_new_alerts()
+        while True:
+            question = self.interview.next_question()
+            if question is None:
+                question = self._review()
+                if question is None:
+                    if not self.decide:
+                        return self.interview.answers
+                    if self._decide():
+                        return self.interview.answers
+                    continue
+                self._ask(question, reviewing=True)
+                continue
+            self._ask(question)
+
+    def _ask(self, question: Question, *, reviewing: bool = False) -> None:
+        """Ask a question until it is answered; ``back`` goes to the one before it."""
+        while True:
+            current = self.interview.answers.get(question.id)
+            self._header(question, current, reviewing)
+            try:
+                reply = read_reply(question, self.ask("> "), current, self.interview.respondent)
+            except ValueError as e:
+                self.console.print(f"[yellow]{escape(str(e))}[/yellow]", highlight=False)
+                continue
+            if isinstance(reply, Quit):
+                raise Stopped
+            if isinstance(reply, Help):
+                help_text = question.help or "No more help for this question."
+                self.console.print(f"[italic]{escape(help_text)}[/italic]", highlight=False)
+                continue
+            if isinstance(reply, Back):
+                earlier = self.interview.back(question)
+                if earlier is None:
+                    self.console.print("This is the first question.")
+                    continue
+                question = earlier
+                continue
+            self.interview.give(question, reply)
+            self.save()
+            self._show_new_alerts()
+            return
+
+    def _header(self, question: Question, current: AnswerValue | None, reviewing: bool) -> None:
+        others = self.interview.for_someone_else
+        section = self.assessor.questionnaire.section_of(question.id)
+        if section.id != self.section:
+            self.section = section.id
+            self.console.print()
+            self.console.rule(f"[bold]{escape(section.title)}[/bold]", align="left")
+            intro = (section.intro_other or section.intro) if others else section.intro
+            if intro:
+                self.console.print(escape(intro), highlight=False)
+        if reviewing:
+            where = "review: changing an answer"
+        else:
+            at = self.interview.progress(question)
+            where = (
+                f"section {at.section} of {at.sections} · "
+                f"question {at.number} of at most {at.at_most}"
+            )
+        self.console.print(
+            f"\n[dim]{escape(section.title)} · {escape(where)}[/dim]", highlight=False
+        )
+        self.console.print(f"[bold]{escape(question.prompt_for(others))}[/bold]", highlight=False)
+        if question.note:
+            self.console.print(escape(question.note), highlight=False)
+        for n, choice in enumerate(question.choices, 1):
+            self.console.print(f"  {n:>2}. {escape(choice.label)}", highlight=False)
+        if current is not None:
+            self.console.print(
+                f"Your answer now: {escape(question.word(current, '; '))}", highlight=False
+            )
+        said_how = hint(question, current, self.interview.respondent)
+        self.console.print(f"[dim]({escape(said_how)})[/dim]", highlight=False)
+        self._remind()
+
+    def _remind(self) -> None:
+        """After an alert, the crisis line goes with every prompt, so it stays in sight."""
+        line = reminder(self.assessor.ruleset, bool(self.alerted))
+        if line is not None:
+            self.console.print(f"[bold]{escape(line)}[/bold]", highlight=False)
+
+    def _show_new_alerts(self) -> None:
+        result = self.assessor.evaluate(self.interview.answers)
+        alerts = self.assessor.explainer.explain(result).alerts
+        new = tuple(a for a in alerts if a.id not in self.alerted)
+        if new:
+            self.console.print(alerts_panel(new))
+            self.alerted.update(a.id for a in new)
+            if any(a.severity == "emergency" for a in new):
+                self._pause()
+
+    def _pause(self) -> None:
+        """After an emergency alert: ask whether the person is safe to go on. Not safe:
+        the crisis lines, then stop here (the default) or go on."""
+        flush_typed_ahead()
+        prompt = pause_prompt(self.assessor.questionnaire, self.interview.for_someone_else)
+
+        def asked() -> str:
+            self.console.print(f"\n[bold]{escape(prompt)}[/bold]", highlight=False)
+            self.console.print(f"[dim]({escape(PAUSE_HINT)})[/dim]", highlight=False)
+            return self.ask("> ")
+
+        reply = self._until_read(asked, read_pause)
+        if isinstance(reply, Quit):
+            raise Stopped
+        question = self.assessor.questionnaire.pause_question
+        if question is not None and reply.said is not None:
+            self.interview.give(question, reply.said)
+            self.save()
+        if isinstance(reply, NotSafe):
+            self.console.print(help_panel(self.assessor.explainer.resources))
+            if self._until_read(lambda: self.ask(STOP_PROMPT), read_stop):
+                raise Stopped
+
+    def _until_read(self, asked: Callable[[], str], read: Callable[[str], T]) -> T:
+        """Ask until ``read`` takes what is typed (its ValueError says why not)."""
+        while True:
+            try:
+                return read(asked())
+            except ValueError as e:
+                self.console.print(f"[yellow]{escape(str(e))}[/yellow]", highlight=False)
+
+    @property
+    def alerts_shown(self) -> bool:
+        return bool(self.alerted)
+
+    def _review(self) -> Question | None:
+        """Show every answer; return a question to change, or None when confirmed."""
+        table = Table(title="Your answers", title_justify="left", show_lines=False)
+        table.add_column("#", justify="right")
+        table.add_column("Question")
+        table.add_column("Answer")
+        items = self.interview.review()
+        for n, question, value in items:
+            shown = "(skipped)" if value is None else question.word(value, "\n")
+            table.add_row(str(n), escape(question.name), escape(shown))
+        self.console.print(table)
+        self._remind()
+        while True:
+            answer = self.ask(
+                "Type a number to change that answer, back for the last question, quit to "
+                "stop, or press Enter to see the result: "
+            )
+            answer = " ".join(answer.strip().lower().split())
+            if not answer:
+                return None
+            if answer in QUIT_WORDS:
+                raise Stopped
+            if answer in BACK_WORDS:
+                last = self.interview.back()
+                if last is not None:
+                    return last
+            number = pick_number(answer, len(items))
+            if number is not None:
+                return items[number - 1][1]
+            self.console.print(
+                f"[yellow]please type a number from 1 to {len(items)}, back, quit, "
+                "or press Enter[/yellow]"
+            )
+
+    def _decide(self) -> bool:
+        """The clinician's decision, once the result (reasons, what-ifs) is shown: the
+        level decided (Enter agrees with the suggestion) and, if it differs, why. False
+        to go back to the review."""
+        ruleset = self.assessor.ruleset
+        explanation = self.assessor.assess(self.interview.answers)
+        for part in summary(explanation, audience="clinician"):
+            self.console.print(part)
+        self.previewed = True
+        suggested = explanation.level
+        self.console.print(
+            f"\n[bold]Suggested level of care: {escape(suggested.title)}[/bold]", highlight=False
+        )
+        for n, choice in enumerate(ruleset.levels, 1):
+            self.console.print(f"  {n:>2}. {escape(choice.title)}", highlight=False)
+        while True:
+            typed = self.ask(
+                "Level you decided (Enter = agree with the suggestion; a number or name; "
+                "back = review): "
+            )
+            typed = " ".join(typed.strip().lower().split())
+            if typed in QUIT_WORDS:
+                raise Stopped
+            if typed in BACK_WORDS:
+                return False
+            try:
+                decided = suggested.id if not typed else pick_level(ruleset.levels, typed)
+            except ValueError as e:
+                self.console.print(f"[yellow]{escape(str(e))}[/yellow]", highlight=False)
+                continue
+            break
+        reason = ""
+        while decided != suggested.id and not reason:
+            reason = " ".join(self.ask("Why it differs from the suggestion: ").split())
+            if reason.lower() in QUIT_WORDS:
+                raise Stopped
+        self.decision = Decision(decided, reason)
+        return True
+
+    def save(self) -> None:
+        write_private(self.save_path, self.answers_file())
+
+    def answers_file(self) -> str:
+        return answers_file(self.assessor.questionnaire, self.interview.answers)
+
+
+def pick_level(levels: Sequence[Level], typed: str) -> str:
+    """A level typed by its number, id, title or the unique start of one."""
+    if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(levels):
+        return levels[int(typed) - 1].id
+    found = [lv.id for lv in levels if typed in (lv.id, lv.title.lower())]
+    if not found:
+        found = [
+            lv.id for lv in levels if lv.id.startswith(typed) or lv.title.lower().startswith(typed)
+        ]
+    if len(found) == 1:
+        return found[0]
+    raise ValueError(f"please type a number from 1 to {len(levels)}")

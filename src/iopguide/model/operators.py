@@ -1,0 +1,234 @@
+"""The condition operators, a closed set: each one's test model field, compiled
+predicate and words, in one registry.
+
+A test is ``{answer: q, OPERATOR: operand}`` (or ``score:``), with exactly one
+operator. An ``Operator`` says what its operand is, which kinds of value it compares
+(``model.values``: a question type has a kind, a score is a number), how it is
+compiled into a predicate and how it is said. A new operator is a field of ``Test``
+and an entry of ``OPERATORS`` here, and its translations into the solver's terms
+(``authoring/solver/operators.py``) and FHIR's (``fhir/skiplogic.py``); a test holds
+each of those registries to this one.
+
+A test on a missing answer is false (``answered: false`` excepted). A declined
+answer has the value ``unknown``, which only ``equals``/``one_of``/``not_equals``
+can match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from iopguide.model.values import CHOICE, CHOICES, NUMBER, UNKNOWN, YES_NO, Predicate
+
+Say = Callable[[object], str]
+"""A value in words (quoted when it has spaces)."""
+
+
+class Operator(NamedTuple):
+    """One operator: its operand, the kinds of value it compares, its predicate, its words.
+
+    ``operand`` is what a file gives it: ``value`` (one value of the answer), ``values``
+    (a list of them), ``number``, ``choice`` (one choice of several), ``choices`` (a
+    list of them) or ``flag`` (true or false). ``kinds`` are the kinds of value it
+    compares (None: every kind); ``misfit`` says why it does not apply to a question
+    of another kind (``{op}``, ``{id}`` and ``{type}`` are filled in). ``declined``: it
+    can ask whether an answer is ``unknown``, whatever the question's kind.
+    """
+
+    name: str
+    operand: str
+    kinds: frozenset[str] | None
+    compile: Callable[[str, Any], Predicate]
+    words: Callable[[str, Any, Say], str]
+    misfit: str = ""
+    declined: bool = False
+
+    def applies(self, kind: str) -> bool:
+        """Whether it compares values of this kind."""
+        return self.kinds is None or kind in self.kinds
+
+    @property
+    def listed(self) -> bool:
+        """Whether its operand is a list (of values or of choices)."""
+        return self.operand in ("values", "choices")
+
+
+def _key(value: object) -> tuple[type, object]:
+    # ``True == 1`` in Python; an answer of yes must not equal the number 1.
+    return (type(value), value)
+
+
+def _answered(key: str, operand: Any) -> Predicate:
+    want = bool(operand)
+    return lambda v: (v.get(key) not in (None, UNKNOWN)) is want
+
+
+def _one_of(key: str, operand: Any) -> Predicate:
+    options = frozenset(_key(o) for o in operand)
+    if all(t is str for t, _ in options):
+        # Only a str equals a str, so a plain set lookup is exact (the hot path).
+        strings = frozenset(o for _, o in options)
+        return lambda v: v.get(key) in strings
+    return lambda v: _key(v.get(key)) in options
+
+
+def _equals(key: str, operand: Any) -> Predicate:
+    if type(operand) is bool:
+        return lambda v: v.get(key) is operand
+    return _one_of(key, (operand,))
+
+
+def _not_equals(key: str, operand: Any) -> Predicate:
+    options = frozenset({_key(operand)})
+    return lambda v: (x := v.get(key)) is not None and _key(x) not in options
+
+
+def _contains(key: str, operand: Any) -> Predicate:
+    return lambda v: isinstance(x := v.get(key), tuple) and operand in x
+
+
+def _contains_any(key: str, operand: Any) -> Predicate:
+    wanted = frozenset(operand)
+    return lambda v: isinstance(x := v.get(key), tuple) and not wanted.isdisjoint(x)
+
+
+def _gt(key: str, n: Any) -> Predicate:
+    return lambda v: type(x := v.get(key)) is int and x > n
+
+
+def _gte(key: str, n: Any) -> Predicate:
+    return lambda v: type(x := v.get(key)) is int and x >= n
+
+
+def _lt(key: str, n: Any) -> Predicate:
+    return lambda v: type(x := v.get(key)) is int and x < n
+
+
+def _lte(key: str, n: Any) -> Predicate:
+    return lambda v: type(x := v.get(key)) is int and x <= n
+
+
+def _compared(relation: str) -> Callable[[str, Any, Say], str]:
+    return lambda name, n, _say: f"{name} is {relation} {n}"
+
+
+_VALUES = frozenset({YES_NO, NUMBER, CHOICE})
+_SEVERAL = "'{id}' takes several choices: use contains or contains_any"
+_NUMBERS = "'{op}' compares numbers; '{id}' is a {type} question"
+_LISTS = "'{op}' is for several-choice questions; '{id}' is {type}"
+
+
+def _registry(*operators: Operator) -> dict[str, Operator]:
+    return {op.name: op for op in operators}
+
+
+#: Every operator, by the key a test gives it, in the order errors list them.
+OPERATORS: dict[str, Operator] = _registry(
+    Operator(
+        "equals",
+        "value",
+        _VALUES,
+        _equals,
+        lambda name, o, say: f"{name} is {say(o)}",
+        _SEVERAL,
+        declined=True,
+    ),
+    Operator(
+        "not_equals",
+        "value",
+        _VALUES,
+        _not_equals,
+        lambda name, o, say: f"{name} is not {say(o)}",
+        _SEVERAL,
+    ),
+    Operator(
+        "one_of",
+        "values",
+        _VALUES,
+        _one_of,
+        lambda name, o, say: f"{name} is {' or '.join(say(x) for x in o)}",
+        _SEVERAL,
+        declined=True,
+    ),
+    Operator("gt", "number", frozenset({NUMBER}), _gt, _compared("more than"), _NUMBERS),
+    Operator("gte", "number", frozenset({NUMBER}), _gte, _compared("at least"), _NUMBERS),
+    Operator("lt", "number", frozenset({NUMBER}), _lt, _compared("less than"), _NUMBERS),
+    Operator("lte", "number", frozenset({NUMBER}), _lte, _compared("at most"), _NUMBERS),
+    Operator(
+        "contains",
+        "choice",
+        frozenset({CHOICES}),
+        _contains,
+        lambda name, o, say: f"{name} includes {say(o)}",
+        _LISTS,
+    ),
+    Operator(
+        "contains_any",
+        "choices",
+        frozenset({CHOICES}),
+        _contains_any,
+        lambda name, o, say: f"{name} includes {' or '.join(say(x) for x in o)}",
+        _LISTS,
+    ),
+    Operator(
+        "answered",
+        "flag",
+        None,
+        _answered,
+        lambda name, o, _say: f"{name} is answered" if o else f"{name} is not answered",
+    ),
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+
+Number = Annotated[int, Field(strict=True, ge=-1_000_000, le=1_000_000)]
+
+
+class Test(_Model):
+    """A test on one answer or score, with exactly one operator (a field each)."""
+
+    answer: str | None = None
+    score: str | None = None
+    equals: bool | int | str | None = None
+    not_equals: bool | int | str | None = None
+    one_of: tuple[bool | int | str, ...] | None = None
+    gt: Number | None = None
+    gte: Number | None = None
+    lt: Number | None = None
+    lte: Number | None = None
+    contains: str | None = None
+    contains_any: tuple[str, ...] | None = None
+    answered: bool | None = None
+
+    @model_validator(mode="after")
+    def _one_subject_one_operator(self) -> Test:
+        if (self.answer is None) == (self.score is None):
+            raise ValueError("a test names exactly one of 'answer' or 'score'")
+        used = [op for op in OPERATORS if getattr(self, op) is not None]
+        if len(used) != 1:
+            raise ValueError("a test has exactly one operator, one of: " + ", ".join(OPERATORS))
+        if self.score is not None and not OPERATORS[used[0]].applies(NUMBER):
+            raise ValueError(f"a score is a number: '{used[0]}' does not apply")
+        return self
+
+    @property
+    def subject(self) -> str:
+        return self.answer if self.answer is not None else str(self.score)
+
+    @property
+    def operator(self) -> str:
+        return next(op for op in OPERATORS if getattr(self, op) is not None)
+
+    @property
+    def operand(self) -> Any:
+        return getattr(self, self.operator)
+
+    def compile(self) -> Predicate:
+        """This test as a fast predicate over a mapping of values."""
+        return OPERATORS[self.operator].compile(self.subject, self.operand)

@@ -1,0 +1,246 @@
+"""The result as a self-contained HTML report (no external requests), to share, to
+print (its own print styles) or to turn into a PDF."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from iopguide.core.explanation import Explanation
+from iopguide.core.moments import crisis_line
+from iopguide.core.reassess import Comparison
+from iopguide.model.decision import Decision
+from iopguide.model.questionnaire import Questionnaire
+from iopguide.model.ruleset import RuleSet
+from iopguide.render.formats import Filing, View
+from iopguide.render.words import (
+    ABOUT,
+    ANSWERS_GIVEN,
+    BAR,
+    CLOSING,
+    FITS,
+    GET_HELP_NOW,
+    HELP_ANY_TIME,
+    NEXT,
+    NO_REASON,
+    RATINGS,
+    RESOURCES,
+    SAFETY_FIRST,
+    SCORES,
+    STILL_OPEN,
+    SUGGESTED,
+    WHY,
+    answers_given,
+    change_sections,
+    comparison_sections,
+    decision_words,
+    for_clinician,
+    heading_facts,
+    ignored_words,
+    level_facts,
+    open_question_words,
+    reason_note,
+    resources,
+    title,
+    verdict,
+)
+
+
+def render(explanation: Explanation, view: View) -> str:
+    return render_html(explanation, audience=view.audience, filing=view.filing)
+
+
+def _svg_bars(e: Explanation) -> str:
+    """Dimension ratings as a small horizontal bar chart, drawn inline; it scales down
+    to the page's width (a viewBox), so a phone never scrolls sideways."""
+    row, label_w, bar_w = 26, 230, 200
+    width, height = label_w + bar_w + 40, row * len(e.dimensions) + 10
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-label="Ratings by area, 0 to 4">'
+    ]
+    for i, d in enumerate(e.dimensions):
+        y = 5 + i * row
+        bar = bar_w * d.rating // BAR
+        parts += [
+            f'<text x="0" y="{y + 15}" font-size="13">{escape(d.title)}</text>',
+            f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="16" fill="#eee"/>',
+            f'<rect x="{label_w}" y="{y + 3}" width="{bar}" height="16" fill="#2a6f97"/>',
+            f'<text x="{label_w + bar_w + 8}" y="{y + 15}" font-size="13">{d.rating}</text>',
+        ]
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:46rem;margin:2rem auto;
+padding:0 1rem;line-height:1.45;color:#111;overflow-wrap:break-word}
+h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:1.6rem;border-bottom:1px solid #ccc}
+.facts{list-style:none;padding:0;margin:0 0 1rem}.facts li{margin:0}
+.safety{border:3px solid #b00020;padding:.6rem 1rem;background:#fff4f4}
+.crisis{border:2px solid #b00020;padding:.3rem .6rem}
+.level{border:2px solid #2a6f97;padding:.6rem 1rem}
+.decision{border-left:4px solid #2a6f97;padding-left:.6rem;font-weight:bold}
+table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.25rem .4rem;
+text-align:left;vertical-align:top;overflow-wrap:anywhere}
+.chart{max-width:100%;height:auto;display:block}
+.hash{overflow-wrap:anywhere;word-break:break-all;font-family:monospace;font-size:.85em}
+.small{font-size:.85rem;color:#444}.decisive{font-weight:bold}.plain{font-weight:normal}
+a{color:#0b4f8a}
+@page{size:A4;margin:1.6cm 1.5cm}
+@media print{
+body{margin:0;max-width:none;font-size:10.5pt}
+h1,h2,h3{break-after:avoid;page-break-after:avoid}
+.safety,.crisis,.level,.chart,li{break-inside:avoid;page-break-inside:avoid}
+thead{display:table-header-group}
+tr{break-inside:avoid;page-break-inside:avoid}
+a{color:inherit}
+}
+"""
+
+# Crisis numbers and sites in resources and steps become links (tel: and https:);
+# the phone pattern comes first so that a number is never split.
+_LINKABLE = re.compile(
+    r"(?P<free>\b1-800-\d{3}-\d{4}\b)"
+    r"|(?P<short>(?<![\w.-])(?:988|911)(?![\w-]))"
+    r"|(?P<site>\b(?:[A-Za-z0-9-]+\.)+(?:org|gov)\b)"
+)
+
+
+def _linked(text: str) -> str:
+    """Escaped text with phone numbers as ``tel:`` links and sites as links."""
+    out, at = [], 0
+    for m in _LINKABLE.finditer(text):
+        out.append(escape(text[at : m.start()]))
+        found = m.group(0)
+        if m.group("site"):
+            href = f"https://{found.lower()}"
+        else:
+            href = "tel:" + ("+1" + found.replace("-", "")[1:] if m.group("free") else found)
+        out.append(f'<a href="{href}">{escape(found)}</a>')
+        at = m.end()
+    out.append(escape(text[at:]))
+    return "".join(out)
+
+
+def _list(items: list[str], *, linked: bool = False, cls: str = "") -> str:
+    say = _linked if linked else escape
+    attr = f' class="{cls}"' if cls else ""
+    return f"<ul{attr}>" + "".join(f"<li>{say(i)}</li>" for i in items) + "</ul>"
+
+
+def _table(head: list[str], rows: list[list[str]]) -> str:
+    cells = "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render_html(e: Explanation, *, audience: str = "person", filing: Filing | None = None) -> str:
+    filing = filing or Filing()
+    p, level = e.provenance, e.level
+    body = [f"<header><h1>{escape(title(audience))}</h1>"]
+    body.append(_list(heading_facts(e, filing, audience), cls="facts") + "</header><main>")
+    if e.alerts:
+        body.append(
+            f'<section class="safety" aria-labelledby="safety"><h2 id="safety">{SAFETY_FIRST}</h2>'
+        )
+        if e.emergency:
+            body.append(f"<p><strong>{_linked(GET_HELP_NOW)}</strong></p>")
+        body.append(
+            _list([f"{a.severity.upper()}: {a.title}. {a.text}" for a in e.alerts], linked=True)
+        )
+        body.append(
+            f"<p>{HELP_ANY_TIME}</p>"
+            + _list(list(e.alerts[0].resources), linked=True)
+            + "</section>"
+        )
+    decision = decision_words(e)
+    body.append(
+        f'<section class="level" aria-labelledby="level"><h2 id="level">'
+        f"{SUGGESTED}: {escape(level.title)}</h2>"
+        f"<p>{escape(level.summary)}</p>"
+        + _list(level_facts(e))
+        + (f'<p class="decision">{escape(decision)}</p>' if decision else "")
+        + "</section>"
+    )
+    body.append(f"<p>{_linked(e.summary)}</p><h2>{WHY}</h2><ul>")
+    body += [
+        f'<li class="{"decisive" if r.decisive else "plain"}">{escape(r.title)}: '
+        f'<span class="plain">{escape(r.text)}</span>'
+        f'<div class="small plain">{escape(reason_note(r, audience))}</div></li>'
+        for r in e.reasons
+    ] or [f"<li>{NO_REASON}</li>"]
+    body.append("</ul>")
+    for heading, lines in change_sections(e, audience):
+        body.append(f"<h2>{escape(heading)}</h2>" + _list(lines))
+    opened = open_question_words(e, audience)
+    if opened:
+        body.append(f"<h2>{STILL_OPEN}</h2>" + _list(opened))
+    body.append(f"<h2>{RATINGS}</h2>" + _svg_bars(e))
+    if for_clinician(audience) and e.scores:
+        body.append(
+            f"<h2>{SCORES}</h2>"
+            + _table(
+                ["Score", "Value", "Band"],
+                [[s.title, s.value_words, s.band_words] for s in e.scores],
+            )
+        )
+    if e.considerations:
+        body.append(f"<h2>{FITS}</h2>" + _list([c.text for c in e.considerations], linked=True))
+    if level.next_steps:
+        body.append(f"<h2>{NEXT}</h2>" + _list(list(level.next_steps), linked=True))
+    body.append(f"<h2>{RESOURCES}</h2>" + _list(resources(e), linked=True))
+    if for_clinician(audience):
+        answers = _table(["Question", "Id", "Answer"], [[q, i, a] for i, q, a in answers_given(e)])
+    else:
+        answers = _table(["Question", "Answer"], [[q, a] for _, q, a in answers_given(e)])
+    body.append(f"<h2>{ANSWERS_GIVEN}</h2>" + answers)
+    body += [f"<p>{escape(line)}</p>" for line in ignored_words(e)]
+    body.append(
+        f"<h2>{ABOUT}</h2><ul>"
+        f"<li>Rule set: {escape(p.ruleset_name)} {escape(p.ruleset_version)} "
+        f'(sha256 <span class="hash">{p.ruleset_sha256}</span>)</li>'
+        f"<li>Questionnaire: {escape(p.questionnaire_name)} {escape(p.questionnaire_version)} "
+        f'(sha256 <span class="hash">{p.questionnaire_sha256}</span>)</li>'
+        f"<li>iopguide {escape(p.tool_version)}</li></ul></main>"
+    )
+    line = crisis_line(e)
+    crisis = "" if line is None else f'<p class="crisis"><strong>{_linked(line)}</strong></p>'
+    body.append(
+        f'<footer><p class="small"><strong>{escape(e.disclaimer)}</strong></p>{crisis}</footer>'
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; img-src data:\">"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title(audience))}: {escape(level.title)}</title>"
+        f"<style>{CSS}</style></head>"
+        f"<body>{''.join(body)}</body></html>\n"
+    )
+
+
+def compare(
+    c: Comparison,
+    questionnaire: Questionnaire,
+    ruleset: RuleSet | None = None,
+    decision: Decision | None = None,
+) -> str:
+    """A reassessment comparison; safety first."""
+    body = ["<header><h1>iopguide reassessment</h1></header><main>"]
+    for heading, lines in comparison_sections(c, questionnaire, decision, ruleset):
+        safety = heading == "Safety first"
+        items = "".join(f"<li>{_linked(line)}</li>" for line in lines)
+        head = SAFETY_FIRST if safety else heading
+        cls = ' class="safety"' if safety else ""
+        body.append(f"<section{cls}><h2>{escape(head)}</h2><ul>{items}</ul></section>")
+    body.append(f'</main><footer><p class="small">{escape(CLOSING)}</p></footer>')
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'\">"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>iopguide reassessment: {escape(verdict(c))}</title>"
+        f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n"
+    )

@@ -1,0 +1,148 @@
+"""The result as a Markdown report, to share or to file. Every text in it comes from
+outside (the rule set, the questionnaire, the options) and goes in escaped: a Markdown
+processor shows it as written, never as a heading, a link, emphasis or HTML."""
+
+from __future__ import annotations
+
+from iopguide.core.explanation import Explanation
+from iopguide.core.moments import crisis_line
+from iopguide.core.reassess import Comparison
+from iopguide.inert import markdown as md
+from iopguide.model.decision import Decision
+from iopguide.model.questionnaire import Questionnaire
+from iopguide.model.ruleset import RuleSet
+from iopguide.render.formats import Filing, View
+from iopguide.render.words import (
+    ABOUT,
+    ANSWERS_GIVEN,
+    BAR,
+    CLOSING,
+    FITS,
+    GET_HELP_NOW,
+    HELP_ANY_TIME,
+    NEXT,
+    NO_REASON,
+    RATINGS,
+    RESOURCES,
+    SAFETY_FIRST,
+    SCORES,
+    STILL_OPEN,
+    SUGGESTED,
+    WHY,
+    answers_given,
+    change_sections,
+    comparison_sections,
+    decision_words,
+    for_clinician,
+    heading_facts,
+    ignored_words,
+    level_facts,
+    open_question_words,
+    reason_note,
+    resources,
+    title,
+)
+
+
+def render(explanation: Explanation, view: View) -> str:
+    return render_markdown(explanation, audience=view.audience, filing=view.filing)
+
+
+def render_markdown(
+    e: Explanation, *, audience: str = "person", filing: Filing | None = None
+) -> str:
+    """The report in Markdown. Every text in it comes from outside (the rule set, the
+    questionnaire, the options) and goes in escaped (``md``): a Markdown processor
+    shows it as written, never as a heading, a link, emphasis or HTML."""
+    filing = filing or Filing()
+    p, level = e.provenance, e.level
+    out = [f"# {title(audience)}", ""]
+    out += [f"- {md(f)}" for f in heading_facts(e, filing, audience)] + [""]
+    if e.alerts:
+        out += [f"## {SAFETY_FIRST}", ""]
+        if e.emergency:
+            out += [f"**{GET_HELP_NOW}**", ""]
+        out += [f"- **{md(f'{a.severity.upper()}: {a.title}.')}** {md(a.text)}" for a in e.alerts]
+        out += ["", HELP_ANY_TIME, ""] + [f"- {md(r)}" for r in e.alerts[0].resources] + [""]
+    out += [f"## {SUGGESTED}: {md(level.title)}", "", md(level.summary), ""]
+    out += [f"- {md(f)}" for f in level_facts(e)]
+    decision = decision_words(e)
+    if decision:
+        out += ["", f"**{md(decision)}**"]
+    out += ["", md(e.summary), "", f"## {WHY}", ""]
+    out += [
+        f"- {'**' if r.decisive else ''}{md(r.title)}{'**' if r.decisive else ''}: {md(r.text)} "
+        f"_({md(reason_note(r, audience))})_"
+        for r in e.reasons
+    ]
+    if not e.reasons:
+        out.append(f"- {NO_REASON}")
+    for heading, lines in change_sections(e, audience):
+        out += ["", f"## {heading}", ""] + [f"- {md(line)}" for line in lines]
+    opened = open_question_words(e, audience)
+    if opened:
+        out += ["", f"## {STILL_OPEN}", ""] + [f"- {md(o)}" for o in opened]
+    out += [
+        "",
+        f"## {RATINGS}",
+        "",
+        "| area | rating | |",
+        "|---|---|---|",
+    ]
+    out += [
+        f"| {_cell(d.title)} | {d.rating} | {'█' * d.rating}{'·' * (BAR - d.rating)} |"
+        for d in e.dimensions
+    ]
+    if for_clinician(audience) and e.scores:
+        out += ["", f"## {SCORES}", "", "| score | value | band |", "|---|---|---|"]
+        out += [f"| {_cell(s.title)} | {s.value_words} | {_cell(s.band_words)} |" for s in e.scores]
+    if e.considerations:
+        out += ["", f"## {FITS}", ""]
+        out += [f"- {md(c.text)}" for c in e.considerations]
+    if level.next_steps:
+        out += ["", f"## {NEXT}", ""] + [f"- {md(s)}" for s in level.next_steps]
+    out += ["", f"## {RESOURCES}", ""] + [f"- {md(r)}" for r in resources(e)]
+    out += ["", f"## {ANSWERS_GIVEN}", ""]
+    if for_clinician(audience):
+        out += ["| question | id | answer |", "|---|---|---|"]
+        out += [f"| {_cell(q)} | {_cell(i)} | {_cell(a)} |" for i, q, a in answers_given(e)]
+    else:
+        out += ["| question | answer |", "|---|---|"]
+        out += [f"| {_cell(q)} | {_cell(a)} |" for _, q, a in answers_given(e)]
+    for sentence in ignored_words(e):
+        out += ["", md(sentence)]
+    out += [
+        "",
+        f"## {ABOUT}",
+        "",
+        f"- {md(f'Rule set: {p.ruleset_name} {p.ruleset_version}')} (sha256 {p.ruleset_sha256})",
+        f"- {md(f'Questionnaire: {p.questionnaire_name} {p.questionnaire_version}')} "
+        f"(sha256 {p.questionnaire_sha256})",
+        f"- iopguide {p.tool_version}",
+        "",
+        f"> {md(e.disclaimer)}",
+        "",
+    ]
+    line = crisis_line(e)
+    if line is not None:  # the last line, so that it stays in sight
+        out += [f"**{md(line)}**", ""]
+    return "\n".join(out)
+
+
+def _cell(text: str) -> str:
+    return md(text, cell=True)
+
+
+def compare(
+    c: Comparison,
+    questionnaire: Questionnaire,
+    ruleset: RuleSet | None = None,
+    decision: Decision | None = None,
+) -> str:
+    """A reassessment comparison; safety first."""
+    out = ["# iopguide reassessment", ""]
+    for heading, lines in comparison_sections(c, questionnaire, decision, ruleset):
+        title = SAFETY_FIRST if heading == "Safety first" else heading
+        out += [f"## {title}", "", *(f"- {md(line)}" for line in lines), ""]
+    out += [f"> {CLOSING}", ""]
+    return "\n".join(out)

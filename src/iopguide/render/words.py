@@ -1,0 +1,313 @@
+"""The words every format of a result says alike: headings, the what-if sections, the
+answers skip logic did not ask, the clinician's decision, the facts a report files.
+
+Two audiences: the person's words are plain (what was suggested, why in words, what
+to do); the clinician's add rule ids, sources, the evidence as recorded, the screening
+scores with their bands, and every what-if. The renderers (``text``, ``markdown``,
+``html``) draw these words; none words them itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from iopguide.core.explanation import Explanation, Reason, WhatWouldChange
+from iopguide.core.reassess import Comparison
+from iopguide.core.result import Firing
+from iopguide.model.decision import Decision
+from iopguide.model.questionnaire import Questionnaire
+from iopguide.model.ruleset import Level, RuleSet
+from iopguide.render.formats import Filing
+
+# Headings and sentences every format says alike.
+SAFETY_FIRST = "⚠ Safety first"
+GET_HELP_NOW = "Get help now. Call 911 if there is immediate danger."
+HELP_ANY_TIME = "Help, any time:"
+SUGGESTED = "Suggested level of care"
+WHY = "Why"
+NO_REASON = "No answer calls for more intensive care."
+STILL_OPEN = "Answers that could still change this"
+RATINGS = "Ratings by area (0 = no concern, 4 = severe)"
+SCORES = "Screening scores"
+FITS = "What to look for in a program"
+NEXT = "What comes next"
+RESOURCES = "Resources"
+ANSWERS_GIVEN = "Answers given"
+ABOUT = "About this report"
+
+
+BAR = 4  # the highest dimension rating
+
+
+def when(moment: datetime) -> str:
+    """A date and time a reader can file: ``2026-12-02 14:05 UTC``."""
+    zone = moment.strftime("%Z") or moment.strftime("UTC%z")
+    return moment.strftime("%Y-%m-%d %H:%M ") + zone
+
+
+def for_clinician(audience: str) -> bool:
+    return audience == "clinician"
+
+
+def shown_changes(e: Explanation, audience: str) -> list[WhatWouldChange]:
+    """The changes offered as ways the result could change: only those that may be
+    offered to the person (never a safety answer, a fact, a clinician's score, a change
+    that hides a safety question or raises an alert), for every audience."""
+    return [c for c in e.counterfactuals or () if c.for_person]
+
+
+def rests_on(e: Explanation, audience: str) -> list[WhatWouldChange]:
+    """For the clinician, the other changes: what the level rests on, never options."""
+    if not for_clinician(audience):
+        return []
+    return [c for c in e.counterfactuals or () if not c.for_person]
+
+
+def change_words(c: WhatWouldChange, audience: str) -> str:
+    """A change as the audience reads it: the clinician also learns it would raise an
+    alert (the person is never shown such a change)."""
+    if for_clinician(audience) and c.safety:
+        return f"{c.text} (It would also raise a safety alert.)"
+    return c.text
+
+
+RESTS_ON = "What the level rests on (for the clinician: not options to offer)"
+
+
+def change_sections(e: Explanation, audience: str) -> list[tuple[str, list[str]]]:
+    """The what-if sections as (heading, lines), the same in every format: the changes
+    that could be offered, then, for the clinician, what the level rests on. When
+    every change found rests on safety answers or facts, the person is told that no
+    change is within reach, never how a safety answer would lower the level."""
+    offered = [change_words(c, audience) for c in shown_changes(e, audience)]
+    kept = [change_words(c, audience) for c in rests_on(e, audience)]
+    sections = []
+    if offered:
+        sections.append(("What would change this", offered))
+    elif e.counterfactuals and not for_clinician(audience):
+        whose = "their" if e.for_someone_else else "your"
+        sections.append(
+            (
+                "What would change this",
+                [
+                    f"No change within {whose} reach would change this suggestion: it rests "
+                    "on answers about safety, or on facts that cannot change. A clinician "
+                    "can go through it."
+                ],
+            )
+        )
+    if kept:
+        sections.append((RESTS_ON, kept))
+    return sections
+
+
+def open_question_words(e: Explanation, audience: str) -> list[str]:
+    """Unanswered questions that could change the level, without ids for the person."""
+    out = []
+    for o in e.open_questions or ():
+        if not for_clinician(audience) and e.clinician_only(o.question):
+            continue
+        levels = ", ".join(e.level_title(lv) for lv in o.levels)
+        if for_clinician(audience):
+            out.append(f"{o.prompt} [{o.question}] (could lead to: {levels})")
+        else:
+            q = e.questionnaire.by_id.get(o.question) if e.questionnaire else None
+            shown = o.prompt
+            if e.for_someone_else and q is not None:
+                shown = q.prompt_other or q.name
+            out.append(f"{shown} (could lead to: {levels})")
+    return out
+
+
+def ignored_words(e: Explanation) -> list[str]:
+    """The answers skip logic did not ask, in two sentences: those read for safety all
+    the same, and those not used at all. Never dropped in silence."""
+    out = []
+    read = [f"{i.label}: {i.words}" for i in e.ignored if i.read]
+    unused = [f"{i.label}: {i.words}" for i in e.ignored if not i.read]
+    if read:
+        out.append(
+            "Read for safety, although the other answers do not lead to these questions: "
+            + "; ".join(read)
+            + "."
+        )
+    if unused:
+        out.append(
+            "Not used, because the other answers do not lead to these questions: "
+            + "; ".join(unused)
+            + "."
+        )
+    return out
+
+
+def setting_words(e: Explanation) -> str:
+    """The kind of care the decisive rules name, else the level's settings."""
+    if e.setting is None:
+        return e.level.setting
+    return f"{e.setting.title}: {e.setting.summary}"
+
+
+def level_facts(e: Explanation) -> list[str]:
+    level = e.level
+    facts = [f"Time: {level.hours}", f"Setting: {setting_words(e)}"]
+    if e.provisional:
+        facts.append("Provisional: not known: " + "; ".join(m.label for m in e.missing_safety))
+    if level.corresponds_to:
+        facts.append(f"For reference only, this corresponds to {level.corresponds_to}.")
+    return facts
+
+
+def decision_words(e: Explanation) -> str | None:
+    """The clinician's decision in words, beside the suggestion."""
+    return None if e.decision is None else decision_sentence(e.decision, e.level, e.level_title)
+
+
+def decision_sentence(d: Decision, suggested: Level, title_of: Callable[[str], str]) -> str:
+    """A recorded decision beside the suggested level (``title_of``: a level id's title)."""
+    title = title_of(d.level)
+    if d.level == suggested.id:
+        said = f"Clinician's decision: {title}, as suggested."
+    else:
+        said = f"Clinician's decision: {title}, not the suggested {suggested.title}."
+    return f"{said} Reason: {d.reason}" if d.reason else said
+
+
+def heading_facts(e: Explanation, filing: Filing, audience: str) -> list[str]:
+    """The first page: when, for whom, who answered, which rules and questions."""
+    p = e.provenance
+    facts = []
+    if filing.assessed_at is not None:
+        facts.append(f"Assessed: {when(filing.assessed_at)}")
+    if filing.client_id:
+        facts.append(f"Client id: {filing.client_id}")
+    facts += [
+        f"Answered by: {e.answered_by}",
+        f"Rule set: {p.ruleset_name} {p.ruleset_version}; "
+        f"questionnaire: {p.questionnaire_name} {p.questionnaire_version}",
+        "Report for: the clinician" if for_clinician(audience) else "Report for: the person",
+    ]
+    return facts
+
+
+def reason_note(r: Reason, audience: str) -> str:
+    if for_clinician(audience):
+        evidence = ", ".join(f"{k}={_raw(v)}" for k, v in r.evidence.items())
+        return (
+            f"Based on: {r.evidence_words}. Rule {r.rule}; evidence: {evidence}; source: {r.source}"
+        )
+    return f"Based on: {r.evidence_words}"
+
+
+def _raw(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
+
+
+def title(audience: str) -> str:
+    return "iopguide report for the clinician" if for_clinician(audience) else "iopguide report"
+
+
+def answers_given(e: Explanation) -> list[tuple[str, str, str]]:
+    """(question id, question, answer) in asking order."""
+    questions = e.questionnaire.questions if e.questionnaire else ()
+    given = [q.id for q in questions if q.id in e.answers]
+    return [(i, q, a) for i, (q, a) in zip(given, e.answers_in_words(), strict=True)]
+
+
+def resources(e: Explanation) -> list[str]:
+    if e.alerts:
+        return list(e.alerts[0].resources)
+    return [
+        "Emergency: call 911",
+        "988 Suicide & Crisis Lifeline: call or text 988, or chat at 988lifeline.org",
+        "SAMHSA National Helpline: 1-800-662-4357 (free, confidential treatment referral, 24/7)",
+        "FindTreatment.gov: find treatment programs near you",
+    ]
+
+
+# -- a reassessment: safety first in every format -------------------------------------
+
+CRISIS = "Call 911 in an emergency, or call or text 988."
+CLOSING = "A clinician decides on any change of care, with you."
+
+
+def _said(questionnaire: Questionnaire, qid: str, value: object) -> str:
+    if value is None:
+        return "(not asked)"
+    question = questionnaire.by_id.get(qid)
+    return question.word(value, "; ") if question is not None else str(value)
+
+
+def alert_ids(firings: tuple[Firing, ...]) -> list[str]:
+    return [f.rule.id for f in firings]
+
+
+def new_alerts(c: Comparison) -> list[Firing]:
+    """Safety alerts at the later assessment that the earlier one did not have."""
+    before = set(alert_ids(c.earlier.alerts))
+    return [f for f in c.later.alerts if f.rule.id not in before]
+
+
+def gone_alerts(c: Comparison) -> list[Firing]:
+    """Safety alerts of the earlier assessment that the later one no longer has."""
+    after = set(alert_ids(c.later.alerts))
+    return [f for f in c.earlier.alerts if f.rule.id not in after]
+
+
+def still_alerts(c: Comparison) -> list[Firing]:
+    before = set(alert_ids(c.earlier.alerts))
+    return [f for f in c.later.alerts if f.rule.id in before]
+
+
+def verdict(c: Comparison) -> str:
+    before, after = c.earlier.level, c.later.level
+    return {
+        "step up": f"Step up: from {before.title} to {after.title}.",
+        "step down": f"Step down: from {before.title} to {after.title}.",
+        "continue": f"Continue: {after.title} still fits.",
+    }[c.direction]
+
+
+def _comparison_decision(c: Comparison, decision: Decision | None, ruleset: RuleSet | None) -> str:
+    if decision is None:
+        return ""
+    titles = {lv.id: lv.title for lv in ruleset.levels} if ruleset else {}
+    return decision_sentence(decision, c.later.level, lambda lv: titles.get(lv, lv))
+
+
+def comparison_sections(
+    c: Comparison, questionnaire: Questionnaire, decision: Decision | None, ruleset: RuleSet | None
+) -> list[tuple[str, list[str]]]:
+    """(heading, lines) in reading order: safety, verdict, decision, answers, rules."""
+    out: list[tuple[str, list[str]]] = []
+    new, gone, still = new_alerts(c), gone_alerts(c), still_alerts(c)
+    if new or gone or still:
+        lines = [f"New: {f.rule.alert}: {f.rule.title}. {f.rule.because}" for f in new]
+        lines += [f"Gone: {f.rule.title}" for f in gone]
+        lines += [f"Still: {f.rule.alert}: {f.rule.title}" for f in still]
+        if new or still:
+            lines.append(CRISIS)
+        out.append(("Safety first", lines))
+    level = [verdict(c)]
+    said = _comparison_decision(c, decision, ruleset)
+    if said:
+        level.append(said)
+    out.append(("Level of care", level))
+    out.append(
+        (
+            "Answers that changed",
+            [
+                f"{questionnaire.label_of(q)}: {_said(questionnaire, q, old)} -> "
+                f"{_said(questionnaire, q, new)}"
+                for q, old, new in c.changed
+            ]
+            or ["none"],
+        )
+    )
+    out.append(("Rules that now apply", [f"{r.title}: {r.because}" for r in c.started] or ["none"]))
+    out.append(("Rules that no longer apply", [r.title for r in c.stopped] or ["none"]))
+    return out
