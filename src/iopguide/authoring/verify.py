@@ -20,19 +20,21 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import z3
 
 from iopguide.authoring.check import TIME_LIMIT, TimeLimit
+from iopguide.authoring.declined import bound_finding, evaluation_finding, unanswered_evaluations
 from iopguide.authoring.lint import Linter
-from iopguide.core.encoding import AnswerSpace, Outcome
+from iopguide.core.encoding import AnswerSpace, Latent, Outcome
 from iopguide.core.engine import Engine, Result
 from iopguide.errors import IopguideError
 from iopguide.model.answers import Answers, parse_answers
 from iopguide.model.conditions import UNKNOWN, AnswerValue, compile_condition, describe
 from iopguide.model.crosscheck import Finding
 from iopguide.model.questionnaire import Questionnaire
-from iopguide.model.ruleset import Property, Rule, RuleSet
+from iopguide.model.ruleset import Property, Rule, RuleSet, Severer
 
 Alerts = dict[str, z3.BoolRef]
 REFERENCE_CASE = "cases/_adult-low-risk.yaml"
@@ -218,20 +220,31 @@ class Verifier:
         ruleset: RuleSet,
         reference: Answers | None = None,
         timeout: float = TIME_LIMIT,
+        space: AnswerSpace | None = None,
     ) -> None:
         self.questionnaire, self.ruleset = questionnaire, ruleset
-        self.engine = Engine(questionnaire, ruleset)
         self.reference, self.timeout = reference, timeout
-        self.a = Outcome(AnswerSpace(questionnaire, "a"), ruleset)
+        self.a = Outcome(space or AnswerSpace(questionnaire, "a"), ruleset)
+        self._variants: dict[
+            tuple[str, ...], tuple[AnswerSpace, z3.ArithRef, dict[str, z3.BoolRef]]
+        ] = {}
+
+    @cached_property
+    def engine(self) -> Engine:
+        """The engine over the same rules, which confirms every counterexample."""
+        return Engine(self.questionnaire, self.ruleset)
 
     def variant(
         self, qids: Sequence[str]
     ) -> tuple[AnswerSpace, z3.ArithRef, dict[str, z3.BoolRef]]:
         """A second answer set that agrees with the first except in these answers:
-        its space, its rank and its alerts."""
-        space = self.a.space.variant(qids, "b")
-        alerts = {r: space.substitute(fired) for r, fired in self.a.alerts().items()}
-        return space, space.substitute(self.a.rank), alerts
+        its space, its rank and its alerts (made once for each set of answers)."""
+        key = tuple(qids)
+        if key not in self._variants:
+            space = self.a.space.variant(qids, "b")
+            alerts = {r: space.substitute(fired) for r, fired in self.a.alerts().items()}
+            self._variants[key] = space, space.substitute(self.a.rank), alerts
+        return self._variants[key]
 
     # ── solving ─────────────────────────────────────────────────────────────────
     def solve(
@@ -255,7 +268,7 @@ class Verifier:
             if prop.never_changes_level is not None:
                 return Verdict(prop, self._never_changes(prop, prop.never_changes_level))
             if prop.never_lowers_level is not None:
-                return Verdict(prop, self._never_lowers(prop))
+                return Verdict(prop, self.never_lowers(prop))
             return Verdict(prop, self._implies(prop))
         except TimeLimit:
             return Verdict(prop, None, timed_out=True)
@@ -282,7 +295,7 @@ class Verifier:
             problem = f"changing only {changed} makes the alert '{gone[0]}' disappear"
         return Counterexample((first, second), (one, two), problem)
 
-    def _never_lowers(self, prop: Property) -> Counterexample | None:
+    def never_lowers(self, prop: Property) -> Counterexample | None:
         severer = prop.never_lowers_level
         assert severer is not None
         qid = severer.answer
@@ -327,6 +340,31 @@ class Verifier:
         if len(self.differences(first, second)) > 1:
             problem += f" (skip logic then also changes: {self.changes(first, second, qid)})"
         return Counterexample((first, second), (one, two), problem)
+
+    def out_of_bounds(
+        self, qid: str, least: Sequence[AnswerValue], most: Sequence[AnswerValue]
+    ) -> bool:
+        """Whether two answer sets that differ only in this answer (and the questions
+        it asks) can rank ``unknown`` below one of the ``least`` answers or above one
+        of the ``most``: both bounds in one query (see ``ExactLinter.bound_findings``)."""
+        a = self.a
+        b_space, b_rank, _ = self.variant([qid])
+        la, lb = a.space.latent[qid], b_space.latent[qid]
+
+        def among(space: AnswerSpace, latent: Latent, values: Sequence[AnswerValue]) -> z3.BoolRef:
+            return z3.Or([space.is_value(latent, v) for v in values])
+
+        lower = z3.And(among(a.space, la, least), among(b_space, lb, [UNKNOWN]))
+        upper = z3.And(among(a.space, la, [UNKNOWN]), among(b_space, lb, most))
+        goal = [la.given, lb.given, z3.Or(lower, upper), a.rank > b_rank]
+        # Over a few rules the general solver decides quicker than the finite-domain one.
+        solver = z3.Solver()
+        limited(solver, self.timeout)
+        solver.add(*dict.fromkeys([*a.space.constraints, *b_space.constraints]), *goal)
+        outcome = solver.check()
+        if outcome == z3.unknown:
+            raise undecided(solver, self.timeout)
+        return bool(outcome == z3.sat)
 
     def _implies(self, prop: Property) -> Counterexample | None:
         implication = prop.implies
@@ -561,5 +599,61 @@ class ExactLinter:
             # A declined answer that takes the benign branch, searched as the sampled
             # check does: around answers under which each rule fires.
             witnesses = [w.answers for r in self.ruleset.rules if (w := lint.witness(r)).answers]
-            findings += lint.unknown_findings(witnesses)
+            findings += lint.unknown_findings(witnesses, bounds=False)
+            findings += self.bound_findings(lint)
+            findings += [
+                evaluation_finding(lint.questionnaire_path(question.id), question)
+                for question, condition in unanswered_evaluations(self.questionnaire, ruleset)
+                if self.answers.can(a.space.condition(condition, a.scores))
+            ]
+        return findings
+
+    def bound_findings(self, lint: Linter) -> list[Finding]:
+        """For each safety question with an ``order``, an error if at some answer set
+        ``unknown`` gives less than a least severe answer, or more than a most severe
+        answer, with the rest the same (answers only one side asks are free there):
+        each bound a ``never_lowers_level`` query to the solver."""
+        levels, full = self.ruleset.levels, self.verifier
+        findings = []
+        for question in self.questionnaire.questions:
+            if not (question.safety and question.allow_unknown and question.order):
+                continue
+            # Only the rules that read the question (through scores and skip logic too)
+            # can fire differently in two answer sets that differ in it alone. Without
+            # the others a violation is only easier to find: where the solver finds
+            # none among those rules there is none; where it finds one, the whole rule
+            # set decides.
+            cone = tuple(r for r in full.ruleset.rules if question.id in lint.read_by(r))
+            needed = {s for r in cone for s in lint.reads.scores_behind(r.when)}
+            scores = tuple(s for s in full.ruleset.scores if s.id in needed)
+            reduced = Verifier(
+                self.questionnaire,
+                full.ruleset.model_copy(update={"rules": cone, "scores": scores}),
+                timeout=self.timeout,
+                space=full.a.space,
+            )
+            least, most = question.severity[0], question.severity[-1]
+            if not reduced.out_of_bounds(question.id, least, most):
+                continue
+            for below, order in ((True, (least, UNKNOWN)), (False, (UNKNOWN, most))):
+                severer = Severer(answer=question.id, order=order)
+                prop = Property(id="unknown-bound", because="-", never_lowers_level=severer)
+                found = full.never_lowers(prop)
+                if found is None:
+                    continue
+                (first, second), (one, two) = found.answers, found.results
+                value, known, unknown = (
+                    (first[question.id], one, two) if below else (second[question.id], two, one)
+                )
+                findings.append(
+                    bound_finding(
+                        lint.questionnaire_path(question.id),
+                        question,
+                        value,
+                        levels[unknown.rank].id,
+                        levels[known.rank].id,
+                        below,
+                    )
+                )
+                break
         return findings

@@ -236,6 +236,28 @@ class Reads:
                     heapq.heappush(pending, (position[reader], reader))
         return out
 
+    def asked(self, kept: Mapping[str, AnswerValue], key: str) -> bool:
+        """Whether skip logic asks this question, given answers as it keeps them."""
+        when = self._when[key]
+        return when is None or when(kept)
+
+    def opened(
+        self, kept: Mapping[str, AnswerValue], key: str, value: AnswerValue
+    ) -> dict[str, AnswerValue]:
+        """``rekept(kept, key, value)``, with the required questions that answer newly
+        asks (and those they ask in turn) given their least severe answer (see
+        ``Question.least_severe``): a change judged at its mildest follow-ups."""
+        out = self.rekept(kept, key, value)
+        pending = list(self._asked_after.get(key, ()))
+        while pending:
+            qid = pending.pop(0)
+            question, when = self.questionnaire.by_id[qid], self._when[qid]
+            if qid in out or not question.required or (when is not None and not when(out)):
+                continue
+            out = self.rekept(out, qid, question.least_severe())
+            pending += self._asked_after.get(qid, ())
+        return out
+
     def walked(self, answers: Mapping[str, AnswerValue]) -> Walked:
         """One full walk of the questionnaire, kept to re-walk changes to these answers."""
         kept: dict[str, AnswerValue] = {}

@@ -8,7 +8,15 @@ from functools import cached_property
 from itertools import groupby
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
 
 from iopguide.model.conditions import (
     UNKNOWN,
@@ -94,6 +102,12 @@ class Question(_Model):
     safety_pause: bool = False
     # The questionnaire version that added it, named when an older answers file lacks it.
     since: str = ""
+    # Its answers from least to most severe (a list inside: answers of equal severity),
+    # for a yes/no or choice question: `rules check` holds the level of ``unknown``
+    # between the least severe answer's and the most severe answer's.
+    order: tuple[StrictBool | StrictStr | tuple[StrictBool | StrictStr, ...], ...] | None = Field(
+        default=None, min_length=2
+    )
     when: Condition | None = None
 
     @field_validator("type")
@@ -140,6 +154,42 @@ class Question(_Model):
                 "'required: false', and no 'when' (the pause is when it is asked)"
             )
         return self
+
+    @model_validator(mode="after")
+    def _order_lists_every_answer(self) -> Question:
+        if self.order is None:
+            return self
+        if self.type not in ("yes_no", "choice"):
+            raise ValueError(
+                f"'order' is for yes/no and choice questions, not '{self.type}' "
+                "(a higher number, or one more item, is more severe)"
+            )
+        listed = [(type(v), v) for group in self.severity for v in group]
+        known = [(type(v), v) for v in self.kind.values(self)]
+        if UNKNOWN in (v for _, v in listed):
+            raise ValueError(
+                f"'order' lists the known answers only: '{UNKNOWN}' is held between "
+                "the first and the last"
+            )
+        if len(listed) != len(set(listed)) or sorted(map(repr, listed)) != sorted(map(repr, known)):
+            words = ", ".join(
+                str(v) if type(v) is str else ("no", "yes")[v is True] for _, v in known
+            )
+            raise ValueError(f"'order' lists each answer once ({words}), least severe first")
+        return self
+
+    @property
+    def severity(self) -> tuple[tuple[bool | str, ...], ...]:
+        """The ``order`` as groups of equally severe answers, least severe first."""
+        return tuple(g if isinstance(g, tuple) else (g,) for g in self.order or ())
+
+    def least_severe(self) -> AnswerValue:
+        """The answer taken for a question a change newly asks (see ``Reads.opened``):
+        the first of its ``order``, else no, none of the choices, the lowest number, or
+        the first choice."""
+        if self.order:
+            return self.severity[0][0]
+        return False if self.type == "yes_no" else self.kind.values(self)[0]
 
     @cached_property
     def unknown_choices(self) -> frozenset[str]:
