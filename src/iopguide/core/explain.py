@@ -125,6 +125,8 @@ class WhatWouldChange:
     clinician: bool = False
     # Whether it may be offered to the person (see ``Counterfactual.for_person``).
     for_person: bool = True
+    # The questions the change newly asks, taken at their least severe answer.
+    assumed: dict[str, JsonValue] = field(default_factory=dict)
 
 
 # Who answered (the optional ``respondent`` question), in words for reports.
@@ -390,6 +392,15 @@ class Explainer:
             said = ", and ".join(
                 self.change_words(k, result.answers.get(k), v) for k, v in cf.changes.items()
             )
+            if cf.assumed:
+                # Labelled: the new questions' answers are taken, not given.
+                by_id = self.questionnaire.by_id
+                least = "; ".join(
+                    f"{by_id[k].name}: “{say_answer(by_id[k], v)}”" for k, v in cf.assumed.items()
+                )
+                said += (
+                    f" (with the questions this newly asks at their least severe answer: {least})"
+                )
             views.append(
                 WhatWouldChange(
                     {k: json_value(v) for k, v in cf.changes.items()},
@@ -399,6 +410,7 @@ class Explainer:
                     f"If {said}, {level.title} would fit.",
                     any(self.questionnaire.by_id[k].clinician_only for k in cf.changes),
                     cf.for_person,
+                    {k: json_value(v) for k, v in cf.assumed.items()},
                 )
             )
         return tuple(views)

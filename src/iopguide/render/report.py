@@ -68,6 +68,10 @@ def change_words(c: WhatWouldChange, audience: str) -> str:
 
 
 RESTS_ON = "What the level rests on (for the clinician: not options to offer)"
+NOT_EVERY_CHANGE = (
+    "These are some changes that would move the suggestion, not every one; a clinician "
+    "can go through the others."
+)
 
 
 def change_sections(e: Explanation, audience: str) -> list[tuple[str, list[str]]]:
@@ -79,6 +83,8 @@ def change_sections(e: Explanation, audience: str) -> list[tuple[str, list[str]]
     kept = [change_words(c, audience) for c in rests_on(e, audience)]
     sections = []
     if offered:
+        if not _clinician(audience):
+            offered.append(NOT_EVERY_CHANGE)
         sections.append(("What would change this", offered))
     elif e.counterfactuals and not _clinician(audience):
         whose = "their" if e.for_someone_else else "your"
