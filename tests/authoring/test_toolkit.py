@@ -187,7 +187,7 @@ def test_worked_example_checks_and_tests_clean(run):
     )
     test = run("rules", "test", str(DOCS / "php-cases"), "--rules", rules)
     assert test.returncode == 0, test.stdout
-    assert "5 passed, 0 failed" in test.stdout
+    assert "6 passed, 0 failed" in test.stdout
 
 
 def test_diff_shows_structure_and_effect(run):
