@@ -236,6 +236,10 @@ class Reads:
                     heapq.heappush(pending, (position[reader], reader))
         return out
 
+    def follow_ups(self, key: str) -> tuple[str, ...]:
+        """The questions whose ``when`` reads this answer, in asking order."""
+        return self._asked_after.get(key, ())
+
     def asked(self, kept: Mapping[str, AnswerValue], key: str) -> bool:
         """Whether skip logic asks this question, given answers as it keeps them."""
         when = self._when[key]

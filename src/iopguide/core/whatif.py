@@ -181,6 +181,8 @@ class WhatIf:
         """
         assumed: dict[str, AnswerValue] = {}
         if assume:
+            if not any(self.reads.follow_ups(key) for key in changes):
+                return None  # asks no new question: tried already
             assumed = self._opened(base, changes)
             if not assumed:
                 return None
