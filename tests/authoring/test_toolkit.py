@@ -59,7 +59,7 @@ def test_a_broken_copy_is_reported_line_by_line(run, tmp_path):
     assert rules_lines == [
         f"{path}:{line_of(text, 'overdose_nwo')}: error: rules[0].when.answer: unknown "
         "question 'overdose_nwo' (did you mean 'overdose_now'?)",
-        f"{path}:{duplicate}: error: rules[2].id: duplicate id 'overdose-now'",
+        f"{path}:{duplicate}: error: rules[7].id: duplicate id 'overdose-now'",
         f"{path}:{line_of(text, 'gte: 40')}: error: rules[{opioids}].when.gte: 40 is outside the "
         "range of 'opioid_days' (0 to 30)",
         f"{path}:{line_of(text, '{answer: age, lt: 18}, {answer: age, gte: 65}')}: warning: "
@@ -187,7 +187,7 @@ def test_worked_example_checks_and_tests_clean(run):
     )
     test = run("rules", "test", str(DOCS / "php-cases"), "--rules", rules)
     assert test.returncode == 0, test.stdout
-    assert "5 passed, 0 failed" in test.stdout
+    assert "6 passed, 0 failed" in test.stdout
 
 
 def test_diff_shows_structure_and_effect(run):

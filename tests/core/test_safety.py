@@ -19,8 +19,9 @@ from ..conftest import DATA, EXAMPLES, ROOT
 
 CASES = case_files(bundled("cases"))
 OLD = DATA / "questionnaire-1.0"
-# What skip logic can add for a low-risk person, at most (issue 13: "at most 33").
-MAX_LOW_RISK_QUESTIONS = 33
+# What skip logic can add for a low-risk person, at most (issue 13: "at most 33"; 34
+# since issue 31 asks early remission of everyone).
+MAX_LOW_RISK_QUESTIONS = 34
 
 
 def _answers(assessor: Assessor, name: str) -> dict:
@@ -38,8 +39,10 @@ def _low_risk_cases(assessor: Assessor) -> dict:
     """The cases of people at low risk in every area (domain facts 7.6): standard
     outpatient care, no alert, nothing rated in withdrawal, physical health, mental
     health or home, no drinking or sedatives on most days (which bring the withdrawal
-    questions), no residential care behind them (whose step-down is asked about) and
-    nothing unknown (a "don't know" asks its follow-ups too)."""
+    questions), none of the recent use that brings the danger-sign questions (stimulants,
+    or opioids or sedatives on 10 or more days), no residential care behind them and not
+    in early remission (whose step-down is asked about) and nothing unknown (a "don't
+    know" asks its follow-ups too)."""
     found = {}
     for path in CASES:
         answers = parse_answers(assessor.questionnaire, load_case(path).answers, path.name).answers
@@ -50,6 +53,8 @@ def _low_risk_cases(assessor: Assessor) -> dict:
             and not result.alerts
             and not any(ratings[d] for d in ("withdrawal", "physical", "mental", "environment"))
             and not assessor.engine.values(answers)["regular_depressant_use"]
+            and "danger_signs" not in answers
+            and not answers.get("early_remission")
             and not _after_residential(answers)
             and not result.provisional
         ):
@@ -57,7 +62,7 @@ def _low_risk_cases(assessor: Assessor) -> dict:
     return found
 
 
-def test_a_low_risk_person_answers_at_most_33_questions(assessor):
+def test_a_low_risk_person_answers_at_most_34_questions(assessor):
     low = _low_risk_cases(assessor)
     assert len(low) >= 8
     assert "outpatient-low-risk" in low
@@ -180,7 +185,8 @@ def test_a_saved_interview_of_questionnaire_1_resumes_asking_only_the_new_questi
             interview.give(question, Skip())
             continue
         asked.append(question.id)
-        assert question.since == "2.0", question.id
+        # early remission is asked of everyone since 2.3 (issue 31), of some since 2.0
+        assert question.since == ("2.3" if question.id == "early_remission" else "2.0")
         interview.give(question, False if question.type == "yes_no" else ())
     assert asked == [
         "usual_withdrawal",
@@ -192,6 +198,28 @@ def test_a_saved_interview_of_questionnaire_1_resumes_asking_only_the_new_questi
     ]
     # the earlier answers are kept as they were
     assert all(interview.answers[k] == v for k, v in answers.items())
+
+
+def test_a_questionnaire_2_2_answers_file_gets_one_error_naming_the_new_question(run, tmp_path):
+    """Issue 31: early remission is asked of everyone since 2.3; a 2.2 file of someone
+    with no treatment behind them lacks it, and is told so in one line."""
+    text = (EXAMPLES / "outpatient.yaml").read_text()
+    assert "early_remission: no\n" in text
+    path = tmp_path / "old.yaml"
+    path.write_text(text.replace("early_remission: no\n", ""))
+    done = run("assess", "-a", str(path))
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert lines == [
+        f"error: {path}: missing required answer, new in questionnaire 2.3 (the file may be "
+        "from an earlier version): early_remission"
+    ]
+    # who answers yes is asked the new question, from which substances
+    path.write_text(text.replace("early_remission: no\n", "early_remission: yes\n"))
+    done = run("assess", "-a", str(path))
+    assert done.returncode == 1
+    assert "new in questionnaire 2.3" in done.stderr
+    assert "remission_from" in done.stderr
 
 
 def test_resume_from_an_old_file_without_a_terminal_names_what_is_missing(run):

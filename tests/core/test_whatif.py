@@ -24,7 +24,8 @@ def test_every_counterfactual_is_true(assessor, path):
     explanation = assessor.assess(answers)
     assert explanation.counterfactuals is not None
     for cf in explanation.counterfactuals:
-        changed = {**answers, **cf.changes}
+        # the questions a change newly asks are taken at their least severe answer
+        changed = {**answers, **cf.changes, **cf.assumed}
         again = parse_answers(assessor.questionnaire, changed, "what-if").answers
         assert assessor.evaluate(again).level.id == cf.level, cf.text
         assert (cf.direction == "down") == (
@@ -83,8 +84,8 @@ def test_json_carries_both_audiences(run):
 def test_clinician_text_adds_rules_and_sources(invoke):
     person = invoke("assess", "-a", str(EXAMPLES / "iop.yaml")).stdout
     clinician = invoke("assess", "-a", str(EXAMPLES / "iop.yaml"), "--audience", "clinician").stdout
-    assert "Rule moderate-use-disorder-signs" not in person
-    assert "Rule moderate-use-disorder-signs" in clinician
+    assert "Rule return-to-use-after-outpatient" not in person
+    assert "Rule return-to-use-after-outpatient" in clinician
     assert "Screening scores" in clinician
     assert "What would change this" in person
 
@@ -229,10 +230,11 @@ def test_the_person_is_never_taught_how_to_avoid_care(assessor, path):
     asked = {x.id for x in q.shown(given.answers)}
     for cf in explanation.counterfactuals or ():
         touched = [q.by_id[k] for k in cf.changes]
-        after = parse_answers(q, {**given.answers, **cf.changes}, "what-if").answers
+        after = parse_answers(q, {**given.answers, **cf.changes, **cf.assumed}, "what-if").answers
         dropped = [k for k in asked if k in given.answers and k not in after]
         personal = not (
-            cf.safety
+            cf.assumed
+            or cf.safety
             or any(x.safety or x.fixed or x.clinician_only for x in touched)
             or any(q.by_id[k].safety for k in dropped)
         )
@@ -263,3 +265,35 @@ def test_a_suicide_plan_is_never_offered_as_a_way_down(run, tmp_path, assessor):
         assert not [label for label in labels if f"“{label}”" in offered]
         assert "What the level rests on (for the clinician: not options to offer)" in clinician
         assert "“Thoughts of suicide” had been no instead of yes" in clinician
+
+
+def test_the_clinician_sees_changes_that_ask_new_questions_labelled(run, tmp_path):
+    """Issue 31, item h: a change that asks a new question ("Thoughts of harming
+    someone: yes" asks about a plan) is listed for the clinician with the new question
+    at its least severe answer, said so; never for the person, whose list says it is
+    not every change."""
+    import yaml
+
+    answers = load_case(bundled("cases") / "outpatient-low-risk.yaml").answers
+    path = tmp_path / "a.yaml"
+    path.write_text(
+        yaml.safe_dump({k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()})
+    )
+    found = json.loads(run("assess", "-a", str(path), "-f", "json").stdout)["counterfactuals"]
+    assumed = [c for c in found if c["assumed"]]
+    assert {"changes": {"harm_others": True}, "assumed": {"harm_others_plan": False}} in [
+        {"changes": c["changes"], "assumed": c["assumed"]} for c in assumed
+    ]
+    assert all(not c["for_person"] for c in assumed)
+    assert all("at their least severe answer:" in c["text"] for c in assumed)
+    assert all(c["assumed"] == {} for c in found if c["for_person"])
+    md = ("-f", "markdown")
+    clinician = run("assess", "-a", str(path), *md, "--audience", "clinician").stdout
+    assert (
+        "(with the questions this newly asks at their least severe answer: Plan to harm "
+        "someone: “no”)"
+    ) in clinician
+    person = run("assess", "-a", str(path), *md).stdout
+    assert "Plan to harm someone" not in person
+    assert "These are some changes that would move the suggestion, not every one" in person
+    assert "not every one" not in clinician

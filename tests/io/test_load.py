@@ -33,8 +33,9 @@ ANSWERS = {
         "missing required answers: substances, medical_conditions, phq9_1, phq9_2, gad7_1, "
         "gad7_2, trauma, cssrs_1, cssrs_2, cssrs_6, harm_others, psychosis, mania_signs, "
         "self_harm, mh_treatment, "
-        "readiness, past_treatment, housing, support, work_school, dependants, transport, "
-        "court_required, preferred_times (new in questionnaire 2.0: mania_signs, self_harm)"
+        "readiness, past_treatment, early_remission, housing, support, work_school, "
+        "dependants, transport, court_required, preferred_times (new in questionnaire 2.0: "
+        "mania_signs, self_harm; new in questionnaire 2.3: early_remission)"
     ),
     "answers-multi-not-list.yaml": "1: substances: must be a list of any of: alcohol, opioids, "
     "sedatives, stimulants, cannabis, other, others_unknown (got text)",
@@ -143,7 +144,7 @@ def line_of(text: str, needle: str) -> int:
             "{answer: opioid_days, gte: 40}",
             "40 is outside the range of 'opioid_days' (0 to 30)",
         ),
-        ("- id: chest-pain", "- id: overdose-now", "rules[2].id: duplicate id 'overdose-now'"),
+        ("- id: chest-pain", "- id: overdose-now", "rules[7].id: duplicate id 'overdose-now'"),
         ("floor: iop", "floor: php", "unknown level 'php' (levels: outpatient, iop, inpatient)"),
         ("{score: phq9, gte: 20}", "{score: phq99, gte: 20}", "unknown score 'phq99'"),
         (

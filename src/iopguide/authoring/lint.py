@@ -4,7 +4,10 @@
 - a level that no rule can reach;
 - a question that no rule, score or skip condition reads (a burden with no use);
 - a safety-relevant question whose ``unknown`` answer gives a lower level than every
-  known answer would (a declined answer must never take the benign branch).
+  known answer would (a declined answer must never take the benign branch);
+- for a question with an ``order``, an ``unknown`` that gives less than its least
+  severe answer or more than its most severe answer; and a declined safety answer
+  that no consideration reading it answers (it must name what to evaluate).
 
 Whether a condition can hold is settled by a search for a witness: answers to the
 questions it reads (and those their skip logic reads), drawn from the values that
@@ -20,13 +23,20 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
+from iopguide.authoring.declined import (
+    bound_finding,
+    declined_value,
+    evaluation_finding,
+    unanswered_evaluations,
+)
+from iopguide.authoring.questionnaire import questionnaire_findings
 from iopguide.core.engine import Engine
 from iopguide.core.result import Baseline
 from iopguide.core.walks import Walks
-from iopguide.model.conditions import compile_condition, subjects
+from iopguide.model.conditions import compile_condition
 from iopguide.model.crosscheck import Finding
 from iopguide.model.graph import Graph
-from iopguide.model.questionnaire import Question, Questionnaire
+from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import Rule, RuleSet
 from iopguide.model.values import UNKNOWN, AnswerValue
 
@@ -94,6 +104,10 @@ class Linter:
                 return Witness(rule, answers)
         return Witness(rule, None)
 
+    def read_by(self, rule: Rule) -> frozenset[str]:
+        """The questions a rule's condition depends on (through scores and skip logic)."""
+        return frozenset(q.id for q in self.graph.questions_read(rule.when))
+
     def _as_asked(self, answers: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
         return self.walks.kept(answers)
 
@@ -116,14 +130,17 @@ class Linter:
         question_id: str,
         options: list[AnswerValue],
         near: Ranked | None = None,
+        opened: bool = False,
     ) -> Iterator[int]:
         """The rank of a few answers as skip logic keeps them (the others unanswered)
         with each of these answers to one question, in turn, at the cost of the rules
-        that read what differs from ``near`` (default: no answers at all). Ranked as
-        they are asked for, so a search can stop early."""
+        that read what differs from ``near`` (default: no answers at all); with
+        ``opened``, the questions an answer newly asks get their least severe answer.
+        Ranked as they are asked for, so a search can stop early."""
         engine, near = self._ranker[0], near or self._nothing
+        change_to = self.walks.opened if opened else self.walks.rekept
         for option in options:
-            change = _differ(near.answers, self.walks.rekept(answers, question_id, option))
+            change = _differ(near.answers, change_to(answers, question_id, option))
             again = engine.changed_values(near.values, change)
             yield engine.rank_changed(near.baseline, again, list(change))[0]
 
@@ -160,6 +177,7 @@ class Linter:
         findings += self.unread_questions()
         if not skip:
             findings += self.unknown_findings(witnesses)
+            findings += self.evaluation_findings(witnesses)
         return findings
 
     def _sound(self, skip: frozenset[int]) -> Engine:
@@ -179,10 +197,14 @@ class Linter:
             for value in self.graph.interesting(self.questionnaire.by_id[other]):
                 yield other, self.walks.rekept(context, other, value)
 
-    def unknown_findings(self, contexts: list[dict[str, AnswerValue]]) -> list[Finding]:
+    def unknown_findings(
+        self, contexts: list[dict[str, AnswerValue]], bounds: bool = True
+    ) -> list[Finding]:
         """Errors for safety-relevant questions whose ``unknown`` answer gives a lower
         level than every known answer would, in some answers where a rule fires (the
-        contexts) or one answer away from them.
+        contexts) or one answer away from them; with ``bounds``, also for questions
+        with an ``order`` whose ``unknown`` gives less than the least severe answer or
+        more than the most severe answer (see ``Linter.out_of_bounds``).
 
         Each such answer set is ranked once, as a step from its context; each safety
         question answered in it is then ranked with each answer against it, at the cost
@@ -192,8 +214,14 @@ class Linter:
             for q in self.questionnaire.questions
             if q.safety and q.allow_unknown
         }
+        ordered = {
+            q: self.questionnaire.by_id[q].severity
+            for q in known
+            if bounds and self.questionnaire.by_id[q].order
+        }
         seen: dict[str, set[frozenset[tuple[str, AnswerValue]]]] = {q: set() for q in known}
         found: dict[str, tuple[int, int]] = {}
+        outside: dict[str, Finding] = {}
         for context in contexts:
             near: Ranked | None = None
             for other, answers in self._neighbours(context):
@@ -201,7 +229,10 @@ class Linter:
                 asked = [
                     q
                     for q in answers
-                    if q in known and q != other and q not in found and key not in seen[q]
+                    if q in known
+                    and q != other
+                    and (q not in found or (q in ordered and q not in outside))
+                    and key not in seen[q]
                 ]
                 if not asked:
                     continue
@@ -210,9 +241,14 @@ class Linter:
                 here = self.ranked(answers, near)
                 for question_id in asked:
                     seen[question_id].add(key)
-                    lowest = self.lowest_above(answers, question_id, known[question_id], here)
-                    if lowest is not None:
-                        found[question_id] = lowest
+                    if question_id not in found:
+                        lowest = self.lowest_above(answers, question_id, known[question_id], here)
+                        if lowest is not None:
+                            found[question_id] = lowest
+                    if question_id in ordered and question_id not in outside:
+                        bound = self.out_of_bounds(answers, question_id, here)
+                        if bound is not None:
+                            outside[question_id] = bound
         levels = self.ruleset.levels
         return [
             Finding(
@@ -227,7 +263,70 @@ class Linter:
             for question_id in known
             if question_id in found
             for unknown, least in [found[question_id]]
-        ]
+        ] + [outside[q] for q in known if q in outside and q not in found]
+
+    def out_of_bounds(
+        self, answers: Mapping[str, AnswerValue], question_id: str, near: Ranked
+    ) -> Finding | None:
+        """With these answers, an error if ``unknown`` to a question with an ``order``
+        gives a lower level than one of its least severe answers, or a higher one than
+        one of its most severe answers; else None."""
+        question = self.questionnaire.by_id[question_id]
+        least, most = question.severity[0], question.severity[-1]
+        levels = self.ruleset.levels
+
+        def ranks(options: tuple[AnswerValue, ...]) -> Iterator[int]:
+            return self.each_rank(answers, question_id, list(options), near, opened=True)
+
+        unknown = next(ranks((UNKNOWN,)))
+        # Nothing ranks above the top level or below the bottom one: skip that side.
+        sides = [(least, True)] if unknown < len(levels) - 1 else []
+        sides += [(most, False)] if unknown > 0 else []
+        for values, below in sides:
+            for value, rank in zip(values, ranks(values), strict=True):
+                if (unknown < rank) if below else (unknown > rank):
+                    return bound_finding(
+                        self.questionnaire_path(question_id),
+                        question,
+                        value,
+                        levels[unknown].id,
+                        levels[rank].id,
+                        below,
+                    )
+        return None
+
+    def evaluation_findings(self, contexts: list[dict[str, AnswerValue]]) -> list[Finding]:
+        """Errors for a safety question whose declined answer (``unknown``, or a choice
+        that says part of it is not known) leaves the result without a consideration
+        that reads the question, in some answers where a rule fires (the contexts) or
+        one answer away from them: a declined safety answer names what to evaluate."""
+        checks = {
+            q.id: (
+                q,
+                compile_condition(c),
+                self.graph.scores_behind(c),
+                {x.id for x in self.graph.questions_read(c)} | {q.id},
+                set[frozenset[tuple[str, AnswerValue]]](),
+            )
+            for q, c in unanswered_evaluations(self.questionnaire, self.ruleset)
+        }
+        found: list[Finding] = []
+        for context in contexts:
+            for _, answers in self._neighbours(context):
+                for question_id, (question, holds, scores, read, seen) in list(checks.items()):
+                    # Only the answers the condition depends on matter: each of their
+                    # combinations is tried once.
+                    key = frozenset((k, v) for k, v in answers.items() if k in read)
+                    if key in seen or not self.walks.asked(answers, question_id):
+                        continue
+                    seen.add(key)
+                    probe = self.walks.rekept(answers, question_id, declined_value(question))
+                    if holds(self.engine.values(probe, scores)):
+                        found.append(
+                            evaluation_finding(self.questionnaire_path(question.id), question)
+                        )
+                        del checks[question_id]
+        return found
 
     def lowest_above(
         self,
@@ -267,9 +366,7 @@ class Linter:
                 findings.append(
                     Finding(self.questionnaire_path(q.id), message, "warning", "questionnaire")
                 )
-        findings += prompt_other_findings(self.questionnaire)
-        findings += clinician_only_findings(self.questionnaire)
-        findings += code_findings(self.questionnaire)
+        findings += questionnaire_findings(self.questionnaire)
         return findings
 
     def questionnaire_path(self, question_id: str) -> tuple[str | int, ...]:
@@ -285,79 +382,3 @@ def _differ(
 ) -> dict[str, AnswerValue | None]:
     """The answers that differ between two answer sets (None: not answered after)."""
     return {k: now for k in {**before, **after} if (now := after.get(k)) != before.get(k)}
-
-
-def _places(questionnaire: Questionnaire) -> Iterator[tuple[tuple[str | int, ...], Question]]:
-    for i, section in enumerate(questionnaire.sections):
-        for j, question in enumerate(section.questions):
-            yield ("sections", i, "questions", j), question
-
-
-def prompt_other_findings(questionnaire: Questionnaire) -> list[Finding]:
-    """Errors for a question that has no wording for someone answering for the person
-    (``prompt_other``) and does not say why it needs none (``no_prompt_other``)."""
-    return [
-        Finding(
-            (*place, "prompt"),
-            f"question '{question.id}' has no 'prompt_other' (its prompt for someone "
-            "answering for the person): add one, or say why it needs none in "
-            "'no_prompt_other'",
-            "error",
-            "questionnaire",
-        )
-        for place, question in _places(questionnaire)
-        if not (question.prompt_other or question.no_prompt_other)
-    ]
-
-
-def clinician_only_findings(questionnaire: Questionnaire) -> list[Finding]:
-    """Errors for a skip condition that reads a clinician-only question (always blank
-    in the person's interview, so the two interviews would ask different questions),
-    and warnings for a prompt addressed to clinicians that is not marked
-    ``clinician_only`` (it would be asked in the person's interview)."""
-    only = questionnaire.clinician_only
-    findings: list[Finding] = []
-    for place, question in _places(questionnaire):
-        read = [] if question.when is None else [s for s in subjects(question.when) if s in only]
-        if read:
-            findings.append(
-                Finding(
-                    (*place, "when"),
-                    f"question '{question.id}' is asked when clinician-only '{read[0]}' is "
-                    "answered: the person's interview never asks it",
-                    "error",
-                    "questionnaire",
-                )
-            )
-        if not question.clinician_only and "clinician" in question.prompt.lower()[:20]:
-            findings.append(
-                Finding(
-                    (*place, "prompt"),
-                    f"question '{question.id}' is for clinicians but not marked "
-                    "'clinician_only: true': the person's interview asks it",
-                    "warning",
-                    "questionnaire",
-                )
-            )
-    return findings
-
-
-def code_findings(questionnaire: Questionnaire) -> list[Finding]:
-    """Warnings for a coded question whose prompt is no longer the instrument item's
-    wording (and that does not say it adapts it): its code is then left out of the
-    FHIR export, which a program that relies on it should know."""
-    return [
-        Finding(
-            (*place, "prompt"),
-            f"question '{question.id}' is coded as {code.item} ({code.code}), but its "
-            "prompt is no longer the item's wording, so the FHIR export leaves the code "
-            "out: restore the wording, or mark the code 'adapted: true'",
-            "warning",
-            "questionnaire",
-        )
-        for place, question in _places(questionnaire)
-        if (code := question.code) is not None
-        and code.code is not None
-        and not code.adapted
-        and not code.exact(question.prompt)
-    ]

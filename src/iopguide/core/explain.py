@@ -138,6 +138,15 @@ class Explainer:
             said = ", and ".join(
                 self.change_words(k, result.answers.get(k), v) for k, v in cf.changes.items()
             )
+            if cf.assumed:
+                # Labelled: the new questions' answers are taken, not given.
+                by_id = self.questionnaire.by_id
+                least = "; ".join(
+                    f"{by_id[k].name}: “{by_id[k].word(v, '; ')}”" for k, v in cf.assumed.items()
+                )
+                said += (
+                    f" (with the questions this newly asks at their least severe answer: {least})"
+                )
             views.append(
                 WhatWouldChange(
                     {k: json_value(v) for k, v in cf.changes.items()},
@@ -147,6 +156,7 @@ class Explainer:
                     f"If {said}, {level.title} would fit.",
                     any(self.questionnaire.by_id[k].clinician_only for k in cf.changes),
                     cf.for_person,
+                    {k: json_value(v) for k, v in cf.assumed.items()},
                 )
             )
         return tuple(views)

@@ -121,6 +121,8 @@ class WhatWouldChange:
     clinician: bool = False
     # Whether it may be offered to the person (see ``Counterfactual.for_person``).
     for_person: bool = True
+    # The questions the change newly asks, taken at their least severe answer.
+    assumed: dict[str, JsonValue] = field(default_factory=dict)
 
 
 # Who answered (the optional ``respondent`` question), in words for reports.

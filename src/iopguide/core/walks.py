@@ -61,7 +61,7 @@ class Walked(NamedTuple):
 
 
 class Rewalked(NamedTuple):
-    """What skip logic makes of a change (see ``Reads.rewalk``)."""
+    """What skip logic makes of a change (see ``Walks.rewalk``)."""
 
     delta: dict[str, AnswerValue | None]  # kept answers that differ (None: dropped)
     missing: int  # required questions shown but unanswered, after the change
@@ -73,6 +73,7 @@ class Walks:
     """Skip logic of one questionnaire, walked a few answers at a time."""
 
     def __init__(self, graph: Graph) -> None:
+        self.questionnaire = graph.questionnaire
         self.position = graph.position
         self._asked_after = graph.asked_after
         # Skip logic as the questionnaire's runs of questions sharing one ``when``.
@@ -159,6 +160,32 @@ class Walks:
             for reader in after.get(qid, ()):
                 if reader in kept:
                     heapq.heappush(pending, (position[reader], reader))
+        return out
+
+    def follow_ups(self, key: str) -> tuple[str, ...]:
+        """The questions whose ``when`` reads this answer, in asking order."""
+        return self._asked_after.get(key, ())
+
+    def asked(self, kept: Mapping[str, AnswerValue], key: str) -> bool:
+        """Whether skip logic asks this question, given answers as it keeps them."""
+        when = self._when[key]
+        return when is None or when(kept)
+
+    def opened(
+        self, kept: Mapping[str, AnswerValue], key: str, value: AnswerValue
+    ) -> dict[str, AnswerValue]:
+        """``rekept(kept, key, value)``, with the required questions that answer newly
+        asks (and those they ask in turn) given their least severe answer (see
+        ``Question.least_severe``): a change judged at its mildest follow-ups."""
+        out = self.rekept(kept, key, value)
+        pending = list(self._asked_after.get(key, ()))
+        while pending:
+            qid = pending.pop(0)
+            question, when = self.questionnaire.by_id[qid], self._when[qid]
+            if qid in out or not question.required or (when is not None and not when(out)):
+                continue
+            out = self.rekept(out, qid, question.least_severe())
+            pending += self._asked_after.get(qid, ())
         return out
 
     def walked(self, answers: Mapping[str, AnswerValue]) -> Walked:

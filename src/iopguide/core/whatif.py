@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from iopguide.core.engine import Engine
@@ -33,6 +33,9 @@ class Counterfactual:
     only a clinician gives, hides no answered safety question by skip logic, and raises
     no alert. "If you had no plan, IOP would fit" teaches how to avoid care; such a
     change is what the level rests on, for the clinician only.
+
+    ``assumed``: the questions the change newly asks, taken at their least severe answer
+    (``Question.least_severe``); such a change is for the clinician only, labelled so.
     """
 
     changes: dict[str, AnswerValue]
@@ -40,6 +43,7 @@ class Counterfactual:
     direction: str
     safety: bool
     for_person: bool = True
+    assumed: dict[str, AnswerValue] = field(default_factory=dict)
 
 
 class Base(NamedTuple):
@@ -139,13 +143,16 @@ class WhatIf:
         found: dict[str, list[Counterfactual]] = {"down": [], "up": []}
         for question in shown:
             taken: set[str] = set()
-            for value in self._candidates(question, answers.get(question.id)):
-                outcome = self._move({question.id: value}, base, taken)
-                if outcome is not None:
-                    found[outcome.direction].append(outcome)
-                    taken.add(outcome.direction)
-                if len(taken) == 2:
-                    break
+            # Changes that ask no new question first; then, for the clinician, those
+            # that do, with the new questions at their least severe answer.
+            for assume in (False, True):
+                for value in self._candidates(question, answers.get(question.id)):
+                    if len(taken) == 2:
+                        break
+                    outcome = self._move({question.id: value}, base, taken, assume)
+                    if outcome is not None:
+                        found[outcome.direction].append(outcome)
+                        taken.add(outcome.direction)
         for direction in ("down", "up"):
             if not self._can_move(rank, direction):
                 continue
@@ -166,13 +173,22 @@ class WhatIf:
         return rank > 0 if direction == "down" else rank < len(self.engine.ruleset.levels) - 1
 
     def _move(
-        self, changes: dict[str, AnswerValue], base: Base, taken: set[str]
+        self, changes: dict[str, AnswerValue], base: Base, taken: set[str], assume: bool = False
     ) -> Counterfactual | None:
         """The counterfactual these changes make, if they move the level in a new direction.
 
         ``safety`` is set when the changes would raise an alert the result does not have.
+        With ``assume``, only changes that newly ask questions are tried, with those at
+        their least severe answer (for the clinician only).
         """
-        tried = self._try(base, changes)
+        assumed: dict[str, AnswerValue] = {}
+        if assume:
+            if not any(self.walks.follow_ups(key) for key in changes):
+                return None  # asks no new question: tried already
+            assumed = self._opened(base, changes)
+            if not assumed:
+                return None
+        tried = self._try(base, {**changes, **assumed})
         if tried is None:
             return None
         rank = base.result.rank
@@ -181,11 +197,21 @@ class WhatIf:
             return None
         level = self.engine.ruleset.levels[tried.rank].id
         personal = (
-            not tried.raised
+            not assumed
+            and not tried.raised
             and self._not_personal.isdisjoint(changes)
             and self._safety.isdisjoint(tried.dropped)
         )
-        return Counterfactual(changes, level, direction, bool(tried.raised), personal)
+        return Counterfactual(changes, level, direction, bool(tried.raised), personal, assumed)
+
+    def _opened(self, base: Base, changes: dict[str, AnswerValue]) -> dict[str, AnswerValue]:
+        """The required questions these changes newly ask (and those they ask in turn),
+        at their least severe answer; empty if they ask none."""
+        kept = base.walked.kept
+        after: dict[str, AnswerValue] = dict(kept)
+        for key, value in changes.items():
+            after = self.walks.opened(after, key, value)
+        return {k: v for k, v in after.items() if k not in kept and k not in changes}
 
     def _pairs(self, base: Base, direction: str, *, personal: bool = False) -> list[Counterfactual]:
         """Pairs of changes that move the level this way; with ``personal``, only pairs

@@ -14,14 +14,14 @@ how to join the parts of an ``all``, an ``any`` and a ``not``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Annotated, Any, Generic, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from iopguide.errors import DataPath
 from iopguide.model.operators import OPERATORS, Test
-from iopguide.model.values import Predicate, Values
+from iopguide.model.values import AnswerValue, Predicate, Values
 
 T = TypeVar("T")
 
@@ -187,3 +187,30 @@ def describe(
         return OPERATORS[t.operator].words(label(t.subject), t.operand, say)
 
     return Fold(test, _joined(" AND "), _joined(" OR "), lambda s: f"NOT ({s})")(condition)
+
+
+def maybe(
+    condition: Condition, answers: Mapping[str, AnswerValue], open_ids: Collection[str]
+) -> bool | None:
+    """Whether a condition holds (True), fails (False) or cannot tell yet (None), when
+    the answers in ``open_ids`` are still to come (Kleene's three-valued logic)."""
+
+    def test(t: Test) -> bool | None:
+        return None if t.subject in open_ids else t.compile()(answers)
+
+    return Fold(test, _kleene(False), _kleene(True), _unless_open)(condition)
+
+
+def _kleene(decisive: bool) -> Callable[[list[bool | None]], bool | None]:
+    """An ``all`` (a False decides it) or an ``any`` (a True decides it), in three values."""
+
+    def joined(parts: list[bool | None]) -> bool | None:
+        if decisive in parts:
+            return decisive
+        return None if None in parts else not decisive
+
+    return joined
+
+
+def _unless_open(inner: bool | None) -> bool | None:
+    return None if inner is None else not inner

@@ -3,16 +3,23 @@ which questions are asked. Checking answers against it is in ``model.answers``."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from functools import cached_property
 from itertools import groupby
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
 
 from iopguide.model.codes import ItemCode, Total
-from iopguide.model.conditions import Condition, Fold, compile_condition, describe, subjects
-from iopguide.model.operators import Test
+from iopguide.model.conditions import Condition, compile_condition, describe, maybe, subjects
 from iopguide.model.types import TYPES, Coercer, QuestionType
 from iopguide.model.values import UNKNOWN, YES_NO, AnswerValue, Predicate
 
@@ -86,6 +93,12 @@ class Question(_Model):
     safety_pause: bool = False
     # The questionnaire version that added it, named when an older answers file lacks it.
     since: str = ""
+    # Its answers from least to most severe (a list inside: answers of equal severity),
+    # for a yes/no or choice question: `rules check` holds the level of ``unknown``
+    # between the least severe answer's and the most severe answer's.
+    order: tuple[StrictBool | StrictStr | tuple[StrictBool | StrictStr, ...], ...] | None = Field(
+        default=None, min_length=2
+    )
     when: Condition | None = None
     # The instrument item it is, and that item's code (exported to FHIR).
     code: ItemCode | None = None
@@ -137,6 +150,37 @@ class Question(_Model):
                 "'required: false', and no 'when' (the pause is when it is asked)"
             )
         return self
+
+    @model_validator(mode="after")
+    def _order_lists_every_answer(self) -> Question:
+        if self.order is None:
+            return self
+        listed = [v for group in self.severity for v in group]
+        if any(isinstance(v, str) and v == UNKNOWN for v in listed):
+            raise ValueError(
+                f"'order' lists the known answers only: '{UNKNOWN}' is held between "
+                "the first and the last"
+            )
+        once = tuple((v,) for v in dict.fromkeys(listed))  # a repeat is worded below
+        if problem := self.kind.order_misfit(self, once, True):
+            raise ValueError(problem)
+        known = self.kind.values(self)
+        if len(listed) != len(once) or len(once) != len(known):
+            words = ", ".join(v if isinstance(v, str) else self.word(v) for v in known)
+            raise ValueError(f"'order' lists each answer once ({words}), least severe first")
+        return self
+
+    @property
+    def severity(self) -> tuple[tuple[bool | str, ...], ...]:
+        """The ``order`` as groups of equally severe answers, least severe first."""
+        return tuple(g if isinstance(g, tuple) else (g,) for g in self.order or ())
+
+    def least_severe(self) -> AnswerValue:
+        """The answer taken for a question a change newly asks (see ``Walks.opened``):
+        the first of its ``order``, else of its type's order (no), else its type's first
+        value (none of the choices, the lowest number, the first choice)."""
+        order = self.severity or self.kind.default_order(self)
+        return order[0][0] if order else self.kind.values(self)[0]
 
     @cached_property
     def unknown_choices(self) -> frozenset[str]:
@@ -192,33 +236,6 @@ class Question(_Model):
         if value == UNKNOWN and isinstance(value, str):
             return "don't know"
         return self.kind.word(self, value, between)
-
-
-def _maybe(
-    condition: Condition, answers: Mapping[str, AnswerValue], open_ids: Collection[str]
-) -> bool | None:
-    """Whether a condition holds (True), fails (False) or cannot tell yet (None), when
-    the answers in ``open_ids`` are still to come (Kleene's three-valued logic)."""
-
-    def test(t: Test) -> bool | None:
-        return None if t.subject in open_ids else t.compile()(answers)
-
-    return Fold(test, _kleene(False), _kleene(True), _unless_open)(condition)
-
-
-def _kleene(decisive: bool) -> Callable[[list[bool | None]], bool | None]:
-    """An ``all`` (a False decides it) or an ``any`` (a True decides it), in three values."""
-
-    def joined(parts: list[bool | None]) -> bool | None:
-        if decisive in parts:
-            return decisive
-        return None if None in parts else not decisive
-
-    return joined
-
-
-def _unless_open(inner: bool | None) -> bool | None:
-    return None if inner is None else not inner
 
 
 class Block(NamedTuple):
@@ -302,7 +319,7 @@ class Questionnaire(_Model):
     @cached_property
     def blocks(self) -> tuple[Block, ...]:
         """Runs of consecutive questions that share one ``when``, each compiled once
-        (for this walk, and for the incremental walks of ``core.reads``).
+        (for this walk, and for the incremental walks of ``core.walks``).
 
         A ``when`` reads only questions asked before the first question of its run,
         so it holds for all of the run or for none of it.
@@ -372,7 +389,7 @@ class Questionnaire(_Model):
         open_ids: set[str] = set()
         kept: list[Question] = []
         for question in self.questions:
-            holds = True if question.when is None else _maybe(question.when, answers, open_ids)
+            holds = True if question.when is None else maybe(question.when, answers, open_ids)
             if holds is False:
                 continue
             kept.append(question)

@@ -67,6 +67,7 @@ def to_dict(explanation: Explanation) -> dict[str, Any]:
                 "direction": c.direction,
                 "safety": c.safety,
                 "for_person": c.for_person,
+                "assumed": c.assumed,
                 "text": c.text,
             }
             for c in e.counterfactuals

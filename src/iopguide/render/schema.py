@@ -93,6 +93,11 @@ class CounterfactualOut(_Strict):
         "answered safety question, and raises no alert. The others are what the level "
         "rests on, shown to clinicians only."
     )
+    assumed: dict[str, bool | int | str | list[str]] = Field(
+        description="The questions the change newly asks, taken at their least severe "
+        "answer (empty when it asks none); a change with any is for clinicians only, and "
+        "its text says so."
+    )
     text: str
 
 

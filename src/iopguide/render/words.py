@@ -73,6 +73,10 @@ def change_words(c: WhatWouldChange, audience: str) -> str:
 
 
 RESTS_ON = "What the level rests on (for the clinician: not options to offer)"
+NOT_EVERY_CHANGE = (
+    "These are some changes that would move the suggestion, not every one; a clinician "
+    "can go through the others."
+)
 
 
 def change_sections(e: Explanation, audience: str) -> list[tuple[str, list[str]]]:
@@ -84,6 +88,8 @@ def change_sections(e: Explanation, audience: str) -> list[tuple[str, list[str]]
     kept = [change_words(c, audience) for c in rests_on(e, audience)]
     sections = []
     if offered:
+        if not for_clinician(audience):
+            offered.append(NOT_EVERY_CHANGE)
         sections.append(("What would change this", offered))
     elif e.counterfactuals and not for_clinician(audience):
         whose = "their" if e.for_someone_else else "your"

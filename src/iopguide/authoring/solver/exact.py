@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import z3
 
+from iopguide.authoring.declined import bound_finding, evaluation_finding, unanswered_evaluations
 from iopguide.authoring.lint import Linter
 from iopguide.authoring.solver import TIME_LIMIT
 from iopguide.authoring.solver.properties import Verifier
 from iopguide.authoring.solver.solve import Asker
 from iopguide.model.crosscheck import Finding
 from iopguide.model.questionnaire import Questionnaire
-from iopguide.model.ruleset import Rule, RuleSet
+from iopguide.model.ruleset import Property, Rule, RuleSet, Severer
+from iopguide.model.values import UNKNOWN
 
 
 class ExactLinter:
@@ -129,5 +131,61 @@ class ExactLinter:
             # A declined answer that takes the benign branch, searched as the sampled
             # check does: around answers under which each rule fires.
             witnesses = [w.answers for r in self.ruleset.rules if (w := lint.witness(r)).answers]
-            findings += lint.unknown_findings(witnesses)
+            findings += lint.unknown_findings(witnesses, bounds=False)
+            findings += self.bound_findings(lint)
+            findings += [
+                evaluation_finding(lint.questionnaire_path(question.id), question)
+                for question, condition in unanswered_evaluations(self.questionnaire, ruleset)
+                if self.answers.can(a.space.condition(condition, a.scores))
+            ]
+        return findings
+
+    def bound_findings(self, lint: Linter) -> list[Finding]:
+        """For each safety question with an ``order``, an error if at some answer set
+        ``unknown`` gives less than a least severe answer, or more than a most severe
+        answer, with the rest the same (answers only one side asks are free there):
+        each bound a ``never_lowers_level`` query to the solver."""
+        levels, full = self.ruleset.levels, self.verifier
+        findings = []
+        for question in self.questionnaire.questions:
+            if not (question.safety and question.allow_unknown and question.order):
+                continue
+            # Only the rules that read the question (through scores and skip logic too)
+            # can fire differently in two answer sets that differ in it alone. Without
+            # the others a violation is only easier to find: where the solver finds
+            # none among those rules there is none; where it finds one, the whole rule
+            # set decides.
+            cone = tuple(r for r in full.ruleset.rules if question.id in lint.read_by(r))
+            needed = {s for r in cone for s in lint.graph.scores_behind(r.when)}
+            scores = tuple(s for s in full.ruleset.scores if s.id in needed)
+            reduced = Verifier(
+                self.questionnaire,
+                full.ruleset.model_copy(update={"rules": cone, "scores": scores}),
+                timeout=self.timeout,
+                space=full.a.space,
+            )
+            least, most = question.severity[0], question.severity[-1]
+            if not reduced.out_of_bounds(question.id, least, most):
+                continue
+            for below, order in ((True, (least, UNKNOWN)), (False, (UNKNOWN, most))):
+                severer = Severer(answer=question.id, order=order)
+                prop = Property(id="unknown-bound", because="-", never_lowers_level=severer)
+                found = full.never_lowers(prop)
+                if found is None:
+                    continue
+                (first, second), (one, two) = found.answers, found.results
+                value, known, unknown = (
+                    (first[question.id], one, two) if below else (second[question.id], two, one)
+                )
+                findings.append(
+                    bound_finding(
+                        lint.questionnaire_path(question.id),
+                        question,
+                        value,
+                        levels[unknown.rank].id,
+                        levels[known.rank].id,
+                        below,
+                    )
+                )
+                break
         return findings

@@ -14,13 +14,14 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import z3
 
 from iopguide.authoring.solver import TIME_LIMIT, TimeLimit
 from iopguide.authoring.solver.encoding import AnswerSpace, Outcome
-from iopguide.authoring.solver.solve import SolverDisagrees, solve
-from iopguide.authoring.solver.types import encoder
+from iopguide.authoring.solver.solve import SolverDisagrees, limited, solve, undecided
+from iopguide.authoring.solver.types import Latent, encoder
 from iopguide.core.engine import Engine
 from iopguide.core.result import Result
 from iopguide.errors import IopguideError
@@ -96,20 +97,31 @@ class Verifier:
         ruleset: RuleSet,
         reference: Answers | None = None,
         timeout: float = TIME_LIMIT,
+        space: AnswerSpace | None = None,
     ) -> None:
         self.questionnaire, self.ruleset = questionnaire, ruleset
-        self.engine = Engine(questionnaire, ruleset)
         self.reference, self.timeout = reference, timeout
-        self.a = Outcome(AnswerSpace(questionnaire, "a"), ruleset)
+        self.a = Outcome(space or AnswerSpace(questionnaire, "a"), ruleset)
+        self._variants: dict[
+            tuple[str, ...], tuple[AnswerSpace, z3.ArithRef, dict[str, z3.BoolRef]]
+        ] = {}
+
+    @cached_property
+    def engine(self) -> Engine:
+        """The engine over the same rules, which confirms every counterexample."""
+        return Engine(self.questionnaire, self.ruleset)
 
     def variant(
         self, qids: Sequence[str]
     ) -> tuple[AnswerSpace, z3.ArithRef, dict[str, z3.BoolRef]]:
         """A second answer set that agrees with the first except in these answers:
-        its space, its rank and its alerts."""
-        space = self.a.space.variant(qids, "b")
-        alerts = {r: space.substitute(fired) for r, fired in self.a.alerts().items()}
-        return space, space.substitute(self.a.rank), alerts
+        its space, its rank and its alerts (made once for each set of answers)."""
+        key = tuple(qids)
+        if key not in self._variants:
+            space = self.a.space.variant(qids, "b")
+            alerts = {r: space.substitute(fired) for r, fired in self.a.alerts().items()}
+            self._variants[key] = space, space.substitute(self.a.rank), alerts
+        return self._variants[key]
 
     # ── solving ─────────────────────────────────────────────────────────────────
     def solve(
@@ -133,7 +145,7 @@ class Verifier:
             if prop.never_changes_level is not None:
                 return Verdict(prop, self._never_changes(prop, prop.never_changes_level))
             if prop.never_lowers_level is not None:
-                return Verdict(prop, self._never_lowers(prop))
+                return Verdict(prop, self.never_lowers(prop))
             return Verdict(prop, self._implies(prop))
         except TimeLimit:
             return Verdict(prop, None, timed_out=True)
@@ -160,7 +172,7 @@ class Verifier:
             problem = f"changing only {changed} makes the alert '{gone[0]}' disappear"
         return Counterexample((first, second), (one, two), problem)
 
-    def _never_lowers(self, prop: Property) -> Counterexample | None:
+    def never_lowers(self, prop: Property) -> Counterexample | None:
         severer = prop.never_lowers_level
         assert severer is not None
         qid = severer.answer
@@ -185,6 +197,31 @@ class Verifier:
         if len(self.differences(first, second)) > 1:
             problem += f" (skip logic then also changes: {self.changes(first, second, qid)})"
         return Counterexample((first, second), (one, two), problem)
+
+    def out_of_bounds(
+        self, qid: str, least: Sequence[AnswerValue], most: Sequence[AnswerValue]
+    ) -> bool:
+        """Whether two answer sets that differ only in this answer (and the questions
+        it asks) can rank ``unknown`` below one of the ``least`` answers or above one
+        of the ``most``: both bounds in one query (see ``ExactLinter.bound_findings``)."""
+        a = self.a
+        b_space, b_rank, _ = self.variant([qid])
+        la, lb = a.space.latent[qid], b_space.latent[qid]
+
+        def among(latent: Latent, values: Sequence[AnswerValue]) -> z3.BoolRef:
+            return z3.Or([latent.is_value(v) for v in values])
+
+        lower = z3.And(among(la, least), among(lb, [UNKNOWN]))
+        upper = z3.And(among(la, [UNKNOWN]), among(lb, most))
+        goal = [la.given, lb.given, z3.Or(lower, upper), a.rank > b_rank]
+        # Over a few rules the general solver decides quicker than the finite-domain one.
+        solver = z3.Solver()
+        limited(solver, self.timeout)
+        solver.add(*dict.fromkeys([*a.space.constraints, *b_space.constraints]), *goal)
+        outcome = solver.check()
+        if outcome == z3.unknown:
+            raise undecided(solver, self.timeout)
+        return bool(outcome == z3.sat)
 
     def _implies(self, prop: Property) -> Counterexample | None:
         implication = prop.implies

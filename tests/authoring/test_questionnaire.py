@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from iopguide.authoring.lint import clinician_only_findings, prompt_other_findings
+from iopguide.authoring.questionnaire import clinician_only_findings, prompt_other_findings
 from iopguide.io.yaml import parse_yaml
 from iopguide.model.questionnaire import Questionnaire
 
