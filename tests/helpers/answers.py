@@ -126,3 +126,11 @@ def bundled_draws() -> Draws:
     """Draws for the shipped questionnaire, rule set and cases."""
     assessor = Assessor()
     return Draws(assessor.questionnaire, assessor.ruleset, case_answers(assessor.questionnaire))
+
+
+def answer_sets(count: int, seed: int) -> list[Answers]:
+    """``count`` seeded answer sets for the shipped questionnaire, every question
+    answered (hidden ones too: renderers must drop those) but for optional ones
+    sometimes left out."""
+    draws, pick = bundled_draws(), seeded(seed)
+    return [draws.anything(pick, blanks=True) for _ in range(count)]
