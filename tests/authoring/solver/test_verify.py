@@ -15,8 +15,8 @@ from iopguide.io.load import bundled
 from iopguide.io.yaml import parse_yaml
 from iopguide.model.ruleset import RuleSet
 
-from ..conftest import EXAMPLES, ROOT, TINY_RULES
-from ..helpers.rules import broken
+from ...conftest import EXAMPLES, ROOT, TINY_RULES
+from ...helpers.rules import broken
 
 PHP = ROOT / "docs" / "examples" / "php-rules.yaml"
 
@@ -227,7 +227,7 @@ def test_tiny_properties_hold_until_a_rule_breaks_them(tiny):
 def test_a_wrong_property_is_an_error_at_its_line(run, tmp_path, prop, message):
     rules = tmp_path / "r.yaml"
     rules.write_text(TINY_RULES + f"properties:\n  - id: p\n    because: b\n    {prop}\n")
-    from ..conftest import TINY_QUESTIONNAIRE
+    from ...conftest import TINY_QUESTIONNAIRE
 
     questions = tmp_path / "q.yaml"
     questions.write_text(TINY_QUESTIONNAIRE)

@@ -26,9 +26,9 @@ from iopguide.model.answers import Answers, parse_answers
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 
-from ..conftest import ROOT
-from ..helpers.answers import Draws, seeded
-from ..solvertools import Substitution
+from ...conftest import ROOT
+from ...helpers.answers import Draws, seeded
+from ...solvertools import Substitution
 
 pytestmark = pytest.mark.slow  # the z3 solver, over every case and generated answers
 
