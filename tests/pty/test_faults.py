@@ -67,7 +67,8 @@ def one_missing(tmp_path: Path) -> tuple[Path, dict[str, object]]:
 
 def test_answers_survive_a_full_stdout_after_the_last_question(tmp_path):
     partial, full = one_missing(tmp_path)
-    child = spawn(tmp_path, shell=f"exec {installed_command()} assess -a {partial} > /dev/full")
+    command = f"exec {installed_command()} assess -a {partial} > /dev/full"
+    child = spawn(tmp_path, shell=command, timeout=30)
     child.expect("where you live now")
     child.sendline("1")
     child.expect(REVIEW)
