@@ -203,37 +203,6 @@ def links(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
-def answer_sets(questionnaire: Any, count: int, seed: int) -> list[dict[str, Any]]:
-    """Complete answer sets drawn at random, with answers to questions that skip logic
-    hides too (renderers must drop those); optional questions are sometimes left out.
-    Choices are drawn from every question's accepted values, "don't know" included
-    where the one answering may say it."""
-    import random
-
-    rng = random.Random(seed)
-    sets = []
-    for _ in range(count):
-        answers: dict[str, Any] = {}
-        for question in questionnaire.questions:
-            if not question.required and rng.random() < 0.4:
-                continue
-            unknown = question.allows_unknown(answers.get("respondent"))
-            if question.type == "multi":
-                ids = [c.id for c in question.choices]
-                roll = rng.random()
-                if unknown and roll < 0.1:
-                    answers[question.id] = "unknown"
-                elif roll < 0.25:
-                    answers[question.id] = []
-                else:
-                    answers[question.id] = rng.sample(ids, rng.randint(1, len(ids)))
-                continue
-            values = [v for v in question.values() if unknown or v != "unknown"]
-            answers[question.id] = rng.choice(values)
-        sets.append(answers)
-    return sets
-
-
 def case_answers() -> dict[str, dict[str, Any]]:
     """Every shipped case file's answers (bases merged), by case name."""
     from iopguide.authoring.cases import case_files, load_case

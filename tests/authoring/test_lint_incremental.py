@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import itertools
 import math
-import random
 
 import pytest
 
-from iopguide.authoring.cases import case_files, load_case
+from iopguide.authoring.cases import case_files
 from iopguide.authoring.lint import EXHAUSTIVE, Linter
 from iopguide.core.engine import Engine
 from iopguide.io.load import bundled
-from iopguide.model.answers import parse_answers
 from iopguide.model.conditions import compile_condition
 from iopguide.model.ruleset import RuleSet
 from iopguide.model.values import UNKNOWN, AnswerValue
+
+from ..helpers.answers import bundled_draws, seeded
 
 CASES = case_files(bundled("cases"))
 
@@ -31,15 +31,11 @@ def linter(assessor):
 
 
 def contexts(assessor, seed: int) -> list[dict]:
-    """Partial answer sets as skip logic keeps them: a case's answers, a random part
-    of them, a few redrawn."""
-    rng = random.Random(seed)
-    path = CASES[seed % len(CASES)]
-    answers = parse_answers(assessor.questionnaire, load_case(path).answers, str(path)).answers
-    keys = rng.sample(sorted(answers), max(1, len(answers) // 3))
-    part = {k: answers[k] for k in keys}
-    for question in rng.sample(assessor.questionnaire.questions, 3):
-        part[question.id] = rng.choice(question.kind.values(question))
+    """Partial answer sets as skip logic keeps them: a random part of a case's
+    answers with a few redrawn, and those answers whole."""
+    pick, draws = seeded(seed), bundled_draws()
+    answers = draws.near_case(pick, redraw=(3,))
+    part = {k: v for k, v in answers.items() if pick(range(3)) == 0}
     return [assessor.questionnaire.keep_shown(part)[0], answers]
 
 
@@ -65,7 +61,7 @@ def test_skip_logic_after_one_change_equals_a_full_walk(assessor, linter, seed):
     """``Walks.kept`` (a walk of the answers given) and ``Walks.rekept`` (one answer
     changed, walking only what reads it) keep what a walk of the questionnaire keeps."""
     questionnaire = assessor.questionnaire
-    rng = random.Random(seed)
+    draws, pick = bundled_draws(), seeded(seed)
     rekept = 0
     for context in contexts(assessor, seed):
         assert linter._as_asked(context) == questionnaire.keep_shown(context)[0]
@@ -75,7 +71,7 @@ def test_skip_logic_after_one_change_equals_a_full_walk(assessor, linter, seed):
                 assert linter.walks.rekept(context, question.id, value) == full, question.id
                 rekept += full.keys() != {*context, question.id}
         # Answers some skip logic hides, given anyway: the walk drops them.
-        raw = {q.id: rng.choice(q.kind.values(q)) for q in questionnaire.questions}
+        raw = draws.anything(pick)
         assert linter._as_asked(raw) == questionnaire.keep_shown(raw)[0]
     assert rekept, "no change showed or hid another question"
 

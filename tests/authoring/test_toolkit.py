@@ -16,13 +16,9 @@ from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 
 from ..conftest import ROOT, TINY_RULES
+from ..helpers.rules import broken, line_of
 
 DOCS = ROOT / "docs" / "examples"
-DEFAULT = bundled("default.yaml").read_text(encoding="utf-8")
-
-
-def line_of(text: str, needle: str) -> int:
-    return text[: text.index(needle)].count("\n") + 1
 
 
 def test_shipped_files_are_clean(run):
@@ -43,12 +39,8 @@ def test_a_broken_copy_is_reported_line_by_line(run, tmp_path):
             "    when: {all: [{answer: age, lt: 18}, {answer: age, gte: 65}]}",
         ),
     ]
-    text = DEFAULT
-    for old, new in edits:
-        assert old in text
-        text = text.replace(old, new, 1)
-    path = tmp_path / "broken.yaml"
-    path.write_text(text)
+    path = broken(tmp_path, *edits, name="broken.yaml")
+    text = path.read_text()
     done = run("rules", "check", "--rules", str(path))
     assert done.returncode == 1
     lines = done.stdout.splitlines()
@@ -70,21 +62,23 @@ def test_a_broken_copy_is_reported_line_by_line(run, tmp_path):
 
 
 def test_strict_fails_on_warnings(run, tmp_path):
-    text = DEFAULT.replace(
-        "    when: {answer: age, lt: 18}",
-        "    when: {all: [{answer: age, lt: 18}, {answer: age, gte: 65}]}",
+    path = broken(
+        tmp_path,
+        (
+            "    when: {answer: age, lt: 18}",
+            "    when: {all: [{answer: age, lt: 18}, {answer: age, gte: 65}]}",
+        ),
     )
-    path = tmp_path / "r.yaml"
-    path.write_text(text)
     assert run("rules", "check", "--rules", str(path)).returncode == 0
     assert run("rules", "check", "--rules", str(path), "--strict").returncode == 1
 
 
 def test_check_reports_every_schema_problem_at_once(run, tmp_path):
-    text = DEFAULT.replace("    because: Signs of an overdose", "    becuase: Signs of an overdose")
-    text = text.replace("rating: 4}", "rating: 9}", 1)
-    path = tmp_path / "r.yaml"
-    path.write_text(text)
+    path = broken(
+        tmp_path,
+        ("    because: Signs of an overdose", "    becuase: Signs of an overdose"),
+        ("rating: 4}", "rating: 9}"),
+    )
     done = run("rules", "check", "--rules", str(path))
     assert done.returncode == 1
     assert "rules[0].because: required key is missing" in done.stdout
@@ -270,10 +264,8 @@ def test_a_rule_set_that_reads_who_is_answering_is_refused_when_loaded(run, tmp_
 def test_a_rating_table_that_lowers_the_level_as_the_rating_rises_is_refused(run, tmp_path):
     """A greater need in one area may never call for less care: the engine takes the
     level as the highest any fired rule calls for, and a sum of needs never averages."""
-    text = DEFAULT.replace("  4: inpatient\n", "  4: iop\n", 1)
-    assert text != DEFAULT
-    path = tmp_path / "rules.yaml"
-    path.write_text(text)
+    path = broken(tmp_path, ("  4: inpatient\n", "  4: iop\n"))
+    text = path.read_text()
     done = run("assess", "--rules", str(path), "-a", str(ROOT / "examples" / "iop.yaml"))
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr.splitlines() == [
@@ -282,8 +274,5 @@ def test_a_rating_table_that_lowers_the_level_as_the_rating_rises_is_refused(run
         "lower the level"
     ]
     # A table that only stays level is sound.
-    flat = DEFAULT.replace("  3: inpatient\n", "  3: iop\n", 1).replace(
-        "  4: inpatient\n", "  4: iop\n", 1
-    )
-    path.write_text(flat)
+    broken(tmp_path, ("  3: inpatient\n", "  3: iop\n"), ("  4: inpatient\n", "  4: iop\n"))
     assert run("rules", "check", "--rules", str(path), "--sampled").returncode == 0

@@ -7,19 +7,9 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from iopguide.io.load import bundled
 from iopguide.model.questionnaire import Question
 
-RULES = bundled("default.yaml").read_text()
-QUESTIONNAIRE = bundled("questionnaire.yaml").read_text()
-
-
-def _rules_with(tmp_path, old: str, new: str):
-    assert RULES.count(old) == 1, old
-    path = tmp_path / "r.yaml"
-    path.write_text(RULES.replace(old, new))
-    return path
-
+from ..helpers.rules import broken
 
 # The 7-day window taken off the unknown seizure history: outside it, "don't know"
 # would give IOP where a known seizure gives standard outpatient care.
@@ -37,7 +27,7 @@ NO_WINDOW = (
 
 @pytest.mark.parametrize("method", [[], ["--sampled"]], ids=["exact", "sampled"])
 def test_an_unknown_above_the_most_severe_answer_is_an_error(run, tmp_path, method):
-    path = _rules_with(tmp_path, *NO_WINDOW)
+    path = broken(tmp_path, NO_WINDOW)
     done = run("rules", "check", "--rules", str(path), *method)
     assert done.returncode == 1, done.stdout
     for question in ("withdrawal_seizures", "delirium_tremens"):
@@ -51,16 +41,18 @@ def test_an_unknown_above_the_most_severe_answer_is_an_error(run, tmp_path, meth
 def test_an_unknown_below_the_least_severe_answer_is_an_error(run, tmp_path, method):
     # A rule that rates a last use over a month ago (the least severe answer) higher
     # than "don't know": below that answer, though not below every known one.
-    path = _rules_with(
+    path = broken(
         tmp_path,
-        "  - id: overdose-now\n",
-        "  - id: long-ago\n"
-        "    title: Long ago\n"
-        "    when: {answer: last_use, equals: over_month}\n"
-        "    rate: {dimension: relapse, rating: 3}\n"
-        "    because: A test.\n"
-        "    source: A test.\n\n"
-        "  - id: overdose-now\n",
+        (
+            "  - id: overdose-now\n",
+            "  - id: long-ago\n"
+            "    title: Long ago\n"
+            "    when: {answer: last_use, equals: over_month}\n"
+            "    rate: {dimension: relapse, rating: 3}\n"
+            "    because: A test.\n"
+            "    source: A test.\n\n"
+            "  - id: overdose-now\n",
+        ),
     )
     done = run("rules", "check", "--rules", str(path), *method)
     assert done.returncode == 1, done.stdout
@@ -73,14 +65,14 @@ def test_an_unknown_below_the_least_severe_answer_is_an_error(run, tmp_path, met
 
 @pytest.mark.parametrize("method", [[], ["--sampled"]], ids=["exact", "sampled"])
 def test_a_declined_safety_answer_without_an_evaluation_is_an_error(run, tmp_path, method):
-    path = _rules_with(
+    path = broken(
         tmp_path,
-        "    consider: Before you stop, find out with a clinician whether someone can stay",
-        "    rate: {dimension: withdrawal, rating: 0}\n"
-        "    because_too: Before you stop, find out with a clinician whether someone can stay",
+        (
+            "    consider: Before you stop, find out with a clinician whether someone can stay",
+            "    rate: {dimension: withdrawal, rating: 0}\n"
+            "    # Before you stop, find out with a clinician whether someone can stay",
+        ),
     )
-    text = path.read_text().replace("    because_too: ", "    # ")
-    path.write_text(text)
     done = run("rules", "check", "--rules", str(path), *method)
     assert done.returncode == 1, done.stdout
     assert (
@@ -128,10 +120,9 @@ def test_an_order_is_only_for_yes_no_and_choice_questions():
 
 
 def test_a_questionnaire_with_a_bad_order_is_one_error_line(run, tmp_path):
-    path = tmp_path / "q.yaml"
     old = "        order: [only_using, [also_sober, now]]\n"
-    assert old in QUESTIONNAIRE
-    path.write_text(QUESTIONNAIRE.replace(old, "        order: [only_using, also_sober]\n"))
+    new = "        order: [only_using, also_sober]\n"
+    path = broken(tmp_path, (old, new), source="questionnaire.yaml")
     done = run("rules", "check", "--questionnaire", str(path))
     assert done.returncode == 1
     assert "'order' lists each answer once (only_using, also_sober, now)" in done.stdout

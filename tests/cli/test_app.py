@@ -13,6 +13,7 @@ import yaml
 from iopguide import __version__
 
 from ..conftest import EXAMPLES
+from ..helpers.rules import broken
 
 EXPECTED = {"outpatient": "outpatient", "iop": "iop", "inpatient": "inpatient"}
 RESULT_KEYS = [
@@ -208,15 +209,8 @@ def test_python_dash_m():
 
 
 def test_another_rule_set(invoke, tmp_path):
-    from iopguide.io.load import bundled
-
-    text = (
-        bundled("default.yaml")
-        .read_text()
-        .replace("title: Intensive outpatient program (IOP)", "title: Evening IOP")
-    )
-    rules = tmp_path / "mine.yaml"
-    rules.write_text(text)
+    evening = ("title: Intensive outpatient program (IOP)", "title: Evening IOP")
+    rules = broken(tmp_path, evening, name="mine.yaml")
     result = invoke("assess", "-a", str(EXAMPLES / "iop.yaml"), "--rules", str(rules), "-f", "json")
     assert json.loads(result.stdout)["level_title"] == "Evening IOP"
 

@@ -12,12 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pexpect
 import pytest
 import yaml
 
 from ..conftest import EXAMPLES, installed_command
-from ..pty.test_interview import default_sigint
+from ..helpers.pty import ended, spawn
 
 GOOD = json.dumps(yaml.safe_load((EXAMPLES / "iop.yaml").read_text()))
 BAD = json.dumps({"age": "forty"})
@@ -45,18 +44,9 @@ def records_text(count: int, fmt: str, final_newline: bool) -> str:
 
 
 def run_on_a_terminal(script: str, cwd: Path) -> None:
-    child = pexpect.spawn(
-        "bash",
-        ["-c", script],
-        encoding="utf-8",
-        timeout=600,
-        dimensions=(20, 100),
-        cwd=str(cwd),
-        preexec_fn=default_sigint,
-    )
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0, child.before
+    child = spawn(cwd, shell=script, size=(20, 100), timeout=600)
+    status, drawn = ended(child)
+    assert status == 0, drawn
 
 
 @pytest.mark.slow

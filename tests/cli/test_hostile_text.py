@@ -19,6 +19,7 @@ from iopguide.io.load import bundled
 
 from ..conftest import EXAMPLES, installed_command
 from ..fhirtools import need_python
+from ..helpers.rules import broken
 
 IOP = str(EXAMPLES / "iop.yaml")
 # A window title, a clipboard write (OSC 52), a link (OSC 8), a cleared screen, a C1
@@ -161,10 +162,9 @@ def test_options_answers_keys_file_names_and_link_ids_in_errors_are_inert(tmp_pa
 
 
 def test_an_error_in_a_rule_file_that_repeats_its_text_is_inert(tmp_path):
-    rules = yaml.safe_load(bundled("default.yaml").read_text())
-    rules["rules"][0]["when"] = {"answer": HOSTILE, "equals": True}
-    path = tmp_path / "rules.yaml"
-    path.write_text(yaml.safe_dump(rules))
+    path = broken(
+        tmp_path, change=lambda r: r["rules"][0].update(when={"answer": HOSTILE, "equals": True})
+    )
     done = run("assess", "-a", IOP, "--rules", str(path))
     assert done.returncode == 1
     assert "unknown question" in inert(done.stderr)

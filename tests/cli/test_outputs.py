@@ -6,9 +6,7 @@ a rule set's aliases nor its texts can blow a report up (issue 27, items 3, 14, 
 
 from __future__ import annotations
 
-import ctypes
 import json
-import os
 import subprocess
 from pathlib import Path
 
@@ -18,21 +16,11 @@ import yaml
 from iopguide.io.load import bundled
 
 from ..conftest import EXAMPLES, installed_command
+from ..helpers.pty import without_root_powers
 from .test_faults import one_error_line
 
 IOP = str(EXAMPLES / "iop.yaml")
 INTAKE, WEEK4 = str(EXAMPLES / "reassess-intake.yaml"), str(EXAMPLES / "reassess-week4.yaml")
-
-
-def without_root_powers() -> None:
-    """In the child: as root, drop the powers that ignore file modes, so that a file
-    or folder mode means for the test what it means for any other user."""
-    if os.geteuid() != 0:
-        return
-    libc = ctypes.CDLL(None, use_errno=True)
-    for capability in (1, 2, 3):  # DAC_OVERRIDE, DAC_READ_SEARCH, FOWNER
-        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
 
 
 def run(

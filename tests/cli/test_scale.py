@@ -12,25 +12,26 @@ import pytest
 
 from iopguide.api import Assessor
 from tests.conftest import EXAMPLES, installed_command
-from tests.fhirtools import answer_sets, need_python
+from tests.fhirtools import need_python
+from tests.helpers.answers import answer_sets
 
 # 500 records in several partitions prove what 10,000 do: the same lines, in order.
 RECORDS = 500
 
 
-def test_assessor_pickles_and_gives_the_same_results(questionnaire):
+def test_assessor_pickles_and_gives_the_same_results():
     assessor = Assessor()
     again = pickle.loads(pickle.dumps(assessor))
     assert again.provenance == assessor.provenance
-    for answers in answer_sets(questionnaire, 20, 5):
+    for answers in answer_sets(20, 5):
         given = assessor.answers(answers)[0]
         assert again.evaluate(given).level == assessor.evaluate(given).level
 
 
 @pytest.mark.slow
-def test_dask_example_matches_the_batch_command(questionnaire, tmp_path):
+def test_dask_example_matches_the_batch_command(tmp_path):
     need_python("dask")
-    sets = answer_sets(questionnaire, RECORDS - 3, 11)
+    sets = answer_sets(RECORDS - 3, 11)
     lines = [json.dumps(s) for s in sets]
     lines[10:10] = ['{"age": "old"}', "[1, 2]", '{"bogus": true}']  # records that do not fit
     source = tmp_path / "answers.jsonl"

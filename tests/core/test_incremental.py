@@ -8,7 +8,6 @@ the cases with a few answers redrawn (seeded; some leave hidden or missing answe
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 import pytest
@@ -18,6 +17,8 @@ from iopguide.core.whatif import MAX_HIDDEN, Base, Tried, WhatIf
 from iopguide.io.load import bundled
 from iopguide.model.answers import parse_answers
 from iopguide.model.values import AnswerValue
+
+from ..helpers.answers import bundled_draws, seeded
 
 CASES = case_files(bundled("cases"))
 
@@ -44,17 +45,11 @@ def case_answers(assessor: Any, path: Any) -> dict[str, AnswerValue]:
     return answers
 
 
-def redrawn(assessor: Any, seed: int) -> dict[str, AnswerValue]:
-    """A case's answers with a few redrawn: skip logic is not re-applied, so some
-    answer sets keep hidden answers or miss required ones."""
-    rng = random.Random(seed)
-    answers = dict(case_answers(assessor, CASES[seed % len(CASES)]))
-    questions = assessor.questionnaire.questions
-    for question in rng.sample(questions, 4):
-        answers[question.id] = rng.choice(question.kind.values(question))
-    if seed % 2:  # half of them settled, as an answers file gives them
-        answers = assessor.questionnaire.keep_shown(answers)[0]
-    return answers
+def redrawn(seed: int) -> dict[str, AnswerValue]:
+    """A case's answers with four redrawn; half of them as skip logic keeps them (as
+    an answers file gives them), half not (some keep hidden answers or miss required
+    ones)."""
+    return bundled_draws().near_case(seeded(seed), redraw=(4,), settle=seed % 2 == 1)
 
 
 def every_change(what_if: WhatIf, answers: dict[str, AnswerValue]) -> list[dict[str, AnswerValue]]:
@@ -86,7 +81,7 @@ def test_the_incremental_path_equals_a_full_re_evaluation_on_every_case(assessor
 
 @pytest.mark.parametrize("seed", range(40))
 def test_the_incremental_path_equals_a_full_re_evaluation_on_redrawn_answers(assessor, seed):
-    compare(assessor, redrawn(assessor, seed))
+    compare(assessor, redrawn(seed))
 
 
 def test_the_comparison_can_fail(assessor):

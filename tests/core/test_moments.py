@@ -33,7 +33,8 @@ from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import CRISIS_LINE_WIDTH, RuleSet
 from iopguide.render.data import to_dict
 
-from ..conftest import EXAMPLES, ROOT
+from ..conftest import EXAMPLES
+from ..helpers.rules import broken
 
 EMERGENCY = "archetype-withdrawal-and-suicide-plan"
 PAUSE = "safe_to_go_on"
@@ -118,12 +119,12 @@ def test_the_interview_never_asks_the_pause_question_in_order(questionnaire):
 
 
 def test_a_rule_that_reads_the_pause_answer_is_refused_when_loaded(run, tmp_path):
-    rules = yaml.safe_load((ROOT / "rules" / "default.yaml").read_text())
-    rule = {**rules["rules"][0], "id": "by-safe-to-go-on"}
-    rule["when"] = {"answer": PAUSE, "equals": False}
-    rules["rules"].append(rule)
-    path = tmp_path / "rules.yaml"
-    path.write_text(yaml.safe_dump(rules, sort_keys=False))
+    def read_the_pause(rules: dict) -> None:
+        rule = {**rules["rules"][0], "id": "by-safe-to-go-on"}
+        rule["when"] = {"answer": PAUSE, "equals": False}
+        rules["rules"].append(rule)
+
+    path = broken(tmp_path, change=read_the_pause)
     done = run("assess", "--rules", str(path), "-a", str(EXAMPLES / "iop.yaml"))
     assert (done.returncode, done.stdout) == (1, "")
     assert f"'{PAUSE}' is context (for the reports only)" in done.stderr

@@ -16,6 +16,7 @@ from iopguide.model.answers import parse_answers
 from iopguide.model.values import UNKNOWN
 
 from ..conftest import DATA, EXAMPLES, ROOT
+from ..helpers.rules import broken
 
 CASES = case_files(bundled("cases"))
 OLD = DATA / "questionnaire-1.0"
@@ -228,10 +229,14 @@ def test_resume_from_an_old_file_without_a_terminal_names_what_is_missing(run):
     assert "mania_signs" in done.stderr
 
 
+def unmark_safety(questionnaire: dict) -> None:
+    for section in questionnaire["sections"]:
+        for question in section["questions"]:
+            question.pop("safety", None)
+
+
 def test_rules_check_requires_safety_marks(run, tmp_path):
-    text = bundled("questionnaire.yaml").read_text()
-    path = tmp_path / "q.yaml"
-    path.write_text(text.replace("        safety: true\n", ""))
+    path = broken(tmp_path, source="questionnaire.yaml", change=unmark_safety)
     done = run("rules", "check", "--questionnaire", str(path))
     assert done.returncode == 1
     assert "question 'withdrawal_seizures' allows 'unknown'" in done.stdout
@@ -239,16 +244,13 @@ def test_rules_check_requires_safety_marks(run, tmp_path):
 
 
 def test_rules_check_finds_an_unknown_below_every_known_answer(run, tmp_path):
-    text = bundled("default.yaml").read_text()
-    old = "    when: {answer: can_cope_at_home, equals: unknown}\n"
-    assert old in text
-    path = tmp_path / "r.yaml"
-    path.write_text(
-        text.replace(
-            old,
+    path = broken(
+        tmp_path,
+        (
+            "    when: {answer: can_cope_at_home, equals: unknown}\n",
             "    when: {answer: can_cope_at_home, equals: true}\n"
             "    rate: {dimension: environment, rating: 3}\n",
-        )
+        ),
     )
     done = run("rules", "check", "--rules", str(path))
     assert done.returncode == 1

@@ -20,6 +20,7 @@ from iopguide.io.load import (
 from iopguide.io.yaml import parse_yaml
 
 from ..conftest import DATA
+from ..helpers.rules import broken, line_of, shipped
 
 INVALID = DATA / "invalid"
 
@@ -119,13 +120,6 @@ def test_bundled_files_load_from_anywhere(monkeypatch, tmp_path):
     assert load_ruleset(q).model.levels[0].id == "outpatient"
 
 
-DEFAULT = bundled("default.yaml").read_text(encoding="utf-8")
-
-
-def line_of(text: str, needle: str) -> int:
-    return text[: text.index(needle)].count("\n") + 1
-
-
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
@@ -175,17 +169,14 @@ def line_of(text: str, needle: str) -> int:
     ],
 )
 def test_broken_rule_sets_point_at_the_place(tmp_path, questionnaire, old, new, message):
-    assert old in DEFAULT
-    text = DEFAULT.replace(old, new, 1)
-    path = tmp_path / "rules.yaml"
-    path.write_text(text, encoding="utf-8")
+    path = broken(tmp_path, (old, new))
     with pytest.raises(RulesError) as caught:
         load_ruleset(questionnaire, path)
     said = str(caught.value)
     assert said.startswith(f"{path}:")
     assert said.endswith(message)
     # The line named is the changed line, or the start of the rule holding it.
-    line, changed = int(said.split(":")[1]), line_of(DEFAULT, old)
+    line, changed = int(said.split(":")[1]), line_of(shipped(), old)
     assert changed - 12 <= line <= changed
 
 

@@ -5,49 +5,18 @@ and shows the crisis lines; the person answering for themselves is not offered i
 from __future__ import annotations
 
 import re
-from typing import Any
-
-import pexpect
 
 from iopguide.authoring.cases import load_case
 from iopguide.io.load import bundled
 
-from .test_interview import QUESTIONNAIRE, REVIEW, finish, plain, spawn, typed
-from .test_interview_flow import SAFE
-
-# The prompts someone answering for the person reads.
-OTHERS = [
-    r"(?!)" if q.safety_pause else re.escape(q.prompt_other or q.prompt)
-    for q in QUESTIONNAIRE.questions
-]
-
-
-def answer_for_someone(child: pexpect.spawn, answers: dict[str, Any]) -> list[str]:
-    """Answer as someone answering for the person, from ``answers`` (the mildest answer
-    otherwise), going on at the safety pause; stop at the review. The ids asked."""
-    asked: list[str] = []
-    while True:
-        index = child.expect([*OTHERS, REVIEW, SAFE])
-        if index == len(OTHERS):
-            return asked
-        if index == len(OTHERS) + 1:
-            child.sendline("")
-            continue
-        question = QUESTIONNAIRE.questions[index]
-        assert asked.count(question.id) < 3, f"{question.id} asked again and again"
-        asked.append(question.id)
-        if question.id in answers:
-            child.sendline(typed(question, answers[question.id]))
-        elif question.required:
-            child.sendline({"multi": "none", "yes_no": "n"}.get(question.type, "1"))
-        else:
-            child.sendline("")
+from ..helpers.interview import QUESTIONNAIRE, answer, finish
+from ..helpers.pty import plain, spawn
 
 
 def test_a_mothers_dont_know_asks_the_plan_and_names_the_evaluation(tmp_path):
     case = load_case(bundled("cases") / "family-suicide-questions-unknown.yaml").answers
     child = spawn(tmp_path)
-    asked = answer_for_someone(child, {**case, "respondent": "other"})
+    asked = answer(child, {**case, "respondent": "other"})
     # "Don't know" to thoughts of suicide asks how, intent and a plan all the same.
     at = asked.index("cssrs_2")
     assert asked[at + 1 : at + 4] == ["cssrs_3", "cssrs_4", "cssrs_5"]

@@ -18,7 +18,8 @@ import pytest
 import yaml
 
 from ..conftest import installed_command
-from .test_interview import KEEP, REVIEW, default_sigint, example, past_respondent, plain, spawn
+from ..helpers.interview import KEEP, REVIEW, example, past_respondent
+from ..helpers.pty import ended, spawn
 
 HOOK = """
 import os, signal
@@ -61,33 +62,13 @@ def one_missing(tmp_path: Path) -> tuple[Path, dict[str, object]]:
     return path, full
 
 
-def ended(child: pexpect.spawn) -> tuple[int | None, str]:
-    child.expect(pexpect.EOF)
-    child.close()
-    return child.exitstatus, plain(child.before)
-
-
-def in_shell(tmp_path: Path, command: str, env: dict[str, str] | None = None) -> pexpect.spawn:
-    environment = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "TERM": "xterm"}
-    environment.update(env or {})
-    return pexpect.spawn(
-        "bash",
-        ["-c", command],
-        env=environment,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(50, 250),
-        cwd=str(tmp_path),
-        preexec_fn=default_sigint,
-    )
-
-
 # Item 1: an interview's answers are kept until the result is written and shown.
 
 
 def test_answers_survive_a_full_stdout_after_the_last_question(tmp_path):
     partial, full = one_missing(tmp_path)
-    child = in_shell(tmp_path, f"exec {installed_command()} assess -a {partial} > /dev/full")
+    command = f"exec {installed_command()} assess -a {partial} > /dev/full"
+    child = spawn(tmp_path, shell=command, timeout=30)
     child.expect("where you live now")
     child.sendline("1")
     child.expect(REVIEW)
@@ -311,16 +292,7 @@ def test_no_home_says_where_to_set_a_save_path(tmp_path):
     hooks = tmp_path / "hooks"
     hooks.mkdir()
     (hooks / "sitecustomize.py").write_text(NO_PASSWD)  # as for a user with no passwd entry
-    env = {k: v for k, v in os.environ.items() if k not in ("HOME", "XDG_STATE_HOME")}
-    child = pexpect.spawn(
-        installed_command(),
-        ["assess"],
-        env={**env, "TERM": "xterm", "PYTHONPATH": str(hooks)},
-        encoding="utf-8",
-        timeout=20,
-        cwd=str(tmp_path),
-        preexec_fn=default_sigint,
-    )
+    child = spawn(tmp_path, env={"HOME": None, "XDG_STATE_HOME": None, "PYTHONPATH": str(hooks)})
     status, screen = ended(child)
     assert status == 1, screen
     assert "error: there is no home folder" in screen

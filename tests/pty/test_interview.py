@@ -3,118 +3,24 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
 import stat
-from pathlib import Path
-from typing import Any
 
 import pexpect
 import pytest
 import yaml
 
-from iopguide.io.load import load_questionnaire
-from iopguide.model.questionnaire import Question
-from iopguide.model.values import UNKNOWN
-
 from ..conftest import EXAMPLES, installed_command
-
-QUESTIONNAIRE = load_questionnaire().model
-BY_PROMPT = {q.prompt: q for q in QUESTIONNAIRE.questions}
-# The safety pause's question is asked only at the pause (see SAFE in the flow
-# tests): its pattern here never matches, so that indexes stay the questions'.
-PROMPTS = [r"(?!)" if q.safety_pause else re.escape(q.prompt) for q in QUESTIONNAIRE.questions]
-REVIEW = "Type a number to change that answer"
-KEEP = "Save your answers to a file"
-
-
-def default_sigint() -> None:
-    """In the child: a parent that ignores SIGINT (nohup, some CI runners) passes that
-    on through exec; give the interview the default a person's terminal gives it."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def spawn(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> pexpect.spawn:
-    environment = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "TERM": "xterm"}
-    environment.pop("NO_COLOR", None)
-    for size in ("COLUMNS", "LINES"):  # pytest-xdist sets 80x24: the terminal's size rules
-        environment.pop(size, None)
-    environment.update(env or {})
-    child = pexpect.spawn(
-        installed_command(),
-        ["assess", *args],
-        env=environment,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(50, 250),
-        cwd=str(tmp_path),
-        preexec_fn=default_sigint,
-    )
-    return child
-
-
-def past_respondent(child: pexpect.spawn) -> None:
-    """Skip the first, optional question (who is answering)."""
-    child.expect("Who is answering")
-    child.sendline("")
-
-
-def typed(question: Question, value: Any) -> str:
-    """What a person would type for an answer."""
-    if value == UNKNOWN:
-        return "u"
-    if question.type == "yes_no":
-        return "y" if value else "n"
-    ids = [c.id for c in question.choices]
-    if question.type == "choice":
-        return str(ids.index(value) + 1)
-    if question.type == "multi":
-        return ", ".join(str(ids.index(v) + 1) for v in value) or "none"
-    return str(value)
-
-
-def example(name: str) -> dict[str, Any]:
-    return yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text())
-
-
-def answer(child: pexpect.spawn, answers: dict[str, Any], *, until: str | None = None) -> int:
-    """Answer every question asked from ``answers``; stop at the review (or at ``until``).
-
-    Returns how many questions were answered.
-    """
-    count = 0
-    while True:
-        index = child.expect([*PROMPTS, REVIEW])
-        if index == len(PROMPTS):
-            return count
-        question = QUESTIONNAIRE.questions[index]
-        if question.id == until:
-            return count
-        child.sendline(
-            typed(question, answers.get(question.id, "")) if question.id in answers else ""
-        )
-        count += 1
-
-
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-def plain(screen: str) -> str:
-    """The screen's text without colour and cursor codes, lines joined."""
-    return ANSI.sub("", screen).replace("\r\n", "\n")
-
-
-def finish(child: pexpect.spawn) -> str:
-    """Confirm the review, decline to keep a copy, and return what was shown from the
-    review on (the result, then the offer and the recap)."""
-    child.sendline("")
-    child.expect(KEEP)
-    shown = child.before
-    child.sendline("")
-    child.expect(pexpect.EOF)
-    child.close()
-    return plain(shown + child.before)
+from ..helpers.interview import (
+    PROMPTS,
+    QUESTIONNAIRE,
+    REVIEW,
+    answer,
+    example,
+    finish,
+    past_respondent,
+)
+from ..helpers.pty import plain, spawn
 
 
 def test_full_interview_gives_the_same_result_as_the_file(tmp_path, run):
@@ -219,7 +125,7 @@ def test_ctrl_c_then_resume_gives_the_same_result(tmp_path):
     whole = answer(child, answers)
     finish(child)
     # who is answering was skipped: left blank, it is not asked again on resuming
-    assert asked + len(kept) + 1 == whole
+    assert len(asked) + len(kept) + 1 == len(whole)
     assert json.loads(resumed_out.read_text()) == json.loads(whole_out.read_text())
 
 
@@ -260,20 +166,7 @@ def test_partial_answers_file_asks_only_the_rest(tmp_path):
 
 @pytest.mark.parametrize("color", [True, False])
 def test_no_color_is_honoured(tmp_path, color):
-    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "TERM": "xterm"}
-    env.pop("NO_COLOR", None)
-    if not color:
-        env["NO_COLOR"] = "1"
-    child = pexpect.spawn(
-        installed_command(),
-        ["assess"],
-        env=env,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(50, 250),
-        cwd=str(tmp_path),
-        preexec_fn=default_sigint,
-    )
+    child = spawn(tmp_path, env={"NO_COLOR": None if color else "1"})
     child.expect("Who is answering")
     screen = child.before  # the greeting and the first section's heading
     child.sendcontrol("c")
@@ -301,13 +194,11 @@ def test_batch_on_a_terminal_keeps_stdout_clean(tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join(records) + "\n")
     out = tmp_path / "out.jsonl"
-    child = pexpect.spawn(
-        "bash",
-        ["-c", f"{installed_command()} assess --batch {source} > {out}"],
-        encoding="utf-8",
+    child = spawn(
+        tmp_path,
+        shell=f"{installed_command()} assess --batch {source} > {out}",
+        size=(20, 100),
         timeout=60,
-        dimensions=(20, 100),
-        preexec_fn=default_sigint,
     )
     child.expect(pexpect.EOF)
     child.close()

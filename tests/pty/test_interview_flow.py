@@ -5,34 +5,29 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import pexpect
-import pyte
 import yaml
 
 from iopguide.core.interview import Interview
-from iopguide.core.moments import PAUSE_HINT
 from iopguide.model.answers import parse_answers
 
-from ..conftest import installed_command
-from .test_interview import (
+from ..helpers.interview import (
     KEEP,
     PROMPTS,
     QUESTIONNAIRE,
     REVIEW,
-    default_sigint,
+    SAFE,
+    answer,
     example,
     past_respondent,
-    plain,
-    spawn,
     typed,
 )
+from ..helpers.pty import drawn, ended, plain, screen, spawn
 
-SAFE = re.escape(PAUSE_HINT)
 SUICIDE_PLAN = {
     "cssrs_1": True,
     "cssrs_2": True,
@@ -40,30 +35,6 @@ SUICIDE_PLAN = {
     "cssrs_4": True,
     "cssrs_5": False,
 }
-
-
-def answer_all(child: pexpect.spawn, answers: dict[str, Any], *, until: str = "") -> list[str]:
-    """Answer every question from ``answers`` (Enter for the others), going on at the
-    safety pause; stop at the review, or at question ``until``. Returns the ids asked."""
-    asked: list[str] = []
-    while True:
-        index = child.expect([*PROMPTS, REVIEW, SAFE])
-        if index == len(PROMPTS):
-            return asked
-        if index == len(PROMPTS) + 1:
-            child.sendline("")
-            continue
-        question = QUESTIONNAIRE.questions[index]
-        if question.id == until:
-            return asked
-        assert asked.count(question.id) < 3, f"{question.id} asked again and again"
-        asked.append(question.id)
-        if question.id in answers:
-            child.sendline(typed(question, answers[question.id]))
-        elif question.required:  # not in the example: the mildest answer
-            child.sendline({"multi": "none", "yes_no": "n"}.get(question.type, "1"))
-        else:
-            child.sendline("")
 
 
 def answers_with_ciwa() -> dict[str, Any]:
@@ -79,12 +50,6 @@ def answers_with_ciwa() -> dict[str, Any]:
     }
 
 
-def ended(child: pexpect.spawn) -> tuple[int | None, str]:
-    child.expect(pexpect.EOF)
-    child.close()
-    return child.exitstatus, plain(child.before)
-
-
 # 1. Resume
 
 
@@ -95,7 +60,7 @@ def test_resume_after_a_skipped_optional_answer_asks_the_next_required_one(tmp_p
     answers = answers_with_ciwa()
     assert "ciwa_score" not in answers
     child = spawn(tmp_path, "--save", str(save), "--audience", "clinician")
-    asked = answer_all(child, answers, until="phq9_1")
+    asked = answer(child, answers, until="phq9_1")
     assert "ciwa_score" in asked  # asked, and left blank
     child.sendcontrol("c")
     assert ended(child)[0] == 130
@@ -116,7 +81,7 @@ def test_resume_after_a_skipped_optional_answer_asks_the_next_required_one(tmp_p
 
 def test_back_follows_the_questionnaire_order_after_a_change_at_the_review(tmp_path):
     child = spawn(tmp_path, "--save", str(tmp_path / "s.yaml"))
-    answer_all(child, example("outpatient"))
+    answer(child, example("outpatient"))
     child.sendline("2")  # age
     child.expect("How old are you")
     child.sendline("40")
@@ -167,21 +132,7 @@ def test_at_80x24_the_last_lines_after_an_alert_are_the_crisis_lines(tmp_path):
     del partial["transport"]
     given = tmp_path / "partial.yaml"
     given.write_text(yaml.safe_dump(partial))
-    environment = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "TERM": "xterm"}
-    for name in ("NO_COLOR", "COLUMNS", "LINES"):
-        environment.pop(name, None)
-    child = pexpect.spawn(
-        installed_command(),
-        ["assess", "--answers", str(given)],
-        env=environment,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(24, 80),
-        cwd=str(tmp_path),
-        preexec_fn=default_sigint,
-    )
-    seen = io.StringIO()
-    child.logfile_read = seen
+    child = spawn(tmp_path, "--answers", str(given), size=(24, 80))
     child.expect(SAFE)  # the alert from the answers given, at once
     child.sendline("")
     child.expect("How easy is it for you to get to appointments")
@@ -193,16 +144,12 @@ def test_at_80x24_the_last_lines_after_an_alert_are_the_crisis_lines(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    screen = pyte.Screen(80, 24)
-    pyte.Stream(screen).feed(seen.getvalue())
-    lines = [line.rstrip() for line in screen.display]
-    while lines and not lines[-1]:
-        lines.pop()
+    lines = screen(child)
     last = " ".join(lines[-2:])
     assert "988" in last, lines
     assert "911" in last, lines
     assert "1-800-662-4357" in last, lines
-    assert any("Suggested level of care" in line for line in seen.getvalue().splitlines())
+    assert "Suggested level of care" in child.logfile_read.getvalue()
 
 
 # 3. Answering for someone else
@@ -278,10 +225,8 @@ def test_the_standard_drink_is_shown_with_the_drink_questions(tmp_path):
 
 def test_progress_never_promises_more_than_it_asks(tmp_path):
     child = spawn(tmp_path, "--save", str(tmp_path / "s.yaml"))
-    seen = io.StringIO()
-    child.logfile_read = seen
-    answer_all(child, example("outpatient"))
-    shown = plain(seen.getvalue())
+    answer(child, example("outpatient"))
+    shown = drawn(child)
     numbers = [(int(i), int(n)) for i, n in re.findall(r"question (\d+) of at most (\d+)", shown)]
     assert numbers[0][0] == 1
     assert [n for _, n in numbers] == sorted((n for _, n in numbers), reverse=True)
@@ -314,7 +259,7 @@ def test_several_choices_are_listed_apart_never_joined_with_commas(tmp_path):
     answers = {**example("outpatient"), "substances": ["opioids", "stimulants"]}
     answers |= {"opioid_days": 3, "stimulant_days": 2, "injects": False}
     child = spawn(tmp_path, "--save", str(tmp_path / "s.yaml"))
-    answer_all(child, answers)
+    answer(child, answers)
     review = plain(child.before)
     assert "Opioids (heroin, fentanyl, pain pills)" in review
     assert "pills), Stimulants" not in review
@@ -335,7 +280,7 @@ def test_several_choices_are_listed_apart_never_joined_with_commas(tmp_path):
 
 def test_the_person_is_never_asked_the_clinicians_scores(tmp_path):
     child = spawn(tmp_path, "--save", str(tmp_path / "s.yaml"))
-    asked = answer_all(child, answers_with_ciwa())
+    asked = answer(child, answers_with_ciwa())
     assert "ciwa_score" not in asked
     assert "cows_score" not in asked
     assert "usual_withdrawal" in asked  # the questions beside it are asked
@@ -347,7 +292,7 @@ def test_the_person_is_never_asked_the_clinicians_scores(tmp_path):
 def test_the_clinician_records_a_decision_that_differs_and_why(tmp_path):
     out = tmp_path / "r.txt"
     child = spawn(tmp_path, "--audience", "clinician", "-o", str(out))
-    answer_all(child, example("outpatient"))
+    answer(child, example("outpatient"))
     child.sendline("")
     child.expect("Level you decided")
     child.sendline("zzz")
@@ -379,7 +324,7 @@ def test_a_decision_given_as_options_is_not_asked_again(tmp_path):
         "-o",
         str(out),
     )
-    answer_all(child, example("outpatient"))
+    answer(child, example("outpatient"))
     child.sendline("")  # the review: no change
     index = child.expect(["Level you decided", KEEP])
     assert index == 1, "the decision given as options is asked again"
@@ -394,7 +339,7 @@ def test_a_decision_given_as_options_is_not_asked_again(tmp_path):
 
 def test_a_decision_that_differs_without_a_reason_says_where_the_answers_are(tmp_path):
     child = spawn(tmp_path, "--audience", "clinician", "--decided", "iop", "-f", "json")
-    answer_all(child, example("outpatient"))
+    answer(child, example("outpatient"))
     child.sendline("")  # the review: no change; the result cannot be made, so no offer
     child.expect("differs from the suggested level")
     child.expect(r"your answers are kept in (\S+):")

@@ -4,31 +4,27 @@ the interview (the result, the offer to keep the answers, the recap)."""
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import pexpect
-import pyte
 import pytest
 import yaml
 
 from iopguide.api import Assessor
 from iopguide.authoring.cases import load_case
-from iopguide.core.moments import PAUSE_HINT, STOP_PROMPT
+from iopguide.core.moments import STOP_PROMPT
 from iopguide.io.load import bundled
 from iopguide.render.template import answers_file
 
-from ..conftest import installed_command
-from .test_interview import KEEP, QUESTIONNAIRE, REVIEW, default_sigint, example, plain
+from ..helpers.interview import KEEP, QUESTIONNAIRE, REVIEW, SAFE, example
+from ..helpers.pty import drawn, ended, plain, screen, spawn
 from .test_interview_flow import SUICIDE_PLAN
 
 RULESET = Assessor().ruleset
 CRISIS = RULESET.crisis_line
-SAFE = re.escape(PAUSE_HINT)
 STOP = re.escape(STOP_PROMPT.strip())
 TRANSPORT = re.escape(QUESTIONNAIRE.by_id["transport"].prompt)
 EMERGENCY = "archetype-withdrawal-and-suicide-plan"
@@ -38,39 +34,18 @@ class Terminal:
     """An 80x24 pseudo-terminal running ``iopguide assess``, recording what it drew."""
 
     def __init__(self, tmp_path: Path, *args: str) -> None:
-        environment = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "TERM": "xterm"}
-        for name in ("NO_COLOR", "COLUMNS", "LINES"):
-            environment.pop(name, None)
-        self.child = pexpect.spawn(
-            installed_command(),
-            ["assess", *args],
-            env=environment,
-            encoding="utf-8",
-            timeout=20,
-            dimensions=(24, 80),
-            cwd=str(tmp_path),
-            preexec_fn=default_sigint,
-        )
-        self.seen = io.StringIO()
-        self.child.logfile_read = self.seen
+        self.child = spawn(tmp_path, *args, size=(24, 80))
 
     def screen(self) -> list[str]:
         """The 24 lines on screen now, without trailing blank lines."""
-        screen = pyte.Screen(80, 24)
-        pyte.Stream(screen).feed(self.seen.getvalue())
-        lines = [line.rstrip() for line in screen.display]
-        while lines and not lines[-1]:
-            lines.pop()
-        return lines
+        return screen(self.child)
 
     def drawn(self) -> str:
         """Everything drawn so far, as plain text."""
-        return plain(self.seen.getvalue())
+        return drawn(self.child)
 
     def ended(self) -> int | None:
-        self.child.expect(pexpect.EOF)
-        self.child.close()
-        return self.child.exitstatus
+        return ended(self.child)[0]
 
 
 def answers_with(

@@ -5,7 +5,6 @@ cannot hold the answers is said before the first question (issue 27, items 2, 3,
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import stat
@@ -14,9 +13,9 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from ..conftest import installed_command
-from .test_faults import autosave, ended, saved
-from .test_interview import KEEP, REVIEW, answer, default_sigint, example, past_respondent, spawn
+from ..helpers.interview import KEEP, REVIEW, answer, example, past_respondent
+from ..helpers.pty import ended, spawn, without_root_powers
+from .test_faults import autosave, saved
 
 QUESTION = "How old are you"
 
@@ -171,30 +170,10 @@ def test_typing_the_save_file_as_the_copy_is_refused(tmp_path):
 # Item 9: a save location that cannot be used is said before the first question.
 
 
-def without_root_powers() -> None:
-    """In the child: the default SIGINT, and as root none of the powers that ignore
-    file modes, so that a mode means for the test what it means for any user."""
-    default_sigint()
-    if os.geteuid() != 0:
-        return
-    libc = ctypes.CDLL(None, use_errno=True)
-    for capability in (1, 2, 3):  # DAC_OVERRIDE, DAC_READ_SEARCH, FOWNER
-        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
-
-
 def interview_with(tmp_path: Path, env: dict[str, str]) -> pexpect.spawn:
-    environment = {k: v for k, v in os.environ.items() if k not in ("HOME", "XDG_STATE_HOME")}
-    return pexpect.spawn(
-        installed_command(),
-        ["assess"],
-        env={**environment, "TERM": "xterm", **env},
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(50, 250),
-        cwd=str(tmp_path),
-        preexec_fn=without_root_powers,
-    )
+    """An interview with ``env`` for its home and state folders, without root's powers."""
+    home: dict[str, str | None] = {"HOME": None, "XDG_STATE_HOME": None, **env}
+    return spawn(tmp_path, env=home, preexec_fn=without_root_powers)
 
 
 def places(tmp_path: Path) -> dict[str, dict[str, str]]:

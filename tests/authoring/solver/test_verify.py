@@ -15,9 +15,9 @@ from iopguide.io.load import bundled
 from iopguide.io.yaml import parse_yaml
 from iopguide.model.ruleset import RuleSet
 
-from ..conftest import EXAMPLES, ROOT, TINY_RULES
+from ...conftest import EXAMPLES, ROOT, TINY_RULES
+from ...helpers.rules import broken
 
-DEFAULT = bundled("default.yaml").read_text(encoding="utf-8")
 PHP = ROOT / "docs" / "examples" / "php-rules.yaml"
 
 # Three ways to break the shipped rules, each against a promise of README.
@@ -46,16 +46,6 @@ BREAKS = [
 ]
 
 
-def broken(tmp_path: Path) -> Path:
-    text = DEFAULT
-    for old, new in BREAKS:
-        assert old in text
-        text = text.replace(old, new, 1)
-    path = tmp_path / "broken.yaml"
-    path.write_text(text)
-    return path
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("rules", [None, PHP], ids=["default", "php-example"])
 def test_the_shipped_properties_are_proved(run, rules):
@@ -71,7 +61,7 @@ def test_the_shipped_properties_are_proved(run, rules):
 
 @pytest.mark.slow
 def test_a_broken_copy_is_caught_and_the_engine_confirms_every_counterexample(run, tmp_path):
-    rules = broken(tmp_path)
+    rules = broken(tmp_path, *BREAKS, name="broken.yaml")
     out = tmp_path / "cx"
     out.mkdir()
     done = run("rules", "verify", "--rules", str(rules), "--counterexamples", str(out))
@@ -114,7 +104,7 @@ def test_counterexamples_are_the_fewest_changes_from_the_low_risk_case(tmp_path)
     from iopguide.io.load import load_questionnaire, load_ruleset
 
     q = load_questionnaire().model
-    ruleset = load_ruleset(q, broken(tmp_path)).model
+    ruleset = load_ruleset(q, broken(tmp_path, *BREAKS, name="broken.yaml")).model
     base = reference_answers(q)
     assert base is not None
     verifier = Verifier(q, ruleset, base)
@@ -129,7 +119,14 @@ def test_counterexamples_are_the_fewest_changes_from_the_low_risk_case(tmp_path)
 
 @pytest.mark.slow
 def test_verify_as_json_names_the_problem_and_the_answers(run, tmp_path):
-    done = run("rules", "verify", "--rules", str(broken(tmp_path)), "-f", "json")
+    done = run(
+        "rules",
+        "verify",
+        "--rules",
+        str(broken(tmp_path, *BREAKS, name="broken.yaml")),
+        "-f",
+        "json",
+    )
     assert done.returncode == 1
     report = json.loads(done.stdout)
     bad = {p["id"]: p for p in report["properties"] if p["status"] == "violated"}
@@ -230,7 +227,7 @@ def test_tiny_properties_hold_until_a_rule_breaks_them(tiny):
 def test_a_wrong_property_is_an_error_at_its_line(run, tmp_path, prop, message):
     rules = tmp_path / "r.yaml"
     rules.write_text(TINY_RULES + f"properties:\n  - id: p\n    because: b\n    {prop}\n")
-    from ..conftest import TINY_QUESTIONNAIRE
+    from ...conftest import TINY_QUESTIONNAIRE
 
     questions = tmp_path / "q.yaml"
     questions.write_text(TINY_QUESTIONNAIRE)
@@ -393,13 +390,8 @@ def test_an_exhaustive_diff_of_a_rule_set_with_itself_finds_nothing(run, tmp_pat
 @pytest.mark.slow
 def test_an_exhaustive_diff_finds_an_alert_lost(run, tmp_path):
     old = "    when: {answer: harm_others, equals: true}\n    alert: urgent"
-    assert old in DEFAULT
-    changed = tmp_path / "changed.yaml"
-    changed.write_text(
-        DEFAULT.replace(
-            old, "    when: {answer: harm_others_plan, equals: true}\n    alert: urgent"
-        )
-    )
+    new = "    when: {answer: harm_others_plan, equals: true}\n    alert: urgent"
+    changed = broken(tmp_path, (old, new), name="changed.yaml")
     out = tmp_path / "w"
     out.mkdir()
     done = run(

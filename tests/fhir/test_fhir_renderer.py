@@ -24,7 +24,8 @@ import pytest
 
 from iopguide.fhir.response import questionnaire_response
 from tests.conftest import installed_command
-from tests.fhirtools import JS, answer_sets, case_answers, chromium, node
+from tests.fhirtools import JS, case_answers, chromium, node
+from tests.helpers.answers import answer_sets
 
 pytestmark = pytest.mark.slow  # a browser session over every case and 200 answer sets
 
@@ -63,7 +64,7 @@ def test_lforms_enables_what_iopguide_asks_and_exports_the_same_answers(question
     )
     resource = json.loads(exported.stdout)
     named = [(f"case {n}", a) for n, a in case_answers().items()]
-    named += [(f"generated {i}", a) for i, a in enumerate(answer_sets(questionnaire, GENERATED, 7))]
+    named += [(f"generated {i}", a) for i, a in enumerate(answer_sets(GENERATED, 7))]
     sets = [(name, _canonical(questionnaire, raw)) for name, raw in named]
     responses = [questionnaire_response(questionnaire, answers) for _, answers in sets]
     given = tmp_path / "in.json"

@@ -3,12 +3,12 @@
 Each answer set is evaluated twice: by the engine, and by substituting it into the
 encoding (``authoring/solver/encoding.py``) and simplifying. Level, ratings, every rule's firing
 (so every alert) and every score must agree. Answer sets are drawn from the case
-files with a few answers redrawn: uniform draws are almost all emergencies.
+files with a few answers redrawn (``tests/helpers/answers.py``): uniform draws are
+almost all emergencies.
 """
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 from collections.abc import Iterator
 from functools import cache
@@ -23,12 +23,12 @@ from iopguide.authoring.solver.encoding import AnswerSpace, Outcome
 from iopguide.core.engine import Engine
 from iopguide.io.load import bundled, load_questionnaire, load_ruleset
 from iopguide.model.answers import Answers, parse_answers
-from iopguide.model.questionnaire import Question, Questionnaire
+from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
-from iopguide.model.values import UNKNOWN, AnswerValue
 
-from ..conftest import ROOT
-from ..solvertools import Substitution
+from ...conftest import ROOT
+from ...helpers.answers import Draws, seeded
+from ...solvertools import Substitution
 
 pytestmark = pytest.mark.slow  # the z3 solver, over every case and generated answers
 
@@ -57,36 +57,13 @@ def case_answers() -> list[tuple[str, Answers]]:
     return found
 
 
-@cache
-def values_of(question: Question) -> tuple[AnswerValue, ...]:
-    return question.values()
-
-
-def draw(question: Question, rng: random.Random) -> AnswerValue | None:
-    """Any answer the question accepts, blank included where it is optional."""
-    options: list[AnswerValue | None] = [*values_of(question)]
-    if question.type == "multi":
-        options = [
-            tuple(c.id for c in question.choices if rng.random() < 0.3) for _ in range(4)
-        ] + [UNKNOWN] * bool(question.allow_unknown)
-    if not question.required:
-        options.append(None)
-    return rng.choice(options)
-
-
-def generated(count: int, seed: int) -> Iterator[Answers]:
-    """Case answers with one to four answers redrawn, as skip logic keeps them."""
-    rng = random.Random(seed)
-    q = questionnaire()
-    bases = [answers for _, answers in case_answers()]
+def generated(count: int, seed: int, path: Path | None = None) -> Iterator[Answers]:
+    """Case answers with one to four answers redrawn, as skip logic keeps them, from
+    the values worth trying for the rule set at ``path``."""
+    draws = Draws(questionnaire(), ruleset(path), [answers for _, answers in case_answers()])
+    pick = seeded(seed)
     for _ in range(count):
-        full: dict[str, Any] = dict(rng.choice(bases))
-        for question in q.questions:  # hidden questions get an answer, in case they show
-            if question.id not in full:
-                full[question.id] = draw(question, rng)
-        for question in rng.sample(q.questions, rng.randint(1, 4)):
-            full[question.id] = draw(question, rng)
-        yield q.walk({k: v for k, v in full.items() if v is not None}).kept
+        yield draws.near_case(pick, redraw=(1, 2, 3, 4))
 
 
 class Both:
@@ -155,7 +132,7 @@ def test_the_encoding_equals_the_engine_on_generated_answers(path, seed):
     pair = both(path)
     levels: Counter[int] = Counter()
     fired: Counter[str] = Counter()
-    for answers in generated(GENERATED, seed):
+    for answers in generated(GENERATED, seed, path):
         expected = pair.by_engine(answers)
         assert pair.by_encoding(answers) == expected, answers
         levels[expected[0]] += 1

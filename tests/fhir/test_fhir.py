@@ -23,11 +23,11 @@ from tests.conftest import EXAMPLES, TINY_QUESTIONNAIRE
 from tests.fhirtools import (
     UNEVALUATED,
     all_findings,
-    answer_sets,
     case_answers,
     links,
     need_python,
 )
+from tests.helpers.answers import answer_sets
 
 
 @pytest.fixture(scope="module")
@@ -200,11 +200,9 @@ def test_helper_expressions_match_iopguide_skip_logic(exported, questionnaire):
             ext = items[ews[0]["question"]]["extension"][1]["valueExpression"]["expression"]
             helpers[q.when] = compile_path(ext, models["r4"])
     compared = 0
-    for answers in answer_sets(questionnaire, 20, seed=19):
+    for answers in answer_sets(20, seed=19):
         response = questionnaire_response(questionnaire, answers)  # every answer, hidden too
-        kept = questionnaire.walk(
-            {k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()}
-        ).kept
+        kept = questionnaire.walk(answers).kept
         for condition, path in helpers.items():
             got = path(response, {"resource": response})
             assert got == [compile_condition(condition)(kept)], (condition, answers)
