@@ -57,4 +57,5 @@ def test_a_low_risk_person_answers_about_30_questions(assessor):
     answers = parse_answers(assessor.questionnaire, loaded.answers, "low-risk").answers
     # Who is answering (a context question, which no rule reads) is not counted.
     asked = [q for q in assessor.questionnaire.shown(answers) if not q.context]
-    assert len(asked) <= 33
+    # 33 until issue 32 asked cannabis users on how many days (this one uses cannabis)
+    assert len(asked) <= 34

@@ -188,7 +188,10 @@ def test_stop_here_asks_again_for_anything_else():
 def test_the_crisis_line_is_made_of_the_resources_short_forms(assessor: Assessor):
     ruleset = assessor.ruleset
     line = ruleset.crisis_line
-    assert line == " · ".join(r.short for r in ruleset.resources)
+    assert line == " · ".join(r.short for r in ruleset.resources if r.always)
+    # a line shown only with the rules that name it is never in the crisis line
+    assert any(not r.always for r in ruleset.resources)
+    assert "799-7233" not in line
     assert len(line) <= CRISIS_LINE_WIDTH
     assert "911" in line
     assert "988" in line
@@ -200,12 +203,13 @@ def _ruleset_data(assessor: Assessor) -> dict[str, Any]:
     return assessor.ruleset.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-def test_without_short_forms_the_crisis_line_names_every_resource(assessor: Assessor):
+def test_without_short_forms_the_crisis_line_names_every_default_resource(assessor: Assessor):
     data = _ruleset_data(assessor)
     for resource in data["resources"]:
-        resource.pop("short")
+        resource.pop("short", None)
     ruleset = RuleSet.model_validate(data)
-    assert ruleset.crisis_line == " · ".join(f"{r.name}: {r.contact}" for r in ruleset.resources)
+    default = [r for r in ruleset.resources if r.always]
+    assert ruleset.crisis_line == " · ".join(f"{r.name}: {r.contact}" for r in default)
 
 
 def test_short_forms_that_do_not_fit_one_line_are_refused(assessor: Assessor):

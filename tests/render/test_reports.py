@@ -142,8 +142,8 @@ def test_reports_say_when_for_whom_who_answered_and_which_versions(run):
         assert "Assessed: 2025-12-02 00:00 UTC" in first
         assert "Client id: C-0042" in first
         assert "Answered by: not recorded" in first
-        assert "iopguide-default 2.2" in first
-        assert "iopguide-intake 2.3" in first
+        assert "iopguide-default 2.3" in first
+        assert "iopguide-intake 2.4" in first
     later = report(run, "-a", path, "-f", "markdown", env={"SOURCE_DATE_EPOCH": "1767225600"})
     assert "Assessed: 2026-01-01 00:00 UTC" in later
     assert "Client id" not in later

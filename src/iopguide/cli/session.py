@@ -192,7 +192,7 @@ class Session:
             self.interview.give(question, reply.said)
             self.save()
         if isinstance(reply, NotSafe):
-            self.console.print(help_panel(self.assessor.explainer.resources))
+            self.console.print(help_panel(self.assessor.explainer.every_resource))
             if self._until_read(lambda: self.ask(STOP_PROMPT), read_stop):
                 raise Stopped
 

@@ -34,11 +34,22 @@ class Explainer:
         self.questionnaire = questionnaire
         self.ruleset = ruleset
         self.provenance = provenance
-        self.resources = tuple(f"{r.name}: {r.contact} ({r.use})" for r in ruleset.resources)
+        said = {r.id: f"{r.name}: {r.contact} ({r.use})" for r in ruleset.resources}
+        # Every alert shows the default resources (`always`), and then those its rule names.
+        self.resources = tuple(said[r.id] for r in ruleset.resources if r.always)
+        # Someone who says they are not safe is shown every line, a domestic-violence
+        # line too: the reason may be the home.
+        self.every_resource = tuple(said.values())
         # The parts of an explanation that depend on the rule set alone, made once and
         # shared by every result (they are frozen).
         self._alerts = {
-            r.id: Alert(r.id, str(r.alert), r.title, r.because, self.resources)
+            r.id: Alert(
+                r.id,
+                str(r.alert),
+                r.title,
+                r.because,
+                tuple(dict.fromkeys(self.resources + tuple(said[x] for x in r.resources))),
+            )
             for r in ruleset.rules
             if r.alert is not None
         }

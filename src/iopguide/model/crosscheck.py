@@ -70,6 +70,15 @@ def cross_check(ruleset: RuleSet, questionnaire: Questionnaire) -> list[Finding]
                 )
             )
         findings += _setting(ruleset, i)
+        known = {r.id for r in ruleset.resources}
+        for j, resource in enumerate(rule.resources):
+            if resource not in known:
+                findings.append(
+                    Finding(
+                        ("rules", i, "resources", j),
+                        f"unknown resource '{resource}' (resources: {', '.join(known)})",
+                    )
+                )
         for j, level in enumerate(rule.levels):
             if level not in ruleset.level_index:
                 findings.append(Finding(("rules", i, "levels", j), _unknown_level(level, ruleset)))

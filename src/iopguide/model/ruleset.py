@@ -106,6 +106,10 @@ class Resource(_Model):
     # A few words for the one-line crisis reminder kept in sight after an alert
     # (e.g. "Danger now: 911"); a resource without one is left out of that line.
     short: str = Field(default="", max_length=40, pattern=r"^[^\x00-\x1f\x7f]*$")
+    # Shown with every alert (the default). False: shown only with the alerts of the
+    # rules that name it in their `resources` (a domestic-violence line with a violent
+    # home), and never in the crisis line.
+    always: bool = True
 
 
 class Setting(_Model):
@@ -137,6 +141,8 @@ class Rule(_Model):
     consider: str | None = None
     setting: str | None = None
     levels: tuple[str, ...] = ()
+    # Resources this rule's alert shows besides the default ones (`always`).
+    resources: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _has_an_effect(self) -> Rule:
@@ -144,6 +150,8 @@ class Rule(_Model):
             raise ValueError("a rule needs an effect: alert, floor, rate or consider")
         if self.levels and self.consider is None:
             raise ValueError("'levels' limits a consideration; this rule has no 'consider'")
+        if self.resources and self.alert is None:
+            raise ValueError("'resources' are shown with an alert; this rule has no 'alert'")
         if self.setting is not None and self.floor is None and self.rate is None:
             raise ValueError(
                 "'setting' names the kind of care a level-setting rule calls for; "
@@ -255,6 +263,11 @@ class RuleSet(_Model):
 
     @model_validator(mode="after")
     def _crisis_line_fits(self) -> RuleSet:
+        if not any(r.always for r in self.resources):
+            raise ValueError(
+                "resources: every alert shows the default resources; "
+                "at least one needs 'always: true'"
+            )
         if any(r.short for r in self.resources) and len(self.crisis_line) > CRISIS_LINE_WIDTH:
             raise ValueError(
                 f"resources: the short forms make a crisis line of {len(self.crisis_line)} "
@@ -266,8 +279,9 @@ class RuleSet(_Model):
     def crisis_line(self) -> str:
         """The crisis resources in one line, kept in sight after an alert: the short
         forms, in order (a rule set with none gives every resource's name and contact)."""
-        shorts = [r.short for r in self.resources if r.short]
-        return " · ".join(shorts or [f"{r.name}: {r.contact}" for r in self.resources])
+        default = [r for r in self.resources if r.always]
+        shorts = [r.short for r in default if r.short]
+        return " · ".join(shorts or [f"{r.name}: {r.contact}" for r in default])
 
     @field_validator("ratings", mode="before")
     @classmethod

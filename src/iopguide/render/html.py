@@ -30,6 +30,7 @@ from iopguide.render.words import (
     STILL_OPEN,
     SUGGESTED,
     WHY,
+    alert_resources,
     answers_given,
     change_sections,
     comparison_sections,
@@ -151,9 +152,7 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
             _list([f"{a.severity.upper()}: {a.title}. {a.text}" for a in e.alerts], linked=True)
         )
         body.append(
-            f"<p>{HELP_ANY_TIME}</p>"
-            + _list(list(e.alerts[0].resources), linked=True)
-            + "</section>"
+            f"<p>{HELP_ANY_TIME}</p>" + _list(alert_resources(e.alerts), linked=True) + "</section>"
         )
     decision = decision_words(e)
     body.append(

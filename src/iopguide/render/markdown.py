@@ -29,6 +29,7 @@ from iopguide.render.words import (
     STILL_OPEN,
     SUGGESTED,
     WHY,
+    alert_resources,
     answers_given,
     change_sections,
     comparison_sections,
@@ -63,7 +64,7 @@ def render_markdown(
         if e.emergency:
             out += [f"**{GET_HELP_NOW}**", ""]
         out += [f"- **{md(f'{a.severity.upper()}: {a.title}.')}** {md(a.text)}" for a in e.alerts]
-        out += ["", HELP_ANY_TIME, ""] + [f"- {md(r)}" for r in e.alerts[0].resources] + [""]
+        out += ["", HELP_ANY_TIME, ""] + [f"- {md(r)}" for r in alert_resources(e.alerts)] + [""]
     out += [f"## {SUGGESTED}: {md(level.title)}", "", md(level.summary), ""]
     out += [f"- {md(f)}" for f in level_facts(e)]
     decision = decision_words(e)

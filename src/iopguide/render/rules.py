@@ -36,7 +36,9 @@ class RuleWords:
     def effect(self, rule: Rule) -> str:
         parts = []
         if rule.alert:
-            parts.append(f"{rule.alert} alert")
+            names = {r.id: r.name for r in self.ruleset.resources}
+            also = [names[r] for r in rule.resources if r in names]
+            parts.append(f"{rule.alert} alert" + (f" with {', '.join(also)}" if also else ""))
         if rule.floor:
             parts.append(f"at least {self.ruleset.level(rule.floor).title}")
         if rule.rate:

@@ -52,7 +52,11 @@ class LevelDetail(_Strict):
 class SettingOut(_Strict):
     """The kind of care within the level that the decisive rules name."""
 
-    id: str
+    id: str = Field(
+        description="A setting of the rule set; the bundled one's: "
+        "medically_managed_withdrawal, medical_opioid_treatment (opioid use in pregnancy: "
+        "medication started or continued with prenatal care), psychiatric, residential"
+    )
     title: str
     summary: str
 

@@ -28,6 +28,7 @@ from iopguide.render.words import (
     STILL_OPEN,
     SUGGESTED,
     WHY,
+    alert_resources,
     change_sections,
     comparison_sections,
     decision_words,
@@ -72,7 +73,7 @@ def alerts_panel(alerts: tuple[Alert, ...]) -> Panel:
         body.append(f"{alert.text}\n")
     body.append(f"\n{HELP_ANY_TIME}", style="bold")
     title = "!! SAFETY FIRST: GET HELP NOW !!" if emergency else "! Safety: support is available"
-    content = Group(body, _bullets(alerts[0].resources))
+    content = Group(body, _bullets(alert_resources(alerts)))
     return Panel(content, title=title, border_style="red", title_align="left")
 
 

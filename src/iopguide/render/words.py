@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from iopguide.core.explanation import Explanation, Reason, WhatWouldChange
+from iopguide.core.explanation import Alert, Explanation, Reason, WhatWouldChange
 from iopguide.core.reassess import Comparison
 from iopguide.core.result import Firing
 from iopguide.model.decision import Decision
@@ -224,9 +224,15 @@ def answers_given(e: Explanation) -> list[tuple[str, str, str]]:
     return [(i, q, a) for i, (q, a) in zip(given, e.answers_in_words(), strict=True)]
 
 
+def alert_resources(alerts: tuple[Alert, ...]) -> list[str]:
+    """The resources of every alert shown, each once: the default ones, then those
+    a rule names (a domestic-violence line with a violent home)."""
+    return list(dict.fromkeys(r for a in alerts for r in a.resources))
+
+
 def resources(e: Explanation) -> list[str]:
     if e.alerts:
-        return list(e.alerts[0].resources)
+        return alert_resources(e.alerts)
     return [
         "Emergency: call 911",
         "988 Suicide & Crisis Lifeline: call or text 988, or chat at 988lifeline.org",
