@@ -13,7 +13,8 @@ import yaml
 from iopguide.authoring.cases import load_case
 from iopguide.io.load import bundled
 
-from .test_interview import PROMPTS, QUESTIONNAIRE, REVIEW, example, spawn, typed
+from ..helpers.interview import PROMPTS, QUESTIONNAIRE, REVIEW, example, typed
+from ..helpers.pty import spawn
 
 NEW = ("cannabis_days", "opioid_medication", "overdose_when", "naloxone_at_hand", "uses_alone")
 
