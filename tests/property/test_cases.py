@@ -165,7 +165,7 @@ def medical_need(result: Result) -> list[Rule]:
 
 @SETTINGS
 @given(drawn())
-def test_inpatient_for_withdrawal_or_medical_need_names_medically_managed_withdrawal(answers):
+def test_inpatient_for_withdrawal_or_medical_need_names_a_medical_setting(answers):
     result = ENGINE.evaluate(answers)
     medical = medical_need(result)
     # Only such draws test anything here: were none of them inpatient for a medical
@@ -173,10 +173,16 @@ def test_inpatient_for_withdrawal_or_medical_need_names_medically_managed_withdr
     # rather than pass having checked nothing.
     assume(medical)
     assert result.setting is not None, [r.id for r in medical]
-    assert result.setting.id == "medically_managed_withdrawal"
+    used = answers.get("substances") or ()
+    if result.setting.id == "medical_opioid_treatment":
+        # Opioids in a pregnancy not ruled out: medication with prenatal care, never
+        # withdrawal (issue 32); any other medical need names withdrawal management.
+        assert answers.get("pregnant") in (True, "unknown")
+        assert "opioids" in used
+    else:
+        assert result.setting.id == "medically_managed_withdrawal"
     # Withdrawal advice for each depressant the person uses: never stop alone.
     values = ENGINE.values(answers)
-    used = answers.get("substances") or ()
     advised = [f.rule.id for f in result.considerations]
     if answers.get("auditc_1") == "four_plus_week" or (
         values["withdrawal_signs"] and "alcohol" in used
