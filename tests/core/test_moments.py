@@ -187,7 +187,7 @@ def test_stop_here_asks_again_for_anything_else():
 def test_the_crisis_line_is_made_of_the_resources_short_forms(assessor: Assessor):
     ruleset = assessor.ruleset
     line = ruleset.crisis_line
-    assert line == " · ".join(r.short for r in ruleset.resources)
+    assert line == " · ".join(r.short for r in ruleset.resources if r.short)
     assert len(line) <= CRISIS_LINE_WIDTH
     assert "911" in line
     assert "988" in line
@@ -204,7 +204,8 @@ def test_without_short_forms_the_crisis_line_names_every_resource(assessor: Asse
     for resource in data["resources"]:
         resource.pop("short")
     ruleset = RuleSet.model_validate(data)
-    assert ruleset.crisis_line == " · ".join(f"{r.name}: {r.contact}" for r in ruleset.resources)
+    assert ruleset.crisis_line == " · ".join(f"{r.name}: {r.contact}" for r in ruleset.lines)
+    assert "FindTreatment.gov" not in ruleset.crisis_line  # a directory is not a line to call
 
 
 def test_short_forms_that_do_not_fit_one_line_are_refused(assessor: Assessor):

@@ -34,7 +34,7 @@ class Explainer:
         self.questionnaire = questionnaire
         self.ruleset = ruleset
         self.provenance = provenance
-        self.resources = tuple(f"{r.name}: {r.contact} ({r.use})" for r in ruleset.resources)
+        self.resources = tuple(f"{r.name}: {r.contact} ({r.use})" for r in ruleset.lines)
         # The parts of an explanation that depend on the rule set alone, made once and
         # shared by every result (they are frozen).
         self._alerts = {

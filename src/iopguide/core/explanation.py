@@ -206,7 +206,9 @@ class Explanation:
     def summary(self) -> str:
         """A few plain sentences for the person and family."""
         decisive = [r.title for r in self.reasons if r.decisive]
+        assert self.ruleset is not None, "an Explainer's explanation names its rule set"
         return summary_text(
+            self.ruleset,
             self.level,
             self.emergency,
             bool(self.alerts),
@@ -226,6 +228,7 @@ class Explanation:
 
 
 def summary_text(
+    ruleset: RuleSet,
     level: Level,
     emergency: bool,
     alerted: bool,
@@ -236,14 +239,24 @@ def summary_text(
     for_someone_else: bool = False,
 ) -> str:
     """A few plain sentences for the person and family (``for_someone_else``: spoken to
-    someone answering for the person)."""
+    someone answering for the person). The numbers are the rule set's emergency and
+    crisis lines."""
     parts = []
+    lines = {
+        "emergency": ruleset.first("emergency").calls,
+        "crisis": ruleset.first("crisis").calls,
+    }
     if emergency:
         parts.append(
-            "First, get help now: call 911 if there is immediate danger, or call or text 988."
+            "First, get help now: call {emergency} if there is immediate danger, "
+            "or call or text {crisis}.".format(**lines)
         )
     elif alerted:
-        parts.append("Some answers call for support soon: you can call or text 988 at any time.")
+        parts.append(
+            "Some answers call for support soon: you can call or text {crisis} at any time.".format(
+                **lines
+            )
+        )
     parts.append(f"Suggested care: {level.title}. {level.summary}")
     if setting is not None:
         parts.append(f"The kind of care needed: {setting.title}. {setting.summary}")

@@ -4,6 +4,8 @@ print (its own print styles) or to turn into a PDF."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
 from html import escape
 
 from iopguide.core.explanation import Explanation
@@ -19,7 +21,6 @@ from iopguide.render.words import (
     BAR,
     CLOSING,
     FITS,
-    GET_HELP_NOW,
     HELP_ANY_TIME,
     NEXT,
     NO_REASON,
@@ -35,12 +36,14 @@ from iopguide.render.words import (
     comparison_sections,
     decision_words,
     for_clinician,
+    get_help_now,
     heading_facts,
     ignored_words,
     level_facts,
     open_question_words,
     reason_note,
     resources,
+    ruleset_of,
     title,
     verdict,
 )
@@ -99,33 +102,42 @@ a{color:inherit}
 }
 """
 
-# Crisis numbers and sites in resources and steps become links (tel: and https:);
-# the phone pattern comes first so that a number is never split.
-_LINKABLE = re.compile(
-    r"(?P<free>\b1-800-\d{3}-\d{4}\b)"
-    r"|(?P<short>(?<![\w.-])(?:988|911)(?![\w-]))"
-    r"|(?P<site>\b(?:[A-Za-z0-9-]+\.)+(?:org|gov)\b)"
-)
+
+# The rule set's numbers and sites (its ``resources``) become links wherever a report
+# says them: ``tel:`` with what to dial, and ``https:``. Longer numbers come first, so
+# that a number is never split, and a number inside a word or a site is left alone.
+@lru_cache(maxsize=8)
+def _linkable(numbers: tuple[tuple[str, str], ...], sites: tuple[str, ...]) -> re.Pattern[str]:
+    said = sorted((n for n, _ in numbers), key=len, reverse=True)
+    parts = []
+    if said:
+        parts.append(r"(?P<number>(?<![\w.-])(?:" + "|".join(map(re.escape, said)) + r")(?![\w-]))")
+    if sites:
+        parts.append(r"(?P<site>(?<![\w.-])(?:" + "|".join(map(re.escape, sites)) + r")(?![\w-]))")
+    return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
 
 
-def _linked(text: str) -> str:
-    """Escaped text with phone numbers as ``tel:`` links and sites as links."""
-    out, at = [], 0
-    for m in _LINKABLE.finditer(text):
-        out.append(escape(text[at : m.start()]))
-        found = m.group(0)
-        if m.group("site"):
-            href = f"https://{found.lower()}"
-        else:
-            href = "tel:" + ("+1" + found.replace("-", "")[1:] if m.group("free") else found)
-        out.append(f'<a href="{href}">{escape(found)}</a>')
-        at = m.end()
-    out.append(escape(text[at:]))
-    return "".join(out)
+class Linker:
+    """Escapes text, with a rule set's numbers and sites as links."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.dial = ruleset.numbers
+        self.pattern = _linkable(tuple(self.dial.items()), ruleset.sites)
+
+    def __call__(self, text: str) -> str:
+        out, at = [], 0
+        for m in self.pattern.finditer(text):
+            out.append(escape(text[at : m.start()]))
+            found = m.group(0)
+            href = f"https://{found.lower()}" if m.group("site") else f"tel:{self.dial[found]}"
+            out.append(f'<a href="{href}">{escape(found)}</a>')
+            at = m.end()
+        out.append(escape(text[at:]))
+        return "".join(out)
 
 
-def _list(items: list[str], *, linked: bool = False, cls: str = "") -> str:
-    say = _linked if linked else escape
+def _list(items: list[str], *, linked: Callable[[str], str] | None = None, cls: str = "") -> str:
+    say = linked or escape
     attr = f' class="{cls}"' if cls else ""
     return f"<ul{attr}>" + "".join(f"<li>{say(i)}</li>" for i in items) + "</ul>"
 
@@ -139,6 +151,7 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
 def render_html(e: Explanation, *, audience: str = "person", filing: Filing | None = None) -> str:
     filing = filing or Filing()
     p, level = e.provenance, e.level
+    _linked = Linker(ruleset_of(e))
     body = [f"<header><h1>{escape(title(audience))}</h1>"]
     body.append(_list(heading_facts(e, filing, audience), cls="facts") + "</header><main>")
     if e.alerts:
@@ -146,13 +159,13 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
             f'<section class="safety" aria-labelledby="safety"><h2 id="safety">{SAFETY_FIRST}</h2>'
         )
         if e.emergency:
-            body.append(f"<p><strong>{_linked(GET_HELP_NOW)}</strong></p>")
+            body.append(f"<p><strong>{_linked(get_help_now(e))}</strong></p>")
         body.append(
-            _list([f"{a.severity.upper()}: {a.title}. {a.text}" for a in e.alerts], linked=True)
+            _list([f"{a.severity.upper()}: {a.title}. {a.text}" for a in e.alerts], linked=_linked)
         )
         body.append(
             f"<p>{HELP_ANY_TIME}</p>"
-            + _list(list(e.alerts[0].resources), linked=True)
+            + _list(list(e.alerts[0].resources), linked=_linked)
             + "</section>"
         )
     decision = decision_words(e)
@@ -187,10 +200,10 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
             )
         )
     if e.considerations:
-        body.append(f"<h2>{FITS}</h2>" + _list([c.text for c in e.considerations], linked=True))
+        body.append(f"<h2>{FITS}</h2>" + _list([c.text for c in e.considerations], linked=_linked))
     if level.next_steps:
-        body.append(f"<h2>{NEXT}</h2>" + _list(list(level.next_steps), linked=True))
-    body.append(f"<h2>{RESOURCES}</h2>" + _list(resources(e), linked=True))
+        body.append(f"<h2>{NEXT}</h2>" + _list(list(level.next_steps), linked=_linked))
+    body.append(f"<h2>{RESOURCES}</h2>" + _list(resources(e), linked=_linked))
     if for_clinician(audience):
         answers = _table(["Question", "Id", "Answer"], [[q, i, a] for i, q, a in answers_given(e)])
     else:
@@ -224,11 +237,12 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
 def compare(
     c: Comparison,
     questionnaire: Questionnaire,
-    ruleset: RuleSet | None = None,
+    ruleset: RuleSet,
     decision: Decision | None = None,
 ) -> str:
     """A reassessment comparison; safety first."""
     body = ["<header><h1>iopguide reassessment</h1></header><main>"]
+    _linked = Linker(ruleset)
     for heading, lines in comparison_sections(c, questionnaire, decision, ruleset):
         safety = heading == "Safety first"
         items = "".join(f"<li>{_linked(line)}</li>" for line in lines)

@@ -18,7 +18,6 @@ from iopguide.render.words import (
     BAR,
     CLOSING,
     FITS,
-    GET_HELP_NOW,
     HELP_ANY_TIME,
     NEXT,
     NO_REASON,
@@ -34,6 +33,7 @@ from iopguide.render.words import (
     comparison_sections,
     decision_words,
     for_clinician,
+    get_help_now,
     heading_facts,
     ignored_words,
     level_facts,
@@ -61,7 +61,7 @@ def render_markdown(
     if e.alerts:
         out += [f"## {SAFETY_FIRST}", ""]
         if e.emergency:
-            out += [f"**{GET_HELP_NOW}**", ""]
+            out += [f"**{get_help_now(e)}**", ""]
         out += [f"- **{md(f'{a.severity.upper()}: {a.title}.')}** {md(a.text)}" for a in e.alerts]
         out += ["", HELP_ANY_TIME, ""] + [f"- {md(r)}" for r in e.alerts[0].resources] + [""]
     out += [f"## {SUGGESTED}: {md(level.title)}", "", md(level.summary), ""]
@@ -136,7 +136,7 @@ def _cell(text: str) -> str:
 def compare(
     c: Comparison,
     questionnaire: Questionnaire,
-    ruleset: RuleSet | None = None,
+    ruleset: RuleSet,
     decision: Decision | None = None,
 ) -> str:
     """A reassessment comparison; safety first."""

@@ -30,9 +30,11 @@ from iopguide.render.words import (
     WHY,
     change_sections,
     comparison_sections,
+    crisis_words,
     decision_words,
     ignored_words,
     open_question_words,
+    ruleset_of,
 )
 
 BAR_WIDTH = 4
@@ -61,12 +63,12 @@ def to_string(renderables: list[RenderableType], *, width: int = 80, color: bool
     return file.getvalue()
 
 
-def alerts_panel(alerts: tuple[Alert, ...]) -> Panel:
+def alerts_panel(alerts: tuple[Alert, ...], ruleset: RuleSet) -> Panel:
     """Safety alerts with the crisis resources: always drawn before anything else."""
     emergency = any(a.severity == "emergency" for a in alerts)
     body = Text()
     if emergency:
-        body.append(f"{GET_HELP_NOW}\n\n", style="bold")
+        body.append(f"{crisis_words(GET_HELP_NOW, ruleset)}\n\n", style="bold")
     for alert in alerts:
         body.append(f"{alert.severity.upper()}: {alert.title}\n", style="bold red")
         body.append(f"{alert.text}\n")
@@ -104,7 +106,7 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
     e, level = explanation, explanation.level
     parts: list[RenderableType] = []
     if e.alerts:
-        parts.append(alerts_panel(e.alerts))
+        parts.append(alerts_panel(e.alerts, ruleset_of(e)))
         if e.emergency:
             parts.append(
                 Text(
@@ -214,7 +216,7 @@ def render(explanation: Explanation, view: View) -> str:
 def compare(
     c: Comparison,
     questionnaire: Questionnaire,
-    ruleset: RuleSet | None = None,
+    ruleset: RuleSet,
     decision: Decision | None = None,
 ) -> str:
     """A reassessment comparison; safety first."""

@@ -22,7 +22,8 @@ from iopguide.render.formats import Filing
 
 # Headings and sentences every format says alike.
 SAFETY_FIRST = "⚠ Safety first"
-GET_HELP_NOW = "Get help now. Call 911 if there is immediate danger."
+# The crisis numbers are the rule set's (``crisis_words``), never written here.
+GET_HELP_NOW = "Get help now. Call {emergency} if there is immediate danger."
 HELP_ANY_TIME = "Help, any time:"
 SUGGESTED = "Suggested level of care"
 WHY = "Why"
@@ -225,19 +226,32 @@ def answers_given(e: Explanation) -> list[tuple[str, str, str]]:
 
 
 def resources(e: Explanation) -> list[str]:
+    """The resources a report lists: with an alert, the alert's (every line to call);
+    else each resource's ``listed`` line."""
     if e.alerts:
         return list(e.alerts[0].resources)
-    return [
-        "Emergency: call 911",
-        "988 Suicide & Crisis Lifeline: call or text 988, or chat at 988lifeline.org",
-        "SAMHSA National Helpline: 1-800-662-4357 (free, confidential treatment referral, 24/7)",
-        "FindTreatment.gov: find treatment programs near you",
-    ]
+    return [r.line for r in ruleset_of(e).resources]
+
+
+def ruleset_of(e: Explanation) -> RuleSet:
+    assert e.ruleset is not None, "an Explainer's explanation names its rule set"
+    return e.ruleset
+
+
+def crisis_words(text: str, ruleset: RuleSet) -> str:
+    """A sentence with the rule set's emergency and crisis numbers in its places."""
+    return text.format(
+        emergency=ruleset.first("emergency").calls, crisis=ruleset.first("crisis").calls
+    )
+
+
+def get_help_now(e: Explanation) -> str:
+    return crisis_words(GET_HELP_NOW, ruleset_of(e))
 
 
 # -- a reassessment: safety first in every format -------------------------------------
 
-CRISIS = "Call 911 in an emergency, or call or text 988."
+CRISIS = "Call {emergency} in an emergency, or call or text {crisis}."
 CLOSING = "A clinician decides on any change of care, with you."
 
 
@@ -278,15 +292,15 @@ def verdict(c: Comparison) -> str:
     }[c.direction]
 
 
-def _comparison_decision(c: Comparison, decision: Decision | None, ruleset: RuleSet | None) -> str:
+def _comparison_decision(c: Comparison, decision: Decision | None, ruleset: RuleSet) -> str:
     if decision is None:
         return ""
-    titles = {lv.id: lv.title for lv in ruleset.levels} if ruleset else {}
+    titles = {lv.id: lv.title for lv in ruleset.levels}
     return decision_sentence(decision, c.later.level, lambda lv: titles.get(lv, lv))
 
 
 def comparison_sections(
-    c: Comparison, questionnaire: Questionnaire, decision: Decision | None, ruleset: RuleSet | None
+    c: Comparison, questionnaire: Questionnaire, decision: Decision | None, ruleset: RuleSet
 ) -> list[tuple[str, list[str]]]:
     """(heading, lines) in reading order: safety, verdict, decision, answers, rules."""
     out: list[tuple[str, list[str]]] = []
@@ -296,7 +310,7 @@ def comparison_sections(
         lines += [f"Gone: {f.rule.title}" for f in gone]
         lines += [f"Still: {f.rule.alert}: {f.rule.title}" for f in still]
         if new or still:
-            lines.append(CRISIS)
+            lines.append(crisis_words(CRISIS, ruleset))
         out.append(("Safety first", lines))
     level = [verdict(c)]
     said = _comparison_decision(c, decision, ruleset)
