@@ -29,10 +29,10 @@ from iopguide.io.load import (
     Document,
     answers_mapping,
     collector_paused,
-    load_questionnaire,
+    load_definitions,
     read_document,
 )
-from iopguide.io.load import load_ruleset as _load
+from iopguide.io.texts import BASE, Overlay
 from iopguide.model.answers import Answers, Given, parse_answers
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
@@ -48,10 +48,12 @@ class Assessor:
         self,
         rules: str | Path | None = None,
         questionnaire: str | Path | None = None,
+        language: str = BASE,
     ) -> None:
-        loaded_q = load_questionnaire(questionnaire)
-        loaded_r = _load(loaded_q.model, rules)
-        self._build(loaded_q.model, loaded_q.document, loaded_r.model, loaded_r.document)
+        loaded_q, loaded_r, overlays = load_definitions(questionnaire, rules, language)
+        self._build(
+            loaded_q.model, loaded_q.document, loaded_r.model, loaded_r.document, language, overlays
+        )
 
     def _build(
         self,
@@ -59,7 +61,10 @@ class Assessor:
         questionnaire_document: Document,
         ruleset: RuleSet,
         rules_document: Document,
+        language: str = BASE,
+        overlays: tuple[Overlay, ...] = (),
     ) -> None:
+        self.language, self.overlays = language, overlays
         self.questionnaire = questionnaire
         self.questionnaire_document = questionnaire_document
         self.ruleset = ruleset
@@ -74,21 +79,31 @@ class Assessor:
             self.questionnaire.version,
             questionnaire_document.sha256,
             __version__,
+            language,
+            tuple((o.language, o.sha256) for o in overlays),
         )
         self.explainer = Explainer(self.questionnaire, self.ruleset, self.provenance)
 
-    # An Assessor pickles as the data its files parsed to (for Dask's or Spark's
-    # workers); its compiled predicates are built again where it is unpickled.
+    # An Assessor pickles as the data its files parsed to, its overlay's words merged
+    # in (for Dask's or Spark's workers); its compiled predicates are built again where
+    # it is unpickled.
     def __getstate__(self) -> dict[str, object]:
-        return {"questionnaire": self.questionnaire_document, "rules": self.rules_document}
+        return {
+            "questionnaire": self.questionnaire_document,
+            "rules": self.rules_document,
+            "language": self.language,
+            "overlays": self.overlays,
+        }
 
-    def __setstate__(self, state: dict[str, Document]) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         q_doc, r_doc = state["questionnaire"], state["rules"]
         self._build(
             Questionnaire.model_validate(q_doc.data),
             q_doc,
             RuleSet.model_validate(r_doc.data),
             r_doc,
+            state.get("language", BASE),
+            state.get("overlays", ()),
         )
 
     @staticmethod
@@ -157,10 +172,14 @@ _default: Assessor | None = None
 
 
 def load_ruleset(
-    path: str | Path | None = None, *, questionnaire: str | Path | None = None
+    path: str | Path | None = None,
+    *,
+    questionnaire: str | Path | None = None,
+    language: str = BASE,
 ) -> Assessor:
-    """Load, validate and compile a rule set (the bundled one by default)."""
-    return Assessor(path, questionnaire)
+    """Load, validate and compile a rule set (the bundled one by default), in a
+    language that has texts beside it (``io.texts``; the base, English, by default)."""
+    return Assessor(path, questionnaire, language)
 
 
 def assess(

@@ -42,6 +42,8 @@ RESULT_KEYS = [
     "ruleset",
     "questionnaire",
     "tool",
+    "language",
+    "texts",
 ]
 
 

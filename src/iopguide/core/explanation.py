@@ -28,6 +28,9 @@ class Provenance:
     questionnaire_version: str
     questionnaire_sha256: str
     tool_version: str
+    # The language of the words, and each overlay merged in: (language, sha256).
+    language: str = "en"
+    texts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

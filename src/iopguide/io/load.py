@@ -23,7 +23,7 @@ from iopguide.errors import AnswersError, DataPath, IopguideError, Problem, Rule
 from iopguide.inert import folded
 from iopguide.io import snapshot
 from iopguide.io.json import parse_json
-from iopguide.io.texts import BASE, Overlay, merge, read_overlay
+from iopguide.io.texts import BASE, Overlay, folder_of, merge, read_overlay
 from iopguide.model.answers import Given, parse_answers
 from iopguide.model.crosscheck import cross_check
 from iopguide.model.questionnaire import Questionnaire
@@ -336,18 +336,30 @@ def load_ruleset(
 
 def load_definitions(
     questionnaire: str | Path | None, rules: str | Path | None, language: str = BASE
-) -> tuple[Loaded[Questionnaire], Loaded[RuleSet], Overlay | None]:
+) -> tuple[Loaded[Questionnaire], Loaded[RuleSet], tuple[Overlay, ...]]:
     """The questionnaire and the rule set in a language: the base files with the
-    language's overlay (``texts/<language>.yaml`` beside the rule set) merged in."""
+    language's overlay merged in, ``texts/<language>.yaml`` beside the rule set. A
+    questionnaire file given in another folder takes its words from the overlay
+    beside it (and keeps its own when there is none there); the rule set's overlay
+    must exist (``--lang`` offers only those)."""
     overlay = read_overlay(rules, language)
+    if questionnaire is None or folder_of(questionnaire) == folder_of(rules):
+        asked = overlay
+    else:
+        asked = read_overlay(questionnaire, language, needed=False)
+    if overlay is None and asked is None:
+        loaded_q = load_questionnaire(questionnaire)
+        return loaded_q, load_ruleset(loaded_q.model, rules), ()
+    q_doc, r_doc = _read(questionnaire, "questionnaire.yaml"), _read(rules, "default.yaml")
+    if asked is not None:
+        merge(asked, q_doc.data, None, "questionnaire")
     if overlay is not None:
-        # An overlay's paths are checked against both files before either is validated.
-        q_doc, r_doc = _read(questionnaire, "questionnaire.yaml"), _read(rules, "default.yaml")
-        merge(overlay, q_doc.data, r_doc.data)
-        loaded_q = load_questionnaire(q_doc)
-        return loaded_q, load_ruleset(loaded_q.model, r_doc), overlay
-    loaded_q = load_questionnaire(questionnaire)
-    return loaded_q, load_ruleset(loaded_q.model, rules), None
+        merge(overlay, None, r_doc.data, "rules")
+    loaded_q = load_questionnaire(q_doc)
+    used = tuple(o for o in (asked, overlay) if o is not None)
+    if asked is overlay:
+        used = used[:1]
+    return loaded_q, load_ruleset(loaded_q.model, r_doc), used
 
 
 def check_resources(document: Document, ruleset: RuleSet) -> None:

@@ -66,13 +66,18 @@ class Overlay:
     sha256: str
     texts: dict[str, str | list[str]] = field(default_factory=dict)
     other: dict[str, str | list[str]] = field(default_factory=dict)
+    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, compare=False)
+
+    def problem(self, voice: str, path: str, message: str) -> Problem:
+        return Problem(self.name, message, f"{voice}.{path}", self.lines.get((voice, path)))
 
     def voice(self, voice: str) -> dict[str, str | list[str]]:
         return self.texts if voice == "texts" else self.other
 
 
 def folder_of(rules: str | Path | None) -> Path:
-    """Where a rule set's overlays are: ``texts/`` beside it."""
+    """Where a rule set's (or a questionnaire's) overlays are: ``texts/`` beside it;
+    for the bundled files, the bundled ``rules/texts/``."""
     from iopguide.io.load import bundled
 
     return (Path(rules).parent if rules else bundled("default.yaml").parent) / "texts"
@@ -87,12 +92,13 @@ def languages(rules: str | Path | None) -> list[str]:
     return sorted({BASE, *found})
 
 
-def read_overlay(rules: str | Path | None, language: str) -> Overlay | None:
-    """A language's overlay for a rule set, or None when it has none (the base)."""
+def read_overlay(rules: str | Path | None, language: str, *, needed: bool = True) -> Overlay | None:
+    """A language's overlay beside a rule set (or a questionnaire), or None when it has
+    none: the base language needs none, and ``needed`` False asks for none."""
     from iopguide.io.load import DEFINITIONS, read_document
 
     path = folder_of(rules) / f"{language}.yaml"
-    if language == BASE and not path.exists():
+    if (language == BASE or not needed) and not path.exists():
         return None
     document = read_document(path, RulesError, DEFINITIONS)
     data = document.data
@@ -118,7 +124,12 @@ def read_overlay(rules: str | Path | None, language: str) -> Overlay | None:
                 raise RulesError(document.problem((key, path), "must be text"))
         words[key] = value
     return Overlay(
-        language, document.name, document.sha256, words.get("texts", {}), words.get("other", {})
+        language,
+        document.name,
+        document.sha256,
+        words.get("texts", {}),
+        words.get("other", {}),
+        document.lines,
     )
 
 
@@ -217,39 +228,71 @@ def other_places(questionnaire: Any) -> Iterator[str]:
             yield f"questions.{question_id}.prompt"
 
 
-def merge(overlay: Overlay, questionnaire: Any, rules: Any) -> None:
+def file_of(path: str) -> str:
+    """Which file an id path's words belong to: ``questionnaire`` or ``rules``."""
+    kind = _split(path)[0]
+    return PLACES[kind][0] if kind in PLACES else "rules"
+
+
+def merge(overlay: Overlay, questionnaire: Any, rules: Any, part: str | None = None) -> None:
     """Write an overlay's words into the parsed files (before they are validated);
-    an id path with no place, or a text where a list belongs, is an error."""
+    an id path with no place, or a text where a list belongs, is an error. With
+    ``part`` (``questionnaire`` or ``rules``), only the words of that file."""
     found = things(questionnaire, rules)
     for voice in VOICES:
         for path, text in overlay.voice(voice).items():
+            if part is not None and file_of(path) != part:
+                continue
             where = resolve(found, rules, path)
             if isinstance(where, str):
-                raise RulesError(Problem(overlay.name, where, f"{voice}.{path}"))
+                raise RulesError(overlay.problem(voice, path, where))
             target, key, is_list = where
             if is_list != isinstance(text, list):
                 wanted = "a list of texts" if is_list else "one text"
-                raise RulesError(Problem(overlay.name, f"must be {wanted}", f"{voice}.{path}"))
+                raise RulesError(overlay.problem(voice, path, f"must be {wanted}"))
             if voice == "other":
                 kind, name = _split(path)[0], _split(path)[-1]
                 other = OTHER_FIELDS.get((kind, name))
                 if other is None:
                     raise RulesError(
-                        Problem(
-                            overlay.name,
+                        overlay.problem(
+                            voice,
+                            path,
                             "the other voice words only questions' prompts and sections' intros",
-                            f"{voice}.{path}",
                         )
                     )
                 key = other
             target[key] = text
 
 
-def untranslated(overlay: Overlay | None, questionnaire: Any, rules: Any) -> dict[str, list[str]]:
+@dataclass(frozen=True)
+class Untranslated:
+    """What one language leaves in the base language, in one voice."""
+
+    language: str
+    voice: str
+    file: str
+    places: int
+    missing: list[str]
+
+
+def untranslated(overlay: Overlay, questionnaire: Any, rules: Any) -> list[Untranslated]:
     """The id paths an overlay leaves in the base language, by voice."""
-    if overlay is None:
-        return {"texts": [], "other": []}
-    return {
-        "texts": [p for p in places(questionnaire, rules) if p not in overlay.texts],
-        "other": [p for p in other_places(questionnaire) if p not in overlay.other],
-    }
+    texts = list(places(questionnaire, rules))
+    other = list(other_places(questionnaire))
+    return [
+        Untranslated(
+            overlay.language,
+            "texts",
+            overlay.name,
+            len(texts),
+            [p for p in texts if p not in overlay.texts],
+        ),
+        Untranslated(
+            overlay.language,
+            "other",
+            overlay.name,
+            len(other),
+            [p for p in other if p not in overlay.other],
+        ),
+    ]

@@ -153,6 +153,8 @@ def provenance_fields(p: Provenance) -> dict[str, Any]:
             "sha256": p.questionnaire_sha256,
         },
         "tool": {"name": "iopguide", "version": p.tool_version},
+        "language": p.language,
+        "texts": [{"language": lang, "sha256": sha} for lang, sha in p.texts],
     }
 
 
