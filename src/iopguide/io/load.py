@@ -342,6 +342,9 @@ def load_definitions(
     questionnaire file given in another folder takes its words from the overlay
     beside it (and keeps its own when there is none there); the rule set's overlay
     must exist (``--lang`` offers only those)."""
+    if language == BASE:  # the files' own words: nothing to read, start-up stays light
+        loaded_q = load_questionnaire(questionnaire)
+        return loaded_q, load_ruleset(loaded_q.model, rules), ()
     overlay = read_overlay(rules, language)
     if questionnaire is None or folder_of(questionnaire) == folder_of(rules):
         asked = overlay
