@@ -24,6 +24,7 @@ from iopguide.core.explain import Explainer
 from iopguide.core.explanation import Explanation, Provenance
 from iopguide.core.result import Result
 from iopguide.core.whatif import WhatIf
+from iopguide.core.wording import Wording
 from iopguide.errors import AnswersError, Problem
 from iopguide.io.load import (
     Document,
@@ -32,8 +33,9 @@ from iopguide.io.load import (
     load_definitions,
     read_document,
 )
-from iopguide.io.texts import BASE, Overlay
+from iopguide.io.texts import BASE, Overlay, catalogue
 from iopguide.model.answers import Answers, Given, parse_answers
+from iopguide.model.messages import Messages
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 from iopguide.render.data import to_dict
@@ -82,7 +84,8 @@ class Assessor:
             language,
             tuple((o.language, o.sha256) for o in overlays),
         )
-        self.explainer = Explainer(self.questionnaire, self.ruleset, self.provenance)
+        self.messages = messages_for(overlays[-1] if overlays else None)
+        self.explainer = Explainer(self.questionnaire, self.ruleset, self.provenance, self.messages)
 
     # An Assessor pickles as the data its files parsed to, its overlay's words merged
     # in (for Dask's or Spark's workers); its compiled predicates are built again where
@@ -105,6 +108,11 @@ class Assessor:
             state.get("language", BASE),
             state.get("overlays", ()),
         )
+
+    def wording(self, other: bool = False) -> Wording:
+        """The words of this Assessor's language, in the voice of the person assessed
+        (``other``: of someone answering for them)."""
+        return Wording(self.messages, self.ruleset, other)
 
     @staticmethod
     def read(path: str | Path) -> Document:
@@ -166,6 +174,15 @@ class Assessor:
         """Check a parsed answers file and explain its result; also the warnings."""
         given = self.answers(document)
         return self.assess(given), given.warnings
+
+
+def messages_for(overlay: Overlay | None) -> Messages:
+    """The message catalogue in an overlay's language: checked at once when the
+    overlay words messages anew; English is read only when first needed."""
+    if overlay is None or not overlay.messages:
+        return Messages(lambda: catalogue(None))
+    templates = catalogue(overlay)
+    return Messages(lambda: templates)
 
 
 _default: Assessor | None = None

@@ -13,6 +13,7 @@ import yaml
 
 from iopguide.io.load import bundled
 from iopguide.io.texts import places
+from iopguide.model.messages import fields_of
 
 from ..conftest import EXAMPLES
 
@@ -32,7 +33,14 @@ def toy_words() -> tuple[dict[str, Any], dict[str, str]]:
             texts[path] = [f"{token}.{i}" for i in range(len(level["next_steps"]))]
         else:
             texts[path] = token
-    return {"texts": texts}, tokens
+    english = yaml.safe_load(bundled("texts/en.yaml").read_text())["messages"]
+    messages = {}
+    for n, (key, template) in enumerate(english.items()):
+        token = f"xxm{n}zz"
+        tokens[f"messages.{key}"] = token
+        names = sorted(fields_of(template))
+        messages[key] = " ".join([token, *(f"{{{name}}}" for name in names)])
+    return {"texts": texts, "messages": messages}, tokens
 
 
 @pytest.fixture
@@ -57,6 +65,12 @@ def test_the_toy_language_is_in_every_report(run, toy):
         assert "Inpatient or residential treatment" not in out, fmt
         assert tokens["disclaimer"] in out, fmt
         assert "decision helper, not a diagnosis" not in out, fmt
+        # The code's own words are the catalogue's: headings, the summary, the crisis.
+        assert tokens["messages.report.suggested"] in out, fmt
+        if fmt != "text":  # a terminal summary only names the level
+            assert tokens["messages.report.why"] in out, fmt
+            assert tokens["messages.summary.suggested"] in out, fmt
+        assert "Suggested level of care" not in out, fmt
     html = run("assess", "--rules", str(rules), "--lang", "xx", "-a", answers, "-f", "html")
     assert '<html lang="xx">' in html.stdout
     data = json.loads(
@@ -71,7 +85,7 @@ def test_the_toy_language_is_in_every_report(run, toy):
     words = run(
         "assess", "--rules", str(rules), "--lang", "xx", "-a", answers, "-f", "markdown"
     ).stdout
-    answered = words.split("## Answers given", 1)[1]
+    answered = words.split(f"## {tokens['messages.report.answers_given']}", 1)[1]
     assert tokens["questions.age.prompt"] in answered
     assert "How old are you?" not in answered
 
@@ -173,8 +187,10 @@ def test_rules_check_lists_what_is_untranslated_per_language_and_voice(run, toy)
     done = run("rules", "check", "--rules", str(rules), "--sampled")
     assert done.returncode == 0, done.stdout
     lines = done.stdout.splitlines()
-    total = len(tokens)
+    messages = [t for t in tokens if t.startswith("messages.")]
+    total = len(tokens) - len(messages)
     assert f"{overlay}: untranslated (texts): 1 of {total}" in lines
+    assert f"{overlay}: untranslated (messages): 0 of {len(messages)}" in lines
     assert "  levels.iop.title" in lines
     other = lines.index(next(line for line in lines if "untranslated (other)" in line))
     missing_other = [line.strip() for line in lines[other + 1 :] if line.startswith("  ")]
@@ -184,3 +200,38 @@ def test_rules_check_lists_what_is_untranslated_per_language_and_voice(run, toy)
     # The bundled rule set is English, which is its own words: nothing is listed.
     bundled_check = run("rules", "check", "--sampled")
     assert "untranslated" not in bundled_check.stdout
+
+
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        (
+            "Llame al {number}",
+            "'{number}' is not a placeholder of this message (it may use: {emergency})",
+        ),
+        ("Llame al {emergency.__class__}", "a placeholder is a plain name"),
+        ("Llame al {emergency!r}", "a placeholder has no format or conversion"),
+        ("Llame al {emergency", "not a message template"),
+    ],
+)
+def test_a_message_may_use_only_its_own_placeholders(run, tmp_path, template, problem):
+    (tmp_path / "texts").mkdir()
+    shutil.copy(bundled("default.yaml"), tmp_path / "rules.yaml")
+    overlay = tmp_path / "texts" / "xx.yaml"
+    overlay.write_text(yaml.safe_dump({"messages": {"report.get_help_now": template}}))
+    done = run(
+        "assess",
+        "--rules",
+        str(tmp_path / "rules.yaml"),
+        "--lang",
+        "xx",
+        "-a",
+        str(EXAMPLES / "iop.yaml"),
+        "-f",
+        "json",
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"error: {overlay}:")
+    assert "messages.report.get_help_now: " in done.stderr
+    assert problem in done.stderr
+    assert done.stderr.count("\n") == 1

@@ -168,7 +168,9 @@ class Session:
         alerts = self.assessor.explainer.explain(result).alerts
         new = tuple(a for a in alerts if a.id not in self.alerted)
         if new:
-            self.console.print(alerts_panel(new, self.assessor.ruleset))
+            self.console.print(
+                alerts_panel(new, self.assessor.wording(self.interview.for_someone_else))
+            )
             self.alerted.update(a.id for a in new)
             if any(a.severity == "emergency" for a in new):
                 self._pause()

@@ -20,6 +20,7 @@ from iopguide.core.explanation import (
 )
 from iopguide.core.result import Firing, Result
 from iopguide.core.whatif import Counterfactual, OpenQuestion, WhatIf
+from iopguide.model.messages import Messages
 from iopguide.model.questionnaire import FOR_SOMEONE_ELSE, Question, Questionnaire
 from iopguide.model.ruleset import RuleSet
 from iopguide.model.values import AnswerValue
@@ -29,8 +30,13 @@ class Explainer:
     """Explains results of one rule set and questionnaire."""
 
     def __init__(
-        self, questionnaire: Questionnaire, ruleset: RuleSet, provenance: Provenance
+        self,
+        questionnaire: Questionnaire,
+        ruleset: RuleSet,
+        provenance: Provenance,
+        messages: Messages | None = None,
     ) -> None:
+        self.messages = messages
         self.questionnaire = questionnaire
         self.ruleset = ruleset
         self.provenance = provenance
@@ -252,4 +258,5 @@ class Explainer:
             open_questions=open_questions,
             questionnaire=self.questionnaire,
             ruleset=self.ruleset,
+            messages=self.messages,
         )

@@ -30,10 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from iopguide.errors import Problem, RulesError
+from iopguide.model.messages import fields_of, misfit
 
 BASE = "en"  # the language the questionnaire and the rule set are written in
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 VOICES = ("texts", "other")  # the person's own voice, and someone answering for them
+SECTIONS = (*VOICES, "messages")  # and the code's message catalogue (``model.messages``)
+CATALOGUE = "texts/en.yaml"  # the bundled English catalogue, beside the bundled files
 
 # The fields that hold words people read, by the kind of thing that has an id.
 # (file, list of things, its fields, the fields that are lists of texts)
@@ -66,6 +69,7 @@ class Overlay:
     sha256: str
     texts: dict[str, str | list[str]] = field(default_factory=dict)
     other: dict[str, str | list[str]] = field(default_factory=dict)
+    messages: dict[str, str] = field(default_factory=dict)
     lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, compare=False)
 
     def problem(self, voice: str, path: str, message: str) -> Problem:
@@ -108,9 +112,9 @@ def read_overlay(rules: str | Path | None, language: str, *, needed: bool = True
         raise RulesError(Problem(document.name, "must be a mapping of keys to values"))
     words: dict[str, dict[str, str | list[str]]] = {}
     for key, value in data.items():
-        if key not in VOICES:
+        if key not in SECTIONS:
             raise RulesError(
-                document.problem((key,), f"unknown key: an overlay has {' and '.join(VOICES)}")
+                document.problem((key,), f"unknown key: an overlay has {', '.join(SECTIONS)}")
             )
         if value is None:
             value = {}
@@ -119,7 +123,11 @@ def read_overlay(rules: str | Path | None, language: str, *, needed: bool = True
         for path, text in value.items():
             if not (
                 (isinstance(text, str) and text.strip())
-                or (isinstance(text, list) and all(isinstance(t, str) for t in text))
+                or (
+                    key != "messages"
+                    and isinstance(text, list)
+                    and all(isinstance(t, str) for t in text)
+                )
             ):
                 raise RulesError(document.problem((key, path), "must be text"))
         words[key] = value
@@ -129,8 +137,44 @@ def read_overlay(rules: str | Path | None, language: str, *, needed: bool = True
         document.sha256,
         words.get("texts", {}),
         words.get("other", {}),
+        {str(k): str(v) for k, v in words.get("messages", {}).items()},
         document.lines,
     )
+
+
+def english_catalogue() -> dict[str, str]:
+    """The bundled message catalogue, in English (``messages`` of ``texts/en.yaml``),
+    each message checked to be a template (``model.messages``)."""
+    from iopguide.io.load import read_bundled
+
+    document = read_bundled(CATALOGUE)
+    data = document.data if isinstance(document.data, dict) else {}
+    messages = data.get("messages")
+    if not isinstance(messages, dict):
+        raise RulesError(document.problem(("messages",), "the message catalogue is missing"))
+    for key, text in messages.items():
+        names = fields_of(text) if isinstance(text, str) else "must be text"
+        if isinstance(names, str):
+            raise RulesError(document.problem(("messages", key), names))
+    return messages
+
+
+def catalogue(overlay: Overlay | None) -> dict[str, str]:
+    """The message catalogue in a language: English, each message an overlay words
+    anew in its place. A message the catalogue lacks, or a placeholder its English form
+    does not use, is an error naming the overlay's place."""
+    english = english_catalogue()
+    if overlay is None or not overlay.messages:
+        return english
+    for key, text in overlay.messages.items():
+        if key not in english:
+            raise RulesError(overlay.problem("messages", key, "no such message"))
+        allowed = fields_of(english[key])
+        assert not isinstance(allowed, str)  # checked just above
+        problem = misfit(text, allowed)
+        if problem is not None:
+            raise RulesError(overlay.problem("messages", key, problem))
+    return {**english, **overlay.messages}
 
 
 def _by_id(items: Any) -> dict[str, dict[str, Any]]:
@@ -277,9 +321,11 @@ class Untranslated:
 
 
 def untranslated(overlay: Overlay, questionnaire: Any, rules: Any) -> list[Untranslated]:
-    """The id paths an overlay leaves in the base language, by voice."""
+    """The id paths an overlay leaves in the base language, by voice, and the
+    messages of the catalogue it leaves in English."""
     texts = list(places(questionnaire, rules))
     other = list(other_places(questionnaire))
+    messages = list(english_catalogue())
     return [
         Untranslated(
             overlay.language,
@@ -294,5 +340,12 @@ def untranslated(overlay: Overlay, questionnaire: Any, rules: Any) -> list[Untra
             overlay.name,
             len(other),
             [p for p in other if p not in overlay.other],
+        ),
+        Untranslated(
+            overlay.language,
+            "messages",
+            overlay.name,
+            len(messages),
+            [m for m in messages if m not in overlay.messages],
         ),
     ]

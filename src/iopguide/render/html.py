@@ -20,6 +20,7 @@ from iopguide.render.words import (
     ANSWERS_GIVEN,
     BAR,
     CLOSING,
+    COMPARE_SAFETY_FIRST,
     FITS,
     HELP_ANY_TIME,
     NEXT,
@@ -152,11 +153,17 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
     filing = filing or Filing()
     p, level = e.provenance, e.level
     _linked = Linker(ruleset_of(e))
+    say = e.wording.say
+
+    def m(message: str) -> str:
+        return escape(say(message))
+
     body = [f"<header><h1>{escape(title(audience))}</h1>"]
     body.append(_list(heading_facts(e, filing, audience), cls="facts") + "</header><main>")
     if e.alerts:
         body.append(
-            f'<section class="safety" aria-labelledby="safety"><h2 id="safety">{SAFETY_FIRST}</h2>'
+            '<section class="safety" aria-labelledby="safety">'
+            f'<h2 id="safety">{m(SAFETY_FIRST)}</h2>'
         )
         if e.emergency:
             body.append(f"<p><strong>{_linked(get_help_now(e))}</strong></p>")
@@ -164,54 +171,56 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
             _list([f"{a.severity.upper()}: {a.title}. {a.text}" for a in e.alerts], linked=_linked)
         )
         body.append(
-            f"<p>{HELP_ANY_TIME}</p>"
+            f"<p>{m(HELP_ANY_TIME)}</p>"
             + _list(list(e.alerts[0].resources), linked=_linked)
             + "</section>"
         )
     decision = decision_words(e)
     body.append(
         f'<section class="level" aria-labelledby="level"><h2 id="level">'
-        f"{SUGGESTED}: {escape(level.title)}</h2>"
+        f"{m(SUGGESTED)}: {escape(level.title)}</h2>"
         f"<p>{escape(level.summary)}</p>"
         + _list(level_facts(e))
         + (f'<p class="decision">{escape(decision)}</p>' if decision else "")
         + "</section>"
     )
-    body.append(f"<p>{_linked(e.summary)}</p><h2>{WHY}</h2><ul>")
+    body.append(f"<p>{_linked(e.summary)}</p><h2>{m(WHY)}</h2><ul>")
     body += [
         f'<li class="{"decisive" if r.decisive else "plain"}">{escape(r.title)}: '
         f'<span class="plain">{escape(r.text)}</span>'
         f'<div class="small plain">{escape(reason_note(r, audience))}</div></li>'
         for r in e.reasons
-    ] or [f"<li>{NO_REASON}</li>"]
+    ] or [f"<li>{m(NO_REASON)}</li>"]
     body.append("</ul>")
     for heading, lines in change_sections(e, audience):
         body.append(f"<h2>{escape(heading)}</h2>" + _list(lines))
     opened = open_question_words(e, audience)
     if opened:
-        body.append(f"<h2>{STILL_OPEN}</h2>" + _list(opened))
-    body.append(f"<h2>{RATINGS}</h2>" + _svg_bars(e))
+        body.append(f"<h2>{m(STILL_OPEN)}</h2>" + _list(opened))
+    body.append(f"<h2>{m(RATINGS)}</h2>" + _svg_bars(e))
     if for_clinician(audience) and e.scores:
         body.append(
-            f"<h2>{SCORES}</h2>"
+            f"<h2>{m(SCORES)}</h2>"
             + _table(
                 ["Score", "Value", "Band"],
                 [[s.title, s.value_words, s.band_words] for s in e.scores],
             )
         )
     if e.considerations:
-        body.append(f"<h2>{FITS}</h2>" + _list([c.text for c in e.considerations], linked=_linked))
+        body.append(
+            f"<h2>{m(FITS)}</h2>" + _list([c.text for c in e.considerations], linked=_linked)
+        )
     if level.next_steps:
-        body.append(f"<h2>{NEXT}</h2>" + _list(list(level.next_steps), linked=_linked))
-    body.append(f"<h2>{RESOURCES}</h2>" + _list(resources(e), linked=_linked))
+        body.append(f"<h2>{m(NEXT)}</h2>" + _list(list(level.next_steps), linked=_linked))
+    body.append(f"<h2>{m(RESOURCES)}</h2>" + _list(resources(e), linked=_linked))
     if for_clinician(audience):
         answers = _table(["Question", "Id", "Answer"], [[q, i, a] for i, q, a in answers_given(e)])
     else:
         answers = _table(["Question", "Answer"], [[q, a] for _, q, a in answers_given(e)])
-    body.append(f"<h2>{ANSWERS_GIVEN}</h2>" + answers)
+    body.append(f"<h2>{m(ANSWERS_GIVEN)}</h2>" + answers)
     body += [f"<p>{escape(line)}</p>" for line in ignored_words(e)]
     body.append(
-        f"<h2>{ABOUT}</h2><ul>"
+        f"<h2>{m(ABOUT)}</h2><ul>"
         f"<li>Rule set: {escape(p.ruleset_name)} {escape(p.ruleset_version)} "
         f'(sha256 <span class="hash">{p.ruleset_sha256}</span>)</li>'
         f"<li>Questionnaire: {escape(p.questionnaire_name)} {escape(p.questionnaire_version)} "
@@ -246,7 +255,7 @@ def compare(
     for heading, lines in comparison_sections(c, questionnaire, decision, ruleset):
         safety = heading == "Safety first"
         items = "".join(f"<li>{_linked(line)}</li>" for line in lines)
-        head = SAFETY_FIRST if safety else heading
+        head = COMPARE_SAFETY_FIRST if safety else heading
         cls = ' class="safety"' if safety else ""
         body.append(f"<section{cls}><h2>{escape(head)}</h2><ul>{items}</ul></section>")
     body.append(f'</main><footer><p class="small">{escape(CLOSING)}</p></footer>')

@@ -17,6 +17,7 @@ from iopguide.render.words import (
     ANSWERS_GIVEN,
     BAR,
     CLOSING,
+    COMPARE_SAFETY_FIRST,
     FITS,
     HELP_ANY_TIME,
     NEXT,
@@ -56,35 +57,40 @@ def render_markdown(
     shows it as written, never as a heading, a link, emphasis or HTML."""
     filing = filing or Filing()
     p, level = e.provenance, e.level
+    say = e.wording.say
+
+    def m(message: str) -> str:
+        return md(say(message))
+
     out = [f"# {title(audience)}", ""]
     out += [f"- {md(f)}" for f in heading_facts(e, filing, audience)] + [""]
     if e.alerts:
-        out += [f"## {SAFETY_FIRST}", ""]
+        out += [f"## {m(SAFETY_FIRST)}", ""]
         if e.emergency:
             out += [f"**{get_help_now(e)}**", ""]
         out += [f"- **{md(f'{a.severity.upper()}: {a.title}.')}** {md(a.text)}" for a in e.alerts]
-        out += ["", HELP_ANY_TIME, ""] + [f"- {md(r)}" for r in e.alerts[0].resources] + [""]
-    out += [f"## {SUGGESTED}: {md(level.title)}", "", md(level.summary), ""]
+        out += ["", m(HELP_ANY_TIME), ""] + [f"- {md(r)}" for r in e.alerts[0].resources] + [""]
+    out += [f"## {m(SUGGESTED)}: {md(level.title)}", "", md(level.summary), ""]
     out += [f"- {md(f)}" for f in level_facts(e)]
     decision = decision_words(e)
     if decision:
         out += ["", f"**{md(decision)}**"]
-    out += ["", md(e.summary), "", f"## {WHY}", ""]
+    out += ["", md(e.summary), "", f"## {m(WHY)}", ""]
     out += [
         f"- {'**' if r.decisive else ''}{md(r.title)}{'**' if r.decisive else ''}: {md(r.text)} "
         f"_({md(reason_note(r, audience))})_"
         for r in e.reasons
     ]
     if not e.reasons:
-        out.append(f"- {NO_REASON}")
+        out.append(f"- {m(NO_REASON)}")
     for heading, lines in change_sections(e, audience):
         out += ["", f"## {heading}", ""] + [f"- {md(line)}" for line in lines]
     opened = open_question_words(e, audience)
     if opened:
-        out += ["", f"## {STILL_OPEN}", ""] + [f"- {md(o)}" for o in opened]
+        out += ["", f"## {m(STILL_OPEN)}", ""] + [f"- {md(o)}" for o in opened]
     out += [
         "",
-        f"## {RATINGS}",
+        f"## {m(RATINGS)}",
         "",
         "| area | rating | |",
         "|---|---|---|",
@@ -94,15 +100,15 @@ def render_markdown(
         for d in e.dimensions
     ]
     if for_clinician(audience) and e.scores:
-        out += ["", f"## {SCORES}", "", "| score | value | band |", "|---|---|---|"]
+        out += ["", f"## {m(SCORES)}", "", "| score | value | band |", "|---|---|---|"]
         out += [f"| {_cell(s.title)} | {s.value_words} | {_cell(s.band_words)} |" for s in e.scores]
     if e.considerations:
-        out += ["", f"## {FITS}", ""]
+        out += ["", f"## {m(FITS)}", ""]
         out += [f"- {md(c.text)}" for c in e.considerations]
     if level.next_steps:
-        out += ["", f"## {NEXT}", ""] + [f"- {md(s)}" for s in level.next_steps]
-    out += ["", f"## {RESOURCES}", ""] + [f"- {md(r)}" for r in resources(e)]
-    out += ["", f"## {ANSWERS_GIVEN}", ""]
+        out += ["", f"## {m(NEXT)}", ""] + [f"- {md(s)}" for s in level.next_steps]
+    out += ["", f"## {m(RESOURCES)}", ""] + [f"- {md(r)}" for r in resources(e)]
+    out += ["", f"## {m(ANSWERS_GIVEN)}", ""]
     if for_clinician(audience):
         out += ["| question | id | answer |", "|---|---|---|"]
         out += [f"| {_cell(q)} | {_cell(i)} | {_cell(a)} |" for i, q, a in answers_given(e)]
@@ -113,7 +119,7 @@ def render_markdown(
         out += ["", md(sentence)]
     out += [
         "",
-        f"## {ABOUT}",
+        f"## {m(ABOUT)}",
         "",
         f"- {md(f'Rule set: {p.ruleset_name} {p.ruleset_version}')} (sha256 {p.ruleset_sha256})",
         f"- {md(f'Questionnaire: {p.questionnaire_name} {p.questionnaire_version}')} "
@@ -142,7 +148,7 @@ def compare(
     """A reassessment comparison; safety first."""
     out = ["# iopguide reassessment", ""]
     for heading, lines in comparison_sections(c, questionnaire, decision, ruleset):
-        title = SAFETY_FIRST if heading == "Safety first" else heading
+        title = COMPARE_SAFETY_FIRST if heading == "Safety first" else heading
         out += [f"## {title}", "", *(f"- {md(line)}" for line in lines), ""]
     out += [f"> {CLOSING}", ""]
     return "\n".join(out)

@@ -12,6 +12,7 @@ from rich.text import Text
 from iopguide.core.explanation import Alert, Explanation
 from iopguide.core.moments import crisis_line
 from iopguide.core.reassess import Comparison
+from iopguide.core.wording import Wording
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
@@ -30,11 +31,9 @@ from iopguide.render.words import (
     WHY,
     change_sections,
     comparison_sections,
-    crisis_words,
     decision_words,
     ignored_words,
     open_question_words,
-    ruleset_of,
 )
 
 BAR_WIDTH = 4
@@ -63,16 +62,17 @@ def to_string(renderables: list[RenderableType], *, width: int = 80, color: bool
     return file.getvalue()
 
 
-def alerts_panel(alerts: tuple[Alert, ...], ruleset: RuleSet) -> Panel:
+def alerts_panel(alerts: tuple[Alert, ...], wording: Wording) -> Panel:
     """Safety alerts with the crisis resources: always drawn before anything else."""
+    m = wording.say
     emergency = any(a.severity == "emergency" for a in alerts)
     body = Text()
     if emergency:
-        body.append(f"{crisis_words(GET_HELP_NOW, ruleset)}\n\n", style="bold")
+        body.append(f"{m(GET_HELP_NOW)}\n\n", style="bold")
     for alert in alerts:
         body.append(f"{alert.severity.upper()}: {alert.title}\n", style="bold red")
         body.append(f"{alert.text}\n")
-    body.append(f"\n{HELP_ANY_TIME}", style="bold")
+    body.append(f"\n{m(HELP_ANY_TIME)}", style="bold")
     title = "!! SAFETY FIRST: GET HELP NOW !!" if emergency else "! Safety: support is available"
     content = Group(body, _bullets(alerts[0].resources))
     return Panel(content, title=title, border_style="red", title_align="left")
@@ -104,9 +104,10 @@ def _heading(text: str) -> Text:
 def summary(explanation: Explanation, *, audience: str = "person") -> list[RenderableType]:
     """The assessment summary as rich renderables, in reading order."""
     e, level = explanation, explanation.level
+    m = e.wording.say
     parts: list[RenderableType] = []
     if e.alerts:
-        parts.append(alerts_panel(e.alerts, ruleset_of(e)))
+        parts.append(alerts_panel(e.alerts, e.wording))
         if e.emergency:
             parts.append(
                 Text(
@@ -115,7 +116,7 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
                 )
             )
     head = Text()
-    head.append(f"{SUGGESTED}: ", style="bold")
+    head.append(f"{m(SUGGESTED)}: ", style="bold")
     head.append(level.title, style="bold cyan")
     head.append(f"\n{level.summary}\n")
     setting = f"{e.setting.title}: {e.setting.summary}" if e.setting is not None else level.setting
@@ -138,7 +139,7 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
         head.append(f"\nAnswered by: {e.answered_by}", style="dim")
     parts.append(Panel(head, title="Suggestion", title_align="left"))
     parts.append(Text(e.headline))
-    parts.append(_heading(WHY))
+    parts.append(_heading(m(WHY)))
     if e.reasons:
         for reason in e.reasons:
             text = Text()
@@ -150,24 +151,24 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
             parts.append(_item("»" if reason.decisive else "•", text))
         parts.append(Text("  (» marks what set the level.)", style="dim"))
     else:
-        parts.append(_item("•", NO_REASON))
+        parts.append(_item("•", m(NO_REASON)))
     parts += [Text(f"\n{line}", style="dim") for line in ignored_words(e)]
     for heading, lines in change_sections(e, audience):
         parts.append(_heading(heading))
         parts.append(_bullets(lines))
     opened = open_question_words(e, audience)
     if opened:
-        parts.append(_heading(STILL_OPEN))
+        parts.append(_heading(m(STILL_OPEN)))
         parts.append(_bullets(opened))
     elif e.result_holds and any(v == "unknown" for v in e.answers.values()):
         parts.append(Text("\nThe suggestion holds whatever the unanswered questions are."))
     if e.considerations:
-        parts.append(_heading(FITS))
+        parts.append(_heading(m(FITS)))
         parts.append(_bullets([c.text for c in e.considerations]))
     if level.next_steps:
-        parts.append(_heading(NEXT))
+        parts.append(_heading(m(NEXT)))
         parts.append(_bullets(level.next_steps))
-    parts.append(_heading(RATINGS))
+    parts.append(_heading(m(RATINGS)))
     parts.append(dimension_table(e))
     if audience == "clinician" and e.scores:
         parts.append(score_table(e))
@@ -187,7 +188,8 @@ def dimension_table(explanation: Explanation) -> Table:
 
 
 def score_table(explanation: Explanation) -> Table:
-    table = Table(title=SCORES, title_justify="left", box=None, padding=(0, 1))
+    m = explanation.wording.say
+    table = Table(title=m(SCORES), title_justify="left", box=None, padding=(0, 1))
     table.add_column("Score")
     table.add_column("Value", justify="right")
     table.add_column("Band")

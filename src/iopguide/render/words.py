@@ -20,22 +20,22 @@ from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import Level, RuleSet
 from iopguide.render.formats import Filing
 
-# Headings and sentences every format says alike.
-SAFETY_FIRST = "⚠ Safety first"
-# The crisis numbers are the rule set's (``crisis_words``), never written here.
-GET_HELP_NOW = "Get help now. Call {emergency} if there is immediate danger."
-HELP_ANY_TIME = "Help, any time:"
-SUGGESTED = "Suggested level of care"
-WHY = "Why"
-NO_REASON = "No answer calls for more intensive care."
-STILL_OPEN = "Answers that could still change this"
-RATINGS = "Ratings by area (0 = no concern, 4 = severe)"
-SCORES = "Screening scores"
-FITS = "What to look for in a program"
-NEXT = "What comes next"
-RESOURCES = "Resources"
-ANSWERS_GIVEN = "Answers given"
-ABOUT = "About this report"
+# Headings and sentences every format says alike: ids of the message catalogue
+# (``messages`` of ``rules/texts/en.yaml``), worded by ``Explanation.wording``.
+SAFETY_FIRST = "report.safety_first"
+GET_HELP_NOW = "report.get_help_now"  # the emergency number is the rule set's
+HELP_ANY_TIME = "report.help_any_time"
+SUGGESTED = "report.suggested"
+WHY = "report.why"
+NO_REASON = "report.no_reason"
+STILL_OPEN = "report.still_open"
+RATINGS = "report.ratings"
+SCORES = "report.scores"
+FITS = "report.fits"
+NEXT = "report.next"
+RESOURCES = "report.resources"
+ANSWERS_GIVEN = "report.answers_given"
+ABOUT = "report.about"
 
 
 BAR = 4  # the highest dimension rating
@@ -73,13 +73,6 @@ def change_words(c: WhatWouldChange, audience: str) -> str:
     return c.text
 
 
-RESTS_ON = "What the level rests on (for the clinician: not options to offer)"
-NOT_EVERY_CHANGE = (
-    "These are some changes that would move the suggestion, not every one; a clinician "
-    "can go through the others."
-)
-
-
 def change_sections(e: Explanation, audience: str) -> list[tuple[str, list[str]]]:
     """The what-if sections as (heading, lines), the same in every format: the changes
     that could be offered, then, for the clinician, what the level rests on. When
@@ -88,24 +81,17 @@ def change_sections(e: Explanation, audience: str) -> list[tuple[str, list[str]]
     offered = [change_words(c, audience) for c in shown_changes(e, audience)]
     kept = [change_words(c, audience) for c in rests_on(e, audience)]
     sections = []
+    w = e.wording
     if offered:
         if not for_clinician(audience):
-            offered.append(NOT_EVERY_CHANGE)
-        sections.append(("What would change this", offered))
+            offered.append(w.say("report.not_every_change"))
+        sections.append((w.say("report.what_would_change"), offered))
     elif e.counterfactuals and not for_clinician(audience):
-        whose = "their" if e.for_someone_else else "your"
         sections.append(
-            (
-                "What would change this",
-                [
-                    f"No change within {whose} reach would change this suggestion: it rests "
-                    "on answers about safety, or on facts that cannot change. A clinician "
-                    "can go through it."
-                ],
-            )
+            (w.say("report.what_would_change"), [w.voiced("report.no_change_within_reach")])
         )
     if kept:
-        sections.append((RESTS_ON, kept))
+        sections.append((w.say("report.rests_on"), kept))
     return sections
 
 
@@ -246,13 +232,16 @@ def crisis_words(text: str, ruleset: RuleSet) -> str:
 
 
 def get_help_now(e: Explanation) -> str:
-    return crisis_words(GET_HELP_NOW, ruleset_of(e))
+    return e.wording.say(GET_HELP_NOW)
 
 
 # -- a reassessment: safety first in every format -------------------------------------
 
 CRISIS = "Call {emergency} in an emergency, or call or text {crisis}."
 CLOSING = "A clinician decides on any change of care, with you."
+# A comparison is not yet worded through the catalogue (it has no explanation to
+# carry one): its heading stays English.
+COMPARE_SAFETY_FIRST = "⚠ Safety first"
 
 
 def _said(questionnaire: Questionnaire, qid: str, value: object) -> str:
