@@ -27,6 +27,7 @@ from iopguide.core.moments import (
     reminder,
 )
 from iopguide.io.load import bundled
+from iopguide.io.texts import english_catalogue
 from iopguide.model.answers import parse_answers
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
@@ -56,8 +57,9 @@ def test_the_bundled_pause_question_is_optional_yes_no_context(questionnaire):
     assert question.id == PAUSE
     assert (question.type, question.context, question.required) == ("yes_no", True, False)
     assert question.when is None
-    assert pause_prompt(questionnaire, False) == question.prompt
-    assert pause_prompt(questionnaire, True) == question.prompt_other != question.prompt
+    say = english_catalogue().__getitem__
+    assert pause_prompt(questionnaire, False, say) == question.prompt
+    assert pause_prompt(questionnaire, True, say) == question.prompt_other != question.prompt
 
 
 def _with_pause(questionnaire: Questionnaire, **changes: object) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import yaml
 
 from iopguide.core.interview import Interview
 from iopguide.core.moments import PAUSE_HINT
+from iopguide.io.texts import english_catalogue
 from iopguide.model.answers import parse_answers
 
 from ..conftest import installed_command
@@ -32,7 +33,7 @@ from .test_interview import (
     typed,
 )
 
-SAFE = re.escape(PAUSE_HINT)
+SAFE = re.escape(english_catalogue()[PAUSE_HINT])
 SUICIDE_PLAN = {
     "cssrs_1": True,
     "cssrs_2": True,

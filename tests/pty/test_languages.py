@@ -11,7 +11,7 @@ import yaml
 from iopguide.io.load import bundled
 
 from ..io.test_texts import toy_words
-from .test_interview import QUESTIONNAIRE, REVIEW, example, finish, spawn, typed
+from .test_interview import QUESTIONNAIRE, example, finish, spawn, typed
 
 
 def test_the_interview_speaks_the_toy_language(tmp_path):
@@ -27,14 +27,17 @@ def test_the_interview_speaks_the_toy_language(tmp_path):
         for q in QUESTIONNAIRE.questions
     ]
     answers = example("outpatient")
+    review = re.escape(tokens["messages.review.prompt"])
     seen: list[str] = []
     while True:
-        index = child.expect([*prompts, REVIEW])
+        index = child.expect([*prompts, review])
         if index == len(prompts):
             break
         question = QUESTIONNAIRE.questions[index]
         seen.append(question.id)
         if question.id == "age":
+            # the progress line and how to answer, in the toy language
+            child.expect(re.escape(tokens["messages.interview.hint_commands"]))
             child.sendline("?")  # the help, in the toy language
             child.expect(re.escape(tokens["questions.age.help"]))
             child.expect(prompts[index])
@@ -43,6 +46,7 @@ def test_the_interview_speaks_the_toy_language(tmp_path):
                 child.expect(re.escape(tokens[f"questions.sex_at_birth.choices.{choice.id}.label"]))
         child.sendline(typed(question, answers[question.id]) if question.id in answers else "")
     assert {"respondent", "age", "sex_at_birth"} <= set(seen)
+    assert tokens["messages.review.title"] in child.before
     shown = finish(child)
     assert child.exitstatus == 0
     assert tokens["levels.outpatient.title"] in shown

@@ -20,6 +20,7 @@ from iopguide.api import Assessor
 from iopguide.authoring.cases import load_case
 from iopguide.core.moments import PAUSE_HINT, STOP_PROMPT
 from iopguide.io.load import bundled
+from iopguide.io.texts import english_catalogue
 from iopguide.render.template import answers_file
 
 from ..conftest import installed_command
@@ -28,8 +29,8 @@ from .test_interview_flow import SUICIDE_PLAN
 
 RULESET = Assessor().ruleset
 CRISIS = RULESET.crisis_line
-SAFE = re.escape(PAUSE_HINT)
-STOP = re.escape(STOP_PROMPT.strip())
+SAFE = re.escape(english_catalogue()[PAUSE_HINT])
+STOP = re.escape(english_catalogue()[STOP_PROMPT].strip())
 TRANSPORT = re.escape(QUESTIONNAIRE.by_id["transport"].prompt)
 EMERGENCY = "archetype-withdrawal-and-suicide-plan"
 
@@ -142,7 +143,7 @@ def test_not_safe_shows_the_crisis_lines_and_stops_keeping_every_answer(
     term.child.expect(STOP)
     screen = "\n".join(term.screen())
     assert "GET HELP NOW" in screen
-    for resource in RULESET.resources:  # 911 for danger now; 988 call, text or chat
+    for resource in RULESET.lines:  # 911 for danger now; 988 call, text or chat
         assert resource.name in screen
     assert "call 911" in screen
     assert "call or text 988, or chat" in screen
