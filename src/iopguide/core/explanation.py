@@ -130,7 +130,8 @@ class WhatWouldChange:
     assumed: dict[str, JsonValue] = field(default_factory=dict)
 
 
-# Who answered (the optional ``respondent`` question), in words for reports.
+# Who answered (the optional ``respondent`` question): its choices, worded by the
+# catalogue (``respondent.<choice>``).
 RESPONDENTS = {
     "self": "the person themselves",
     "other": "a family member or friend",
@@ -191,7 +192,13 @@ class Explanation:
     @property
     def answered_by(self) -> str:
         """Who answered, in words (``not recorded`` when the question was skipped)."""
-        return RESPONDENTS.get(self.respondent or "", "not recorded")
+        return self.wording.say(f"respondent.{self.respondent or 'not_recorded'}")
+
+    @property
+    def by_another(self) -> bool:
+        """Whether a family member or friend answered: the screeners' answers are then
+        another's view, not the person's own."""
+        return self.respondent == "other"
 
     def clinician_only(self, question_id: str) -> bool:
         """Whether only a clinician can answer this question (CIWA-Ar, COWS): never the person."""

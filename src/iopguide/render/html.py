@@ -45,6 +45,7 @@ from iopguide.render.words import (
     reason_note,
     resources,
     ruleset_of,
+    screeners_note,
     title,
     verdict,
 )
@@ -206,6 +207,9 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
                 [[s.title, s.value_words, s.band_words] for s in e.scores],
             )
         )
+        note = screeners_note(e)
+        if note:
+            body.append(f'<p class="small">{escape(note)}</p>')
     if e.considerations:
         body.append(
             f"<h2>{m(FITS)}</h2>" + _list([c.text for c in e.considerations], linked=_linked)

@@ -41,6 +41,7 @@ from iopguide.render.words import (
     open_question_words,
     reason_note,
     resources,
+    screeners_note,
     title,
 )
 
@@ -102,6 +103,9 @@ def render_markdown(
     if for_clinician(audience) and e.scores:
         out += ["", f"## {m(SCORES)}", "", "| score | value | band |", "|---|---|---|"]
         out += [f"| {_cell(s.title)} | {s.value_words} | {_cell(s.band_words)} |" for s in e.scores]
+        note = screeners_note(e)
+        if note:
+            out += ["", f"*{md(note)}*"]
     if e.considerations:
         out += ["", f"## {m(FITS)}", ""]
         out += [f"- {md(c.text)}" for c in e.considerations]

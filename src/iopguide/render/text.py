@@ -34,6 +34,7 @@ from iopguide.render.words import (
     decision_words,
     ignored_words,
     open_question_words,
+    screeners_note,
 )
 
 BAR_WIDTH = 4
@@ -136,7 +137,7 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
     if decision:
         head.append(f"\n{decision}", style="bold")
     if e.respondent is not None:
-        head.append(f"\nAnswered by: {e.answered_by}", style="dim")
+        head.append("\n" + m("report.answered_by", who=e.answered_by), style="dim")
     parts.append(Panel(head, title="Suggestion", title_align="left"))
     parts.append(Text(e.headline))
     parts.append(_heading(m(WHY)))
@@ -172,6 +173,9 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
     parts.append(dimension_table(e))
     if audience == "clinician" and e.scores:
         parts.append(score_table(e))
+        note = screeners_note(e)
+        if note:
+            parts.append(Text(note, style="italic"))
     parts.append(Panel(Text(e.disclaimer), title="Please note", title_align="left"))
     line = crisis_line(e)
     if line is not None:  # the last line, so that it stays in sight

@@ -174,13 +174,26 @@ def heading_facts(e: Explanation, filing: Filing, audience: str) -> list[str]:
         facts.append(f"Assessed: {when(filing.assessed_at)}")
     if filing.client_id:
         facts.append(f"Client id: {filing.client_id}")
+    say = e.wording.say
+    if for_clinician(audience):
+        whom = say("report.for_clinician")
+    elif e.by_another:
+        whom = say("report.for_other", who=e.answered_by)
+    else:
+        whom = say("report.for_person")
     facts += [
-        f"Answered by: {e.answered_by}",
+        say("report.answered_by", who=e.answered_by),
         f"Rule set: {p.ruleset_name} {p.ruleset_version}; "
         f"questionnaire: {p.questionnaire_name} {p.questionnaire_version}",
-        "Report for: the clinician" if for_clinician(audience) else "Report for: the person",
+        whom,
     ]
     return facts
+
+
+def screeners_note(e: Explanation) -> str | None:
+    """Said with the screening scores when someone else answered the screeners (their
+    items keep their official wording, asked of the person)."""
+    return e.wording.say("report.screeners_by_other", who=e.answered_by) if e.by_another else None
 
 
 def reason_note(r: Reason, audience: str) -> str:
