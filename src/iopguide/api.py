@@ -84,7 +84,7 @@ class Assessor:
             language,
             tuple((o.language, o.sha256) for o in overlays),
         )
-        self.messages = messages_for(overlays[-1] if overlays else None)
+        self.messages = messages_for(overlays[-1] if overlays else None, language)
         self.explainer = Explainer(self.questionnaire, self.ruleset, self.provenance, self.messages)
 
     # An Assessor pickles as the data its files parsed to, its overlay's words merged
@@ -176,13 +176,13 @@ class Assessor:
         return self.assess(given), given.warnings
 
 
-def messages_for(overlay: Overlay | None) -> Messages:
+def messages_for(overlay: Overlay | None, language: str = BASE) -> Messages:
     """The message catalogue in an overlay's language: checked at once when the
     overlay words messages anew; English is read only when first needed."""
     if overlay is None or not overlay.messages:
-        return Messages(lambda: catalogue(None))
+        return Messages(lambda: catalogue(None), language)
     templates = catalogue(overlay)
-    return Messages(lambda: templates)
+    return Messages(lambda: templates, language)
 
 
 _default: Assessor | None = None

@@ -235,3 +235,18 @@ def test_a_message_may_use_only_its_own_placeholders(run, tmp_path, template, pr
     assert "messages.report.get_help_now: " in done.stderr
     assert problem in done.stderr
     assert done.stderr.count("\n") == 1
+
+
+def test_a_comparison_speaks_the_toy_language(run, toy):
+    rules, tokens = toy
+    earlier, later = str(EXAMPLES / "iop.yaml"), str(EXAMPLES / "inpatient.yaml")
+    for fmt in ("text", "markdown", "html"):
+        done = run("compare", earlier, later, "--rules", str(rules), "--lang", "xx", "-f", fmt)
+        assert done.returncode == 0, done.stderr
+        out = done.stdout
+        assert tokens["messages.compare.answers"] in out, fmt
+        assert tokens["messages.compare.closing"] in out, fmt
+        assert "Answers that changed" not in out, fmt
+        assert "A clinician decides" not in out, fmt
+    html = run("compare", earlier, later, "--rules", str(rules), "--lang", "xx", "-f", "html")
+    assert '<html lang="xx">' in html.stdout

@@ -88,7 +88,7 @@ def compare(
     result = compare_answers(assessor.engine, first, second)
     decision = decided_level(decided, reason, result.later.level.id)
     q, r = assessor.questionnaire, assessor.ruleset
-    emit(RENDERERS[fmt].compare(result, q, r, decision), target)
+    emit(RENDERERS[fmt].compare(result, q, r, decision, assessor.wording()), target)
 
 
 def _both_answers(assessor: Assessor, earlier: str, later: str) -> tuple[Given, Given]:

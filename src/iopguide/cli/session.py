@@ -204,7 +204,12 @@ class Session:
             self.interview.give(question, reply.said)
             self.save()
         if isinstance(reply, NotSafe):
-            self.console.print(help_panel(self.assessor.explainer.resources))
+            self.console.print(
+                help_panel(
+                    self.assessor.explainer.resources,
+                    self.assessor.wording(self.interview.for_someone_else),
+                )
+            )
             if self._until_read(lambda: self.ask(self.say(STOP_PROMPT)), read_stop):
                 raise Stopped
 

@@ -241,8 +241,8 @@ class Explanation:
         """One sentence naming the level and its main reason."""
         decisive = [r for r in self.reasons if r.decisive]
         if not decisive:
-            return f"{self.level.title} fits: nothing in the answers calls for more intensive care."
-        return f"{self.level.title} fits best. The main reason: {decisive[0].title}."
+            return self.wording.say("report.headline_no_reason", level=self.level.title)
+        return self.wording.say("report.headline", level=self.level.title, reason=decisive[0].title)
 
 
 def summary_text(

@@ -46,7 +46,8 @@ def misfit(template: str, allowed: frozenset[str]) -> str | None:
 class Messages:
     """A catalogue, read when first needed (a result written as JSON needs none)."""
 
-    def __init__(self, load: Callable[[], Mapping[str, str]]) -> None:
+    def __init__(self, load: Callable[[], Mapping[str, str]], language: str = "en") -> None:
+        self.language = language
         self._load = load
         self._templates: Mapping[str, str] | None = None
 

@@ -191,8 +191,10 @@ def compare(
     questionnaire: Questionnaire | None = None,
     ruleset: RuleSet | None = None,
     decision: Decision | None = None,
+    *,
+    wording: object = None,
 ) -> str:
-    """A reassessment comparison as JSON."""
+    """A reassessment comparison as JSON (words: none, so ``wording`` is not read)."""
     from iopguide.render.words import alert_ids, gone_alerts, new_alerts
 
     def plain(value: object) -> object:

@@ -11,6 +11,7 @@ from html import escape
 from iopguide.core.explanation import Explanation
 from iopguide.core.moments import crisis_line
 from iopguide.core.reassess import Comparison
+from iopguide.core.wording import Wording
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
@@ -19,8 +20,6 @@ from iopguide.render.words import (
     ABOUT,
     ANSWERS_GIVEN,
     BAR,
-    CLOSING,
-    COMPARE_SAFETY_FIRST,
     FITS,
     HELP_ANY_TIME,
     NEXT,
@@ -63,7 +62,7 @@ def _svg_bars(e: Explanation) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'aria-label="Ratings by area, 0 to 4">'
+        f'aria-label="{escape(e.wording.say("report.ratings_chart"))}">'
     ]
     for i, d in enumerate(e.dimensions):
         y = 5 + i * row
@@ -159,7 +158,7 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
     def m(message: str) -> str:
         return escape(say(message))
 
-    body = [f"<header><h1>{escape(title(audience))}</h1>"]
+    body = [f"<header><h1>{escape(title(audience, e))}</h1>"]
     body.append(_list(heading_facts(e, filing, audience), cls="facts") + "</header><main>")
     if e.alerts:
         body.append(
@@ -189,7 +188,7 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
     body += [
         f'<li class="{"decisive" if r.decisive else "plain"}">{escape(r.title)}: '
         f'<span class="plain">{escape(r.text)}</span>'
-        f'<div class="small plain">{escape(reason_note(r, audience))}</div></li>'
+        f'<div class="small plain">{escape(reason_note(r, audience, e))}</div></li>'
         for r in e.reasons
     ] or [f"<li>{m(NO_REASON)}</li>"]
     body.append("</ul>")
@@ -203,7 +202,7 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
         body.append(
             f"<h2>{m(SCORES)}</h2>"
             + _table(
-                ["Score", "Value", "Band"],
+                [m("report.column_score"), m("report.column_value"), m("report.column_band")],
                 [[s.title, s.value_words, s.band_words] for s in e.scores],
             )
         )
@@ -218,9 +217,11 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
         body.append(f"<h2>{m(NEXT)}</h2>" + _list(list(level.next_steps), linked=_linked))
     body.append(f"<h2>{m(RESOURCES)}</h2>" + _list(resources(e), linked=_linked))
     if for_clinician(audience):
-        answers = _table(["Question", "Id", "Answer"], [[q, i, a] for i, q, a in answers_given(e)])
+        head = [m("report.column_question"), m("report.column_id"), m("report.column_answer")]
+        answers = _table(head, [[q, i, a] for i, q, a in answers_given(e)])
     else:
-        answers = _table(["Question", "Answer"], [[q, a] for _, q, a in answers_given(e)])
+        head = [m("report.column_question"), m("report.column_answer")]
+        answers = _table(head, [[q, a] for _, q, a in answers_given(e)])
     body.append(f"<h2>{m(ANSWERS_GIVEN)}</h2>" + answers)
     body += [f"<p>{escape(line)}</p>" for line in ignored_words(e)]
     body.append(
@@ -241,7 +242,7 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title(audience))}: {escape(level.title)}</title>"
+        f"<title>{escape(title(audience, e))}: {escape(level.title)}</title>"
         f"<style>{CSS}</style></head>"
         f"<body>{''.join(body)}</body></html>\n"
     )
@@ -252,22 +253,28 @@ def compare(
     questionnaire: Questionnaire,
     ruleset: RuleSet,
     decision: Decision | None = None,
+    *,
+    wording: Wording,
 ) -> str:
     """A reassessment comparison; safety first."""
-    body = ["<header><h1>iopguide reassessment</h1></header><main>"]
+    say = wording.say
+    title = escape(say("compare.title"))
+    body = [f"<header><h1>{title}</h1></header><main>"]
     _linked = Linker(ruleset)
-    for heading, lines in comparison_sections(c, questionnaire, decision, ruleset):
-        safety = heading == "Safety first"
-        items = "".join(f"<li>{_linked(line)}</li>" for line in lines)
-        head = COMPARE_SAFETY_FIRST if safety else heading
+    for section in comparison_sections(c, questionnaire, decision, wording):
+        safety = section.part == "safety"
+        items = "".join(f"<li>{_linked(line)}</li>" for line in section.lines)
+        head = say(SAFETY_FIRST) if safety else section.heading
         cls = ' class="safety"' if safety else ""
         body.append(f"<section{cls}><h2>{escape(head)}</h2><ul>{items}</ul></section>")
-    body.append(f'</main><footer><p class="small">{escape(CLOSING)}</p></footer>')
+    closing = escape(say("compare.closing"))
+    body.append(f'</main><footer><p class="small">{closing}</p></footer>')
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{escape(wording.messages.language)}">'
+        '<head><meta charset="utf-8">'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>iopguide reassessment: {escape(verdict(c))}</title>"
+        f"<title>{title}: {escape(verdict(c, wording))}</title>"
         f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n"
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from iopguide.core.explanation import Explanation
 from iopguide.core.moments import crisis_line
 from iopguide.core.reassess import Comparison
+from iopguide.core.wording import Wording
 from iopguide.inert import markdown as md
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
@@ -16,8 +17,6 @@ from iopguide.render.words import (
     ABOUT,
     ANSWERS_GIVEN,
     BAR,
-    CLOSING,
-    COMPARE_SAFETY_FIRST,
     FITS,
     HELP_ANY_TIME,
     NEXT,
@@ -63,7 +62,7 @@ def render_markdown(
     def m(message: str) -> str:
         return md(say(message))
 
-    out = [f"# {title(audience)}", ""]
+    out = [f"# {title(audience, e)}", ""]
     out += [f"- {md(f)}" for f in heading_facts(e, filing, audience)] + [""]
     if e.alerts:
         out += [f"## {m(SAFETY_FIRST)}", ""]
@@ -79,7 +78,7 @@ def render_markdown(
     out += ["", md(e.summary), "", f"## {m(WHY)}", ""]
     out += [
         f"- {'**' if r.decisive else ''}{md(r.title)}{'**' if r.decisive else ''}: {md(r.text)} "
-        f"_({md(reason_note(r, audience))})_"
+        f"_({md(reason_note(r, audience, e))})_"
         for r in e.reasons
     ]
     if not e.reasons:
@@ -148,11 +147,15 @@ def compare(
     questionnaire: Questionnaire,
     ruleset: RuleSet,
     decision: Decision | None = None,
+    *,
+    wording: Wording,
 ) -> str:
     """A reassessment comparison; safety first."""
-    out = ["# iopguide reassessment", ""]
-    for heading, lines in comparison_sections(c, questionnaire, decision, ruleset):
-        title = COMPARE_SAFETY_FIRST if heading == "Safety first" else heading
-        out += [f"## {title}", "", *(f"- {md(line)}" for line in lines), ""]
-    out += [f"> {CLOSING}", ""]
+    say = wording.say
+    out = [f"# {md(say('compare.title'))}", ""]
+    for section in comparison_sections(c, questionnaire, decision, wording):
+        safety = section.part == "safety"
+        title = say(SAFETY_FIRST) if safety else section.heading
+        out += [f"## {md(title)}", "", *(f"- {md(line)}" for line in section.lines), ""]
+    out += [f"> {md(say('compare.closing'))}", ""]
     return "\n".join(out)

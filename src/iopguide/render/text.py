@@ -18,7 +18,6 @@ from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 from iopguide.render.formats import View
 from iopguide.render.words import (
-    CLOSING,
     FITS,
     GET_HELP_NOW,
     HELP_ANY_TIME,
@@ -35,6 +34,7 @@ from iopguide.render.words import (
     ignored_words,
     open_question_words,
     screeners_note,
+    setting_words,
 )
 
 BAR_WIDTH = 4
@@ -74,15 +74,16 @@ def alerts_panel(alerts: tuple[Alert, ...], wording: Wording) -> Panel:
         body.append(f"{alert.severity.upper()}: {alert.title}\n", style="bold red")
         body.append(f"{alert.text}\n")
     body.append(f"\n{m(HELP_ANY_TIME)}", style="bold")
-    title = "!! SAFETY FIRST: GET HELP NOW !!" if emergency else "! Safety: support is available"
+    title = m("text.safety_emergency" if emergency else "text.safety_urgent")
     content = Group(body, _bullets(alerts[0].resources))
     return Panel(content, title=title, border_style="red", title_align="left")
 
 
-def help_panel(resources: tuple[str, ...]) -> Panel:
+def help_panel(resources: tuple[str, ...], wording: Wording) -> Panel:
     """Where to get help now, from the rule set's resources: shown when the person says
     they are not safe to go on."""
-    return Panel(_bullets(resources), title="!! GET HELP NOW !!", border_style="red")
+    title = wording.say("text.get_help_now")
+    return Panel(_bullets(resources), title=title, border_style="red")
 
 
 def _item(marker: str, body: Text | str) -> Table:
@@ -110,35 +111,24 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
     if e.alerts:
         parts.append(alerts_panel(e.alerts, e.wording))
         if e.emergency:
-            parts.append(
-                Text(
-                    "The suggestion below is for planning care once the emergency is handled.",
-                    style="italic",
-                )
-            )
+            parts.append(Text(m("text.after_emergency"), style="italic"))
     head = Text()
     head.append(f"{m(SUGGESTED)}: ", style="bold")
     head.append(level.title, style="bold cyan")
     head.append(f"\n{level.summary}\n")
-    setting = f"{e.setting.title}: {e.setting.summary}" if e.setting is not None else level.setting
-    head.append(f"Time: {level.hours}\nSetting: {setting}")
+    setting = setting_words(e)
+    head.append(m("report.time", hours=level.hours) + "\n" + m("report.setting", setting=setting))
     if e.provisional:
-        names = "; ".join(m.label for m in e.missing_safety)
-        head.append(
-            f"\nProvisional: answers that matter for safety are not known ({names}). "
-            "Ask a clinician about them; the suggestion may change.",
-            style="bold yellow",
-        )
+        names = "; ".join(missing.label for missing in e.missing_safety)
+        head.append("\n" + m("text.provisional", missing=names), style="bold yellow")
     if level.corresponds_to:
-        head.append(
-            f"\nFor reference only, this corresponds to {level.corresponds_to}.", style="dim"
-        )
+        head.append("\n" + m("report.corresponds_to", level=level.corresponds_to), style="dim")
     decision = decision_words(e)
     if decision:
         head.append(f"\n{decision}", style="bold")
     if e.respondent is not None:
         head.append("\n" + m("report.answered_by", who=e.answered_by), style="dim")
-    parts.append(Panel(head, title="Suggestion", title_align="left"))
+    parts.append(Panel(head, title=m("text.suggestion"), title_align="left"))
     parts.append(Text(e.headline))
     parts.append(_heading(m(WHY)))
     if e.reasons:
@@ -176,7 +166,7 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
         note = screeners_note(e)
         if note:
             parts.append(Text(note, style="italic"))
-    parts.append(Panel(Text(e.disclaimer), title="Please note", title_align="left"))
+    parts.append(Panel(Text(e.disclaimer), title=m("text.please_note"), title_align="left"))
     line = crisis_line(e)
     if line is not None:  # the last line, so that it stays in sight
         parts.append(Text(line, style="bold"))
@@ -194,9 +184,9 @@ def dimension_table(explanation: Explanation) -> Table:
 def score_table(explanation: Explanation) -> Table:
     m = explanation.wording.say
     table = Table(title=m(SCORES), title_justify="left", box=None, padding=(0, 1))
-    table.add_column("Score")
-    table.add_column("Value", justify="right")
-    table.add_column("Band")
+    table.add_column(m("report.column_score"))
+    table.add_column(m("report.column_value"), justify="right")
+    table.add_column(m("report.column_band"))
     for score in explanation.scores:
         table.add_row(score.title, score.value_words, score.band_words)
     return table
@@ -224,18 +214,21 @@ def compare(
     questionnaire: Questionnaire,
     ruleset: RuleSet,
     decision: Decision | None = None,
+    *,
+    wording: Wording,
 ) -> str:
     """A reassessment comparison; safety first."""
-    markers = {"Safety first": "!", "Rules that now apply": "+", "Rules that no longer apply": "-"}
+    markers = {"safety": "!", "started": "+", "stopped": "-"}
     out: list[str] = []
-    for heading, lines in comparison_sections(c, questionnaire, decision, ruleset):
-        if heading == "Level of care":
-            out += [*lines, ""]
+    for section in comparison_sections(c, questionnaire, decision, wording):
+        if section.part == "level":
+            out += [*section.lines, ""]
             continue
-        mark = markers.get(heading, "•")
-        said = [
-            "  (none)" if line == "none" and mark in "+-" else f"  {mark} {line}" for line in lines
-        ]
-        out += [f"{heading}:", *said, ""]
-    out.append(CLOSING)
+        mark = markers.get(section.part, "•")
+        if section.empty and mark in "+-":
+            said = ["  " + wording.say("compare.none_marked")]
+        else:
+            said = [f"  {mark} {line}" for line in section.lines]
+        out += [f"{section.heading}:", *said, ""]
+    out.append(wording.say("compare.closing"))
     return "\n".join(out) + "\n"
