@@ -115,16 +115,19 @@ def recap(
     the screen above), where the answers are kept, and last the crisis line after an
     alert (one shown during the interview counts, even if an answer changed since)."""
     e = explanation
-    provisional = " (provisional: answers that matter for safety are missing)"
-    lines = [f"Suggested level of care: {e.level.title}{provisional if e.provisional else ''}"]
-    lines.append(f"Setting: {e.setting.title if e.setting is not None else e.level.setting}")
+    say = e.wording.say
+    level = "recap.level_provisional" if e.provisional else "recap.level"
+    lines = [say(level, level=e.level.title)]
+    setting = e.setting.title if e.setting is not None else e.level.setting
+    lines.append(say("report.setting", setting=setting))
     if e.decision is not None:
-        lines.append(f"Clinician's decision: {e.level_title(e.decision.level)}")
-    lines.append(
-        "The full result is above." if written_to is None else f"Result written to {written_to}."
-    )
+        lines.append(say("recap.decision", level=e.level_title(e.decision.level)))
+    if written_to is None:
+        lines.append(say("recap.above"))
+    else:
+        lines.append(say("recap.written", file=written_to))
     if kept is not None:
-        lines.append(f"Your answers: {kept}")
+        lines.append(say("recap.kept", file=kept))
     line = crisis_line(e)
     if line is None and alerted and e.ruleset is not None:
         line = e.ruleset.crisis_line
