@@ -20,19 +20,12 @@ class Wording:
     def say(self, message: str, **values: object) -> str:
         """A message of the catalogue in words; the crisis numbers are the rule set's
         (``{emergency}``, ``{crisis}``)."""
-        return self.messages(message, **self.lines, **values)
+        return self.messages(message, **self.ruleset.calls, **values)
 
     def voiced(self, message: str, **values: object) -> str:
         """A message in the reader's voice: its ``_other`` form for someone answering
         for the person."""
         return self.say(f"{message}_other" if self.other else message, **values)
-
-    @property
-    def lines(self) -> dict[str, str]:
-        return {
-            "emergency": self.ruleset.first("emergency").calls,
-            "crisis": self.ruleset.first("crisis").calls,
-        }
 
     def prompt(self, question: Question) -> str:
         return question.prompt_for(self.other)

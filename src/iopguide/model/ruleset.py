@@ -312,6 +312,12 @@ class RuleSet(_Model):
         return next(r for r in self.resources if r.kind == kind)
 
     @cached_property
+    def calls(self) -> dict[str, str]:
+        """The numbers a sentence tells a person to call, by the placeholder that says
+        them: ``emergency`` and ``crisis``, the first line of each kind."""
+        return {kind: self.first(kind).calls for kind in REQUIRED_KINDS}
+
+    @cached_property
     def numbers(self) -> dict[str, str]:
         """Every resource's numbers as written, with what to dial."""
         return {n.number: n.dial for r in self.resources for n in r.numbers}
