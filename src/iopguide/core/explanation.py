@@ -132,11 +132,7 @@ class WhatWouldChange:
 
 # Who answered (the optional ``respondent`` question): its choices, worded by the
 # catalogue (``respondent.<choice>``).
-RESPONDENTS = {
-    "self": "the person themselves",
-    "other": "a family member or friend",
-    "counsellor": "a counsellor or clinician, with the person",
-}
+RESPONDENTS = frozenset({"self", "other", "counsellor"})
 
 
 @dataclass(frozen=True)
