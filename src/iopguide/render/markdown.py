@@ -62,6 +62,11 @@ def render_markdown(
     def m(message: str) -> str:
         return md(say(message))
 
+    def head(*columns: str) -> str:
+        """A table's head: its columns' names, in lower case as a Markdown table has."""
+        cells = (f" {_cell(say(c).lower())} " if c else " " for c in columns)
+        return "|" + "|".join(cells) + "|"
+
     out = [f"# {title(audience, e)}", ""]
     out += [f"- {md(f)}" for f in heading_facts(e, filing, audience)] + [""]
     if e.alerts:
@@ -92,7 +97,7 @@ def render_markdown(
         "",
         f"## {m(RATINGS)}",
         "",
-        "| area | rating | |",
+        head("report.column_area", "report.column_rating", ""),
         "|---|---|---|",
     ]
     out += [
@@ -100,7 +105,13 @@ def render_markdown(
         for d in e.dimensions
     ]
     if for_clinician(audience) and e.scores:
-        out += ["", f"## {m(SCORES)}", "", "| score | value | band |", "|---|---|---|"]
+        out += [
+            "",
+            f"## {m(SCORES)}",
+            "",
+            head("report.column_score", "report.column_value", "report.column_band"),
+            "|---|---|---|",
+        ]
         out += [f"| {_cell(s.title)} | {s.value_words} | {_cell(s.band_words)} |" for s in e.scores]
         note = screeners_note(e)
         if note:
@@ -113,10 +124,11 @@ def render_markdown(
     out += ["", f"## {m(RESOURCES)}", ""] + [f"- {md(r)}" for r in resources(e)]
     out += ["", f"## {m(ANSWERS_GIVEN)}", ""]
     if for_clinician(audience):
-        out += ["| question | id | answer |", "|---|---|---|"]
+        out += [head("report.column_question", "report.column_id", "report.column_answer")]
+        out += ["|---|---|---|"]
         out += [f"| {_cell(q)} | {_cell(i)} | {_cell(a)} |" for i, q, a in answers_given(e)]
     else:
-        out += ["| question | answer |", "|---|---|"]
+        out += [head("report.column_question", "report.column_answer"), "|---|---|"]
         out += [f"| {_cell(q)} | {_cell(a)} |" for _, q, a in answers_given(e)]
     for sentence in ignored_words(e):
         out += ["", md(sentence)]
