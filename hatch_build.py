@@ -16,7 +16,7 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-BUNDLED = ("questionnaire.yaml", "default.yaml")
+BUNDLED = ("questionnaire.yaml", "default.yaml", "texts/en.yaml")
 
 
 class SnapshotHook(BuildHookInterface):  # type: ignore[misc]
@@ -43,6 +43,7 @@ class SnapshotHook(BuildHookInterface):  # type: ignore[misc]
                 self.app.display_warning(f"no parse snapshot of rules/{name}: {e}")
                 continue
             made = self._folder / f"{name}.json"
+            made.parent.mkdir(parents=True, exist_ok=True)
             made.write_bytes(made_bytes)
             target = snapshot.path_for(Path("iopguide"), name).as_posix()
             build_data["force_include"][str(made)] = target

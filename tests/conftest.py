@@ -100,7 +100,8 @@ dimensions:
   - {id: withdrawal, title: Withdrawal}
   - {id: home, title: Home, ceiling: mid}
 resources:
-  - {id: crisis-988, name: Lifeline, contact: call 988, use: crisis}
+  - {id: emergency, kind: emergency, name: Emergency, contact: call 112, use: danger now}
+  - {id: crisis-988, kind: crisis, name: Lifeline, contact: call 988, use: crisis}
 scores:
   - id: drug_count
     title: Drug count

@@ -24,16 +24,18 @@ from iopguide.core.explain import Explainer
 from iopguide.core.explanation import Explanation, Provenance
 from iopguide.core.result import Result
 from iopguide.core.whatif import WhatIf
+from iopguide.core.wording import Wording
 from iopguide.errors import AnswersError, Problem
 from iopguide.io.load import (
     Document,
     answers_mapping,
     collector_paused,
-    load_questionnaire,
+    load_definitions,
     read_document,
 )
-from iopguide.io.load import load_ruleset as _load
+from iopguide.io.texts import BASE, Overlay, catalogue
 from iopguide.model.answers import Answers, Given, parse_answers
+from iopguide.model.messages import Messages
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 from iopguide.render.data import to_dict
@@ -48,10 +50,12 @@ class Assessor:
         self,
         rules: str | Path | None = None,
         questionnaire: str | Path | None = None,
+        language: str = BASE,
     ) -> None:
-        loaded_q = load_questionnaire(questionnaire)
-        loaded_r = _load(loaded_q.model, rules)
-        self._build(loaded_q.model, loaded_q.document, loaded_r.model, loaded_r.document)
+        loaded_q, loaded_r, overlays = load_definitions(questionnaire, rules, language)
+        self._build(
+            loaded_q.model, loaded_q.document, loaded_r.model, loaded_r.document, language, overlays
+        )
 
     def _build(
         self,
@@ -59,7 +63,10 @@ class Assessor:
         questionnaire_document: Document,
         ruleset: RuleSet,
         rules_document: Document,
+        language: str = BASE,
+        overlays: tuple[Overlay, ...] = (),
     ) -> None:
+        self.language, self.overlays = language, overlays
         self.questionnaire = questionnaire
         self.questionnaire_document = questionnaire_document
         self.ruleset = ruleset
@@ -74,22 +81,38 @@ class Assessor:
             self.questionnaire.version,
             questionnaire_document.sha256,
             __version__,
+            language,
+            tuple((o.language, o.sha256) for o in overlays),
         )
-        self.explainer = Explainer(self.questionnaire, self.ruleset, self.provenance)
+        self.messages = messages_for(overlays[-1] if overlays else None, language)
+        self.explainer = Explainer(self.questionnaire, self.ruleset, self.provenance, self.messages)
 
-    # An Assessor pickles as the data its files parsed to (for Dask's or Spark's
-    # workers); its compiled predicates are built again where it is unpickled.
+    # An Assessor pickles as the data its files parsed to, its overlay's words merged
+    # in (for Dask's or Spark's workers); its compiled predicates are built again where
+    # it is unpickled.
     def __getstate__(self) -> dict[str, object]:
-        return {"questionnaire": self.questionnaire_document, "rules": self.rules_document}
+        return {
+            "questionnaire": self.questionnaire_document,
+            "rules": self.rules_document,
+            "language": self.language,
+            "overlays": self.overlays,
+        }
 
-    def __setstate__(self, state: dict[str, Document]) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         q_doc, r_doc = state["questionnaire"], state["rules"]
         self._build(
             Questionnaire.model_validate(q_doc.data),
             q_doc,
             RuleSet.model_validate(r_doc.data),
             r_doc,
+            state.get("language", BASE),
+            state.get("overlays", ()),
         )
+
+    def wording(self, other: bool = False) -> Wording:
+        """The words of this Assessor's language, in the voice of the person assessed
+        (``other``: of someone answering for them)."""
+        return Wording(self.messages, self.ruleset, other)
 
     @staticmethod
     def read(path: str | Path) -> Document:
@@ -153,14 +176,27 @@ class Assessor:
         return self.assess(given), given.warnings
 
 
+def messages_for(overlay: Overlay | None, language: str = BASE) -> Messages:
+    """The message catalogue in an overlay's language: checked at once when the
+    overlay words messages anew; English is read only when first needed."""
+    if overlay is None or not overlay.messages:
+        return Messages(lambda: catalogue(None), language)
+    templates = catalogue(overlay)
+    return Messages(lambda: templates, language)
+
+
 _default: Assessor | None = None
 
 
 def load_ruleset(
-    path: str | Path | None = None, *, questionnaire: str | Path | None = None
+    path: str | Path | None = None,
+    *,
+    questionnaire: str | Path | None = None,
+    language: str = BASE,
 ) -> Assessor:
-    """Load, validate and compile a rule set (the bundled one by default)."""
-    return Assessor(path, questionnaire)
+    """Load, validate and compile a rule set (the bundled one by default), in a
+    language that has texts beside it (``io.texts``; the base, English, by default)."""
+    return Assessor(path, questionnaire, language)
 
 
 def assess(

@@ -43,6 +43,8 @@ RESULT_KEYS = [
     "ruleset",
     "questionnaire",
     "tool",
+    "language",
+    "texts",
 ]
 
 

@@ -19,13 +19,23 @@ from iopguide.core.interview import (
     read_reply,
 )
 from iopguide.io.load import bundled
+from iopguide.io.texts import english_catalogue
 from iopguide.io.yaml import parse_yaml
 from iopguide.model.answers import parse_answers
+from iopguide.model.messages import Messages
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.values import UNKNOWN, AnswerValue
 from iopguide.render.template import answers_file
 
 from ..conftest import EXAMPLES
+
+SAY = Messages(english_catalogue)
+
+
+def reply(*args: Any) -> Any:
+    """What was typed, read with the English catalogue's words."""
+    return read_reply(*args, say=SAY)
+
 
 CASES = case_files(bundled("cases"))
 
@@ -66,7 +76,7 @@ def test_back_goes_to_the_question_before_in_order_and_keeps_its_answer(tiny):
     assert interview.back(q.by_id["housing"]).id == "seizures"
     assert interview.back().id == "housing"  # from the review: the last one asked
     assert interview.answers["housing"] == "stable"  # kept until a new answer is given
-    assert read_reply(q.by_id["housing"], "", "stable") == "stable"  # Enter keeps it
+    assert reply(q.by_id["housing"], "", "stable") == "stable"  # Enter keeps it
 
 
 def test_changing_an_answer_drops_answers_that_no_longer_apply(tiny):
@@ -175,12 +185,12 @@ def test_a_unique_start_of_a_choice_is_enough_in_the_interview(questionnaire, qi
     question = questionnaire.by_id[qid]
     if expected is None:  # alcohol, opioids and the fourth choice
         expected = tuple(sorted({"alcohol", "opioids", question.choices[3].id}))
-    assert read_reply(question, text) == expected
+    assert reply(question, text) == expected
 
 
 def test_an_ambiguous_start_names_the_choices_it_could_be(questionnaire):
     with pytest.raises(ValueError, match="could be more than one"):
-        read_reply(questionnaire.by_id["housing"], "s")
+        reply(questionnaire.by_id["housing"], "s")
 
 
 def test_resume_asks_only_what_is_missing(questionnaire):
@@ -215,7 +225,7 @@ def test_resume_asks_only_what_is_missing(questionnaire):
     ],
 )
 def test_read_reply(questionnaire, qid, text, expected):
-    assert read_reply(questionnaire.by_id[qid], text) == expected
+    assert reply(questionnaire.by_id[qid], text) == expected
 
 
 @pytest.mark.parametrize(
@@ -232,7 +242,7 @@ def test_read_reply(questionnaire, qid, text, expected):
 )
 def test_read_reply_explains_what_is_wrong(questionnaire, qid, text, message):
     with pytest.raises(ValueError, match=message):
-        read_reply(questionnaire.by_id[qid], text)
+        reply(questionnaire.by_id[qid], text)
 
 
 def test_saved_answers_round_trip(questionnaire):
@@ -266,10 +276,10 @@ def test_dont_know_to_a_screener_only_from_someone_answering_for_the_person(
     """Someone answering for the person may not know how they felt (issue 26, item 4);
     the C-SSRS items accept a declined answer from anyone."""
     phq = questionnaire.by_id["phq9_1"]
-    assert ("u = don't know" in hint(phq, None, respondent)) is allowed
+    assert ("u = don't know" in hint(phq, None, respondent, say=SAY)) is allowed
     if allowed:
-        assert read_reply(phq, "don't know", None, respondent) == UNKNOWN
+        assert reply(phq, "don't know", None, respondent) == UNKNOWN
     else:
         with pytest.raises(ValueError, match="please type a number from 1 to 4"):
-            read_reply(phq, "u", None, respondent)
-    assert read_reply(questionnaire.by_id["cssrs_2"], "u", None, respondent) == UNKNOWN
+            reply(phq, "u", None, respondent)
+    assert reply(questionnaire.by_id["cssrs_2"], "u", None, respondent) == UNKNOWN

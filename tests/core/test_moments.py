@@ -27,6 +27,7 @@ from iopguide.core.moments import (
     reminder,
 )
 from iopguide.io.load import bundled
+from iopguide.io.texts import english_catalogue
 from iopguide.model.answers import parse_answers
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
@@ -57,8 +58,9 @@ def test_the_bundled_pause_question_is_optional_yes_no_context(questionnaire):
     assert question.id == PAUSE
     assert (question.type, question.context, question.required) == ("yes_no", True, False)
     assert question.when is None
-    assert pause_prompt(questionnaire, False) == question.prompt
-    assert pause_prompt(questionnaire, True) == question.prompt_other != question.prompt
+    say = english_catalogue().__getitem__
+    assert pause_prompt(questionnaire, False, say) == question.prompt
+    assert pause_prompt(questionnaire, True, say) == question.prompt_other != question.prompt
 
 
 def _with_pause(questionnaire: Questionnaire, **changes: object) -> dict[str, Any]:
@@ -188,7 +190,7 @@ def test_stop_here_asks_again_for_anything_else():
 def test_the_crisis_line_is_made_of_the_resources_short_forms(assessor: Assessor):
     ruleset = assessor.ruleset
     line = ruleset.crisis_line
-    assert line == " · ".join(r.short for r in ruleset.resources if r.always)
+    assert line == " · ".join(r.short for r in ruleset.lines if r.short)
     # a line shown only with the rules that name it is never in the crisis line
     assert any(not r.always for r in ruleset.resources)
     assert "799-7233" not in line
@@ -208,8 +210,9 @@ def test_without_short_forms_the_crisis_line_names_every_default_resource(assess
     for resource in data["resources"]:
         resource.pop("short", None)
     ruleset = RuleSet.model_validate(data)
-    default = [r for r in ruleset.resources if r.always]
-    assert ruleset.crisis_line == " · ".join(f"{r.name}: {r.contact}" for r in default)
+    assert ruleset.crisis_line == " · ".join(f"{r.name}: {r.contact}" for r in ruleset.lines)
+    assert "FindTreatment.gov" not in ruleset.crisis_line  # a directory is not a line to call
+    assert all(r.always for r in ruleset.lines)  # not the lines only some rules name
 
 
 def test_short_forms_that_do_not_fit_one_line_are_refused(assessor: Assessor):

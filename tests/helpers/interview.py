@@ -10,6 +10,7 @@ import yaml
 
 from iopguide.core.moments import PAUSE_HINT
 from iopguide.io.load import load_questionnaire
+from iopguide.io.texts import english_catalogue
 from iopguide.model.questionnaire import Question
 from iopguide.model.values import UNKNOWN
 
@@ -28,7 +29,7 @@ PROMPTS = [
 ]
 REVIEW = "Type a number to change that answer"
 KEEP = "Save your answers to a file"
-SAFE = re.escape(PAUSE_HINT)
+SAFE = re.escape(english_catalogue()[PAUSE_HINT])
 
 
 def example(name: str) -> dict[str, Any]:

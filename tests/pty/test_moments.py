@@ -17,6 +17,7 @@ from iopguide.api import Assessor
 from iopguide.authoring.cases import load_case
 from iopguide.core.moments import STOP_PROMPT
 from iopguide.io.load import bundled
+from iopguide.io.texts import english_catalogue
 from iopguide.render.template import answers_file
 
 from ..helpers.interview import KEEP, QUESTIONNAIRE, REVIEW, SAFE, example
@@ -25,7 +26,7 @@ from .test_interview_flow import SUICIDE_PLAN
 
 RULESET = Assessor().ruleset
 CRISIS = RULESET.crisis_line
-STOP = re.escape(STOP_PROMPT.strip())
+STOP = re.escape(english_catalogue()[STOP_PROMPT].strip())
 TRANSPORT = re.escape(QUESTIONNAIRE.by_id["transport"].prompt)
 EMERGENCY = "archetype-withdrawal-and-suicide-plan"
 
@@ -117,7 +118,7 @@ def test_not_safe_shows_the_crisis_lines_and_stops_keeping_every_answer(
     term.child.expect(STOP)
     screen = "\n".join(term.screen())
     assert "GET HELP NOW" in screen
-    for resource in RULESET.resources:  # 911 for danger now; 988 call, text or chat
+    for resource in RULESET.lines:  # 911 for danger now; 988 call, text or chat
         assert resource.name in screen
     assert "call 911" in screen
     assert "call or text 988, or chat" in screen

@@ -5,6 +5,7 @@ It reads files through ``io.load`` and returns plain values; the CLI prints them
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from iopguide.authoring import solver
@@ -12,6 +13,7 @@ from iopguide.authoring.lint import Linter
 from iopguide.authoring.solver import INSTALL, TIME_LIMIT, TimeLimit
 from iopguide.errors import IopguideError, Problem, RulesError
 from iopguide.io.load import DEFINITIONS, bundled, collector_paused, problems_of, read_document
+from iopguide.io.texts import BASE, Untranslated, languages, merge, read_overlay, untranslated
 from iopguide.model.crosscheck import Finding, cross_check
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
@@ -92,3 +94,28 @@ def check(
         doc = q_doc if finding.file == "questionnaire" else r_doc
         problems.append(doc.problem(finding.path, finding.message, finding.severity))
     return sorted(problems, key=lambda p: (p.file, p.line or 0)), method
+
+
+def translations(
+    rules: str | Path | None, questionnaire: str | Path | None
+) -> tuple[list[Problem], list[Untranslated]]:
+    """Each language with texts beside the rule set: the problems of its overlay, and
+    what it leaves untranslated, per voice (``io.texts``)."""
+    problems: list[Problem] = []
+    found: list[Untranslated] = []
+    for language in languages(rules):
+        try:
+            overlay = read_overlay(rules, language)
+            if overlay is None:
+                continue  # the base language's words are the files' own
+            q_data = read_document(
+                questionnaire or bundled("questionnaire.yaml"), RulesError, DEFINITIONS
+            ).data
+            r_data = read_document(rules or bundled("default.yaml"), RulesError, DEFINITIONS).data
+            merge(overlay, copy.deepcopy(q_data), copy.deepcopy(r_data))
+        except IopguideError as e:
+            problems.append(e.problem or Problem(language, str(e)))
+            continue
+        if language != BASE:
+            found += untranslated(overlay, q_data, r_data)
+    return problems, found

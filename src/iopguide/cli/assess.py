@@ -16,9 +16,11 @@ from iopguide.cli.boundary import EXIT_USAGE, command, fail, usage_error
 from iopguide.cli.options import (
     Audience,
     Format,
+    LangOption,
     QuestionnaireOption,
     RulesOption,
     check_level,
+    checked_language,
     decided_level,
     given_answers,
     load_assessor,
@@ -81,6 +83,7 @@ def assess(
     ] = None,
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
+    lang: LangOption = None,
     fmt: Annotated[
         Format | None,
         typer.Option(
@@ -147,17 +150,20 @@ def assess(
     """
     _check_usage(files, answers, batch, output, save, resume, fmt)
     _check_filing(files, batch, client_id, decided, reason)
+    language = checked_language(lang, rules)
     if batch is not None:
-        assess_batch(batch, rules, questionnaire, fmt or BATCH_DEFAULT)
+        assess_batch(batch, rules, questionnaire, fmt or BATCH_DEFAULT, language)
     elif files:
-        assess_many([str(answers), *files], rules, questionnaire, fmt or DEFAULT, audience)
+        assess_many(
+            [str(answers), *files], rules, questionnaire, fmt or DEFAULT, audience, language
+        )
     else:
         kept = interview_files(save, resume)
         target = output_target(output, [answers, resume, rules, questionnaire, *kept])
         check_pdf(fmt, target)
         chosen = format_for(fmt, target)
         shown = Shown(chosen, audience, target, client_id, decided, reason)
-        assess_one(answers, resume, save, rules, questionnaire, shown)
+        assess_one(answers, resume, save, rules, questionnaire, shown, language)
 
 
 def _check_usage(
@@ -231,9 +237,10 @@ def assess_one(
     rules: Path | None,
     questionnaire: Path | None,
     shown: Shown,
+    language: str | None = None,
 ) -> None:
     """One assessment: a complete answers file, or an interview that completes one."""
-    assessor = load_assessor(rules, questionnaire)
+    assessor = load_assessor(rules, questionnaire, language)
     check_level(assessor, shown.decided)
     source = answers if answers is not None else resume
     given = given_answers(assessor, source)

@@ -29,6 +29,7 @@ def assess_many(
     questionnaire: Path | None,
     fmt: str,
     audience: Audience,
+    language: str | None = None,
 ) -> None:
     """Several answers files: every one is assessed, a format that writes batches one
     result a line, the others each after a ``== FILE`` line; exit 1 if any did not fit."""
@@ -36,7 +37,7 @@ def assess_many(
 
     renderer = RENDERERS[fmt]
     line = renderer.drawer().line if renderer.batch else None
-    assessor = load_assessor(rules, questionnaire)
+    assessor = load_assessor(rules, questionnaire, language)
     failed = 0
     for path in paths:
         try:
@@ -56,14 +57,18 @@ def assess_many(
 
 
 def assess_batch(
-    source: str, rules: Path | None, questionnaire: Path | None, fmt: str = BATCH_DEFAULT
+    source: str,
+    rules: Path | None,
+    questionnaire: Path | None,
+    fmt: str = BATCH_DEFAULT,
+    language: str | None = None,
 ) -> None:
     """A stream of records: one result a line, in a format that writes batches."""
     from iopguide.errors import IopguideError, Problem
     from iopguide.io.records import records
 
     drawer = RENDERERS[fmt].drawer()
-    assessor = load_assessor(rules, questionnaire)
+    assessor = load_assessor(rules, questionnaire, language)
     name = "<stdin>" if source == "-" else source
     try:
         stream = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115

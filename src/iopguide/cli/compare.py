@@ -11,9 +11,11 @@ import typer
 from iopguide.cli.boundary import command, usage_error
 from iopguide.cli.options import (
     CompareFormat,
+    LangOption,
     QuestionnaireOption,
     RulesOption,
     check_level,
+    checked_language,
     decided_level,
     given_answers,
     load_assessor,
@@ -38,6 +40,7 @@ def compare(
     later: Annotated[str, typer.Argument(metavar="LATER", help="Answers at the later assessment.")],
     rules: RulesOption = None,
     questionnaire: QuestionnaireOption = None,
+    lang: LangOption = None,
     compare_format: Annotated[
         CompareFormat | None,
         typer.Option(
@@ -71,6 +74,7 @@ def compare(
             "iopguide compare",
         )
     text_options("iopguide compare", decided=decided, reason=reason)
+    language = checked_language(lang, rules, "iopguide compare")
     target = output_target(output, [earlier, later, rules, questionnaire], "iopguide compare")
     if is_pdf(target):
         usage_error(
@@ -78,13 +82,13 @@ def compare(
             "iopguide compare",
         )
     fmt = format_for(compare_format, target, "iopguide compare")
-    assessor = load_assessor(rules, questionnaire)
+    assessor = load_assessor(rules, questionnaire, language)
     check_level(assessor, decided)
     first, second = _both_answers(assessor, earlier, later)
     result = compare_answers(assessor.engine, first, second)
     decision = decided_level(decided, reason, result.later.level.id)
     q, r = assessor.questionnaire, assessor.ruleset
-    emit(RENDERERS[fmt].compare(result, q, r, decision), target)
+    emit(RENDERERS[fmt].compare(result, q, r, decision, assessor.wording()), target)
 
 
 def _both_answers(assessor: Assessor, earlier: str, later: str) -> tuple[Given, Given]:

@@ -55,12 +55,42 @@ QuestionnaireOption = Annotated[
 ]
 
 
-def load_assessor(rules: Path | None, questionnaire: Path | None) -> Assessor:
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="LANG",
+        help="Language of the questions and the report: one with texts beside the rule "
+        "set (default: en).",
+        show_default=False,
+    ),
+]
+
+
+def checked_language(lang: str | None, rules: Path | None, command: str = "iopguide assess") -> str:
+    """The language asked for, if the rule set has texts in it (a usage error otherwise)."""
+    from iopguide.io.texts import BASE, languages
+
+    if lang is None:
+        return BASE
+    there = languages(rules)
+    if lang not in there:
+        usage_error(
+            f"--lang {lang}: the rule set has no texts in that language: "
+            f"must be one of: {', '.join(there)}",
+            command,
+        )
+    return lang
+
+
+def load_assessor(
+    rules: Path | None, questionnaire: Path | None, language: str | None = None
+) -> Assessor:
     import gc
 
     from iopguide.api import load_ruleset
 
-    assessor = load_ruleset(rules, questionnaire=questionnaire)
+    assessor = load_ruleset(rules, questionnaire=questionnaire, language=language or "en")
     # What start-up built lives as long as the command: keep it out of the collector's
     # way (it would walk all of it at its next run, and at every batch's full run).
     gc.freeze()

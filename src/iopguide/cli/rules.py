@@ -86,13 +86,22 @@ def check(
     time makes it a sampled check, and the last line says so.
     """
     from iopguide.authoring.check import check as check_all
+    from iopguide.authoring.check import translations
 
     problems, method = check_all(rules, questionnaire, sampled, timeout)
+    texts_problems, missing = translations(rules, questionnaire)
+    problems += texts_problems
     for problem in problems:
         label = "warning" if problem.severity == "warning" else "error"
         place = f"{clipped(problem.location, 2 * ECHO)}: " if problem.location else ""
         line = f"{problem.file}:{problem.line or 0}: {label}: {place}{problem.message}"
         write_out(inert(line) + "\n")
+    for each in missing:
+        write_out(
+            inert(f"{each.file}: untranslated ({each.voice}): {len(each.missing)} of {each.places}")
+            + "\n"
+        )
+        write_out("".join(inert(f"  {place}") + "\n" for place in each.missing))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     write_out(f"{errors} errors, {warnings} warnings{'; ' + method if method else ''}\n")

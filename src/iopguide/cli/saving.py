@@ -21,7 +21,7 @@ from iopguide.cli.output import default_save_path, same_path
 from iopguide.cli.session import Session, Stopped
 from iopguide.cli.terminal import GONE, Ask, TerminalGone, hang_up, named, terminal_ask
 from iopguide.core.explanation import Explanation
-from iopguide.core.interview import QUIT_WORDS, Interview
+from iopguide.core.interview import QUIT_WORDS, Interview, Say
 from iopguide.core.moments import recap
 from iopguide.errors import Interrupted, IopguideError, Problem
 from iopguide.inert import inert
@@ -82,18 +82,26 @@ def is_save_file(name: Path, save: Path) -> bool:
     return same_path(name, save) or same_path(name, lock_path(save))
 
 
-def greet(console: Console, save_path: Path, crisis_line: str) -> None:
+def greet(console: Console, save_path: Path, crisis_line: str, say: Say) -> None:
     console.print(
-        "[bold]iopguide[/bold] asks about substance use, health and daily life, then "
-        "suggests a level of care and explains why. It takes about 10 to 15 minutes.\n"
-        f"Your answers stay on this computer: they are saved as you go to "
-        f"{named(save_path)}, readable only by you. This is not a diagnosis: "
-        "a clinician decides.\n"
-        f"[bold]{escape(crisis_line)}[/bold]\n"
-        "Type [bold]?[/bold] for help on a question, [bold]back[/bold] to go back. "
-        "Ctrl-C stops; your answers are kept.\n",
+        marked(say, "greet.intro", name="iopguide")
+        + "\n"
+        + escape(say("greet.kept", file=named(save_path)))
+        + f"\n[bold]{escape(crisis_line)}[/bold]\n"
+        + marked(say, "greet.commands", help="?", back="back")
+        + "\n",
         highlight=False,
     )
+
+
+def marked(say: Say, message: str, **bold: str) -> str:
+    """A message as rich markup: its words escaped, the values ``bold`` fills in bold
+    (a translation moves them where its language puts them)."""
+    tokens = {name: chr(0xE000 + i) for i, name in enumerate(bold)}  # private use: unseen
+    text = escape(say(message, **tokens))
+    for name, token in tokens.items():
+        text = text.replace(token, f"[bold]{escape(bold[name])}[/bold]")
+    return text
 
 
 def _yes(ask: Ask, prompt: str, default: bool) -> bool:
@@ -166,7 +174,12 @@ class Interviewing:
     def run(self) -> Answers:
         """Greet, offer to resume, ask, review; return complete, validated answers."""
         with self._stopping():
-            greet(self.console, self.path, self.assessor.ruleset.crisis_line)
+            greet(
+                self.console,
+                self.path,
+                self.assessor.ruleset.crisis_line,
+                self.assessor.wording().say,
+            )
             answers = self._starting_answers()
             questionnaire = self.assessor.questionnaire
             hidden = () if self.clinician else questionnaire.clinician_only

@@ -101,20 +101,22 @@ class Session:
             current = self.interview.answers.get(question.id)
             self._header(question, current, reviewing)
             try:
-                reply = read_reply(question, self.ask("> "), current, self.interview.respondent)
+                reply = read_reply(
+                    question, self.ask("> "), current, self.interview.respondent, say=self.say
+                )
             except ValueError as e:
                 self.console.print(f"[yellow]{escape(str(e))}[/yellow]", highlight=False)
                 continue
             if isinstance(reply, Quit):
                 raise Stopped
             if isinstance(reply, Help):
-                help_text = question.help or "No more help for this question."
+                help_text = question.help or self.say("interview.no_more_help")
                 self.console.print(f"[italic]{escape(help_text)}[/italic]", highlight=False)
                 continue
             if isinstance(reply, Back):
                 earlier = self.interview.back(question)
                 if earlier is None:
-                    self.console.print("This is the first question.")
+                    self.console.print(self.say("interview.first_question"), highlight=False)
                     continue
                 question = earlier
                 continue
@@ -122,6 +124,10 @@ class Session:
             self.save()
             self._show_new_alerts()
             return
+
+    def say(self, message: str, **values: object) -> str:
+        """A message of the catalogue, in the voice of whoever answers now."""
+        return self.assessor.wording(self.interview.for_someone_else).say(message, **values)
 
     def _header(self, question: Question, current: AnswerValue | None, reviewing: bool) -> None:
         others = self.interview.for_someone_else
@@ -134,12 +140,15 @@ class Session:
             if intro:
                 self.console.print(escape(intro), highlight=False)
         if reviewing:
-            where = "review: changing an answer"
+            where = self.say("interview.reviewing")
         else:
             at = self.interview.progress(question)
-            where = (
-                f"section {at.section} of {at.sections} · "
-                f"question {at.number} of at most {at.at_most}"
+            where = self.say(
+                "interview.progress",
+                section=at.section,
+                sections=at.sections,
+                number=at.number,
+                at_most=at.at_most,
             )
         self.console.print(
             f"\n[dim]{escape(section.title)} · {escape(where)}[/dim]", highlight=False
@@ -150,10 +159,9 @@ class Session:
         for n, choice in enumerate(question.choices, 1):
             self.console.print(f"  {n:>2}. {escape(choice.label)}", highlight=False)
         if current is not None:
-            self.console.print(
-                f"Your answer now: {escape(question.word(current, '; '))}", highlight=False
-            )
-        said_how = hint(question, current, self.interview.respondent)
+            now = self.say("interview.answer_now", answer=question.word(current, "; "))
+            self.console.print(escape(now), highlight=False)
+        said_how = hint(question, current, self.interview.respondent, say=self.say)
         self.console.print(f"[dim]({escape(said_how)})[/dim]", highlight=False)
         self._remind()
 
@@ -168,7 +176,9 @@ class Session:
         alerts = self.assessor.explainer.explain(result).alerts
         new = tuple(a for a in alerts if a.id not in self.alerted)
         if new:
-            self.console.print(alerts_panel(new))
+            self.console.print(
+                alerts_panel(new, self.assessor.wording(self.interview.for_someone_else))
+            )
             self.alerted.update(a.id for a in new)
             if any(a.severity == "emergency" for a in new):
                 self._pause()
@@ -177,11 +187,13 @@ class Session:
         """After an emergency alert: ask whether the person is safe to go on. Not safe:
         the crisis lines, then stop here (the default) or go on."""
         flush_typed_ahead()
-        prompt = pause_prompt(self.assessor.questionnaire, self.interview.for_someone_else)
+        prompt = pause_prompt(
+            self.assessor.questionnaire, self.interview.for_someone_else, self.say
+        )
 
         def asked() -> str:
             self.console.print(f"\n[bold]{escape(prompt)}[/bold]", highlight=False)
-            self.console.print(f"[dim]({escape(PAUSE_HINT)})[/dim]", highlight=False)
+            self.console.print(f"[dim]({escape(self.say(PAUSE_HINT))})[/dim]", highlight=False)
             return self.ask("> ")
 
         reply = self._until_read(asked, read_pause)
@@ -192,8 +204,13 @@ class Session:
             self.interview.give(question, reply.said)
             self.save()
         if isinstance(reply, NotSafe):
-            self.console.print(help_panel(self.assessor.explainer.every_resource))
-            if self._until_read(lambda: self.ask(STOP_PROMPT), read_stop):
+            self.console.print(
+                help_panel(
+                    self.assessor.explainer.every_resource,
+                    self.assessor.wording(self.interview.for_someone_else),
+                )
+            )
+            if self._until_read(lambda: self.ask(self.say(STOP_PROMPT)), read_stop):
                 raise Stopped
 
     def _until_read(self, asked: Callable[[], str], read: Callable[[str], T]) -> T:
@@ -210,21 +227,19 @@ class Session:
 
     def _review(self) -> Question | None:
         """Show every answer; return a question to change, or None when confirmed."""
-        table = Table(title="Your answers", title_justify="left", show_lines=False)
+        say = self.say
+        table = Table(title=say("review.title"), title_justify="left", show_lines=False)
         table.add_column("#", justify="right")
-        table.add_column("Question")
-        table.add_column("Answer")
+        table.add_column(say("review.question"))
+        table.add_column(say("review.answer"))
         items = self.interview.review()
         for n, question, value in items:
-            shown = "(skipped)" if value is None else question.word(value, "\n")
+            shown = say("review.skipped") if value is None else question.word(value, "\n")
             table.add_row(str(n), escape(question.name), escape(shown))
         self.console.print(table)
         self._remind()
         while True:
-            answer = self.ask(
-                "Type a number to change that answer, back for the last question, quit to "
-                "stop, or press Enter to see the result: "
-            )
+            answer = self.ask(say("review.prompt"))
             answer = " ".join(answer.strip().lower().split())
             if not answer:
                 return None
@@ -237,10 +252,8 @@ class Session:
             number = pick_number(answer, len(items))
             if number is not None:
                 return items[number - 1][1]
-            self.console.print(
-                f"[yellow]please type a number from 1 to {len(items)}, back, quit, "
-                "or press Enter[/yellow]"
-            )
+            retry = escape(say("review.retry", count=len(items)))
+            self.console.print(f"[yellow]{retry}[/yellow]", highlight=False)
 
     def _decide(self) -> bool:
         """The clinician's decision, once the result (reasons, what-ifs) is shown: the

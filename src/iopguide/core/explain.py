@@ -20,6 +20,7 @@ from iopguide.core.explanation import (
 )
 from iopguide.core.result import Firing, Result
 from iopguide.core.whatif import Counterfactual, OpenQuestion, WhatIf
+from iopguide.model.messages import Messages
 from iopguide.model.questionnaire import FOR_SOMEONE_ELSE, Question, Questionnaire
 from iopguide.model.ruleset import RuleSet
 from iopguide.model.values import AnswerValue
@@ -29,26 +30,36 @@ class Explainer:
     """Explains results of one rule set and questionnaire."""
 
     def __init__(
-        self, questionnaire: Questionnaire, ruleset: RuleSet, provenance: Provenance
+        self,
+        questionnaire: Questionnaire,
+        ruleset: RuleSet,
+        provenance: Provenance,
+        messages: Messages | None = None,
     ) -> None:
+        self.messages = messages
         self.questionnaire = questionnaire
         self.ruleset = ruleset
         self.provenance = provenance
-        said = {r.id: f"{r.name}: {r.contact} ({r.use})" for r in ruleset.resources}
-        # Every alert shows the default resources (`always`), and then those its rule names.
-        self.resources = tuple(said[r.id] for r in ruleset.resources if r.always)
+        said = {
+            r.id: f"{r.name}: {r.contact} ({r.use})"
+            for r in ruleset.resources
+            if r.kind != "directory"
+        }
+        # Every alert shows the default lines (``RuleSet.lines``), then those its rule names.
+        self.resources = tuple(said[r.id] for r in ruleset.lines)
         # Someone who says they are not safe is shown every line, a domestic-violence
         # line too: the reason may be the home.
         self.every_resource = tuple(said.values())
         # The parts of an explanation that depend on the rule set alone, made once and
         # shared by every result (they are frozen).
+        named = {r.id: [said[x] for x in r.resources if x in said] for r in ruleset.rules}
         self._alerts = {
             r.id: Alert(
                 r.id,
                 str(r.alert),
                 r.title,
                 r.because,
-                tuple(dict.fromkeys(self.resources + tuple(said[x] for x in r.resources))),
+                tuple(dict.fromkeys([*self.resources, *named[r.id]])),
             )
             for r in ruleset.rules
             if r.alert is not None
@@ -111,34 +122,38 @@ class Explainer:
         """
         question = self.questionnaire.by_id[subject]
         name = question.name
+        say = self.say
 
         def label(choice_id: str) -> str:
             choice = question.choice(choice_id)
-            return choice.label if choice else choice_id
+            return say("whatif.quoted", words=choice.label if choice else choice_id)
 
         if isinstance(new, tuple) and isinstance(old, tuple):
             added = [c for c in new if c not in old]
             removed = [c for c in old if c not in new]
-
-            def listed(items: list[str], joiner: str) -> str:
-                return joiner.join(f"“{label(c)}”" for c in items)
-
             if added and not removed:
-                return f"{name} had also included {listed(added, ' and ')}"
+                items = say("whatif.items_and").join(label(c) for c in added)
+                return say("whatif.also_included", name=name, items=items)
             if removed and not added:
-                return f"{name} had not included {listed(removed, ' or ')}"
+                items = say("whatif.items_or").join(label(c) for c in removed)
+                return say("whatif.not_included", name=name, items=items)
 
         def said(value: object) -> str:
             if value is None:
-                return "not given"
+                return say("whatif.not_given")
             if isinstance(value, tuple):
-                return "; ".join(f"“{label(c)}”" for c in value) or "“none of these”"
+                return "; ".join(label(c) for c in value) or say("whatif.none_of_these")
             word = question.word(value)
-            return f"“{word}”" if " " in word else word
+            return say("whatif.quoted", words=word) if " " in word else word
 
         if old is None:
-            return f"the answer to “{name}” had been {said(new)} (it was not given)"
-        return f"the answer to “{name}” had been {said(new)} instead of {said(old)}"
+            return say("whatif.had_been_not_given", name=name, new=said(new))
+        return say("whatif.had_been", name=name, new=said(new), old=said(old))
+
+    def say(self, message: str, **values: object) -> str:
+        """A message of the catalogue (``model.messages``) in words."""
+        assert self.messages is not None, "an Assessor's Explainer has its catalogue"
+        return self.messages(message, **values)
 
     def what_would_change(
         self, result: Result, found: list[Counterfactual]
@@ -146,25 +161,26 @@ class Explainer:
         views = []
         for cf in found:
             level = self.ruleset.level(cf.level)
-            said = ", and ".join(
+            said = self.say("whatif.and").join(
                 self.change_words(k, result.answers.get(k), v) for k, v in cf.changes.items()
             )
             if cf.assumed:
                 # Labelled: the new questions' answers are taken, not given.
                 by_id = self.questionnaire.by_id
                 least = "; ".join(
-                    f"{by_id[k].name}: “{by_id[k].word(v, '; ')}”" for k, v in cf.assumed.items()
+                    self.say(
+                        "whatif.assumed_answer", name=by_id[k].name, answer=by_id[k].word(v, "; ")
+                    )
+                    for k, v in cf.assumed.items()
                 )
-                said += (
-                    f" (with the questions this newly asks at their least severe answer: {least})"
-                )
+                said = self.say("whatif.assumed", change=said, least=least)
             views.append(
                 WhatWouldChange(
                     {k: json_value(v) for k, v in cf.changes.items()},
                     level.id,
                     cf.direction,
                     cf.safety,
-                    f"If {said}, {level.title} would fit.",
+                    self.say("whatif.if", change=said, level=level.title),
                     any(self.questionnaire.by_id[k].clinician_only for k in cf.changes),
                     cf.for_person,
                     {k: json_value(v) for k, v in cf.assumed.items()},
@@ -263,4 +279,5 @@ class Explainer:
             open_questions=open_questions,
             questionnaire=self.questionnaire,
             ruleset=self.ruleset,
+            messages=self.messages,
         )

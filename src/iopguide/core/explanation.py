@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from iopguide.core.whatif import OpenQuestion
+from iopguide.core.wording import Wording
 from iopguide.model.decision import Decision
+from iopguide.model.messages import Messages
 from iopguide.model.questionnaire import FOR_SOMEONE_ELSE, Questionnaire
 from iopguide.model.ruleset import Level, RuleSet, Setting
 from iopguide.model.values import AnswerValue
@@ -28,6 +30,9 @@ class Provenance:
     questionnaire_version: str
     questionnaire_sha256: str
     tool_version: str
+    # The language of the words, and each overlay merged in: (language, sha256).
+    language: str = "en"
+    texts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,13 +130,9 @@ class WhatWouldChange:
     assumed: dict[str, JsonValue] = field(default_factory=dict)
 
 
-# Who answered (the optional ``respondent`` question), in words for reports.
-RESPONDENTS = {
-    "self": "the person themselves",
-    "other": "a family member or friend",
-    "counsellor": "a counsellor or clinician, with the person",
-}
-OTHER = "the person you are answering for"
+# Who answered (the optional ``respondent`` question): its choices, worded by the
+# catalogue (``respondent.<choice>``).
+RESPONDENTS = frozenset({"self", "other", "counsellor"})
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,15 @@ class Explanation:
     # The definitions behind the result, for renderers that restate answers (FHIR).
     questionnaire: Questionnaire | None = field(default=None, repr=False, compare=False)
     ruleset: RuleSet | None = field(default=None, repr=False, compare=False)
+    # The message catalogue in the result's language (``model.messages``).
+    messages: Messages | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def wording(self) -> Wording:
+        """The words of this result's language, in the voice of whoever answered."""
+        assert self.ruleset is not None, "an Explainer's explanation names its rule set"
+        assert self.messages is not None, "an Explainer's explanation has its catalogue"
+        return Wording(self.messages, self.ruleset, self.for_someone_else)
 
     def answers_in_words(self) -> list[tuple[str, str]]:
         """Each answer given, as (question, answer) in words, in asking order."""
@@ -178,7 +188,13 @@ class Explanation:
     @property
     def answered_by(self) -> str:
         """Who answered, in words (``not recorded`` when the question was skipped)."""
-        return RESPONDENTS.get(self.respondent or "", "not recorded")
+        return self.wording.say(f"respondent.{self.respondent or 'not_recorded'}")
+
+    @property
+    def by_another(self) -> bool:
+        """Whether a family member or friend answered: the screeners' answers are then
+        another's view, not the person's own."""
+        return self.respondent == "other"
 
     def clinician_only(self, question_id: str) -> bool:
         """Whether only a clinician can answer this question (CIWA-Ar, COWS): never the person."""
@@ -207,13 +223,13 @@ class Explanation:
         """A few plain sentences for the person and family."""
         decisive = [r.title for r in self.reasons if r.decisive]
         return summary_text(
+            self.wording,
             self.level,
             self.emergency,
             bool(self.alerts),
             decisive,
             self.setting,
             [m.label for m in self.missing_safety],
-            for_someone_else=self.for_someone_else,
         )
 
     @property
@@ -221,44 +237,37 @@ class Explanation:
         """One sentence naming the level and its main reason."""
         decisive = [r for r in self.reasons if r.decisive]
         if not decisive:
-            return f"{self.level.title} fits: nothing in the answers calls for more intensive care."
-        return f"{self.level.title} fits best. The main reason: {decisive[0].title}."
+            return self.wording.say("report.headline_no_reason", level=self.level.title)
+        return self.wording.say("report.headline", level=self.level.title, reason=decisive[0].title)
 
 
 def summary_text(
+    wording: Wording,
     level: Level,
     emergency: bool,
     alerted: bool,
     decisive: list[str],
     setting: Setting | None = None,
     missing: list[str] | tuple[str, ...] = (),
-    *,
-    for_someone_else: bool = False,
 ) -> str:
-    """A few plain sentences for the person and family (``for_someone_else``: spoken to
-    someone answering for the person)."""
+    """A few plain sentences for the person and family, in the reader's voice (the
+    crisis numbers are the rule set's)."""
+    say = wording.say
     parts = []
     if emergency:
-        parts.append(
-            "First, get help now: call 911 if there is immediate danger, or call or text 988."
-        )
+        parts.append(say("summary.emergency"))
     elif alerted:
-        parts.append("Some answers call for support soon: you can call or text 988 at any time.")
-    parts.append(f"Suggested care: {level.title}. {level.summary}")
+        parts.append(say("summary.alerted"))
+    parts.append(say("summary.suggested", level=level.title, summary=level.summary))
     if setting is not None:
-        parts.append(f"The kind of care needed: {setting.title}. {setting.summary}")
+        parts.append(say("summary.setting", setting=setting.title, summary=setting.summary))
     if missing:
-        parts.append(
-            "This suggestion is provisional: some answers that matter for safety are not "
-            f"known ({'; '.join(missing)}). Ask a clinician about them; the suggestion may "
-            "change once they are known."
-        )
+        parts.append(say("summary.provisional", missing="; ".join(missing)))
     if decisive:
-        parts.append("Main reasons: " + "; ".join(decisive) + ".")
+        parts.append(say("summary.reasons", reasons="; ".join(decisive)))
     if level.next_steps:
-        parts.append(f"Next: {level.next_steps[0]}")
-    with_whom = OTHER if for_someone_else else "you"
-    parts.append(f"A clinician makes the final decision with {with_whom}.")
+        parts.append(say("summary.next", step=level.next_steps[0]))
+    parts.append(wording.voiced("summary.decides"))
     return " ".join(parts)
 
 

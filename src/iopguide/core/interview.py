@@ -8,7 +8,7 @@ It produces the same ``Answers`` as an answers file: every answer is checked by
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -53,18 +53,27 @@ class Quit:
     """The person asked to stop; the answers so far are kept."""
 
 
+Say = Callable[..., str]  # a message of the catalogue in words (``Wording.say``)
 Reply = AnswerValue | Skip | Back | Help | Quit
 
 
-def hint(question: Question, current: AnswerValue | None = None, respondent: object = None) -> str:
-    """How to answer, in one line (``respondent``: who answers, as they said)."""
-    unknown = "; u = don't know / prefer not to say" if question.allows_unknown(respondent) else ""
+def hint(
+    question: Question,
+    current: AnswerValue | None = None,
+    respondent: object = None,
+    *,
+    say: Say,
+) -> str:
+    """How to answer, in one line (``respondent``: who answers, as they said; ``say``:
+    the catalogue's messages, ``Wording.say``)."""
+    unknown = say("interview.hint_unknown") if question.allows_unknown(respondent) else ""
     if current is not None:
-        optional = "; Enter keeps the answer" + ("; skip = blank" if not question.required else "")
+        blank = say("interview.hint_keeps_blank") if not question.required else ""
+        optional = say("interview.hint_keeps") + blank
     else:
-        optional = "; press Enter to skip" if not question.required else ""
+        optional = say("interview.hint_skip") if not question.required else ""
     how = question.kind.how_to_type(question)
-    return f"{how}{unknown}{optional}; ? = help; back; quit"
+    return f"{how}{unknown}{optional}" + say("interview.hint_commands")
 
 
 def read_reply(
@@ -72,6 +81,8 @@ def read_reply(
     text: str,
     current: AnswerValue | None = None,
     respondent: object = None,
+    *,
+    say: Say,
 ) -> Reply:
     """Turn what was typed into an answer or a command; raise ValueError if it does not fit.
 
@@ -91,7 +102,9 @@ def read_reply(
             return current
         if not question.required:
             return Skip()
-        raise ValueError(f"please answer: {hint(question).split(';')[0]}")
+        raise ValueError(
+            say("interview.please_answer", how=question.kind.how_to_type(question).split(";")[0])
+        )
     if said in SKIP_WORDS and not question.required:
         return Skip()
     if said in UNKNOWN_WORDS and question.allows_unknown(respondent):

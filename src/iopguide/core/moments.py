@@ -8,6 +8,7 @@ nothing here names one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from iopguide.core.explanation import Explanation
@@ -20,10 +21,12 @@ NOT_SAFE_WORDS = frozenset({"n", "no", "not safe"})
 NEED_HELP_WORDS = frozenset({"help"})
 STOP_WORDS = frozenset({"q", *QUIT_WORDS})
 
-# Asked when the questionnaire has no ``safety_pause`` question (it then records nothing).
-PAUSE_PROMPT = "Are you safe to go on?"
-PAUSE_HINT = "y = yes; n = no, I am not safe; Enter = go on; q = stop and keep your answers"
-STOP_PROMPT = "Stop here and keep your answers? [Y/n] "
+# Messages of the catalogue: the pause's question when the questionnaire has no
+# ``safety_pause`` question (it then records nothing), how to answer it, and the offer
+# to stop.
+PAUSE_PROMPT = "pause.prompt"
+PAUSE_HINT = "pause.hint"
+STOP_PROMPT = "pause.stop"
 
 
 @dataclass(frozen=True)
@@ -49,11 +52,13 @@ def _words(text: str) -> str:
     return " ".join(text.strip().lower().split())
 
 
-def pause_prompt(questionnaire: Questionnaire, for_someone_else: bool) -> str:
+def pause_prompt(
+    questionnaire: Questionnaire, for_someone_else: bool, say: Callable[[str], str]
+) -> str:
     """The question asked at the safety pause, as the person (or someone answering for
     them) reads it."""
     question = questionnaire.pause_question
-    return PAUSE_PROMPT if question is None else question.prompt_for(for_someone_else)
+    return say(PAUSE_PROMPT) if question is None else question.prompt_for(for_someone_else)
 
 
 def read_pause(text: str) -> PauseReply:
@@ -110,16 +115,19 @@ def recap(
     the screen above), where the answers are kept, and last the crisis line after an
     alert (one shown during the interview counts, even if an answer changed since)."""
     e = explanation
-    provisional = " (provisional: answers that matter for safety are missing)"
-    lines = [f"Suggested level of care: {e.level.title}{provisional if e.provisional else ''}"]
-    lines.append(f"Setting: {e.setting.title if e.setting is not None else e.level.setting}")
+    say = e.wording.say
+    level = "recap.level_provisional" if e.provisional else "recap.level"
+    lines = [say(level, level=e.level.title)]
+    setting = e.setting.title if e.setting is not None else e.level.setting
+    lines.append(say("report.setting", setting=setting))
     if e.decision is not None:
-        lines.append(f"Clinician's decision: {e.level_title(e.decision.level)}")
-    lines.append(
-        "The full result is above." if written_to is None else f"Result written to {written_to}."
-    )
+        lines.append(say("recap.decision", level=e.level_title(e.decision.level)))
+    if written_to is None:
+        lines.append(say("recap.above"))
+    else:
+        lines.append(say("recap.written", file=written_to))
     if kept is not None:
-        lines.append(f"Your answers: {kept}")
+        lines.append(say("recap.kept", file=kept))
     line = crisis_line(e)
     if line is None and alerted and e.ruleset is not None:
         line = e.ruleset.crisis_line

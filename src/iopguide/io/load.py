@@ -23,10 +23,11 @@ from iopguide.errors import AnswersError, DataPath, IopguideError, Problem, Rule
 from iopguide.inert import folded
 from iopguide.io import snapshot
 from iopguide.io.json import parse_json
+from iopguide.io.texts import BASE, Overlay, folder_of, merge, read_overlay
 from iopguide.model.answers import Given, parse_answers
 from iopguide.model.crosscheck import cross_check
 from iopguide.model.questionnaire import Questionnaire
-from iopguide.model.ruleset import RuleSet
+from iopguide.model.ruleset import REQUIRED_KINDS, RuleSet
 
 STDIN = "-"
 
@@ -313,12 +314,14 @@ class Loaded(Generic[ModelT]):
     document: Document
 
 
-def load_questionnaire(path: str | Path | None = None) -> Loaded[Questionnaire]:
+def load_questionnaire(path: str | Path | Document | None = None) -> Loaded[Questionnaire]:
     """Load and validate a questionnaire; the bundled one when no path is given."""
     return _load_definition(path, "questionnaire.yaml", Questionnaire)
 
 
-def load_ruleset(questionnaire: Questionnaire, path: str | Path | None = None) -> Loaded[RuleSet]:
+def load_ruleset(
+    questionnaire: Questionnaire, path: str | Path | Document | None = None
+) -> Loaded[RuleSet]:
     """Load a rule set and check it against the questionnaire; the bundled one by default."""
 
     def check(document: Document, ruleset: RuleSet) -> None:
@@ -326,20 +329,74 @@ def load_ruleset(questionnaire: Questionnaire, path: str | Path | None = None) -
             # Safety marks in the questionnaire are for ``rules check`` to enforce.
             if finding.severity == "error" and finding.file == "rules":
                 raise RulesError(document.problem(finding.path, finding.message))
+        check_resources(document, ruleset)
 
     return _load_definition(path, "default.yaml", RuleSet, check)
 
 
+def load_definitions(
+    questionnaire: str | Path | None, rules: str | Path | None, language: str = BASE
+) -> tuple[Loaded[Questionnaire], Loaded[RuleSet], tuple[Overlay, ...]]:
+    """The questionnaire and the rule set in a language: the base files with the
+    language's overlay merged in, ``texts/<language>.yaml`` beside the rule set. A
+    questionnaire file given in another folder takes its words from the overlay
+    beside it (and keeps its own when there is none there); the rule set's overlay
+    must exist (``--lang`` offers only those)."""
+    if language == BASE:  # the files' own words: nothing to read, start-up stays light
+        loaded_q = load_questionnaire(questionnaire)
+        return loaded_q, load_ruleset(loaded_q.model, rules), ()
+    overlay = read_overlay(rules, language)
+    if questionnaire is None or folder_of(questionnaire) == folder_of(rules):
+        asked = overlay
+    else:
+        asked = read_overlay(questionnaire, language, needed=False)
+    if overlay is None and asked is None:
+        loaded_q = load_questionnaire(questionnaire)
+        return loaded_q, load_ruleset(loaded_q.model, rules), ()
+    q_doc, r_doc = _read(questionnaire, "questionnaire.yaml"), _read(rules, "default.yaml")
+    if asked is not None:
+        merge(asked, q_doc.data, None, "questionnaire")
+    if overlay is not None:
+        merge(overlay, None, r_doc.data, "rules")
+    loaded_q = load_questionnaire(q_doc)
+    used = tuple(o for o in (asked, overlay) if o is not None)
+    if asked is overlay:
+        used = used[:1]
+    return loaded_q, load_ruleset(loaded_q.model, r_doc), used
+
+
+def check_resources(document: Document, ruleset: RuleSet) -> None:
+    """A rule set names an emergency line and a crisis line among the resources every
+    alert shows: no rule set, however adapted, may leave a person in danger without them."""
+    kinds = {r.kind for r in ruleset.lines}
+    for kind in REQUIRED_KINDS:
+        if kind not in kinds:
+            raise RulesError(
+                document.problem(
+                    ("resources",),
+                    f"no resource of kind '{kind}' shown with every alert: a rule set names "
+                    + " and ".join(f"a {k} line" for k in REQUIRED_KINDS)
+                    + ", with their numbers",
+                )
+            )
+
+
+def _read(path: str | Path | Document | None, default: str) -> Document:
+    if isinstance(path, Document):
+        return path
+    return read_document(path, RulesError, DEFINITIONS) if path else read_bundled(default)
+
+
 def _load_definition(
-    path: str | Path | None,
+    path: str | Path | Document | None,
     default: str,
     model: type[ModelT],
     check: Callable[[Document, ModelT], None] = lambda _document, _model: None,
 ) -> Loaded[ModelT]:
     """Read, validate and check a questionnaire or rule-set file (the bundled
-    ``default`` when no path is given)."""
+    ``default`` when no path is given; a document already read as it is)."""
     with collector_paused():
-        document = read_document(path, RulesError, DEFINITIONS) if path else read_bundled(default)
+        document = _read(path, default)
         loaded = validate(document, model, RulesError)
         check(document, loaded)
     return Loaded(loaded, document)

@@ -98,18 +98,50 @@ class Score(_Model):
 CRISIS_LINE_WIDTH = 79
 
 
+ResourceKind = Literal["emergency", "crisis", "helpline", "directory"]
+# Every rule set names at least one of each of these (``io.load`` refuses one without):
+# an adapted rule set can never leave a person in danger without a number to call.
+REQUIRED_KINDS: tuple[ResourceKind, ...] = ("emergency", "crisis")
+
+
+class Number(_Model):
+    """A number as the resource's words write it, and what a phone dials (``tel:``)."""
+
+    number: str = Field(min_length=2, max_length=40)
+    dial: str = Field(pattern=r"^\+?[0-9]{2,15}$")
+
+
 class Resource(_Model):
     id: str = Field(pattern=KEBAB)
     name: str
     contact: str
     use: str
     # A few words for the one-line crisis reminder kept in sight after an alert
-    # (e.g. "Danger now: 911"); a resource without one is left out of that line.
+    # (e.g. "Danger now:" and its number); a resource without one is left out of that line.
     short: str = Field(default="", max_length=40, pattern=r"^[^\x00-\x1f\x7f]*$")
     # Shown with every alert (the default). False: shown only with the alerts of the
     # rules that name it in their `resources` (a domestic-violence line with a violent
     # home), and never in the crisis line.
     always: bool = True
+    # emergency services, a crisis line, a helpline, or a directory of services (a
+    # directory is listed in reports, never among the lines to call in a crisis).
+    kind: ResourceKind = "helpline"
+    # Its numbers as written in its words, with what to dial: reports link them.
+    numbers: tuple[Number, ...] = ()
+    # Its web sites as written in its words (``example.org``): reports link them.
+    sites: tuple[str, ...] = ()
+    # How it reads in a report's list of resources when no alert fired (default:
+    # its name and contact).
+    listed: str = ""
+
+    @property
+    def line(self) -> str:
+        return self.listed or f"{self.name}: {self.contact}"
+
+    @property
+    def calls(self) -> str:
+        """The number to say in a sentence ("call" and its number): its first, else its contact."""
+        return self.numbers[0].number if self.numbers else self.contact
 
 
 class Setting(_Model):
@@ -278,10 +310,35 @@ class RuleSet(_Model):
     @cached_property
     def crisis_line(self) -> str:
         """The crisis resources in one line, kept in sight after an alert: the short
-        forms, in order (a rule set with none gives every resource's name and contact)."""
-        default = [r for r in self.resources if r.always]
-        shorts = [r.short for r in default if r.short]
-        return " · ".join(shorts or [f"{r.name}: {r.contact}" for r in default])
+        forms, in order (a rule set with none gives every line's name and contact)."""
+        shorts = [r.short for r in self.lines if r.short]
+        return " · ".join(shorts or [f"{r.name}: {r.contact}" for r in self.lines])
+
+    @cached_property
+    def lines(self) -> tuple[Resource, ...]:
+        """The resources to call or write in a crisis, shown with every alert: every kind
+        but a directory, and not those only some rules name (``always: false``)."""
+        return tuple(r for r in self.resources if r.kind != "directory" and r.always)
+
+    def first(self, kind: ResourceKind) -> Resource:
+        """The first line of a kind that every alert shows (a loaded rule set has an
+        emergency and a crisis line: ``io.load`` checks it)."""
+        return next(r for r in self.lines if r.kind == kind)
+
+    @cached_property
+    def calls(self) -> dict[str, str]:
+        """The numbers a sentence tells a person to call, by the placeholder that says
+        them: ``emergency`` and ``crisis``, the first line of each kind."""
+        return {kind: self.first(kind).calls for kind in REQUIRED_KINDS}
+
+    @cached_property
+    def numbers(self) -> dict[str, str]:
+        """Every resource's numbers as written, with what to dial."""
+        return {n.number: n.dial for r in self.resources for n in r.numbers}
+
+    @cached_property
+    def sites(self) -> tuple[str, ...]:
+        return tuple(site for r in self.resources for site in r.sites)
 
     @field_validator("ratings", mode="before")
     @classmethod

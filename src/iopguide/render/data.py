@@ -153,6 +153,8 @@ def provenance_fields(p: Provenance) -> dict[str, Any]:
             "sha256": p.questionnaire_sha256,
         },
         "tool": {"name": "iopguide", "version": p.tool_version},
+        "language": p.language,
+        "texts": [{"language": lang, "sha256": sha} for lang, sha in p.texts],
     }
 
 
@@ -189,8 +191,10 @@ def compare(
     questionnaire: Questionnaire | None = None,
     ruleset: RuleSet | None = None,
     decision: Decision | None = None,
+    *,
+    wording: object = None,
 ) -> str:
-    """A reassessment comparison as JSON."""
+    """A reassessment comparison as JSON (words: none, so ``wording`` is not read)."""
     from iopguide.render.words import alert_ids, gone_alerts, new_alerts
 
     def plain(value: object) -> object:

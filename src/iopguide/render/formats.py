@@ -23,6 +23,7 @@ from iopguide.model.registry import Registry
 if TYPE_CHECKING:
     from iopguide.core.explanation import Explanation
     from iopguide.core.reassess import Comparison
+    from iopguide.core.wording import Wording
     from iopguide.model.decision import Decision
     from iopguide.model.questionnaire import Questionnaire
     from iopguide.model.ruleset import RuleSet
@@ -73,8 +74,11 @@ class Renderer(NamedTuple):
         questionnaire: Questionnaire,
         ruleset: RuleSet,
         decision: Decision | None,
+        wording: Wording,
     ) -> str:
-        text: str = self.drawer().compare(comparison, questionnaire, ruleset, decision)
+        text: str = self.drawer().compare(
+            comparison, questionnaire, ruleset, decision, wording=wording
+        )
         return text
 
 

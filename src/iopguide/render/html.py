@@ -4,11 +4,14 @@ print (its own print styles) or to turn into a PDF."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
 from html import escape
 
 from iopguide.core.explanation import Explanation
 from iopguide.core.moments import crisis_line
 from iopguide.core.reassess import Comparison
+from iopguide.core.wording import Wording
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
@@ -17,9 +20,7 @@ from iopguide.render.words import (
     ABOUT,
     ANSWERS_GIVEN,
     BAR,
-    CLOSING,
     FITS,
-    GET_HELP_NOW,
     HELP_ANY_TIME,
     NEXT,
     NO_REASON,
@@ -36,12 +37,15 @@ from iopguide.render.words import (
     comparison_sections,
     decision_words,
     for_clinician,
+    get_help_now,
     heading_facts,
     ignored_words,
     level_facts,
     open_question_words,
     reason_note,
     resources,
+    ruleset_of,
+    screeners_note,
     title,
     verdict,
 )
@@ -59,7 +63,7 @@ def _svg_bars(e: Explanation) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'aria-label="Ratings by area, 0 to 4">'
+        f'aria-label="{escape(e.wording.say("report.ratings_chart"))}">'
     ]
     for i, d in enumerate(e.dimensions):
         y = 5 + i * row
@@ -100,33 +104,42 @@ a{color:inherit}
 }
 """
 
-# Crisis numbers and sites in resources and steps become links (tel: and https:);
-# the phone pattern comes first so that a number is never split.
-_LINKABLE = re.compile(
-    r"(?P<free>\b1-800-\d{3}-\d{4}\b)"
-    r"|(?P<short>(?<![\w.-])(?:988|911)(?![\w-]))"
-    r"|(?P<site>\b(?:[A-Za-z0-9-]+\.)+(?:org|gov)\b)"
-)
+
+# The rule set's numbers and sites (its ``resources``) become links wherever a report
+# says them: ``tel:`` with what to dial, and ``https:``. Longer numbers come first, so
+# that a number is never split, and a number inside a word or a site is left alone.
+@lru_cache(maxsize=8)
+def _linkable(numbers: tuple[tuple[str, str], ...], sites: tuple[str, ...]) -> re.Pattern[str]:
+    said = sorted((n for n, _ in numbers), key=len, reverse=True)
+    parts = []
+    if said:
+        parts.append(r"(?P<number>(?<![\w.-])(?:" + "|".join(map(re.escape, said)) + r")(?![\w-]))")
+    if sites:
+        parts.append(r"(?P<site>(?<![\w.-])(?:" + "|".join(map(re.escape, sites)) + r")(?![\w-]))")
+    return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
 
 
-def _linked(text: str) -> str:
-    """Escaped text with phone numbers as ``tel:`` links and sites as links."""
-    out, at = [], 0
-    for m in _LINKABLE.finditer(text):
-        out.append(escape(text[at : m.start()]))
-        found = m.group(0)
-        if m.group("site"):
-            href = f"https://{found.lower()}"
-        else:
-            href = "tel:" + ("+1" + found.replace("-", "")[1:] if m.group("free") else found)
-        out.append(f'<a href="{href}">{escape(found)}</a>')
-        at = m.end()
-    out.append(escape(text[at:]))
-    return "".join(out)
+class Linker:
+    """Escapes text, with a rule set's numbers and sites as links."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.dial = ruleset.numbers
+        self.pattern = _linkable(tuple(self.dial.items()), ruleset.sites)
+
+    def __call__(self, text: str) -> str:
+        out, at = [], 0
+        for m in self.pattern.finditer(text):
+            out.append(escape(text[at : m.start()]))
+            found = m.group(0)
+            href = f"https://{found.lower()}" if m.group("site") else f"tel:{self.dial[found]}"
+            out.append(f'<a href="{href}">{escape(found)}</a>')
+            at = m.end()
+        out.append(escape(text[at:]))
+        return "".join(out)
 
 
-def _list(items: list[str], *, linked: bool = False, cls: str = "") -> str:
-    say = _linked if linked else escape
+def _list(items: list[str], *, linked: Callable[[str], str] | None = None, cls: str = "") -> str:
+    say = linked or escape
     attr = f' class="{cls}"' if cls else ""
     return f"<ul{attr}>" + "".join(f"<li>{say(i)}</li>" for i in items) + "</ul>"
 
@@ -140,64 +153,80 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
 def render_html(e: Explanation, *, audience: str = "person", filing: Filing | None = None) -> str:
     filing = filing or Filing()
     p, level = e.provenance, e.level
-    body = [f"<header><h1>{escape(title(audience))}</h1>"]
+    _linked = Linker(ruleset_of(e))
+    say = e.wording.say
+
+    def m(message: str) -> str:
+        return escape(say(message))
+
+    body = [f"<header><h1>{escape(title(audience, e))}</h1>"]
     body.append(_list(heading_facts(e, filing, audience), cls="facts") + "</header><main>")
     if e.alerts:
         body.append(
-            f'<section class="safety" aria-labelledby="safety"><h2 id="safety">{SAFETY_FIRST}</h2>'
+            '<section class="safety" aria-labelledby="safety">'
+            f'<h2 id="safety">{m(SAFETY_FIRST)}</h2>'
         )
         if e.emergency:
-            body.append(f"<p><strong>{_linked(GET_HELP_NOW)}</strong></p>")
+            body.append(f"<p><strong>{_linked(get_help_now(e))}</strong></p>")
         body.append(
-            _list([f"{a.severity.upper()}: {a.title}. {a.text}" for a in e.alerts], linked=True)
+            _list([f"{a.severity.upper()}: {a.title}. {a.text}" for a in e.alerts], linked=_linked)
         )
         body.append(
-            f"<p>{HELP_ANY_TIME}</p>" + _list(alert_resources(e.alerts), linked=True) + "</section>"
+            f"<p>{m(HELP_ANY_TIME)}</p>"
+            + _list(alert_resources(e.alerts), linked=_linked)
+            + "</section>"
         )
     decision = decision_words(e)
     body.append(
         f'<section class="level" aria-labelledby="level"><h2 id="level">'
-        f"{SUGGESTED}: {escape(level.title)}</h2>"
+        f"{m(SUGGESTED)}: {escape(level.title)}</h2>"
         f"<p>{escape(level.summary)}</p>"
         + _list(level_facts(e))
         + (f'<p class="decision">{escape(decision)}</p>' if decision else "")
         + "</section>"
     )
-    body.append(f"<p>{_linked(e.summary)}</p><h2>{WHY}</h2><ul>")
+    body.append(f"<p>{_linked(e.summary)}</p><h2>{m(WHY)}</h2><ul>")
     body += [
         f'<li class="{"decisive" if r.decisive else "plain"}">{escape(r.title)}: '
         f'<span class="plain">{escape(r.text)}</span>'
-        f'<div class="small plain">{escape(reason_note(r, audience))}</div></li>'
+        f'<div class="small plain">{escape(reason_note(r, audience, e))}</div></li>'
         for r in e.reasons
-    ] or [f"<li>{NO_REASON}</li>"]
+    ] or [f"<li>{m(NO_REASON)}</li>"]
     body.append("</ul>")
     for heading, lines in change_sections(e, audience):
         body.append(f"<h2>{escape(heading)}</h2>" + _list(lines))
     opened = open_question_words(e, audience)
     if opened:
-        body.append(f"<h2>{STILL_OPEN}</h2>" + _list(opened))
-    body.append(f"<h2>{RATINGS}</h2>" + _svg_bars(e))
+        body.append(f"<h2>{m(STILL_OPEN)}</h2>" + _list(opened))
+    body.append(f"<h2>{m(RATINGS)}</h2>" + _svg_bars(e))
     if for_clinician(audience) and e.scores:
         body.append(
-            f"<h2>{SCORES}</h2>"
+            f"<h2>{m(SCORES)}</h2>"
             + _table(
-                ["Score", "Value", "Band"],
+                [m("report.column_score"), m("report.column_value"), m("report.column_band")],
                 [[s.title, s.value_words, s.band_words] for s in e.scores],
             )
         )
+        note = screeners_note(e)
+        if note:
+            body.append(f'<p class="small">{escape(note)}</p>')
     if e.considerations:
-        body.append(f"<h2>{FITS}</h2>" + _list([c.text for c in e.considerations], linked=True))
+        body.append(
+            f"<h2>{m(FITS)}</h2>" + _list([c.text for c in e.considerations], linked=_linked)
+        )
     if level.next_steps:
-        body.append(f"<h2>{NEXT}</h2>" + _list(list(level.next_steps), linked=True))
-    body.append(f"<h2>{RESOURCES}</h2>" + _list(resources(e), linked=True))
+        body.append(f"<h2>{m(NEXT)}</h2>" + _list(list(level.next_steps), linked=_linked))
+    body.append(f"<h2>{m(RESOURCES)}</h2>" + _list(resources(e), linked=_linked))
     if for_clinician(audience):
-        answers = _table(["Question", "Id", "Answer"], [[q, i, a] for i, q, a in answers_given(e)])
+        head = [m("report.column_question"), m("report.column_id"), m("report.column_answer")]
+        answers = _table(head, [[q, i, a] for i, q, a in answers_given(e)])
     else:
-        answers = _table(["Question", "Answer"], [[q, a] for _, q, a in answers_given(e)])
-    body.append(f"<h2>{ANSWERS_GIVEN}</h2>" + answers)
+        head = [m("report.column_question"), m("report.column_answer")]
+        answers = _table(head, [[q, a] for _, q, a in answers_given(e)])
+    body.append(f"<h2>{m(ANSWERS_GIVEN)}</h2>" + answers)
     body += [f"<p>{escape(line)}</p>" for line in ignored_words(e)]
     body.append(
-        f"<h2>{ABOUT}</h2><ul>"
+        f"<h2>{m(ABOUT)}</h2><ul>"
         f"<li>Rule set: {escape(p.ruleset_name)} {escape(p.ruleset_version)} "
         f'(sha256 <span class="hash">{p.ruleset_sha256}</span>)</li>'
         f"<li>Questionnaire: {escape(p.questionnaire_name)} {escape(p.questionnaire_version)} "
@@ -210,11 +239,11 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
         f'<footer><p class="small"><strong>{escape(e.disclaimer)}</strong></p>{crisis}</footer>'
     )
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{escape(p.language)}"><head><meta charset="utf-8">'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title(audience))}: {escape(level.title)}</title>"
+        f"<title>{escape(title(audience, e))}: {escape(level.title)}</title>"
         f"<style>{CSS}</style></head>"
         f"<body>{''.join(body)}</body></html>\n"
     )
@@ -223,23 +252,30 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
 def compare(
     c: Comparison,
     questionnaire: Questionnaire,
-    ruleset: RuleSet | None = None,
+    ruleset: RuleSet,
     decision: Decision | None = None,
+    *,
+    wording: Wording,
 ) -> str:
     """A reassessment comparison; safety first."""
-    body = ["<header><h1>iopguide reassessment</h1></header><main>"]
-    for heading, lines in comparison_sections(c, questionnaire, decision, ruleset):
-        safety = heading == "Safety first"
-        items = "".join(f"<li>{_linked(line)}</li>" for line in lines)
-        head = SAFETY_FIRST if safety else heading
+    say = wording.say
+    title = escape(say("compare.title"))
+    body = [f"<header><h1>{title}</h1></header><main>"]
+    _linked = Linker(ruleset)
+    for section in comparison_sections(c, questionnaire, decision, wording):
+        safety = section.part == "safety"
+        items = "".join(f"<li>{_linked(line)}</li>" for line in section.lines)
+        head = say(SAFETY_FIRST) if safety else section.heading
         cls = ' class="safety"' if safety else ""
         body.append(f"<section{cls}><h2>{escape(head)}</h2><ul>{items}</ul></section>")
-    body.append(f'</main><footer><p class="small">{escape(CLOSING)}</p></footer>')
+    closing = escape(say("compare.closing"))
+    body.append(f'</main><footer><p class="small">{closing}</p></footer>')
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{escape(wording.messages.language)}">'
+        '<head><meta charset="utf-8">'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>iopguide reassessment: {escape(verdict(c))}</title>"
+        f"<title>{title}: {escape(verdict(c, wording))}</title>"
         f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n"
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from iopguide.core.explanation import Explanation
 from iopguide.core.moments import crisis_line
 from iopguide.core.reassess import Comparison
+from iopguide.core.wording import Wording
 from iopguide.inert import markdown as md
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
@@ -16,9 +17,7 @@ from iopguide.render.words import (
     ABOUT,
     ANSWERS_GIVEN,
     BAR,
-    CLOSING,
     FITS,
-    GET_HELP_NOW,
     HELP_ANY_TIME,
     NEXT,
     NO_REASON,
@@ -35,12 +34,14 @@ from iopguide.render.words import (
     comparison_sections,
     decision_words,
     for_clinician,
+    get_help_now,
     heading_facts,
     ignored_words,
     level_facts,
     open_question_words,
     reason_note,
     resources,
+    screeners_note,
     title,
 )
 
@@ -57,37 +58,47 @@ def render_markdown(
     shows it as written, never as a heading, a link, emphasis or HTML."""
     filing = filing or Filing()
     p, level = e.provenance, e.level
-    out = [f"# {title(audience)}", ""]
+    say = e.wording.say
+
+    def m(message: str) -> str:
+        return md(say(message))
+
+    def head(*columns: str) -> str:
+        """A table's head: its columns' names, in lower case as a Markdown table has."""
+        cells = (f" {_cell(say(c).lower())} " if c else " " for c in columns)
+        return "|" + "|".join(cells) + "|"
+
+    out = [f"# {title(audience, e)}", ""]
     out += [f"- {md(f)}" for f in heading_facts(e, filing, audience)] + [""]
     if e.alerts:
-        out += [f"## {SAFETY_FIRST}", ""]
+        out += [f"## {m(SAFETY_FIRST)}", ""]
         if e.emergency:
-            out += [f"**{GET_HELP_NOW}**", ""]
+            out += [f"**{get_help_now(e)}**", ""]
         out += [f"- **{md(f'{a.severity.upper()}: {a.title}.')}** {md(a.text)}" for a in e.alerts]
-        out += ["", HELP_ANY_TIME, ""] + [f"- {md(r)}" for r in alert_resources(e.alerts)] + [""]
-    out += [f"## {SUGGESTED}: {md(level.title)}", "", md(level.summary), ""]
+        out += ["", m(HELP_ANY_TIME), ""] + [f"- {md(r)}" for r in alert_resources(e.alerts)] + [""]
+    out += [f"## {m(SUGGESTED)}: {md(level.title)}", "", md(level.summary), ""]
     out += [f"- {md(f)}" for f in level_facts(e)]
     decision = decision_words(e)
     if decision:
         out += ["", f"**{md(decision)}**"]
-    out += ["", md(e.summary), "", f"## {WHY}", ""]
+    out += ["", md(e.summary), "", f"## {m(WHY)}", ""]
     out += [
         f"- {'**' if r.decisive else ''}{md(r.title)}{'**' if r.decisive else ''}: {md(r.text)} "
-        f"_({md(reason_note(r, audience))})_"
+        f"_({md(reason_note(r, audience, e))})_"
         for r in e.reasons
     ]
     if not e.reasons:
-        out.append(f"- {NO_REASON}")
+        out.append(f"- {m(NO_REASON)}")
     for heading, lines in change_sections(e, audience):
         out += ["", f"## {heading}", ""] + [f"- {md(line)}" for line in lines]
     opened = open_question_words(e, audience)
     if opened:
-        out += ["", f"## {STILL_OPEN}", ""] + [f"- {md(o)}" for o in opened]
+        out += ["", f"## {m(STILL_OPEN)}", ""] + [f"- {md(o)}" for o in opened]
     out += [
         "",
-        f"## {RATINGS}",
+        f"## {m(RATINGS)}",
         "",
-        "| area | rating | |",
+        head("report.column_area", "report.column_rating", ""),
         "|---|---|---|",
     ]
     out += [
@@ -95,26 +106,36 @@ def render_markdown(
         for d in e.dimensions
     ]
     if for_clinician(audience) and e.scores:
-        out += ["", f"## {SCORES}", "", "| score | value | band |", "|---|---|---|"]
+        out += [
+            "",
+            f"## {m(SCORES)}",
+            "",
+            head("report.column_score", "report.column_value", "report.column_band"),
+            "|---|---|---|",
+        ]
         out += [f"| {_cell(s.title)} | {s.value_words} | {_cell(s.band_words)} |" for s in e.scores]
+        note = screeners_note(e)
+        if note:
+            out += ["", f"*{md(note)}*"]
     if e.considerations:
-        out += ["", f"## {FITS}", ""]
+        out += ["", f"## {m(FITS)}", ""]
         out += [f"- {md(c.text)}" for c in e.considerations]
     if level.next_steps:
-        out += ["", f"## {NEXT}", ""] + [f"- {md(s)}" for s in level.next_steps]
-    out += ["", f"## {RESOURCES}", ""] + [f"- {md(r)}" for r in resources(e)]
-    out += ["", f"## {ANSWERS_GIVEN}", ""]
+        out += ["", f"## {m(NEXT)}", ""] + [f"- {md(s)}" for s in level.next_steps]
+    out += ["", f"## {m(RESOURCES)}", ""] + [f"- {md(r)}" for r in resources(e)]
+    out += ["", f"## {m(ANSWERS_GIVEN)}", ""]
     if for_clinician(audience):
-        out += ["| question | id | answer |", "|---|---|---|"]
+        out += [head("report.column_question", "report.column_id", "report.column_answer")]
+        out += ["|---|---|---|"]
         out += [f"| {_cell(q)} | {_cell(i)} | {_cell(a)} |" for i, q, a in answers_given(e)]
     else:
-        out += ["| question | answer |", "|---|---|"]
+        out += [head("report.column_question", "report.column_answer"), "|---|---|"]
         out += [f"| {_cell(q)} | {_cell(a)} |" for _, q, a in answers_given(e)]
     for sentence in ignored_words(e):
         out += ["", md(sentence)]
     out += [
         "",
-        f"## {ABOUT}",
+        f"## {m(ABOUT)}",
         "",
         f"- {md(f'Rule set: {p.ruleset_name} {p.ruleset_version}')} (sha256 {p.ruleset_sha256})",
         f"- {md(f'Questionnaire: {p.questionnaire_name} {p.questionnaire_version}')} "
@@ -137,13 +158,17 @@ def _cell(text: str) -> str:
 def compare(
     c: Comparison,
     questionnaire: Questionnaire,
-    ruleset: RuleSet | None = None,
+    ruleset: RuleSet,
     decision: Decision | None = None,
+    *,
+    wording: Wording,
 ) -> str:
     """A reassessment comparison; safety first."""
-    out = ["# iopguide reassessment", ""]
-    for heading, lines in comparison_sections(c, questionnaire, decision, ruleset):
-        title = SAFETY_FIRST if heading == "Safety first" else heading
-        out += [f"## {title}", "", *(f"- {md(line)}" for line in lines), ""]
-    out += [f"> {CLOSING}", ""]
+    say = wording.say
+    out = [f"# {md(say('compare.title'))}", ""]
+    for section in comparison_sections(c, questionnaire, decision, wording):
+        safety = section.part == "safety"
+        title = say(SAFETY_FIRST) if safety else section.heading
+        out += [f"## {md(title)}", "", *(f"- {md(line)}" for line in section.lines), ""]
+    out += [f"> {md(say('compare.closing'))}", ""]
     return "\n".join(out)

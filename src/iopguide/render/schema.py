@@ -158,6 +158,11 @@ class Identity(_Strict):
     sha256: str
 
 
+class TextsOut(_Strict):
+    language: str
+    sha256: str
+
+
 class Tool(_Strict):
     name: str
     version: str
@@ -192,6 +197,10 @@ class Result(_Strict):
     ruleset: Identity
     questionnaire: Identity
     tool: Tool
+    language: str = Field(description="The language of the result's words (e.g. en).")
+    texts: list[TextsOut] = Field(
+        description="The language overlays merged onto the questionnaire and the rule set."
+    )
 
 
 def result_schema() -> dict[str, Any]:

@@ -12,12 +12,12 @@ from rich.text import Text
 from iopguide.core.explanation import Alert, Explanation
 from iopguide.core.moments import crisis_line
 from iopguide.core.reassess import Comparison
+from iopguide.core.wording import Wording
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 from iopguide.render.formats import View
 from iopguide.render.words import (
-    CLOSING,
     FITS,
     GET_HELP_NOW,
     HELP_ANY_TIME,
@@ -34,6 +34,8 @@ from iopguide.render.words import (
     decision_words,
     ignored_words,
     open_question_words,
+    screeners_note,
+    setting_words,
 )
 
 BAR_WIDTH = 4
@@ -62,25 +64,27 @@ def to_string(renderables: list[RenderableType], *, width: int = 80, color: bool
     return file.getvalue()
 
 
-def alerts_panel(alerts: tuple[Alert, ...]) -> Panel:
+def alerts_panel(alerts: tuple[Alert, ...], wording: Wording) -> Panel:
     """Safety alerts with the crisis resources: always drawn before anything else."""
+    m = wording.say
     emergency = any(a.severity == "emergency" for a in alerts)
     body = Text()
     if emergency:
-        body.append(f"{GET_HELP_NOW}\n\n", style="bold")
+        body.append(f"{m(GET_HELP_NOW)}\n\n", style="bold")
     for alert in alerts:
         body.append(f"{alert.severity.upper()}: {alert.title}\n", style="bold red")
         body.append(f"{alert.text}\n")
-    body.append(f"\n{HELP_ANY_TIME}", style="bold")
-    title = "!! SAFETY FIRST: GET HELP NOW !!" if emergency else "! Safety: support is available"
+    body.append(f"\n{m(HELP_ANY_TIME)}", style="bold")
+    title = m("text.safety_emergency" if emergency else "text.safety_urgent")
     content = Group(body, _bullets(alert_resources(alerts)))
     return Panel(content, title=title, border_style="red", title_align="left")
 
 
-def help_panel(resources: tuple[str, ...]) -> Panel:
+def help_panel(resources: tuple[str, ...], wording: Wording) -> Panel:
     """Where to get help now, from the rule set's resources: shown when the person says
     they are not safe to go on."""
-    return Panel(_bullets(resources), title="!! GET HELP NOW !!", border_style="red")
+    title = wording.say("text.get_help_now")
+    return Panel(_bullets(resources), title=title, border_style="red")
 
 
 def _item(marker: str, body: Text | str) -> Table:
@@ -103,41 +107,31 @@ def _heading(text: str) -> Text:
 def summary(explanation: Explanation, *, audience: str = "person") -> list[RenderableType]:
     """The assessment summary as rich renderables, in reading order."""
     e, level = explanation, explanation.level
+    m = e.wording.say
     parts: list[RenderableType] = []
     if e.alerts:
-        parts.append(alerts_panel(e.alerts))
+        parts.append(alerts_panel(e.alerts, e.wording))
         if e.emergency:
-            parts.append(
-                Text(
-                    "The suggestion below is for planning care once the emergency is handled.",
-                    style="italic",
-                )
-            )
+            parts.append(Text(m("text.after_emergency"), style="italic"))
     head = Text()
-    head.append(f"{SUGGESTED}: ", style="bold")
+    head.append(f"{m(SUGGESTED)}: ", style="bold")
     head.append(level.title, style="bold cyan")
     head.append(f"\n{level.summary}\n")
-    setting = f"{e.setting.title}: {e.setting.summary}" if e.setting is not None else level.setting
-    head.append(f"Time: {level.hours}\nSetting: {setting}")
+    setting = setting_words(e)
+    head.append(m("report.time", hours=level.hours) + "\n" + m("report.setting", setting=setting))
     if e.provisional:
-        names = "; ".join(m.label for m in e.missing_safety)
-        head.append(
-            f"\nProvisional: answers that matter for safety are not known ({names}). "
-            "Ask a clinician about them; the suggestion may change.",
-            style="bold yellow",
-        )
+        names = "; ".join(missing.label for missing in e.missing_safety)
+        head.append("\n" + m("text.provisional", missing=names), style="bold yellow")
     if level.corresponds_to:
-        head.append(
-            f"\nFor reference only, this corresponds to {level.corresponds_to}.", style="dim"
-        )
+        head.append("\n" + m("report.corresponds_to", level=level.corresponds_to), style="dim")
     decision = decision_words(e)
     if decision:
         head.append(f"\n{decision}", style="bold")
     if e.respondent is not None:
-        head.append(f"\nAnswered by: {e.answered_by}", style="dim")
-    parts.append(Panel(head, title="Suggestion", title_align="left"))
+        head.append("\n" + m("report.answered_by", who=e.answered_by), style="dim")
+    parts.append(Panel(head, title=m("text.suggestion"), title_align="left"))
     parts.append(Text(e.headline))
-    parts.append(_heading(WHY))
+    parts.append(_heading(m(WHY)))
     if e.reasons:
         for reason in e.reasons:
             text = Text()
@@ -149,28 +143,31 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
             parts.append(_item("»" if reason.decisive else "•", text))
         parts.append(Text("  (» marks what set the level.)", style="dim"))
     else:
-        parts.append(_item("•", NO_REASON))
+        parts.append(_item("•", m(NO_REASON)))
     parts += [Text(f"\n{line}", style="dim") for line in ignored_words(e)]
     for heading, lines in change_sections(e, audience):
         parts.append(_heading(heading))
         parts.append(_bullets(lines))
     opened = open_question_words(e, audience)
     if opened:
-        parts.append(_heading(STILL_OPEN))
+        parts.append(_heading(m(STILL_OPEN)))
         parts.append(_bullets(opened))
     elif e.result_holds and any(v == "unknown" for v in e.answers.values()):
         parts.append(Text("\nThe suggestion holds whatever the unanswered questions are."))
     if e.considerations:
-        parts.append(_heading(FITS))
+        parts.append(_heading(m(FITS)))
         parts.append(_bullets([c.text for c in e.considerations]))
     if level.next_steps:
-        parts.append(_heading(NEXT))
+        parts.append(_heading(m(NEXT)))
         parts.append(_bullets(level.next_steps))
-    parts.append(_heading(RATINGS))
+    parts.append(_heading(m(RATINGS)))
     parts.append(dimension_table(e))
     if audience == "clinician" and e.scores:
         parts.append(score_table(e))
-    parts.append(Panel(Text(e.disclaimer), title="Please note", title_align="left"))
+        note = screeners_note(e)
+        if note:
+            parts.append(Text(note, style="italic"))
+    parts.append(Panel(Text(e.disclaimer), title=m("text.please_note"), title_align="left"))
     line = crisis_line(e)
     if line is not None:  # the last line, so that it stays in sight
         parts.append(Text(line, style="bold"))
@@ -186,10 +183,11 @@ def dimension_table(explanation: Explanation) -> Table:
 
 
 def score_table(explanation: Explanation) -> Table:
-    table = Table(title=SCORES, title_justify="left", box=None, padding=(0, 1))
-    table.add_column("Score")
-    table.add_column("Value", justify="right")
-    table.add_column("Band")
+    m = explanation.wording.say
+    table = Table(title=m(SCORES), title_justify="left", box=None, padding=(0, 1))
+    table.add_column(m("report.column_score"))
+    table.add_column(m("report.column_value"), justify="right")
+    table.add_column(m("report.column_band"))
     for score in explanation.scores:
         table.add_row(score.title, score.value_words, score.band_words)
     return table
@@ -215,20 +213,23 @@ def render(explanation: Explanation, view: View) -> str:
 def compare(
     c: Comparison,
     questionnaire: Questionnaire,
-    ruleset: RuleSet | None = None,
+    ruleset: RuleSet,
     decision: Decision | None = None,
+    *,
+    wording: Wording,
 ) -> str:
     """A reassessment comparison; safety first."""
-    markers = {"Safety first": "!", "Rules that now apply": "+", "Rules that no longer apply": "-"}
+    markers = {"safety": "!", "started": "+", "stopped": "-"}
     out: list[str] = []
-    for heading, lines in comparison_sections(c, questionnaire, decision, ruleset):
-        if heading == "Level of care":
-            out += [*lines, ""]
+    for section in comparison_sections(c, questionnaire, decision, wording):
+        if section.part == "level":
+            out += [*section.lines, ""]
             continue
-        mark = markers.get(heading, "•")
-        said = [
-            "  (none)" if line == "none" and mark in "+-" else f"  {mark} {line}" for line in lines
-        ]
-        out += [f"{heading}:", *said, ""]
-    out.append(CLOSING)
+        mark = markers.get(section.part, "•")
+        if section.empty and mark in "+-":
+            said = ["  " + wording.say("compare.none_marked")]
+        else:
+            said = [f"  {mark} {line}" for line in section.lines]
+        out += [f"{section.heading}:", *said, ""]
+    out.append(wording.say("compare.closing"))
     return "\n".join(out) + "\n"

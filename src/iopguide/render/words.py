@@ -11,30 +11,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import NamedTuple
 
 from iopguide.core.explanation import Alert, Explanation, Reason, WhatWouldChange
 from iopguide.core.reassess import Comparison
 from iopguide.core.result import Firing
+from iopguide.core.wording import Wording
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import Level, RuleSet
 from iopguide.render.formats import Filing
 
-# Headings and sentences every format says alike.
-SAFETY_FIRST = "⚠ Safety first"
-GET_HELP_NOW = "Get help now. Call 911 if there is immediate danger."
-HELP_ANY_TIME = "Help, any time:"
-SUGGESTED = "Suggested level of care"
-WHY = "Why"
-NO_REASON = "No answer calls for more intensive care."
-STILL_OPEN = "Answers that could still change this"
-RATINGS = "Ratings by area (0 = no concern, 4 = severe)"
-SCORES = "Screening scores"
-FITS = "What to look for in a program"
-NEXT = "What comes next"
-RESOURCES = "Resources"
-ANSWERS_GIVEN = "Answers given"
-ABOUT = "About this report"
+# Headings and sentences every format says alike: ids of the message catalogue
+# (``messages`` of ``rules/texts/en.yaml``), worded by ``Explanation.wording``.
+SAFETY_FIRST = "report.safety_first"
+GET_HELP_NOW = "report.get_help_now"  # the emergency number is the rule set's
+HELP_ANY_TIME = "report.help_any_time"
+SUGGESTED = "report.suggested"
+WHY = "report.why"
+NO_REASON = "report.no_reason"
+STILL_OPEN = "report.still_open"
+RATINGS = "report.ratings"
+SCORES = "report.scores"
+FITS = "report.fits"
+NEXT = "report.next"
+RESOURCES = "report.resources"
+ANSWERS_GIVEN = "report.answers_given"
+ABOUT = "report.about"
 
 
 BAR = 4  # the highest dimension rating
@@ -64,19 +67,12 @@ def rests_on(e: Explanation, audience: str) -> list[WhatWouldChange]:
     return [c for c in e.counterfactuals or () if not c.for_person]
 
 
-def change_words(c: WhatWouldChange, audience: str) -> str:
+def change_words(c: WhatWouldChange, audience: str, e: Explanation) -> str:
     """A change as the audience reads it: the clinician also learns it would raise an
     alert (the person is never shown such a change)."""
     if for_clinician(audience) and c.safety:
-        return f"{c.text} (It would also raise a safety alert.)"
+        return e.wording.say("report.also_alert", change=c.text)
     return c.text
-
-
-RESTS_ON = "What the level rests on (for the clinician: not options to offer)"
-NOT_EVERY_CHANGE = (
-    "These are some changes that would move the suggestion, not every one; a clinician "
-    "can go through the others."
-)
 
 
 def change_sections(e: Explanation, audience: str) -> list[tuple[str, list[str]]]:
@@ -84,45 +80,46 @@ def change_sections(e: Explanation, audience: str) -> list[tuple[str, list[str]]
     that could be offered, then, for the clinician, what the level rests on. When
     every change found rests on safety answers or facts, the person is told that no
     change is within reach, never how a safety answer would lower the level."""
-    offered = [change_words(c, audience) for c in shown_changes(e, audience)]
-    kept = [change_words(c, audience) for c in rests_on(e, audience)]
+    offered = [change_words(c, audience, e) for c in shown_changes(e, audience)]
+    kept = [change_words(c, audience, e) for c in rests_on(e, audience)]
     sections = []
+    w = e.wording
     if offered:
         if not for_clinician(audience):
-            offered.append(NOT_EVERY_CHANGE)
-        sections.append(("What would change this", offered))
+            offered.append(w.say("report.not_every_change"))
+        sections.append((w.say("report.what_would_change"), offered))
     elif e.counterfactuals and not for_clinician(audience):
-        whose = "their" if e.for_someone_else else "your"
         sections.append(
-            (
-                "What would change this",
-                [
-                    f"No change within {whose} reach would change this suggestion: it rests "
-                    "on answers about safety, or on facts that cannot change. A clinician "
-                    "can go through it."
-                ],
-            )
+            (w.say("report.what_would_change"), [w.voiced("report.no_change_within_reach")])
         )
     if kept:
-        sections.append((RESTS_ON, kept))
+        sections.append((w.say("report.rests_on"), kept))
     return sections
 
 
 def open_question_words(e: Explanation, audience: str) -> list[str]:
     """Unanswered questions that could change the level, without ids for the person."""
     out = []
+    say = e.wording.say
     for o in e.open_questions or ():
         if not for_clinician(audience) and e.clinician_only(o.question):
             continue
         levels = ", ".join(e.level_title(lv) for lv in o.levels)
         if for_clinician(audience):
-            out.append(f"{o.prompt} [{o.question}] (could lead to: {levels})")
+            out.append(
+                say(
+                    "report.could_lead_to_clinician",
+                    question=o.prompt,
+                    id=o.question,
+                    levels=levels,
+                )
+            )
         else:
             q = e.questionnaire.by_id.get(o.question) if e.questionnaire else None
             shown = o.prompt
             if e.for_someone_else and q is not None:
                 shown = q.prompt_other or q.name
-            out.append(f"{shown} (could lead to: {levels})")
+            out.append(say("report.could_lead_to", question=shown, levels=levels))
     return out
 
 
@@ -133,17 +130,9 @@ def ignored_words(e: Explanation) -> list[str]:
     read = [f"{i.label}: {i.words}" for i in e.ignored if i.read]
     unused = [f"{i.label}: {i.words}" for i in e.ignored if not i.read]
     if read:
-        out.append(
-            "Read for safety, although the other answers do not lead to these questions: "
-            + "; ".join(read)
-            + "."
-        )
+        out.append(e.wording.say("report.read_for_safety", answers="; ".join(read)))
     if unused:
-        out.append(
-            "Not used, because the other answers do not lead to these questions: "
-            + "; ".join(unused)
-            + "."
-        )
+        out.append(e.wording.say("report.not_used", answers="; ".join(unused)))
     return out
 
 
@@ -151,32 +140,37 @@ def setting_words(e: Explanation) -> str:
     """The kind of care the decisive rules name, else the level's settings."""
     if e.setting is None:
         return e.level.setting
-    return f"{e.setting.title}: {e.setting.summary}"
+    return e.wording.say("report.setting_named", title=e.setting.title, summary=e.setting.summary)
 
 
 def level_facts(e: Explanation) -> list[str]:
-    level = e.level
-    facts = [f"Time: {level.hours}", f"Setting: {setting_words(e)}"]
+    level, say = e.level, e.wording.say
+    facts = [say("report.time", hours=level.hours), say("report.setting", setting=setting_words(e))]
     if e.provisional:
-        facts.append("Provisional: not known: " + "; ".join(m.label for m in e.missing_safety))
+        missing = "; ".join(m.label for m in e.missing_safety)
+        facts.append(say("report.provisional", missing=missing))
     if level.corresponds_to:
-        facts.append(f"For reference only, this corresponds to {level.corresponds_to}.")
+        facts.append(say("report.corresponds_to", level=level.corresponds_to))
     return facts
 
 
 def decision_words(e: Explanation) -> str | None:
     """The clinician's decision in words, beside the suggestion."""
-    return None if e.decision is None else decision_sentence(e.decision, e.level, e.level_title)
+    if e.decision is None:
+        return None
+    return decision_sentence(e.decision, e.level, e.level_title, e.wording)
 
 
-def decision_sentence(d: Decision, suggested: Level, title_of: Callable[[str], str]) -> str:
+def decision_sentence(
+    d: Decision, suggested: Level, title_of: Callable[[str], str], wording: Wording
+) -> str:
     """A recorded decision beside the suggested level (``title_of``: a level id's title)."""
     title = title_of(d.level)
     if d.level == suggested.id:
-        said = f"Clinician's decision: {title}, as suggested."
+        said = wording.say("decision.as_suggested", level=title)
     else:
-        said = f"Clinician's decision: {title}, not the suggested {suggested.title}."
-    return f"{said} Reason: {d.reason}" if d.reason else said
+        said = wording.say("decision.differs", level=title, suggested=suggested.title)
+    return wording.say("decision.reason", decision=said, reason=d.reason) if d.reason else said
 
 
 def heading_facts(e: Explanation, filing: Filing, audience: str) -> list[str]:
@@ -187,22 +181,39 @@ def heading_facts(e: Explanation, filing: Filing, audience: str) -> list[str]:
         facts.append(f"Assessed: {when(filing.assessed_at)}")
     if filing.client_id:
         facts.append(f"Client id: {filing.client_id}")
+    say = e.wording.say
+    if for_clinician(audience):
+        whom = say("report.for_clinician")
+    elif e.by_another:
+        whom = say("report.for_other", who=e.answered_by)
+    else:
+        whom = say("report.for_person")
     facts += [
-        f"Answered by: {e.answered_by}",
+        say("report.answered_by", who=e.answered_by),
         f"Rule set: {p.ruleset_name} {p.ruleset_version}; "
         f"questionnaire: {p.questionnaire_name} {p.questionnaire_version}",
-        "Report for: the clinician" if for_clinician(audience) else "Report for: the person",
+        whom,
     ]
     return facts
 
 
-def reason_note(r: Reason, audience: str) -> str:
+def screeners_note(e: Explanation) -> str | None:
+    """Said with the screening scores when someone else answered the screeners (their
+    items keep their official wording, asked of the person)."""
+    return e.wording.say("report.screeners_by_other", who=e.answered_by) if e.by_another else None
+
+
+def reason_note(r: Reason, audience: str, e: Explanation) -> str:
     if for_clinician(audience):
-        evidence = ", ".join(f"{k}={_raw(v)}" for k, v in r.evidence.items())
-        return (
-            f"Based on: {r.evidence_words}. Rule {r.rule}; evidence: {evidence}; source: {r.source}"
+        values = ", ".join(f"{k}={_raw(v)}" for k, v in r.evidence.items())
+        return e.wording.say(
+            "report.based_on_clinician",
+            evidence=r.evidence_words,
+            rule=r.rule,
+            values=values,
+            source=r.source,
         )
-    return f"Based on: {r.evidence_words}"
+    return e.wording.say("report.based_on", evidence=r.evidence_words)
 
 
 def _raw(value: object) -> str:
@@ -213,8 +224,8 @@ def _raw(value: object) -> str:
     return str(value)
 
 
-def title(audience: str) -> str:
-    return "iopguide report for the clinician" if for_clinician(audience) else "iopguide report"
+def title(audience: str, e: Explanation) -> str:
+    return e.wording.say("report.title_clinician" if for_clinician(audience) else "report.title")
 
 
 def answers_given(e: Explanation) -> list[tuple[str, str, str]]:
@@ -231,25 +242,38 @@ def alert_resources(alerts: tuple[Alert, ...]) -> list[str]:
 
 
 def resources(e: Explanation) -> list[str]:
+    """The resources a report lists: with alerts, theirs (every line to call, and the
+    lines their rules name); else each default resource's ``listed`` line."""
     if e.alerts:
         return alert_resources(e.alerts)
-    return [
-        "Emergency: call 911",
-        "988 Suicide & Crisis Lifeline: call or text 988, or chat at 988lifeline.org",
-        "SAMHSA National Helpline: 1-800-662-4357 (free, confidential treatment referral, 24/7)",
-        "FindTreatment.gov: find treatment programs near you",
-    ]
+    return [r.line for r in ruleset_of(e).resources if r.always]
+
+
+def ruleset_of(e: Explanation) -> RuleSet:
+    assert e.ruleset is not None, "an Explainer's explanation names its rule set"
+    return e.ruleset
+
+
+def get_help_now(e: Explanation) -> str:
+    return e.wording.say(GET_HELP_NOW)
 
 
 # -- a reassessment: safety first in every format -------------------------------------
 
-CRISIS = "Call 911 in an emergency, or call or text 988."
-CLOSING = "A clinician decides on any change of care, with you."
+
+class Section(NamedTuple):
+    """A part of a comparison: what it is (``safety``, ``level``, ``answers``,
+    ``started``, ``stopped``), its heading, its lines, and whether it has none."""
+
+    part: str
+    heading: str
+    lines: list[str]
+    empty: bool = False
 
 
-def _said(questionnaire: Questionnaire, qid: str, value: object) -> str:
+def _said(questionnaire: Questionnaire, qid: str, value: object, wording: Wording) -> str:
     if value is None:
-        return "(not asked)"
+        return wording.say("compare.not_asked")
     question = questionnaire.by_id.get(qid)
     return question.word(value, "; ") if question is not None else str(value)
 
@@ -275,51 +299,54 @@ def still_alerts(c: Comparison) -> list[Firing]:
     return [f for f in c.later.alerts if f.rule.id in before]
 
 
-def verdict(c: Comparison) -> str:
-    before, after = c.earlier.level, c.later.level
-    return {
-        "step up": f"Step up: from {before.title} to {after.title}.",
-        "step down": f"Step down: from {before.title} to {after.title}.",
-        "continue": f"Continue: {after.title} still fits.",
-    }[c.direction]
+def verdict(c: Comparison, wording: Wording) -> str:
+    before, after = c.earlier.level.title, c.later.level.title
+    message = {"step up": "compare.step_up", "step down": "compare.step_down"}
+    return wording.say(message.get(c.direction, "compare.continue"), earlier=before, later=after)
 
 
-def _comparison_decision(c: Comparison, decision: Decision | None, ruleset: RuleSet | None) -> str:
+def _comparison_decision(c: Comparison, decision: Decision | None, wording: Wording) -> str:
     if decision is None:
         return ""
-    titles = {lv.id: lv.title for lv in ruleset.levels} if ruleset else {}
-    return decision_sentence(decision, c.later.level, lambda lv: titles.get(lv, lv))
+    titles = {lv.id: lv.title for lv in wording.ruleset.levels}
+    return decision_sentence(decision, c.later.level, lambda lv: titles.get(lv, lv), wording)
 
 
 def comparison_sections(
-    c: Comparison, questionnaire: Questionnaire, decision: Decision | None, ruleset: RuleSet | None
-) -> list[tuple[str, list[str]]]:
-    """(heading, lines) in reading order: safety, verdict, decision, answers, rules."""
-    out: list[tuple[str, list[str]]] = []
+    c: Comparison, questionnaire: Questionnaire, decision: Decision | None, wording: Wording
+) -> list[Section]:
+    """The parts in reading order: safety, verdict, decision, answers, rules."""
+    say = wording.say
+    out: list[Section] = []
     new, gone, still = new_alerts(c), gone_alerts(c), still_alerts(c)
     if new or gone or still:
-        lines = [f"New: {f.rule.alert}: {f.rule.title}. {f.rule.because}" for f in new]
-        lines += [f"Gone: {f.rule.title}" for f in gone]
-        lines += [f"Still: {f.rule.alert}: {f.rule.title}" for f in still]
+        lines = [
+            say("compare.new", severity=f.rule.alert, title=f.rule.title, because=f.rule.because)
+            for f in new
+        ]
+        lines += [say("compare.gone", title=f.rule.title) for f in gone]
+        lines += [say("compare.still", severity=f.rule.alert, title=f.rule.title) for f in still]
         if new or still:
-            lines.append(CRISIS)
-        out.append(("Safety first", lines))
-    level = [verdict(c)]
-    said = _comparison_decision(c, decision, ruleset)
+            lines.append(say("compare.crisis"))
+        out.append(Section("safety", say("compare.safety"), lines))
+    level = [verdict(c, wording)]
+    said = _comparison_decision(c, decision, wording)
     if said:
         level.append(said)
-    out.append(("Level of care", level))
-    out.append(
-        (
-            "Answers that changed",
-            [
-                f"{questionnaire.label_of(q)}: {_said(questionnaire, q, old)} -> "
-                f"{_said(questionnaire, q, new)}"
-                for q, old, new in c.changed
-            ]
-            or ["none"],
+    out.append(Section("level", say("compare.level"), level))
+    none = [say("compare.none")]
+    changed = [
+        say(
+            "compare.changed",
+            question=questionnaire.label_of(q),
+            earlier=_said(questionnaire, q, old, wording),
+            later=_said(questionnaire, q, new, wording),
         )
-    )
-    out.append(("Rules that now apply", [f"{r.title}: {r.because}" for r in c.started] or ["none"]))
-    out.append(("Rules that no longer apply", [r.title for r in c.stopped] or ["none"]))
+        for q, old, new in c.changed
+    ]
+    out.append(Section("answers", say("compare.answers"), changed or none, not changed))
+    started = [say("compare.rule", title=r.title, because=r.because) for r in c.started]
+    out.append(Section("started", say("compare.started"), started or none, not started))
+    stopped = [r.title for r in c.stopped]
+    out.append(Section("stopped", say("compare.stopped"), stopped or none, not stopped))
     return out

@@ -1,0 +1,54 @@
+"""A toy language, from data in a folder of its own, in a real interview: the
+questions, their choices and help, the sections and the result are its words."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import yaml
+
+from iopguide.io.load import bundled
+
+from ..helpers.interview import QUESTIONNAIRE, example, finish, typed
+from ..helpers.pty import spawn
+from ..io.test_texts import toy_words
+
+
+def test_the_interview_speaks_the_toy_language(tmp_path):
+    folder = tmp_path / "program"
+    (folder / "texts").mkdir(parents=True)
+    shutil.copy(bundled("default.yaml"), folder / "rules.yaml")
+    overlay, tokens = toy_words()
+    (folder / "texts" / "xx.yaml").write_text(yaml.safe_dump(overlay, allow_unicode=True))
+    child = spawn(tmp_path, "--rules", str(folder / "rules.yaml"), "--lang", "xx")
+    child.expect(re.escape(tokens["sections.about.title"]))
+    prompts = [
+        r"(?!)" if q.safety_pause else re.escape(tokens[f"questions.{q.id}.prompt"])
+        for q in QUESTIONNAIRE.questions
+    ]
+    answers = example("outpatient")
+    review = re.escape(tokens["messages.review.prompt"])
+    seen: list[str] = []
+    while True:
+        index = child.expect([*prompts, review])
+        if index == len(prompts):
+            break
+        question = QUESTIONNAIRE.questions[index]
+        seen.append(question.id)
+        if question.id == "age":
+            # the progress line and how to answer, in the toy language
+            child.expect(re.escape(tokens["messages.interview.hint_commands"]))
+            child.sendline("?")  # the help, in the toy language
+            child.expect(re.escape(tokens["questions.age.help"]))
+            child.expect(prompts[index])
+        if question.id == "sex_at_birth":
+            for choice in question.choices:
+                child.expect(re.escape(tokens[f"questions.sex_at_birth.choices.{choice.id}.label"]))
+        child.sendline(typed(question, answers[question.id]) if question.id in answers else "")
+    assert {"respondent", "age", "sex_at_birth"} <= set(seen)
+    assert tokens["messages.review.title"] in child.before
+    shown = finish(child)
+    assert child.exitstatus == 0
+    assert tokens["levels.outpatient.title"] in shown
+    assert "Standard outpatient care" not in shown
