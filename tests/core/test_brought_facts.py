@@ -150,7 +150,7 @@ def test_resources_need_an_alert_and_one_default_resource(run, tmp_path):
     path.write_text(text.replace("    short: ", "    always: false\n    short: "))
     done = run("rules", "check", "--rules", str(path))
     assert done.returncode == 1
-    assert "at least one needs 'always: true'" in done.stdout
+    assert "no resource of kind 'emergency' shown with every alert" in done.stdout
 
 
 def test_an_answers_file_of_questionnaire_2_3_gets_one_error_naming_the_new_questions(

@@ -50,6 +50,8 @@ def test_reports_link_the_numbers_and_sites_of_the_data(run, tmp_path):
     """A rule set whose lines are elsewhere: its numbers are linked with what they dial,
     and the bundled ones are neither said nor linked."""
     data, _ = parse_yaml(bundled("default.yaml").read_text(), "default.yaml")
+    for rule in data["rules"]:
+        rule.pop("resources", None)  # the lines only some rules name are gone too
     data["resources"] = [
         {
             "id": "emergency-112",

@@ -27,7 +27,7 @@ from iopguide.io.texts import BASE, Overlay, folder_of, merge, read_overlay
 from iopguide.model.answers import Given, parse_answers
 from iopguide.model.crosscheck import cross_check
 from iopguide.model.questionnaire import Questionnaire
-from iopguide.model.ruleset import REQUIRED_KINDS, RuleSet
+from iopguide.model.ruleset import RuleSet
 
 STDIN = "-"
 
@@ -329,7 +329,6 @@ def load_ruleset(
             # Safety marks in the questionnaire are for ``rules check`` to enforce.
             if finding.severity == "error" and finding.file == "rules":
                 raise RulesError(document.problem(finding.path, finding.message))
-        check_resources(document, ruleset)
 
     return _load_definition(path, "default.yaml", RuleSet, check)
 
@@ -363,22 +362,6 @@ def load_definitions(
     if asked is overlay:
         used = used[:1]
     return loaded_q, load_ruleset(loaded_q.model, r_doc), used
-
-
-def check_resources(document: Document, ruleset: RuleSet) -> None:
-    """A rule set names an emergency line and a crisis line among the resources every
-    alert shows: no rule set, however adapted, may leave a person in danger without them."""
-    kinds = {r.kind for r in ruleset.lines}
-    for kind in REQUIRED_KINDS:
-        if kind not in kinds:
-            raise RulesError(
-                document.problem(
-                    ("resources",),
-                    f"no resource of kind '{kind}' shown with every alert: a rule set names "
-                    + " and ".join(f"a {k} line" for k in REQUIRED_KINDS)
-                    + ", with their numbers",
-                )
-            )
 
 
 def _read(path: str | Path | Document | None, default: str) -> Document:

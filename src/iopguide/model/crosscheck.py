@@ -16,7 +16,7 @@ from iopguide.model.conditions import Condition, placed_tests
 from iopguide.model.graph import Graph
 from iopguide.model.operators import OPERATORS, Test
 from iopguide.model.questionnaire import Question, Questionnaire
-from iopguide.model.ruleset import Property, RuleSet
+from iopguide.model.ruleset import REQUIRED_KINDS, Property, RuleSet
 from iopguide.model.values import UNKNOWN
 
 Path = DataPath
@@ -34,7 +34,7 @@ class Finding:
 
 def cross_check(ruleset: RuleSet, questionnaire: Questionnaire) -> list[Finding]:
     """Every reference the rule set makes that the questionnaire or itself cannot honour."""
-    findings = [*_duplicates(ruleset, questionnaire), *_levels(ruleset)]
+    findings = [*_duplicates(ruleset, questionnaire), *_levels(ruleset), *_lines(ruleset)]
     graph = Graph(questionnaire, ruleset)
     too_deep = _chains(ruleset, graph)
     if too_deep:  # every later check (and the engine) follows chains: stop here
@@ -167,6 +167,20 @@ def _duplicates(ruleset: RuleSet, questionnaire: Questionnaire) -> Iterator[Find
     for i, score in enumerate(ruleset.scores):
         if score.id in questionnaire.by_id:
             yield Finding(("scores", i, "id"), f"score id '{score.id}' is also a question id")
+
+
+def _lines(ruleset: RuleSet) -> Iterator[Finding]:
+    """A rule set names an emergency line and a crisis line among the resources every
+    alert shows: no rule set, however adapted, may leave a person in danger without them."""
+    kinds = {r.kind for r in ruleset.lines}
+    for kind in REQUIRED_KINDS:
+        if kind not in kinds:
+            yield Finding(
+                ("resources",),
+                f"no resource of kind '{kind}' shown with every alert: a rule set names "
+                "an emergency line and a crisis line that every alert shows (neither a "
+                "directory nor 'always: false'), with their numbers",
+            )
 
 
 def _levels(ruleset: RuleSet) -> Iterator[Finding]:

@@ -295,11 +295,6 @@ class RuleSet(_Model):
 
     @model_validator(mode="after")
     def _crisis_line_fits(self) -> RuleSet:
-        if not any(r.always for r in self.resources):
-            raise ValueError(
-                "resources: every alert shows the default resources; "
-                "at least one needs 'always: true'"
-            )
         if any(r.short for r in self.resources) and len(self.crisis_line) > CRISIS_LINE_WIDTH:
             raise ValueError(
                 f"resources: the short forms make a crisis line of {len(self.crisis_line)} "

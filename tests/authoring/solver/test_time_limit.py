@@ -44,7 +44,10 @@ def formula_files(folder: Path, answers: int = 350, seed: int = 1) -> tuple[Path
         "levels": [{"id": i, "title": i, **level} for i in ("low", "high")],
         "ratings": {"0": "low", "1": "low", "2": "high", "3": "high", "4": "high"},
         "dimensions": [{"id": "d", "title": "D"}],
-        "resources": [{"id": "crisis-988", "name": "988", "contact": "988", "use": "crisis"}],
+        "resources": [
+            {"id": "sos", "kind": "emergency", "name": "SOS", "contact": "112", "use": "danger"},
+            {"id": "crisis", "kind": "crisis", "name": "Crisis", "contact": "1", "use": "crisis"},
+        ],
         "rules": [
             {"id": "formula", "title": "F", "when": formula, "consider": "c", **said},
             {"id": "q0-high", "title": "Q0", "when": q0, "floor": "high", **said},
