@@ -67,3 +67,9 @@ def test_slow_tests_are_deselected_by_default_and_ci_cannot_deselect_them():
     everything = pytest_collect(target, "-m", "", require_all=True)
     assert everything.returncode == 0, everything.stdout + everything.stderr
     assert "2 tests collected" in everything.stdout
+
+
+def test_readme_is_for_users_in_at_most_300_lines():
+    """README says what iopguide does, how to install and run it, and its formats; the
+    rest lives in docs/ (issue 29)."""
+    assert len((ROOT / "README.md").read_text().splitlines()) <= 300
