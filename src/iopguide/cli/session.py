@@ -110,7 +110,11 @@ class Session:
             if isinstance(reply, Quit):
                 raise Stopped
             if isinstance(reply, Help):
-                help_text = question.help or self.say("interview.no_more_help")
+                help_text = self.assessor.questionnaire.worded(
+                    f"questions.{question.id}.help",
+                    question.help,
+                    self.interview.for_someone_else,
+                ) or self.say("interview.no_more_help")
                 self.console.print(f"[italic]{escape(help_text)}[/italic]", highlight=False)
                 continue
             if isinstance(reply, Back):
@@ -154,10 +158,15 @@ class Session:
             f"\n[dim]{escape(section.title)} · {escape(where)}[/dim]", highlight=False
         )
         self.console.print(f"[bold]{escape(question.prompt_for(others))}[/bold]", highlight=False)
-        if question.note:
-            self.console.print(escape(question.note), highlight=False)
+        worded = self.assessor.questionnaire.worded
+        note = worded(f"questions.{question.id}.note", question.note, others)
+        if note:
+            self.console.print(escape(note), highlight=False)
         for n, choice in enumerate(question.choices, 1):
-            self.console.print(f"  {n:>2}. {escape(choice.label)}", highlight=False)
+            label = worded(
+                f"questions.{question.id}.choices.{choice.id}.label", choice.label, others
+            )
+            self.console.print(f"  {n:>2}. {escape(label)}", highlight=False)
         if current is not None:
             now = self.say("interview.answer_now", answer=question.word(current, "; "))
             self.console.print(escape(now), highlight=False)

@@ -272,6 +272,54 @@ def other_places(questionnaire: Any) -> Iterator[str]:
             yield f"questions.{question_id}.prompt"
 
 
+# Words that speak to (or as) the person assessed: a text that says one reads wrong
+# to someone answering for them, unless the other voice words it anew.
+SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself|i|i'm|i've|me|my|myself)\b", re.I)
+# The fields someone answering for the person reads beyond prompts and intros (which
+# have their own other forms): help and notes with a question, choices, and what an
+# alert, a consideration, a reason, a level or a setting says.
+_READ = {
+    "questions": ("help", "note"),
+    "rules": ("title", "because", "consider"),
+    "levels": ("summary",),
+    "settings": ("summary",),
+}
+
+
+def unvoiced(overlay: Overlay, questionnaire: Any, rules: Any) -> Untranslated:
+    """The texts someone answering for the person reads that say you, your or I and
+    have no form in the other voice. A screener's items (questions with an
+    instrument ``code``) keep their official wording and are left out."""
+    found = things(questionnaire, rules)
+    read: list[str] = []
+    for kind, fields in _READ.items():
+        for thing_id, thing in found[kind].items():
+            if kind == "questions" and thing.get("code"):
+                continue
+            read += [f"{kind}.{thing_id}.{f}" for f in fields if isinstance(thing.get(f), str)]
+            if kind == "questions":
+                read += [
+                    f"questions.{thing_id}.choices.{c}.label" for c in _by_id(thing.get("choices"))
+                ]
+    saying = [p for p in read if _says_you(found, rules, p)]
+    return Untranslated(
+        overlay.language,
+        "other, says you",
+        overlay.name,
+        len(saying),
+        [p for p in saying if p not in overlay.other],
+    )
+
+
+def _says_you(found: dict[str, dict[str, dict[str, Any]]], rules: Any, path: str) -> bool:
+    where = resolve(found, rules, path)
+    if isinstance(where, str):
+        return False
+    target, key, _ = where
+    text = target.get(key)
+    return isinstance(text, str) and SECOND_PERSON.search(text) is not None
+
+
 def file_of(path: str) -> str:
     """Which file an id path's words belong to: ``questionnaire`` or ``rules``."""
     kind = _split(path)[0]
@@ -298,13 +346,18 @@ def merge(overlay: Overlay, questionnaire: Any, rules: Any, part: str | None = N
                 kind, name = _split(path)[0], _split(path)[-1]
                 other = OTHER_FIELDS.get((kind, name))
                 if other is None:
-                    raise RulesError(
-                        overlay.problem(
-                            voice,
-                            path,
-                            "the other voice words only questions' prompts and sections' intros",
+                    # Any other words: kept by id path beside the base text, which
+                    # the interview and the reports choose by who answers.
+                    if is_list:
+                        raise RulesError(
+                            overlay.problem(voice, path, "the other voice words one text")
                         )
-                    )
+                    owner = questionnaire if file_of(path) == "questionnaire" else rules
+                    if isinstance(owner, dict):
+                        words = owner.setdefault("other", {})
+                        if isinstance(words, dict):
+                            words[path] = text
+                    continue
                 key = other
             target[key] = text
 

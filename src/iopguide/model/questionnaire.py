@@ -273,6 +273,14 @@ class Questionnaire(_Model):
     sections: tuple[Section, ...] = Field(min_length=1)
     # The instruments' totals, with their codes (exported to FHIR).
     totals: tuple[Total, ...] = ()
+    # The words as someone answering for the person reads them, by id path (the
+    # ``other:`` section of a language file, merged by ``io.texts``).
+    other: dict[str, str] = {}
+
+    def worded(self, path: str, text: str, other: bool) -> str:
+        """The words at an id path, in the voice of someone answering for the person
+        when ``other`` and the questionnaire has them; else as written."""
+        return self.other.get(path, text) if other else text
 
     @model_validator(mode="after")
     def _ids_and_order(self) -> Questionnaire:
