@@ -251,8 +251,8 @@ class Explainer:
         reasons = [
             Reason(
                 f.rule.id,
-                f.rule.title,
-                f.rule.because,
+                self.ruleset.worded(f"rules.{f.rule.id}.title", f.rule.title, other),
+                self.ruleset.worded(f"rules.{f.rule.id}.because", f.rule.because, other),
                 {k: json_value(v) for k, v in f.evidence.items()},
                 decisive,
                 f.rule.source,
@@ -260,8 +260,20 @@ class Explainer:
             )
             for f, decisive in self.reason_firings(result)
         ]
+        worded = self.ruleset.worded
+        level, setting = result.level, result.setting
+        if other:
+            level = level.model_copy(
+                update={
+                    name: worded(f"levels.{level.id}.{name}", getattr(level, name), other)
+                    for name in ("summary", "setting")
+                }
+            )
+            if setting is not None:
+                summary = worded(f"settings.{setting.id}.summary", setting.summary, other)
+                setting = setting.model_copy(update={"summary": summary})
         return Explanation(
-            level=result.level,
+            level=level,
             emergency=result.emergency,
             alerts=tuple(self._alerts[other][f.rule.id] for f in self.alert_firings(result)),
             reasons=tuple(reasons),
@@ -285,7 +297,7 @@ class Explainer:
             disclaimer=self.ruleset.disclaimer,
             answers={k: json_value(v) for k, v in result.answers.items()},
             provenance=self.provenance,
-            setting=result.setting,
+            setting=setting,
             missing_safety=tuple(self._missing[q.id] for q in result.missing_safety),
             ignored=self.ignored(result),
             worded=partial(self.answers_in_words, result.answers),

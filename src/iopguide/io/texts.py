@@ -31,6 +31,7 @@ from typing import Any
 
 from iopguide.errors import Problem, RulesError
 from iopguide.model.messages import fields_of, misfit
+from iopguide.model.questionnaire import RESPONDENT
 
 BASE = "en"  # the language the questionnaire and the rule set are written in
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -281,7 +282,7 @@ SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself|i|i'm|i've|me|my|myself)
 _READ = {
     "questions": ("help", "note"),
     "rules": ("title", "because", "consider"),
-    "levels": ("summary",),
+    "levels": ("summary", "setting"),
     "settings": ("summary",),
 }
 
@@ -294,8 +295,8 @@ def unvoiced(overlay: Overlay, questionnaire: Any, rules: Any) -> Untranslated:
     read: list[str] = []
     for kind, fields in _READ.items():
         for thing_id, thing in found[kind].items():
-            if kind == "questions" and thing.get("code"):
-                continue
+            if kind == "questions" and (thing.get("code") or thing_id == RESPONDENT):
+                continue  # a screener's item; who answers, asked before the voice is known
             read += [f"{kind}.{thing_id}.{f}" for f in fields if isinstance(thing.get(f), str)]
             if kind == "questions":
                 read += [
