@@ -6,6 +6,8 @@ change to the code."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -14,7 +16,7 @@ from iopguide.io.load import bundled
 from ..conftest import EXAMPLES
 
 
-def _answers(tmp_path, respondent: str):
+def _answers(tmp_path: Path, respondent: str) -> str:
     data = yaml.safe_load((EXAMPLES / "iop.yaml").read_text())
     data.update(self_harm=True, respondent=respondent)
     path = tmp_path / f"{respondent}.yaml"
@@ -33,7 +35,7 @@ def test_a_family_members_report_words_the_alert_in_the_third_person(run, tmp_pa
         assert "Hurting themselves on purpose" not in own.stdout, fmt
 
 
-def _own_rules(tmp_path):
+def _own_rules(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     """A copy of the bundled rule set and questionnaire in a folder of their own,
     with a language file that words nothing."""
     folder = tmp_path / "rules"

@@ -5,6 +5,7 @@ in a real pseudo-terminal; the person answering for themselves reads their own."
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from ..helpers.interview import answer, example
 from ..helpers.pty import plain, spawn
@@ -15,7 +16,7 @@ FAMILY_HELP = "medication for their mental health"
 OWN_HELP = "medication for your mental health"
 
 
-def _at_mental_health_care(tmp_path, respondent: str) -> str:
+def _at_mental_health_care(tmp_path: Path, respondent: str) -> str:
     """Answer up to the mental-health-care question as ``respondent``, ask for its
     help, and return what was shown from its prompt on, as plain text."""
     child = spawn(tmp_path)
