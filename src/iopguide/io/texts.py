@@ -100,12 +100,15 @@ def languages(rules: str | Path | None) -> list[str]:
 def read_overlay(rules: str | Path | None, language: str, *, needed: bool = True) -> Overlay | None:
     """A language's overlay beside a rule set (or a questionnaire), or None when it has
     none: the base language needs none, and ``needed`` False asks for none."""
-    from iopguide.io.load import DEFINITIONS, read_document
+    from iopguide.io.load import DEFINITIONS, read_bundled, read_document
 
     path = folder_of(rules) / f"{language}.yaml"
     if (language == BASE or not needed) and not path.exists():
         return None
-    document = read_document(path, RulesError, DEFINITIONS)
+    if rules is None:  # the bundled file: from its build-time snapshot, when there is one
+        document = read_bundled(f"texts/{language}.yaml")
+    else:
+        document = read_document(path, RulesError, DEFINITIONS)
     data = document.data
     if data is None:
         data = {}
