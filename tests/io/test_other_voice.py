@@ -18,7 +18,7 @@ from ..conftest import EXAMPLES
 
 def _answers(tmp_path: Path, respondent: str) -> str:
     data = yaml.safe_load((EXAMPLES / "iop.yaml").read_text())
-    data.update(self_harm=True, respondent=respondent)
+    data.update(self_harm=True, respondent=respondent, mh_treatment="none_needed")
     path = tmp_path / f"{respondent}.yaml"
     path.write_text(yaml.safe_dump(data))
     return str(path)
@@ -33,6 +33,11 @@ def test_a_family_members_report_words_the_alert_in_the_third_person(run, tmp_pa
         own = run("assess", "-a", _answers(tmp_path, "self"), "-f", fmt)
         assert "Hurting yourself on purpose" in own.stdout, fmt
         assert "Hurting themselves on purpose" not in own.stdout, fmt
+    # The answers are said in the reader's voice too.
+    family = run("assess", "-a", _answers(tmp_path, "other"), "-f", "markdown").stdout
+    assert "| They do not have or need mental health care |" in family
+    own = run("assess", "-a", _answers(tmp_path, "self"), "-f", "markdown").stdout
+    assert "| I do not have or need mental health care |" in own
 
 
 def _own_rules(tmp_path: Path) -> tuple[Path, dict[str, Any]]:

@@ -120,7 +120,7 @@ class Explainer:
             return (q.prompt_other or q.name) if other else q.prompt
 
         return [
-            (asked(q), q.word(answers[q.id], "; "))
+            (asked(q), self.questionnaire.voiced(q, other).word(answers[q.id], "; "))
             for q in self.questionnaire.questions
             if q.id in answers
         ]
