@@ -13,7 +13,15 @@ from iopguide.authoring.lint import Linter
 from iopguide.authoring.solver import INSTALL, TIME_LIMIT, TimeLimit
 from iopguide.errors import IopguideError, Problem, RulesError
 from iopguide.io.load import DEFINITIONS, bundled, collector_paused, problems_of, read_document
-from iopguide.io.texts import BASE, Untranslated, languages, merge, read_overlay, untranslated
+from iopguide.io.texts import (
+    BASE,
+    Untranslated,
+    languages,
+    merge,
+    read_overlay,
+    untranslated,
+    unvoiced,
+)
 from iopguide.model.crosscheck import Finding, cross_check
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
@@ -118,4 +126,7 @@ def translations(
             continue
         if language != BASE:
             found += untranslated(overlay, q_data, r_data)
+        else:
+            said = unvoiced(overlay, q_data, r_data)
+            found += [said] if said.missing else []
     return problems, found

@@ -110,7 +110,11 @@ class Session:
             if isinstance(reply, Quit):
                 raise Stopped
             if isinstance(reply, Help):
-                help_text = question.help or self.say("interview.no_more_help")
+                help_text = self.assessor.questionnaire.worded(
+                    f"questions.{question.id}.help",
+                    question.help,
+                    self.interview.for_someone_else,
+                ) or self.say("interview.no_more_help")
                 self.console.print(f"[italic]{escape(help_text)}[/italic]", highlight=False)
                 continue
             if isinstance(reply, Back):
@@ -154,12 +158,13 @@ class Session:
             f"\n[dim]{escape(section.title)} · {escape(where)}[/dim]", highlight=False
         )
         self.console.print(f"[bold]{escape(question.prompt_for(others))}[/bold]", highlight=False)
-        if question.note:
-            self.console.print(escape(question.note), highlight=False)
-        for n, choice in enumerate(question.choices, 1):
+        shown = self.assessor.questionnaire.voiced(question, others)
+        if shown.note:
+            self.console.print(escape(shown.note), highlight=False)
+        for n, choice in enumerate(shown.choices, 1):
             self.console.print(f"  {n:>2}. {escape(choice.label)}", highlight=False)
         if current is not None:
-            now = self.say("interview.answer_now", answer=question.word(current, "; "))
+            now = self.say("interview.answer_now", answer=shown.word(current, "; "))
             self.console.print(escape(now), highlight=False)
         said_how = hint(question, current, self.interview.respondent, say=self.say)
         self.console.print(f"[dim]({escape(said_how)})[/dim]", highlight=False)
@@ -233,8 +238,11 @@ class Session:
         table.add_column(say("review.question"))
         table.add_column(say("review.answer"))
         items = self.interview.review()
+        voiced = self.assessor.questionnaire.voiced
+        others = self.interview.for_someone_else
         for n, question, value in items:
-            shown = say("review.skipped") if value is None else question.word(value, "\n")
+            said = voiced(question, others)
+            shown = say("review.skipped") if value is None else said.word(value, "\n")
             table.add_row(str(n), escape(question.name), escape(shown))
         self.console.print(table)
         self._remind()

@@ -53,21 +53,32 @@ class Explainer:
         # The parts of an explanation that depend on the rule set alone, made once and
         # shared by every result (they are frozen).
         named = {r.id: [said[x] for x in r.resources if x in said] for r in ruleset.rules}
+        # By voice: as the person reads them, and as someone answering for them does.
         self._alerts = {
-            r.id: Alert(
-                r.id,
-                str(r.alert),
-                r.title,
-                r.because,
-                tuple(dict.fromkeys([*self.resources, *named[r.id]])),
-            )
-            for r in ruleset.rules
-            if r.alert is not None
+            other: {
+                r.id: Alert(
+                    r.id,
+                    str(r.alert),
+                    ruleset.worded(f"rules.{r.id}.title", r.title, other),
+                    ruleset.worded(f"rules.{r.id}.because", r.because, other),
+                    tuple(dict.fromkeys([*self.resources, *named[r.id]])),
+                )
+                for r in ruleset.rules
+                if r.alert is not None
+            }
+            for other in (False, True)
         }
         self._considerations = {
-            r.id: Consideration(r.id, str(r.consider), r.because)
-            for r in ruleset.rules
-            if r.consider is not None
+            other: {
+                r.id: Consideration(
+                    r.id,
+                    ruleset.worded(f"rules.{r.id}.consider", str(r.consider), other),
+                    ruleset.worded(f"rules.{r.id}.because", r.because, other),
+                )
+                for r in ruleset.rules
+                if r.consider is not None
+            }
+            for other in (False, True)
         }
         self._ratings = {
             d.id: {n: DimensionRating(d.id, d.title, n) for n in (0, *ruleset.ratings)}
@@ -109,7 +120,7 @@ class Explainer:
             return (q.prompt_other or q.name) if other else q.prompt
 
         return [
-            (asked(q), q.word(answers[q.id], "; "))
+            (asked(q), self.questionnaire.voiced(q, other).word(answers[q.id], "; "))
             for q in self.questionnaire.questions
             if q.id in answers
         ]
@@ -236,11 +247,12 @@ class Explainer:
             base = what_if.base(result)  # one for both searches
             counterfactuals = self.what_would_change(result, what_if.counterfactuals(base))
             open_questions = tuple(what_if.open_questions(base))
+        other = result.answers.get("respondent") in FOR_SOMEONE_ELSE
         reasons = [
             Reason(
                 f.rule.id,
-                f.rule.title,
-                f.rule.because,
+                self.ruleset.worded(f"rules.{f.rule.id}.title", f.rule.title, other),
+                self.ruleset.worded(f"rules.{f.rule.id}.because", f.rule.because, other),
                 {k: json_value(v) for k, v in f.evidence.items()},
                 decisive,
                 f.rule.source,
@@ -248,10 +260,22 @@ class Explainer:
             )
             for f, decisive in self.reason_firings(result)
         ]
+        worded = self.ruleset.worded
+        level, setting = result.level, result.setting
+        if other:
+            level = level.model_copy(
+                update={
+                    name: worded(f"levels.{level.id}.{name}", getattr(level, name), other)
+                    for name in ("summary", "setting")
+                }
+            )
+            if setting is not None:
+                summary = worded(f"settings.{setting.id}.summary", setting.summary, other)
+                setting = setting.model_copy(update={"summary": summary})
         return Explanation(
-            level=result.level,
+            level=level,
             emergency=result.emergency,
-            alerts=tuple(self._alerts[f.rule.id] for f in self.alert_firings(result)),
+            alerts=tuple(self._alerts[other][f.rule.id] for f in self.alert_firings(result)),
             reasons=tuple(reasons),
             dimensions=tuple(
                 self._ratings[d.id][result.ratings[d.id]] for d in self.ruleset.dimensions
@@ -267,11 +291,13 @@ class Explainer:
                 for s in self.ruleset.scores
                 if s.id in result.scores
             ),
-            considerations=tuple(self._considerations[f.rule.id] for f in result.considerations),
+            considerations=tuple(
+                self._considerations[other][f.rule.id] for f in result.considerations
+            ),
             disclaimer=self.ruleset.disclaimer,
             answers={k: json_value(v) for k, v in result.answers.items()},
             provenance=self.provenance,
-            setting=result.setting,
+            setting=setting,
             missing_safety=tuple(self._missing[q.id] for q in result.missing_safety),
             ignored=self.ignored(result),
             worded=partial(self.answers_in_words, result.answers),

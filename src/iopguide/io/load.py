@@ -341,10 +341,11 @@ def load_definitions(
     questionnaire file given in another folder takes its words from the overlay
     beside it (and keeps its own when there is none there); the rule set's overlay
     must exist (``--lang`` offers only those)."""
-    if language == BASE:  # the files' own words: nothing to read, start-up stays light
+    overlay = read_overlay(rules, language)
+    if language == BASE and (overlay is None or not (overlay.texts or overlay.other)):
+        # the files' own words: nothing to merge, start-up stays light
         loaded_q = load_questionnaire(questionnaire)
         return loaded_q, load_ruleset(loaded_q.model, rules), ()
-    overlay = read_overlay(rules, language)
     if questionnaire is None or folder_of(questionnaire) == folder_of(rules):
         asked = overlay
     else:
@@ -361,6 +362,8 @@ def load_definitions(
     used = tuple(o for o in (asked, overlay) if o is not None)
     if asked is overlay:
         used = used[:1]
+    if language == BASE:
+        used = ()  # the base language's words: its own voice, and the other one
     return loaded_q, load_ruleset(loaded_q.model, r_doc), used
 
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from iopguide.errors import Problem, RulesError
 from iopguide.model.messages import fields_of, misfit
+from iopguide.model.questionnaire import RESPONDENT
 
 BASE = "en"  # the language the questionnaire and the rule set are written in
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -99,12 +100,15 @@ def languages(rules: str | Path | None) -> list[str]:
 def read_overlay(rules: str | Path | None, language: str, *, needed: bool = True) -> Overlay | None:
     """A language's overlay beside a rule set (or a questionnaire), or None when it has
     none: the base language needs none, and ``needed`` False asks for none."""
-    from iopguide.io.load import DEFINITIONS, read_document
+    from iopguide.io.load import DEFINITIONS, read_bundled, read_document
 
     path = folder_of(rules) / f"{language}.yaml"
     if (language == BASE or not needed) and not path.exists():
         return None
-    document = read_document(path, RulesError, DEFINITIONS)
+    if rules is None:  # the bundled file: from its build-time snapshot, when there is one
+        document = read_bundled(f"texts/{language}.yaml")
+    else:
+        document = read_document(path, RulesError, DEFINITIONS)
     data = document.data
     if data is None:
         data = {}
@@ -272,6 +276,54 @@ def other_places(questionnaire: Any) -> Iterator[str]:
             yield f"questions.{question_id}.prompt"
 
 
+# Words that speak to (or as) the person assessed: a text that says one reads wrong
+# to someone answering for them, unless the other voice words it anew.
+SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself|i|i'm|i've|me|my|myself)\b", re.I)
+# The fields someone answering for the person reads beyond prompts and intros (which
+# have their own other forms): help and notes with a question, choices, and what an
+# alert, a consideration, a reason, a level or a setting says.
+_READ = {
+    "questions": ("help", "note"),
+    "rules": ("title", "because", "consider"),
+    "levels": ("summary", "setting"),
+    "settings": ("summary",),
+}
+
+
+def unvoiced(overlay: Overlay, questionnaire: Any, rules: Any) -> Untranslated:
+    """The texts someone answering for the person reads that say you, your or I and
+    have no form in the other voice. A screener's items (questions with an
+    instrument ``code``) keep their official wording and are left out."""
+    found = things(questionnaire, rules)
+    read: list[str] = []
+    for kind, fields in _READ.items():
+        for thing_id, thing in found[kind].items():
+            if kind == "questions" and (thing.get("code") or thing_id == RESPONDENT):
+                continue  # a screener's item; who answers, asked before the voice is known
+            read += [f"{kind}.{thing_id}.{f}" for f in fields if isinstance(thing.get(f), str)]
+            if kind == "questions":
+                read += [
+                    f"questions.{thing_id}.choices.{c}.label" for c in _by_id(thing.get("choices"))
+                ]
+    saying = [p for p in read if _says_you(found, rules, p)]
+    return Untranslated(
+        overlay.language,
+        "other, says you",
+        overlay.name,
+        len(saying),
+        [p for p in saying if p not in overlay.other],
+    )
+
+
+def _says_you(found: dict[str, dict[str, dict[str, Any]]], rules: Any, path: str) -> bool:
+    where = resolve(found, rules, path)
+    if isinstance(where, str):
+        return False
+    target, key, _ = where
+    text = target.get(key)
+    return isinstance(text, str) and SECOND_PERSON.search(text) is not None
+
+
 def file_of(path: str) -> str:
     """Which file an id path's words belong to: ``questionnaire`` or ``rules``."""
     kind = _split(path)[0]
@@ -298,13 +350,18 @@ def merge(overlay: Overlay, questionnaire: Any, rules: Any, part: str | None = N
                 kind, name = _split(path)[0], _split(path)[-1]
                 other = OTHER_FIELDS.get((kind, name))
                 if other is None:
-                    raise RulesError(
-                        overlay.problem(
-                            voice,
-                            path,
-                            "the other voice words only questions' prompts and sections' intros",
+                    # Any other words: kept by id path beside the base text, which
+                    # the interview and the reports choose by who answers.
+                    if is_list:
+                        raise RulesError(
+                            overlay.problem(voice, path, "the other voice words one text")
                         )
-                    )
+                    owner = questionnaire if file_of(path) == "questionnaire" else rules
+                    if isinstance(owner, dict):
+                        words = owner.setdefault("other", {})
+                        if isinstance(words, dict):
+                            words[path] = text
+                    continue
                 key = other
             target[key] = text
 

@@ -292,6 +292,14 @@ class RuleSet(_Model):
     resources: tuple[Resource, ...] = Field(min_length=1)
     rules: tuple[Rule, ...] = Field(min_length=1)
     properties: tuple[Property, ...] = ()
+    # The words as someone answering for the person reads them, by id path (the
+    # ``other:`` section of a language file, merged by ``io.texts``).
+    other: dict[str, str] = {}
+
+    def worded(self, path: str, text: str, other: bool) -> str:
+        """The words at an id path, in the voice of someone answering for the person
+        when ``other`` and the rule set has them; else as written."""
+        return self.other.get(path, text) if other else text
 
     @model_validator(mode="after")
     def _crisis_line_fits(self) -> RuleSet:
