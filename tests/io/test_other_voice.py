@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from iopguide.api import Assessor
 from iopguide.io.load import bundled
 
 from ..conftest import EXAMPLES
@@ -75,3 +76,20 @@ def test_the_shipped_files_list_no_text_that_says_you_without_a_family_form(run)
     checked = run("rules", "check")
     assert checked.returncode == 0, checked.stderr
     assert "untranslated" not in checked.stdout
+
+
+def test_screener_items_keep_their_official_wording_for_someone_else():
+    """A screener item (a question with an instrument code) is never rewritten in the
+    third person: the section's introduction frames answering for someone else."""
+    questionnaire = Assessor().questionnaire
+    coded = [q for q in questionnaire.questions if q.code is not None]
+    assert len(coded) >= 20  # AUDIT-C, PHQ-9, GAD-7, PC-PTSD-5, the C-SSRS screener
+    for question in coded:
+        assert not question.prompt_other, question.id
+        assert question.no_prompt_other, question.id
+        assert not [p for p in questionnaire.other if p.startswith(f"questions.{question.id}.")]
+        voiced = questionnaire.voiced(question, True)
+        assert voiced.prompt == question.prompt, question.id
+    for section in questionnaire.sections:
+        if any(q.code is not None and "you" in q.prompt.lower() for q in section.questions):
+            assert "official wording" in section.intro_other, section.id
