@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from iopguide.authoring.questionnaire import clinician_only_findings, prompt_other_findings
 from iopguide.io.yaml import parse_yaml
 from iopguide.model.questionnaire import Questionnaire
@@ -40,6 +42,7 @@ def test_a_skip_condition_may_not_read_a_clinician_only_question():
     assert found == [("when", "error"), ("prompt", "warning")]
 
 
+@pytest.mark.slow  # the z3 solver's exact check
 def test_rules_check_reports_a_missing_prompt_other(run, tmp_path: Path):
     text = (ROOT / "rules" / "questionnaire.yaml").read_text()
     line = '        prompt_other: "How old is the person you are answering for?"\n'

@@ -61,6 +61,7 @@ def test_a_broken_copy_is_reported_line_by_line(run, tmp_path):
     assert lines[-1] == "3 errors, 2 warnings; exact check by the z3 solver"
 
 
+@pytest.mark.slow  # the z3 solver's exact check
 def test_strict_fails_on_warnings(run, tmp_path):
     path = broken(
         tmp_path,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from iopguide.io import load
 
 from ..conftest import ROOT
@@ -35,6 +37,7 @@ def test_it_prints_the_files_the_installed_command_reads(run):
         assert (alone.returncode, alone.stdout) == (0, f"{path}\n")
 
 
+@pytest.mark.slow  # the z3 solver's exact check
 def test_the_printed_rules_check_clean_and_a_copy_passes_every_case(run, tmp_path):
     paths = printed(run)
     checked = run("rules", "check", "--rules", str(paths["rules"]))

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 
 from iopguide.authoring.cases import load_case
@@ -181,6 +182,7 @@ def test_an_answers_file_of_questionnaire_2_3_gets_one_error_naming_the_new_ques
         assert question in line
 
 
+@pytest.mark.slow  # the z3 solver's exact check
 def test_more_cannabis_days_is_a_proved_property(run):
     done = run("rules", "verify", "--format", "json")
     assert done.returncode == 0, done.stdout

@@ -244,6 +244,7 @@ def test_rules_check_requires_safety_marks(run, tmp_path):
     assert "mark it 'safety: true'" in done.stdout
 
 
+@pytest.mark.slow  # the z3 solver's exact check
 def test_rules_check_finds_an_unknown_below_every_known_answer(run, tmp_path):
     path = broken(
         tmp_path,
