@@ -54,13 +54,23 @@ class Explainer:
         # shared by every result (they are frozen).
         named = {r.id: [said[x] for x in r.resources if x in said] for r in ruleset.rules}
         # By voice: as the person reads them, and as someone answering for them does.
+        # A rule's title and text (of a reason, or of its alert):
+        self._words = {
+            other: {
+                r.id: (
+                    ruleset.worded(f"rules.{r.id}.title", r.title, other),
+                    ruleset.worded(f"rules.{r.id}.because", r.because, other),
+                )
+                for r in ruleset.rules
+            }
+            for other in (False, True)
+        }
         self._alerts = {
             other: {
                 r.id: Alert(
                     r.id,
                     str(r.alert),
-                    ruleset.worded(f"rules.{r.id}.title", r.title, other),
-                    ruleset.worded(f"rules.{r.id}.because", r.because, other),
+                    *self._words[other][r.id],
                     tuple(dict.fromkeys([*self.resources, *named[r.id]])),
                 )
                 for r in ruleset.rules
@@ -248,11 +258,11 @@ class Explainer:
             counterfactuals = self.what_would_change(result, what_if.counterfactuals(base))
             open_questions = tuple(what_if.open_questions(base))
         other = result.answers.get("respondent") in FOR_SOMEONE_ELSE
+        words = self._words[other]
         reasons = [
             Reason(
                 f.rule.id,
-                self.ruleset.worded(f"rules.{f.rule.id}.title", f.rule.title, other),
-                self.ruleset.worded(f"rules.{f.rule.id}.because", f.rule.because, other),
+                *words[f.rule.id],
                 {k: json_value(v) for k, v in f.evidence.items()},
                 decisive,
                 f.rule.source,

@@ -44,7 +44,7 @@ def misfit(template: str, allowed: frozenset[str]) -> str | None:
 
 
 class Messages:
-    """A catalogue, read when first needed (a result written as JSON needs none)."""
+    """A catalogue, read when first needed (a JSON result needs it for its summary)."""
 
     def __init__(self, load: Callable[[], Mapping[str, str]], language: str = "en") -> None:
         self.language = language

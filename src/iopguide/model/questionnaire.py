@@ -278,31 +278,19 @@ class Questionnaire(_Model):
     other: dict[str, str] = {}
 
     def worded(self, path: str, text: str, other: bool) -> str:
-        """The words at an id path, in the voice of someone answering for the person
-        when ``other`` and the questionnaire has them; else as written."""
+        """The words at an id path: in the other voice when ``other`` and it has them."""
         return self.other.get(path, text) if other else text
 
     def voiced(self, question: Question, other: bool) -> Question:
-        """A question as someone answering for the person reads it (when ``other``):
-        its help, note and choices' labels in their voice where the questionnaire has
-        them, so that its answers are said in that voice too."""
-        path = f"questions.{question.id}"
-        if not other or not any(key.startswith(f"{path}.") for key in self.other):
-            return question
-        # Built anew, not copied: a copy would keep the choices its lookups cached.
-        fields = {name: getattr(question, name) for name in Question.model_fields}
-        fields["help"] = self.worded(f"{path}.help", question.help, True)
-        fields["note"] = self.worded(f"{path}.note", question.note, True)
-        fields["choices"] = tuple(
-            Choice.model_construct(
-                **{
-                    **{name: getattr(c, name) for name in Choice.model_fields},
-                    "label": self.worded(f"{path}.choices.{c.id}.label", c.label, True),
-                }
-            )
-            for c in question.choices
-        )
-        return Question.model_construct(**fields)
+        """A question as someone answering for the person reads it (when ``other``), so
+        that its answers are said in their voice too (``model.voice``)."""
+        return self._voiced.get(question.id, question) if other else question
+
+    @cached_property
+    def _voiced(self) -> dict[str, Question]:
+        from iopguide.model.voice import voiced_questions  # it reads this module's models
+
+        return voiced_questions(self)
 
     @model_validator(mode="after")
     def _ids_and_order(self) -> Questionnaire:
