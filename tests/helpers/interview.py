@@ -29,7 +29,8 @@ PROMPTS = [
 ]
 REVIEW = "Type a number to change that answer"
 KEEP = "Save your answers to a file"
-SAFE = re.escape(english_catalogue()[PAUSE_HINT])
+# The pause's hint, as said to the person or to someone answering for them.
+SAFE = "|".join(re.escape(english_catalogue()[k]) for k in (PAUSE_HINT, f"{PAUSE_HINT}_other"))
 
 
 def example(name: str) -> dict[str, Any]:

@@ -106,6 +106,24 @@ def test_enter_at_the_pause_goes_on_and_records_nothing(tmp_path):
     assert kept["cssrs_5"] is False  # every answer given is kept
 
 
+def test_the_pause_speaks_to_a_family_member_about_the_person(tmp_path):
+    given = answers_with(
+        tmp_path,
+        {**example("outpatient"), **SUICIDE_PLAN, "respondent": "other"},
+        missing="transport",
+    )
+    term = Terminal(tmp_path, "--answers", str(given))
+    term.child.expect(SAFE)
+    term.child.expect("> ")
+    shown = " ".join(" ".join(term.screen()).split())
+    assert "Is the person you are answering for safe, so that you can go on?" in shown
+    assert "n = no, they are not safe" in shown
+    assert "I am not safe" not in shown
+    term.child.sendline("no")
+    term.child.expect(STOP)
+    assert "GET HELP NOW" in "\n".join(term.screen())
+
+
 @pytest.mark.parametrize(
     ("reply", "recorded", "stop"),
     [("no", False, ""), ("n", False, "Y"), ("not safe", False, "y"), ("help", None, "")],

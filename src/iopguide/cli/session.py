@@ -198,7 +198,8 @@ class Session:
 
         def asked() -> str:
             self.console.print(f"\n[bold]{escape(prompt)}[/bold]", highlight=False)
-            self.console.print(f"[dim]({escape(self.say(PAUSE_HINT))})[/dim]", highlight=False)
+            hint = self.assessor.wording(self.interview.for_someone_else).voiced(PAUSE_HINT)
+            self.console.print(f"[dim]({escape(hint)})[/dim]", highlight=False)
             return self.ask("> ")
 
         reply = self._until_read(asked, read_pause)
@@ -247,7 +248,9 @@ class Session:
         self.console.print(table)
         self._remind()
         while True:
-            answer = self.ask(say("review.prompt"))
+            # Said by the console, which wraps at a word (input() breaks it anywhere).
+            self.console.print(escape(say("review.prompt").rstrip()), highlight=False)
+            answer = self.ask("> ")
             answer = " ".join(answer.strip().lower().split())
             if not answer:
                 return None
