@@ -265,11 +265,13 @@ def places(questionnaire: Any, rules: Any) -> Iterator[str]:
 
 
 def other_places(questionnaire: Any) -> Iterator[str]:
-    """The id paths the other voice words differently: the prompts and intros that
-    have a form for someone answering for the person."""
+    """The id paths the other voice words differently: every prompt (but a question's
+    whose ``no_prompt_other`` says why it needs none) and each section intro that says
+    you."""
     found = things(questionnaire, None)
     for section_id, section in found["sections"].items():
-        if section.get("intro_other"):
+        intro = section.get("intro")
+        if isinstance(intro, str) and SECOND_PERSON.search(intro):
             yield f"sections.{section_id}.intro"
     for question_id, question in found["questions"].items():
         if not question.get("no_prompt_other"):
