@@ -66,5 +66,6 @@ def test_the_printed_rules_check_clean_and_a_copy_passes_every_case(run, tmp_pat
 def test_an_unknown_name_is_a_usage_error(run):
     done = run("rules", "path", "default")
     assert done.returncode == 2
-    assert done.stderr.startswith("error: which must be one of: questionnaire, rules, cases, texts\n")
+    names = "questionnaire, rules, cases, texts"
+    assert done.stderr.startswith(f"error: which must be one of: {names}\n")
     assert done.stdout == ""
