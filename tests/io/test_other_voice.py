@@ -51,6 +51,17 @@ def test_a_family_member_reads_the_next_steps_about_the_person(run, tmp_path):
         assert "for them" not in own, fmt
 
 
+def test_a_family_member_reads_the_questions_short_names_about_the_person(run, tmp_path):
+    data = yaml.safe_load((EXAMPLES / "inpatient.yaml").read_text())
+    for respondent, name in (("other", "How often they drink"), ("self", "How often you drink")):
+        path = tmp_path / f"{respondent}.yaml"
+        path.write_text(yaml.safe_dump({**data, "respondent": respondent}))
+        for fmt in ("text", "markdown", "html"):  # the reasons' evidence, in words
+            done = run("assess", "-a", str(path), "-f", fmt)
+            assert done.returncode == 0, done.stderr
+            assert f"{name}: 4 or more times a week" in done.stdout, (respondent, fmt)
+
+
 def _own_rules(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     """A copy of the bundled rule set and questionnaire in a folder of their own,
     with a language file that words nothing."""
@@ -97,9 +108,13 @@ def test_screener_items_keep_their_official_wording_for_someone_else():
     for question in coded:
         assert not question.prompt_other, question.id
         assert question.no_prompt_other, question.id
-        assert not [p for p in questionnaire.other if p.startswith(f"questions.{question.id}.")]
+        # Only its short name, which is ours and not the instrument's, has another form.
+        worded = [p for p in questionnaire.other if p.startswith(f"questions.{question.id}.")]
+        assert set(worded) <= {f"questions.{question.id}.label"}, question.id
         voiced = questionnaire.voiced(question, True)
         assert voiced.prompt == question.prompt, question.id
+        assert voiced.help == question.help, question.id
+        assert [c.label for c in voiced.choices] == [c.label for c in question.choices]
     for section in questionnaire.sections:
         if any(q.code is not None and "you" in q.prompt.lower() for q in section.questions):
             assert "official wording" in section.intro_other, section.id

@@ -246,7 +246,7 @@ class Session:
         for n, question, value in items:
             said = voiced(question, others)
             shown = say("review.skipped") if value is None else said.word(value, "\n")
-            table.add_row(str(n), escape(question.name), escape(shown))
+            table.add_row(str(n), escape(said.name), escape(shown))
         self.console.print(table)
         self._remind()
         while True:

@@ -98,25 +98,31 @@ class Explainer:
             q.id: MissingAnswer(q.id, q.name, q.prompt) for q in questionnaire.questions if q.safety
         }
 
-    def name(self, subject: str) -> str:
+    def asked(self, subject: str, other: bool) -> Question:
+        """A question as the reader reads it: in the voice of someone answering for the
+        person when ``other`` (its label and choices in their words)."""
+        return self.questionnaire.voiced(self.questionnaire.by_id[subject], other)
+
+    def name(self, subject: str, other: bool) -> str:
         """A question's short name or a score's title."""
         if subject in self.questionnaire.by_id:
-            return self.questionnaire.by_id[subject].name
+            return self.asked(subject, other).name
         score = self.ruleset.score_by_id.get(subject)
         return score.title if score else subject
 
-    def word(self, subject: str, value: object) -> str:
+    def word(self, subject: str, value: object, other: bool) -> str:
         """A value in words: a choice's label, yes/no, or the number."""
-        question = self.questionnaire.by_id.get(subject)
-        if question is not None:
-            return question.word(value, "; ")
+        if subject in self.questionnaire.by_id:
+            return self.asked(subject, other).word(value, "; ")
         score = self.ruleset.score_by_id.get(subject)
         band = score.band(value) if score and isinstance(value, int) else ""
         return f"{value} ({band})" if band else str(value)
 
-    def evidence_words(self, firing: Firing) -> str:
+    def evidence_words(self, firing: Firing, other: bool) -> str:
         # Answers end with a full stop: a list of choices has semicolons of its own.
-        return ". ".join(f"{self.name(k)}: {self.word(k, v)}" for k, v in firing.evidence.items())
+        return ". ".join(
+            f"{self.name(k, other)}: {self.word(k, v, other)}" for k, v in firing.evidence.items()
+        )
 
     def answers_in_words(self, answers: dict[str, AnswerValue]) -> list[tuple[str, str]]:
         """(question, answer) in words; a question about "you" is named by its
@@ -127,7 +133,7 @@ class Explainer:
         def asked(q: Question) -> str:
             if q.clinician_only:
                 return q.name
-            return (q.prompt_other or q.name) if other else q.prompt
+            return (q.prompt_other or self.name(q.id, other)) if other else q.prompt
 
         return [
             (asked(q), self.questionnaire.voiced(q, other).word(answers[q.id], "; "))
@@ -135,13 +141,13 @@ class Explainer:
             if q.id in answers
         ]
 
-    def change_words(self, subject: str, old: object, new: object) -> str:
+    def change_words(self, subject: str, old: object, new: object, other: bool) -> str:
         """One changed answer in words, e.g. ``the answer to “Past withdrawal seizures”
         had been no instead of yes`` or ``Danger signs now had not included “A seizure”``.
 
         Choices are said by their labels, a missing answer as "not given": never an id.
         """
-        question = self.questionnaire.by_id[subject]
+        question = self.asked(subject, other)
         name = question.name
         say = self.say
 
@@ -177,20 +183,21 @@ class Explainer:
         return self.messages(message, **values)
 
     def what_would_change(
-        self, result: Result, found: list[Counterfactual]
+        self, result: Result, found: list[Counterfactual], other: bool
     ) -> tuple[WhatWouldChange, ...]:
         views = []
         for cf in found:
             level = self.ruleset.level(cf.level)
             said = self.say("whatif.and").join(
-                self.change_words(k, result.answers.get(k), v) for k, v in cf.changes.items()
+                self.change_words(k, result.answers.get(k), v, other) for k, v in cf.changes.items()
             )
             if cf.assumed:
                 # Labelled: the new questions' answers are taken, not given.
-                by_id = self.questionnaire.by_id
                 least = "; ".join(
                     self.say(
-                        "whatif.assumed_answer", name=by_id[k].name, answer=by_id[k].word(v, "; ")
+                        "whatif.assumed_answer",
+                        name=self.name(k, other),
+                        answer=self.word(k, v, other),
                     )
                     for k, v in cf.assumed.items()
                 )
@@ -209,21 +216,20 @@ class Explainer:
             )
         return tuple(views)
 
-    def ignored(self, result: Result) -> tuple[IgnoredAnswer, ...]:
+    def ignored(self, result: Result, other: bool) -> tuple[IgnoredAnswer, ...]:
         """The answers skip logic did not ask, in the questionnaire's order."""
         if not result.ignored:
             return ()
-        by_id = self.questionnaire.by_id
         return tuple(
             IgnoredAnswer(
                 q.id,
-                q.name,
+                self.name(q.id, other),
                 json_value(value),
-                q.word(value, "; "),
+                self.word(q.id, value, other),
                 q.id in result.read_ignored,
             )
             for q in self.questionnaire.questions
-            if (value := result.ignored.get(q.id)) is not None and q.id in by_id
+            if (value := result.ignored.get(q.id)) is not None
         )
 
     @staticmethod
@@ -253,11 +259,12 @@ class Explainer:
     def explain(self, result: Result, what_if: WhatIf | None = None) -> Explanation:
         counterfactuals: tuple[WhatWouldChange, ...] | None = None
         open_questions: tuple[OpenQuestion, ...] | None = None
+        other = result.answers.get("respondent") in FOR_SOMEONE_ELSE
         if what_if is not None:
             base = what_if.base(result)  # one for both searches
-            counterfactuals = self.what_would_change(result, what_if.counterfactuals(base))
+            found = what_if.counterfactuals(base)
+            counterfactuals = self.what_would_change(result, found, other)
             open_questions = tuple(what_if.open_questions(base))
-        other = result.answers.get("respondent") in FOR_SOMEONE_ELSE
         words = self._words[other]
         reasons = [
             Reason(
@@ -266,7 +273,7 @@ class Explainer:
                 {k: json_value(v) for k, v in f.evidence.items()},
                 decisive,
                 f.rule.source,
-                partial(self.evidence_words, f),
+                partial(self.evidence_words, f, other),
             )
             for f, decisive in self.reason_firings(result)
         ]
@@ -314,7 +321,7 @@ class Explainer:
             provenance=self.provenance,
             setting=setting,
             missing_safety=tuple(self._missing[q.id] for q in result.missing_safety),
-            ignored=self.ignored(result),
+            ignored=self.ignored(result, other),
             worded=partial(self.answers_in_words, result.answers),
             counterfactuals=counterfactuals,
             open_questions=open_questions,

@@ -282,10 +282,11 @@ def other_places(questionnaire: Any) -> Iterator[str]:
 # to someone answering for them, unless the other voice words it anew.
 SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself|i|i'm|i've|me|my|myself)\b", re.I)
 # The fields someone answering for the person reads beyond prompts and intros (which
-# have their own other forms): help and notes with a question, choices, and what an
-# alert, a consideration, a reason, a level or a setting says.
+# have their own other forms): a question's short name (in reasons and the review),
+# help and notes, choices, and what an alert, a consideration, a reason, a level or a
+# setting says.
 _READ = {
-    "questions": ("help", "note"),
+    "questions": ("label", "help", "note"),
     "rules": ("title", "because", "consider"),
     "levels": ("summary", "setting", "next_steps"),
     "settings": ("summary",),
@@ -300,8 +301,12 @@ def unvoiced(overlay: Overlay, questionnaire: Any, rules: Any) -> Untranslated:
     read: list[str] = []
     for kind, fields in _READ.items():
         for thing_id, thing in found[kind].items():
-            if kind == "questions" and (thing.get("code") or thing_id == RESPONDENT):
-                continue  # a screener's item; who answers, asked before the voice is known
+            if thing_id == RESPONDENT and kind == "questions":
+                continue  # who answers: asked before the voice is known
+            if kind == "questions" and thing.get("code"):
+                # A screener's item keeps its official wording; its short name is ours.
+                read.append(f"questions.{thing_id}.label")
+                continue
             read += [f"{kind}.{thing_id}.{f}" for f in fields if thing.get(f)]
             if kind == "questions":
                 read += [

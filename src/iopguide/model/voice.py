@@ -8,7 +8,8 @@ from iopguide.model.questionnaire import Choice, Question, Questionnaire
 
 
 def voiced_questions(questionnaire: Questionnaire) -> dict[str, Question]:
-    """The questions whose help, note or choice labels the other voice words, in it."""
+    """The questions whose label, help, note or choice labels the other voice words, in
+    it."""
     worded = {key.split(".")[1] for key in questionnaire.other if key.startswith("questions.")}
     say = questionnaire.worded
     out = {}
@@ -18,6 +19,7 @@ def voiced_questions(questionnaire: Questionnaire) -> dict[str, Question]:
         path = f"questions.{question.id}"
         # Built anew, not copied: a copy would keep the choices its lookups cached.
         fields = {name: getattr(question, name) for name in Question.model_fields}
+        fields["label"] = say(f"{path}.label", question.label, True)
         fields["help"] = say(f"{path}.help", question.help, True)
         fields["note"] = say(f"{path}.note", question.note, True)
         fields["choices"] = tuple(
