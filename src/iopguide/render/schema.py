@@ -111,6 +111,40 @@ class OpenQuestionOut(_Strict):
     levels: list[str]
 
 
+class RatedRuleOut(_Strict):
+    rule: str
+    source: str
+    evidence: dict[str, bool | int | str | list[str]]
+
+
+class RatedOut(_Strict):
+    id: str
+    rating: int
+    rules: list[RatedRuleOut]
+
+
+class VerdictOut(_Strict):
+    rule: str
+    necessary: bool = Field(
+        description="Setting this finding's evidence to its least severe answers lowers the level."
+    )
+    sufficient: bool = Field(
+        description="The level holds with every other decisive finding's evidence at its "
+        "least severe answers."
+    )
+
+
+class JustificationOut(_Strict):
+    dimensions: list[RatedOut] = Field(
+        description="Each area rated above 0: its rating and the rules that set it."
+    )
+    findings: list[VerdictOut] = Field(description="Each decisive rule, re-evaluated.")
+    together: list[list[str]] = Field(
+        description="The smallest sets of decisive rules that hold the level with every "
+        "other decisive rule's evidence at its least severe answers."
+    )
+
+
 class DimensionOut(_Strict):
     id: str
     title: str
@@ -185,6 +219,9 @@ class Result(_Strict):
     counterfactuals: list[CounterfactualOut] | None
     open_questions: list[OpenQuestionOut] | None
     result_holds: bool | None
+    justification: JustificationOut | None = Field(
+        description="The case for the level, found by re-evaluating (null in batch lines)."
+    )
     dimensions: list[DimensionOut]
     scores: list[ScoreOut]
     considerations: list[ConsiderationOut]
