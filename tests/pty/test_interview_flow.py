@@ -333,7 +333,12 @@ def test_a_decision_given_as_options_is_not_asked_again(tmp_path):
     child.close()
     assert child.exitstatus == 0
     result = json.loads(out.read_text())
-    assert result["decision"] == {"level": "iop", "reason": "Lives far from any program"}
+    assert result["decision"] == {
+        "level": "iop",
+        "reason_code": "other",
+        "reason": "Lives far from any program",
+        "available": None,
+    }
     assert result["level"] == "outpatient"
 
 
@@ -361,7 +366,8 @@ def test_the_decision_is_kept_for_the_result(assessor, tmp_path):
     from iopguide.model.decision import Decision
 
     answers = parse_answers(assessor.questionnaire, example("outpatient"), "x").answers
-    said = iter(["", "2", "Lives far from any program"])  # review, level, reason
+    # review, level, no code (Enter), the reason in words: it reads as "other"
+    said = iter(["", "2", "", "Lives far from any program"])
     session = Session(
         assessor,
         Interview.resume(assessor.questionnaire, answers),
@@ -371,7 +377,16 @@ def test_the_decision_is_kept_for_the_result(assessor, tmp_path):
         clinician=True,
     )
     assert session.run() == answers
-    assert session.decision == Decision("iop", "Lives far from any program")
+    assert session.decision == Decision("iop", "Lives far from any program", "other")
+    coded = iter(["", "2", "zzz", "6", "Works nights"])  # a code by its number, then words
+    session.ask = lambda _prompt: next(coded)
+    session.run()
+    assert session.decision == Decision("iop", "Works nights", "logistics")
+    assert 'decision:\n  level: "iop"\n  reason_code: "logistics"' in session.answers_file()
+    code_alone = iter(["", "2", "preference", ""])  # a code by its id; no words
+    session.ask = lambda _prompt: next(code_alone)
+    session.run()
+    assert session.decision == Decision("iop", "", "preference")
     agreed = iter(["", ""])
     session.ask = lambda _prompt: next(agreed)
     session.run()

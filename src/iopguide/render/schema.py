@@ -135,10 +135,20 @@ class ConsiderationOut(_Strict):
 
 
 class DecisionOut(_Strict):
-    """The level a clinician decided, and why (null when no reason was given)."""
+    """The level a clinician decided, why it differs from the suggestion (a code and
+    words, each null when not given), and the level actually available."""
 
-    level: str
-    reason: str | None
+    level: str = Field(description="The level decided: a level of the rule set.")
+    reason_code: str | None = Field(
+        description="Why it differs, a reason code of the rule set; the bundled one's: "
+        "preference, not_available, coverage_denied, clinical_judgement, safety, "
+        "logistics, other (a reason given without a code, for a level that differs)"
+    )
+    reason: str | None = Field(description="The reason in the clinician's words.")
+    available: str | None = Field(
+        description="The level actually available (offered), when recorded: a level of "
+        "the rule set."
+    )
 
 
 class IgnoredAnswerOut(_Strict):
