@@ -127,6 +127,16 @@ def assess(
             help="Interview: continue from a saved answers file.",
         ),
     ] = None,
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary",
+            metavar="FILE",
+            readable=False,
+            help="With --batch: also write the summary (levels suggested, decided and "
+            "available, reason codes, as counts) to this file, as JSON.",
+        ),
+    ] = None,
     client_id: Annotated[
         str | None,
         typer.Option("--client-id", metavar="ID", help="A client id printed on reports."),
@@ -145,8 +155,11 @@ def assess(
     decision = Decided(decided, reason_code, reason, available)
     _check_filing(files, batch, client_id, decision)
     language = checked_language(lang, rules)
+    if summary is not None and batch is None:
+        usage_error("--summary is the summary of a --batch: give --batch FILE too")
     if batch is not None:
-        assess_batch(batch, rules, questionnaire, fmt or BATCH_DEFAULT, language)
+        to = output_target(summary, [batch, rules, questionnaire], option="--summary")
+        assess_batch(batch, rules, questionnaire, fmt or BATCH_DEFAULT, language, to)
     elif files:
         assess_many(
             [str(answers), *files], rules, questionnaire, fmt or DEFAULT, audience, language
