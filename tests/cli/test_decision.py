@@ -209,6 +209,26 @@ def test_a_saved_decision_needs_no_retyping_when_resumed(run, tmp_path):
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
+def test_a_resumed_pdf_report_carries_the_saved_decision(run, tmp_path):
+    from ..render.test_pdf import need_weasyprint, pdf_text
+
+    need_weasyprint()
+    saved = with_decision(
+        tmp_path,
+        {"level": "outpatient", "reason_code": "preference", "available": "outpatient"},
+        name="save.yaml",
+    )
+    out = tmp_path / "x.pdf"
+    done = run("assess", "--resume", str(saved), "--audience", "clinician", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    text = " ".join(pdf_text(out).split())
+    assert (
+        "Clinician's decision: Standard outpatient care, not the suggested Intensive "
+        "outpatient program (IOP). Level available: Standard outpatient care. Reason: "
+        "The person's preference." in text.replace("’", "'")
+    )
+
+
 def test_a_batch_counts_levels_suggested_decided_available_and_reason_codes(run, tmp_path):
     base = yaml.safe_load((EXAMPLES / "iop.yaml").read_text())
     records = [

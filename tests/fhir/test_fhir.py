@@ -514,6 +514,43 @@ def test_the_validators_can_fail(exported):
     assert structure_errors({**exported, "status": ["active"]}) is not None
 
 
+def test_the_decisions_reason_code_and_available_level_are_components(run):
+    # Issue 33: the coded decision travels in the Bundle too, still valid FHIR.
+    done = run(
+        "assess", "-a", str(EXAMPLES / "iop.yaml"), "-f", "fhir", "--decided", "outpatient",
+        "--reason-code", "not_available", "--reason", "No IOP within 50 miles",
+        "--available", "outpatient",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    bundle = json.loads(done.stdout)
+    assert all_findings(bundle) == []
+    [observation] = [
+        o
+        for o in _resources(bundle, "Observation")
+        if o["code"]["coding"][0]["code"] == "decided-level"
+    ]
+    parts = {
+        c["code"]["coding"][0]["code"]: c["valueCodeableConcept"]["coding"][0]
+        for c in observation["component"]
+    }
+    assert set(parts) == {"decision-reason", "available-level"}
+    assert parts["decision-reason"]["code"] == "not_available"
+    assert parts["decision-reason"]["display"] == "The suggested level is not available"
+    assert parts["decision-reason"]["system"].endswith("/decision-reasons")
+    assert parts["available-level"]["code"] == "outpatient"
+    assert parts["available-level"]["system"].endswith("/levels")
+    assert observation["note"] == [{"text": "No IOP within 50 miles"}]
+    plain = json.loads(
+        run("assess", "-a", str(EXAMPLES / "iop.yaml"), "-f", "fhir", "--decided", "iop").stdout
+    )
+    [agreed] = [
+        o
+        for o in _resources(plain, "Observation")
+        if o["code"]["coding"][0]["code"] == "decided-level"
+    ]
+    assert "component" not in agreed
+
+
 def test_a_decided_level_is_in_the_bundle(run):
     # Issue 27, item 18: the clinician's decision travels with the result.
     done = run(

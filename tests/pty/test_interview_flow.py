@@ -309,6 +309,45 @@ def test_the_clinician_records_a_decision_that_differs_and_why(tmp_path):
     assert child.exitstatus == 0
 
 
+def test_the_clinician_is_asked_the_reason_code_from_a_numbered_list(run, tmp_path):
+    # Issue 33: after the reasons, the codes' words by number, then words of one's own.
+    out, save = tmp_path / "r.json", tmp_path / "s.yaml"
+    child = spawn(tmp_path, "--audience", "clinician", "--save", str(save), "-o", str(out))
+    answer(child, example("outpatient"))
+    child.sendline("")  # the review: no change
+    child.expect("Level you decided")
+    child.sendline("2")
+    child.expect(r"Reason \(a number")
+    shown = plain(child.before)
+    assert "Why it differs from the suggestion (type a number):" in shown
+    assert "1. The person's preference" in shown
+    assert "6. Logistics (travel, work, childcare, housing)" in shown
+    assert "7. Other" in shown
+    assert shown.index("Why") < shown.index("1. The person's preference")
+    child.sendline("9")
+    child.expect("please type a number from 1 to 7, or press Enter")
+    child.sendline("6")
+    child.expect("In your own words")
+    child.sendline("Works nights")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    decided = {
+        "level": "iop",
+        "reason_code": "logistics",
+        "reason": "Works nights",
+        "available": None,
+    }
+    assert json.loads(out.read_text())["decision"] == decided
+    assert yaml.safe_load(save.read_text())["decision"] == {
+        k: v for k, v in decided.items() if v is not None
+    }
+    # Resumed from the save file: the decision needs no retyping.
+    again = run("assess", "--resume", str(save), "-f", "json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["decision"] == decided
+
+
 def test_a_decision_given_as_options_is_not_asked_again(tmp_path):
     out = tmp_path / "r.json"
     child = spawn(
