@@ -139,6 +139,33 @@ def test_compare_takes_the_coded_decision_and_checks_it(run):
     assert "--reason-code cost: not a reason code" in bad.stderr
 
 
+def test_compare_takes_laters_decision_unless_one_is_given(run, tmp_path):
+    earlier = str(EXAMPLES / "reassess-intake.yaml")
+    later = tmp_path / "later.yaml"
+    later.write_text(
+        (EXAMPLES / "reassess-week4.yaml").read_text()
+        + "\ndecision: {level: inpatient, reason_code: safety}\n"
+    )
+    kept = json.loads(run("compare", earlier, str(later), "-f", "json").stdout)
+    assert kept["decision"] == {
+        "level": "inpatient",
+        "reason_code": "safety",
+        "reason": None,
+        "available": None,
+    }
+    given = run("compare", earlier, str(later), "-f", "json", "--decided", "inpatient",
+                "--reason", "Relapsed twice")  # fmt: skip
+    assert json.loads(given.stdout)["decision"]["reason"] == "Relapsed twice"
+    assert json.loads(given.stdout)["decision"]["reason_code"] == "other"
+    later.write_text(
+        (EXAMPLES / "reassess-week4.yaml").read_text() + "\ndecision: {level: inpatient}\n"
+    )
+    bad = run("compare", earlier, str(later))
+    assert bad.returncode == 1
+    assert bad.stderr.startswith(f"error: {later}:")
+    assert ": decision: the decided level 'inpatient' differs" in bad.stderr
+
+
 def test_an_answers_files_decision_is_read_and_the_command_line_overrides_it(run, tmp_path):
     path = with_decision(
         tmp_path, {"level": "outpatient", "reason_code": "coverage_denied", "reason": "Plan B"}

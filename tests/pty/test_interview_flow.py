@@ -348,6 +348,30 @@ def test_the_clinician_is_asked_the_reason_code_from_a_numbered_list(run, tmp_pa
     assert json.loads(again.stdout)["decision"] == decided
 
 
+def test_a_decision_the_save_file_keeps_is_kept_through_the_interview(tmp_path):
+    # A saved interview that holds a decision: finishing it neither asks the decision
+    # again nor loses it from the save file while the missing answers are given.
+    save, out = tmp_path / "s.yaml", tmp_path / "r.json"
+    answers = example("outpatient")
+    partial = {k: v for k, v in answers.items() if k != "preferred_times"}
+    decision = {"level": "iop", "reason_code": "preference"}
+    save.write_text(yaml.safe_dump({**partial, "decision": decision}, sort_keys=False))
+    child = spawn(tmp_path, "--resume", str(save), "--audience", "clinician", "-o", str(out))
+    assert answer(child, answers) == ["preferred_times"]
+    assert yaml.safe_load(save.read_text())["decision"] == decision  # saved with the answer
+    child.sendline("")  # the review: no change
+    index = child.expect(["Level you decided", pexpect.EOF])
+    assert index == 1, "the kept decision is asked again"
+    child.close()
+    assert child.exitstatus == 0
+    assert yaml.safe_load(save.read_text())["decision"] == decision
+    assert json.loads(out.read_text())["decision"] == {
+        **decision,
+        "reason": None,
+        "available": None,
+    }
+
+
 def test_a_decision_given_as_options_is_not_asked_again(tmp_path):
     out = tmp_path / "r.json"
     child = spawn(
