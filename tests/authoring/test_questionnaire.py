@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,8 @@ def test_a_question_needs_prompt_other_or_a_reason():
     assert [(f.path, f.severity) for f in findings] == [
         (("sections", 0, "questions", 2, "prompt"), "error")
     ]
-    assert "'c' has no 'prompt_other'" in findings[0].message
+    assert "'c' has no prompt for someone answering for the person" in findings[0].message
+    assert "'questions.c.prompt' under 'other:'" in findings[0].message
 
 
 def test_a_skip_condition_may_not_read_a_clinician_only_question():
@@ -43,13 +45,17 @@ def test_a_skip_condition_may_not_read_a_clinician_only_question():
 
 
 @pytest.mark.slow  # the z3 solver's exact check
-def test_rules_check_reports_a_missing_prompt_other(run, tmp_path: Path):
-    text = (ROOT / "rules" / "questionnaire.yaml").read_text()
-    line = '        prompt_other: "How old is the person you are answering for?"\n'
-    assert line in text
-    changed = tmp_path / "q.yaml"
-    changed.write_text(text.replace(line, ""))
-    result = run("rules", "check", "--questionnaire", str(changed))
+def test_rules_check_reports_a_missing_prompt_for_someone_else(run, tmp_path: Path):
+    # A questionnaire copied with its language folder, one family prompt taken out.
+    shutil.copy(ROOT / "rules" / "questionnaire.yaml", tmp_path / "q.yaml")
+    texts = (ROOT / "rules" / "texts" / "en.yaml").read_text()
+    line = "  questions.age.prompt: How old is the person you are answering for?\n"
+    assert line in texts
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "en.yaml").write_text(texts.replace(line, ""))
+    result = run("rules", "check", "--questionnaire", str(tmp_path / "q.yaml"))
     assert result.returncode == 1
-    assert "question 'age' has no 'prompt_other'" in result.stdout
-    assert run("rules", "check").returncode == 0
+    assert "question 'age' has no prompt for someone answering for the person" in result.stdout
+    assert result.stdout.count("has no prompt for someone") == 1
+    shutil.copy(ROOT / "rules" / "texts" / "en.yaml", tmp_path / "texts" / "en.yaml")
+    assert run("rules", "check", "--questionnaire", str(tmp_path / "q.yaml")).returncode == 0

@@ -13,7 +13,7 @@ import yaml
 from iopguide import __version__
 
 from ..conftest import EXAMPLES
-from ..helpers.rules import broken
+from ..helpers.rules import broken, with_words
 
 EXPECTED = {"outpatient": "outpatient", "iop": "iop", "inpatient": "inpatient"}
 RESULT_KEYS = [
@@ -256,6 +256,7 @@ def test_a_rule_set_and_questionnaire_written_as_json_work_like_the_yaml(run, tm
         path = tmp_path / f"{name}.json"
         path.write_text(json.dumps(data))
         paths.append(path)
+    with_words(tmp_path)
     example = str(EXAMPLES / "inpatient.yaml")
     given = run("assess", "-a", example, "-f", "json", "--rules", str(paths[0]),
                 "--questionnaire", str(paths[1]))  # fmt: skip

@@ -11,7 +11,12 @@ from iopguide.io import load
 
 from ..conftest import ROOT
 
-NAMES = {"questionnaire": "questionnaire.yaml", "rules": "default.yaml", "cases": "cases"}
+NAMES = {
+    "questionnaire": "questionnaire.yaml",
+    "rules": "default.yaml",
+    "cases": "cases",
+    "texts": "texts",
+}
 
 
 def printed(run) -> dict[str, Path]:
@@ -23,7 +28,7 @@ def printed(run) -> dict[str, Path]:
 
 def test_it_prints_the_files_the_installed_command_reads(run):
     paths = printed(run)
-    assert list(paths) == ["questionnaire", "rules", "cases"]
+    assert list(paths) == ["questionnaire", "rules", "cases", "texts"]
     # A wheel install reads its own copy inside the package, an editable one the source tree's.
     home = load.PACKAGE / "rules" if load.PACKAGE != ROOT / "src" / "iopguide" else ROOT / "rules"
     for name, path in paths.items():
@@ -32,6 +37,7 @@ def test_it_prints_the_files_the_installed_command_reads(run):
     assert paths["questionnaire"].is_file()
     assert paths["rules"].is_file()
     assert any(paths["cases"].glob("*.yaml"))
+    assert (paths["texts"] / "en.yaml").is_file()
     for name, path in paths.items():
         alone = run("rules", "path", name)
         assert (alone.returncode, alone.stdout) == (0, f"{path}\n")
@@ -46,6 +52,7 @@ def test_the_printed_rules_check_clean_and_a_copy_passes_every_case(run, tmp_pat
     shutil.copy(paths["questionnaire"], tmp_path / "questionnaire.yaml")
     shutil.copy(paths["rules"], tmp_path / "my-rules.yaml")
     shutil.copytree(paths["cases"], tmp_path / "cases")
+    shutil.copytree(paths["texts"], tmp_path / "texts")
     tested = run(
         "rules", "test", str(tmp_path / "cases"),
         "--rules", str(tmp_path / "my-rules.yaml"),
@@ -59,5 +66,6 @@ def test_the_printed_rules_check_clean_and_a_copy_passes_every_case(run, tmp_pat
 def test_an_unknown_name_is_a_usage_error(run):
     done = run("rules", "path", "default")
     assert done.returncode == 2
-    assert done.stderr.startswith("error: which must be one of: questionnaire, rules, cases\n")
+    names = "questionnaire, rules, cases, texts"
+    assert done.stderr.startswith(f"error: which must be one of: {names}\n")
     assert done.stdout == ""

@@ -28,8 +28,7 @@ from iopguide.model.values import UNKNOWN, AnswerValue
 from iopguide.render.template import answers_file
 
 from ..conftest import EXAMPLES
-
-SAY = Messages(english_catalogue)
+from ..helpers.catalogue import SAY
 
 
 def reply(*args: Any) -> Any:
@@ -243,6 +242,44 @@ def test_read_reply(questionnaire, qid, text, expected):
 def test_read_reply_explains_what_is_wrong(questionnaire, qid, text, message):
     with pytest.raises(ValueError, match=message):
         reply(questionnaire.by_id[qid], text)
+
+
+# Words a language may give (Spanish, as its issue asks): several per reply, accents
+# optional, and a reply read whole, so "n" is never the start of "no sé".
+WORDS = {
+    "words.yes": "sí, s",
+    "words.no": "no, n",
+    "words.unknown": "no sé, ns",
+    "words.back": "atrás",
+    "words.quit": "salir",
+}
+OTHER_WORDS = Messages(lambda: {**english_catalogue(), **WORDS})
+
+
+@pytest.mark.parametrize(
+    ("qid", "respondent", "text", "expected"),
+    [
+        ("trauma", None, "SÍ", True),
+        ("trauma", None, "si", True),
+        ("trauma", None, "s", True),
+        ("trauma", None, "n", False),
+        ("trauma", None, "no", False),
+        ("phq9_1", "other", "no se", UNKNOWN),
+        ("phq9_1", "other", "No  sé", UNKNOWN),
+        ("age", None, "atras", Back()),
+        ("age", None, "Salir", Quit()),
+    ],
+)
+def test_a_language_gives_the_words_a_person_types(questionnaire, qid, respondent, text, expected):
+    question = questionnaire.by_id[qid]
+    assert read_reply(question, text, None, respondent, say=OTHER_WORDS) == expected
+
+
+def test_words_of_another_language_replace_the_english_ones(questionnaire):
+    with pytest.raises(ValueError, match="please type y for yes"):
+        read_reply(questionnaire.by_id["trauma"], "yes", say=OTHER_WORDS)
+    with pytest.raises(ValueError, match="please type a whole number"):
+        read_reply(questionnaire.by_id["age"], "back", say=OTHER_WORDS)
 
 
 def test_saved_answers_round_trip(questionnaire):

@@ -35,6 +35,7 @@ from iopguide.model.ruleset import CRISIS_LINE_WIDTH, RuleSet
 from iopguide.render.data import to_dict
 
 from ..conftest import EXAMPLES
+from ..helpers.catalogue import SAY
 from ..helpers.rules import broken
 
 EMERGENCY = "archetype-withdrawal-and-suicide-plan"
@@ -163,25 +164,25 @@ def test_the_pause_answer_never_changes_anything(assessor: Assessor, name, said)
     ],
 )
 def test_the_replies_at_the_pause(typed, reply):
-    assert read_pause(typed) == reply
+    assert read_pause(typed, SAY) == reply
 
 
 @pytest.mark.parametrize("typed", ["maybe", "?", "ok", "1"])
 def test_any_other_reply_at_the_pause_is_asked_again(typed):
     with pytest.raises(ValueError, match="please type y if you are safe to go on"):
-        read_pause(typed)
+        read_pause(typed, SAY)
 
 
 @pytest.mark.parametrize(
     ("typed", "stop"), [("", True), ("y", True), ("Yes", True), ("q", True), ("n", False)]
 )
 def test_stop_here_defaults_to_stopping(typed, stop):
-    assert read_stop(typed) is stop
+    assert read_stop(typed, SAY) is stop
 
 
 def test_stop_here_asks_again_for_anything_else():
     with pytest.raises(ValueError, match="to stop here, or n to go on"):
-        read_stop("maybe")
+        read_stop("maybe", SAY)
 
 
 # -- the crisis line ---------------------------------------------------------------

@@ -28,6 +28,7 @@ from tests.fhirtools import (
     need_python,
 )
 from tests.helpers.answers import answer_sets
+from tests.helpers.rules import with_words
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +157,7 @@ def test_codes_come_from_the_questionnaire_and_leave_with_its_wording(tmp_path, 
         "prompt: Little interest or pleasure in doing things?", "prompt: Little joy in things?"
     )
     assert reworded != q
-    path = tmp_path / "q.yaml"
+    path = with_words(tmp_path) / "q.yaml"
     path.write_text(reworded, encoding="utf-8")
     done = run("export", "fhir", "--questionnaire", str(path))
     assert done.returncode == 0, done.stderr

@@ -83,11 +83,12 @@ def answer(child: pexpect.spawn, answers: dict[str, Any], *, until: str = "") ->
             child.sendline("")
 
 
-def finish(child: pexpect.spawn) -> str:
-    """Confirm the review, decline to keep a copy, and return what was shown from the
-    review on (the result, then the offer and the recap), as plain text."""
+def finish(child: pexpect.spawn, keep: str = KEEP) -> str:
+    """Confirm the review, decline to keep a copy (offered in the words ``keep``), and
+    return what was shown from the review on (the result, then the offer and the
+    recap), as plain text."""
     child.sendline("")
-    child.expect(KEEP)
+    child.expect(keep)
     shown = child.before
     child.sendline("")
     child.expect(pexpect.EOF)

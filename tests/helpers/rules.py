@@ -9,6 +9,7 @@ edits the parsed data instead, for changes easier said on the data than on the t
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -48,6 +49,13 @@ def broken(
     path = folder / (name or source)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def with_words(folder: Path) -> Path:
+    """``folder`` with the shipped language files beside it (``texts/``), as a copy of the
+    bundled files has them: the words for someone answering for the person are there."""
+    shutil.copytree(bundled("texts/en.yaml").parent, folder / "texts", dirs_exist_ok=True)
+    return folder
 
 
 def line_of(text: str, needle: str) -> int:

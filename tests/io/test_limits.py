@@ -18,6 +18,7 @@ from iopguide.io.load import (
 )
 
 from ..conftest import EXAMPLES
+from ..helpers.rules import with_words
 
 
 def many_rules(count: int) -> dict:
@@ -83,6 +84,7 @@ def test_json_rule_sets_and_questionnaires_validate_like_yaml(tmp_path, run):
     for name in ("questionnaire", "default"):
         data = yaml.safe_load(bundled(f"{name}.yaml").read_text())
         (tmp_path / f"{name}.json").write_text(json.dumps(data))
+    with_words(tmp_path)
     q_json, r_json = tmp_path / "questionnaire.json", tmp_path / "default.json"
     from_json = load_questionnaire(q_json).model
     assert from_json == load_questionnaire().model

@@ -41,6 +41,16 @@ def test_a_family_members_report_words_the_alert_in_the_third_person(run, tmp_pa
     assert "| I do not have or need mental health care |" in own
 
 
+def test_a_family_member_reads_the_next_steps_about_the_person(run, tmp_path):
+    # iop.yaml suggests IOP; its first step names the person in the family's voice.
+    for fmt in ("markdown", "html", "json"):
+        family = run("assess", "-a", _answers(tmp_path, "other"), "-f", fmt).stdout
+        assert "Ask an IOP for an intake assessment for them;" in family, fmt
+        own = run("assess", "-a", _answers(tmp_path, "self"), "-f", fmt).stdout
+        assert "Ask an IOP for an intake assessment;" in own, fmt
+        assert "for them" not in own, fmt
+
+
 def _own_rules(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     """A copy of the bundled rule set and questionnaire in a folder of their own,
     with a language file that words nothing."""

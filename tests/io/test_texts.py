@@ -36,6 +36,12 @@ def toy_words() -> tuple[dict[str, Any], dict[str, str]]:
     english = yaml.safe_load(bundled("texts/en.yaml").read_text())["messages"]
     messages = {}
     for n, (key, template) in enumerate(english.items()):
+        if key.startswith("words."):
+            # What a person may type: the toy word beside the English ones, which the
+            # interview tests type for every other answer.
+            tokens[f"messages.{key}"] = token = f"xx{key.removeprefix('words.')}"
+            messages[key] = f"{template}, {token}"
+            continue
         token = f"xxm{n}zz"
         tokens[f"messages.{key}"] = token
         names = sorted(fields_of(template))

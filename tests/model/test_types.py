@@ -26,6 +26,7 @@ from iopguide.model.types import TYPES, FhirForm, Order
 from iopguide.model.values import CHOICE, CHOICES, NUMBER, UNKNOWN, YES_NO, AnswerValue
 
 from ..conftest import typed
+from ..helpers.catalogue import SAY
 
 
 def question(**fields: Any) -> Question:
@@ -354,7 +355,7 @@ def test_what_a_type_says_of_itself(table):
     assert q.kind.value_kind == table.value_kind
     assert q.expects() == table.expects
     assert table.unknowing.expects() == table.expects + ", or unknown"
-    assert q.kind.how_to_type(q) == table.how_to_type
+    assert q.kind.how_to_type(q, SAY) == table.how_to_type
     assert typed(q.kind.values(q)) == typed(table.values)
     assert typed(q.values()) == typed(table.values)
     assert typed(table.unknowing.values()) == typed((*table.values, UNKNOWN))
@@ -388,14 +389,14 @@ def test_unknown_is_an_answer_where_the_question_allows_it(table):
 @pytest.mark.parametrize(("table", "said", "answer"), rows("typed"))
 def test_a_person_types(table, said, answer):
     q = table.question
-    assert typed(q.kind.typed(q, said)) == typed(answer)
+    assert typed(q.kind.typed(q, said, SAY)) == typed(answer)
 
 
 @pytest.mark.parametrize(("table", "said", "message"), rows("typed_misfits"))
 def test_a_person_is_asked_again_for(table, said, message):
     q = table.question
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
-        q.kind.typed(q, said)
+        q.kind.typed(q, said, SAY)
 
 
 @pytest.mark.parametrize(("table", "value", "words"), rows("words"))

@@ -11,7 +11,7 @@ import yaml
 from iopguide.io.load import bundled
 
 from ..helpers.interview import QUESTIONNAIRE, example, finish, typed
-from ..helpers.pty import spawn
+from ..helpers.pty import plain, spawn
 from ..io.test_texts import toy_words
 
 
@@ -30,6 +30,7 @@ def test_the_interview_speaks_the_toy_language(tmp_path):
     answers = example("outpatient")
     review = re.escape(tokens["messages.review.prompt"])
     seen: list[str] = []
+    toy_typed = 0
     while True:
         index = child.expect([*prompts, review])
         if index == len(prompts):
@@ -45,10 +46,16 @@ def test_the_interview_speaks_the_toy_language(tmp_path):
         if question.id == "sex_at_birth":
             for choice in question.choices:
                 child.expect(re.escape(tokens[f"questions.sex_at_birth.choices.{choice.id}.label"]))
-        child.sendline(typed(question, answers[question.id]) if question.id in answers else "")
+        said = typed(question, answers[question.id]) if question.id in answers else ""
+        if said in ("y", "n"):  # yes and no, as the toy language types them
+            said = tokens["messages.words.yes" if said == "y" else "messages.words.no"]
+            toy_typed += 1
+        child.sendline(said)
     assert {"respondent", "age", "sex_at_birth"} <= set(seen)
     assert tokens["messages.review.title"] in child.before
-    shown = finish(child)
+    shown = finish(child, re.escape(tokens["messages.saving.keep"]))
     assert child.exitstatus == 0
     assert tokens["levels.outpatient.title"] in shown
+    assert toy_typed >= 5
     assert "Standard outpatient care" not in shown
+    assert tokens["messages.saving.in_short"] in plain(child.before)

@@ -12,7 +12,14 @@ from iopguide.authoring import solver
 from iopguide.authoring.lint import Linter
 from iopguide.authoring.solver import INSTALL, TIME_LIMIT, TimeLimit
 from iopguide.errors import IopguideError, Problem, RulesError
-from iopguide.io.load import DEFINITIONS, bundled, collector_paused, problems_of, read_document
+from iopguide.io.load import (
+    DEFINITIONS,
+    bundled,
+    collector_paused,
+    problems_of,
+    questionnaire_document,
+    read_document,
+)
 from iopguide.io.texts import (
     BASE,
     Untranslated,
@@ -74,7 +81,7 @@ def check(
     problems: list[Problem] = []
     try:
         with collector_paused():
-            q_doc = read_document(q_path, RulesError, DEFINITIONS)
+            q_doc = questionnaire_document(questionnaire)
             q_model, q_problems = problems_of(q_doc, Questionnaire)
         problems += q_problems
     except IopguideError as e:

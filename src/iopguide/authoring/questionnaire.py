@@ -32,9 +32,10 @@ def prompt_other_findings(questionnaire: Questionnaire) -> list[Finding]:
     return [
         Finding(
             (*place, "prompt"),
-            f"question '{question.id}' has no 'prompt_other' (its prompt for someone "
-            "answering for the person): add one, or say why it needs none in "
-            "'no_prompt_other'",
+            f"question '{question.id}' has no prompt for someone answering for the "
+            f"person: give 'questions.{question.id}.prompt' under 'other:' in "
+            "texts/en.yaml beside the questionnaire (or 'prompt_other' here), or say "
+            "why it needs none in 'no_prompt_other'",
             "error",
             "questionnaire",
         )

@@ -47,12 +47,14 @@ class Bundled(StrEnum):
     questionnaire = "questionnaire"
     rules = "rules"
     cases = "cases"
+    texts = "texts"
 
 
 BUNDLED_NAMES = {
     Bundled.questionnaire: "questionnaire.yaml",
     Bundled.rules: "default.yaml",
     Bundled.cases: "cases",
+    Bundled.texts: "texts",
 }
 
 
@@ -286,12 +288,13 @@ def path(
         Bundled | None,
         typer.Argument(
             metavar="WHICH",
-            help="questionnaire, rules or cases: print only its path, bare (for scripts).",
+            help="questionnaire, rules, cases or texts: print only its path, bare (for scripts).",
             show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Where the bundled questionnaire, rule set and cases are: copy them to start your own."""
+    """Where the bundled questionnaire, rule set, cases and language files are: copy them
+    to start your own."""
     from iopguide.io.load import bundled
 
     if which is not None:

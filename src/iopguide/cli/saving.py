@@ -19,9 +19,9 @@ from rich.markup import escape
 from iopguide.api import Assessor
 from iopguide.cli.output import default_save_path, same_path
 from iopguide.cli.session import Session, Stopped
-from iopguide.cli.terminal import GONE, Ask, TerminalGone, hang_up, named, terminal_ask
+from iopguide.cli.terminal import GONE, Ask, TerminalGone, hang_up, terminal_ask
 from iopguide.core.explanation import Explanation
-from iopguide.core.interview import QUIT_WORDS, Interview, Say
+from iopguide.core.interview import Interview, means
 from iopguide.core.moments import recap
 from iopguide.errors import Interrupted, IopguideError, Problem
 from iopguide.inert import inert
@@ -29,6 +29,7 @@ from iopguide.io.atomic import check_target, make_private_folder, write_private
 from iopguide.io.lock import SaveLock
 from iopguide.model.answers import Answers
 from iopguide.model.decision import Decision
+from iopguide.model.messages import Say
 from iopguide.render.text import summary
 
 
@@ -86,12 +87,17 @@ def greet(console: Console, save_path: Path, crisis_line: str, say: Say) -> None
     console.print(
         marked(say, "greet.intro", name="iopguide")
         + "\n"
-        + escape(say("greet.kept", file=named(save_path)))
+        + escape(say("greet.kept", file=inert(str(save_path))))
         + f"\n[bold]{escape(crisis_line)}[/bold]\n"
-        + marked(say, "greet.commands", help="?", back="back")
+        + marked(say, "greet.commands", help=first_word(say, "help"), back=first_word(say, "back"))
         + "\n",
         highlight=False,
     )
+
+
+def first_word(say: Say, words: str) -> str:
+    """The first of the words a person may type for ``words`` (``help``: "?")."""
+    return say(f"words.{words}").split(",")[0].strip()
 
 
 def marked(say: Say, message: str, **bold: str) -> str:
@@ -104,13 +110,13 @@ def marked(say: Say, message: str, **bold: str) -> str:
     return text
 
 
-def _yes(ask: Ask, prompt: str, default: bool) -> bool:
+def _yes(ask: Ask, prompt: str, default: bool, say: Say) -> bool:
     said = ask(prompt).strip().lower()
-    if said in QUIT_WORDS:
+    if means(say, "quit", said):
         raise Stopped
     if not said:
         return default
-    return said in ("y", "yes")
+    return means(say, "yes", said)
 
 
 def saved_count(path: Path, assessor: Assessor) -> int:
@@ -159,6 +165,11 @@ class Interviewing:
         self.previewed = False
         self.session: Session | None = None
 
+    @property
+    def say(self) -> Say:
+        """The catalogue's messages, as the greeting speaks: to whoever sits here."""
+        return self.assessor.wording().say
+
     def __enter__(self) -> Interviewing:
         where_to_save(self.path, self.default)  # before the first question
         self.previous = signal.signal(signal.SIGHUP, hang_up)
@@ -180,7 +191,7 @@ class Interviewing:
                 self.console,
                 self.path,
                 self.assessor.ruleset.crisis_line,
-                self.assessor.wording().say,
+                self.say,
             )
             answers = self._starting_answers()
             questionnaire = self.assessor.questionnaire
@@ -211,6 +222,7 @@ class Interviewing:
         file, or standard output; None: on this screen), offer to keep the answers, end
         with the recap (its last line the crisis line after an alert). Only then the
         default file has done its work; a stop before that keeps it."""
+        say = self.say
         with self._stopping():
             if written_to is not None and not self.previewed:
                 audience = "clinician" if self.clinician else "person"
@@ -223,11 +235,11 @@ class Interviewing:
             lines = recap(
                 explanation,
                 written_to=written_to,
-                kept=None if saved is None else f"{inert(str(saved))} (readable only by you)",
+                kept=None if saved is None else say("saving.readable", file=inert(str(saved))),
                 alerted=self.alerted,
             )
             self.console.print()
-            self.console.rule("[bold]In short[/bold]", align="left")
+            self.console.rule(f"[bold]{escape(say('saving.in_short'))}[/bold]", align="left")
             crisis = self.assessor.ruleset.crisis_line
             for n, line in enumerate(lines):
                 said = escape(line)
@@ -239,20 +251,15 @@ class Interviewing:
     def offer_to_keep(self, session: Session) -> Path | None:
         """At the end: offer to save the answers to a file of the person's choosing."""
         while True:
-            name = self.ask(
-                "Save your answers to a file? Type a file name, or press Enter to skip: "
-            ).strip()
+            name = self.ask(self.say("saving.keep")).strip()
             if not name:
                 return None
-            if name.lower() in QUIT_WORDS:
+            if means(self.say, "quit", name):
                 raise Stopped
             path = Path(name).expanduser()
             if is_save_file(path, self.path):
-                self.console.print(
-                    f"[yellow]{named(path)} is where this interview keeps its answers "
-                    "while it runs, and it is removed at the end: type another name.[/yellow]",
-                    highlight=False,
-                )
+                said = escape(self.say("saving.keep_not_there", file=inert(str(path))))
+                self.console.print(f"[yellow]{said}[/yellow]", highlight=False)
                 continue
             try:
                 write_private(path, session.answers_file())
@@ -268,24 +275,27 @@ class Interviewing:
         if self.start is not None:
             if self.source is not None and _same_file(self.source, self.path):
                 return dict(self.start)
+            say = self.say
             self.console.print(
-                f"{named(self.path)} holds {len(earlier)} answers of another interview."
+                escape(say("saving.another", file=inert(str(self.path)), count=len(earlier))),
+                highlight=False,
             )
-            if not _yes(self.ask, "Replace them with this interview? [y/N] ", False):
+            if not _yes(self.ask, say("saving.replace"), False, say):
                 raise Interrupted(
                     f"stopped; the {len(earlier)} saved answers in {self.path} are kept; "
                     "give another --save FILE for this interview"
                 )
             return dict(self.start)
+        say = self.say
         self.console.print(
-            f"You have an unfinished interview with {len(earlier)} answers in {named(self.path)}."
+            escape(say("saving.unfinished", count=len(earlier), file=inert(str(self.path)))),
+            highlight=False,
         )
-        if _yes(self.ask, "Continue where you left off? [Y/n] ", True):
+        if _yes(self.ask, say("saving.continue"), True, say):
             return earlier
-        discard = f"Discard the {len(earlier)} saved answers and start afresh? [y/N] "
-        if _yes(self.ask, discard, False):
+        if _yes(self.ask, say("saving.discard", count=len(earlier)), False, say):
             return {}
-        self.console.print("Keeping them: continuing where you left off.")
+        self.console.print(escape(say("saving.keeping")), highlight=False)
         return earlier
 
     def _saved(self) -> dict[str, Any]:
@@ -296,10 +306,8 @@ class Interviewing:
             earlier = self.assessor.answers(self.assessor.read(self.path), complete=False).answers
         except IopguideError as e:
             aside = set_aside(self.path)  # never over an earlier one: nothing is lost
-            self.console.print(
-                f"[yellow]The saved answers could not be read ({escape(str(e))}). They are "
-                f"kept in {named(aside)}; starting afresh.[/yellow]"
-            )
+            said = self.say("saving.unreadable", problem=str(e), file=inert(str(aside)))
+            self.console.print(f"[yellow]{escape(said)}[/yellow]", highlight=False)
             return {}
         return dict(earlier)
 

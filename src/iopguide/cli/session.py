@@ -17,13 +17,12 @@ from rich.table import Table
 from iopguide.api import Assessor
 from iopguide.cli.terminal import Ask, flush_typed_ahead
 from iopguide.core.interview import (
-    BACK_WORDS,
-    QUIT_WORDS,
     Back,
     Help,
     Interview,
     Quit,
     hint,
+    means,
     pick_number,
     read_reply,
 )
@@ -200,11 +199,11 @@ class Session:
 
         def asked() -> str:
             self.console.print(f"\n[bold]{escape(prompt)}[/bold]", highlight=False)
-            hint = self.assessor.wording(self.interview.for_someone_else).voiced(PAUSE_HINT)
-            self.console.print(f"[dim]({escape(hint)})[/dim]", highlight=False)
+            self.console.print(f"[dim]({escape(voiced(PAUSE_HINT))})[/dim]", highlight=False)
             return self.ask("> ")
 
-        reply = self._until_read(asked, read_pause)
+        voiced = self.assessor.wording(self.interview.for_someone_else).voiced
+        reply = self._until_read(asked, lambda text: read_pause(text, voiced))
         if isinstance(reply, Quit):
             raise Stopped
         question = self.assessor.questionnaire.pause_question
@@ -218,7 +217,10 @@ class Session:
                     self.assessor.wording(self.interview.for_someone_else),
                 )
             )
-            if self._until_read(lambda: self.ask(self.say(STOP_PROMPT)), read_stop):
+            stop = self._until_read(
+                lambda: self.ask(self.say(STOP_PROMPT)), lambda text: read_stop(text, voiced)
+            )
+            if stop:
                 raise Stopped
 
     def _until_read(self, asked: Callable[[], str], read: Callable[[str], T]) -> T:
@@ -256,9 +258,9 @@ class Session:
             answer = " ".join(answer.strip().lower().split())
             if not answer:
                 return None
-            if answer in QUIT_WORDS:
+            if means(say, "quit", answer):
                 raise Stopped
-            if answer in BACK_WORDS:
+            if means(say, "back", answer):
                 last = self.interview.back()
                 if last is not None:
                     return last
@@ -284,9 +286,9 @@ class Session:
         self._numbered([lv.title for lv in ruleset.levels])
         while True:
             typed = " ".join(self.ask(say("decide.level")).strip().lower().split())
-            if typed in QUIT_WORDS:
+            if means(say, "quit", typed):
                 raise Stopped
-            if typed in BACK_WORDS:
+            if means(say, "back", typed):
                 return False
             try:
                 decided = suggested.id if not typed else pick_level(ruleset.levels, typed)
@@ -300,7 +302,7 @@ class Session:
             while not reason:
                 asked = "decide.reason" if code else "decide.reason_needed"
                 reason = " ".join(self.ask(say(asked)).split())
-                if reason.lower() in QUIT_WORDS:
+                if means(say, "quit", reason):
                     raise Stopped
                 if code:
                     break
@@ -319,7 +321,7 @@ class Session:
         self._numbered([c.title for c in codes])
         while True:
             typed = self.ask(self.say("decide.code")).strip().lower()
-            if typed in QUIT_WORDS:
+            if means(self.say, "quit", typed):
                 raise Stopped
             if not typed:
                 return None

@@ -275,8 +275,13 @@ class Explainer:
         if other:
             level = level.model_copy(
                 update={
-                    name: worded(f"levels.{level.id}.{name}", getattr(level, name), other)
-                    for name in ("summary", "setting")
+                    **{
+                        name: worded(f"levels.{level.id}.{name}", getattr(level, name), other)
+                        for name in ("summary", "setting")
+                    },
+                    "next_steps": self.ruleset.worded_list(
+                        f"levels.{level.id}.next_steps", level.next_steps, other
+                    ),
                 }
             )
             if setting is not None:

@@ -8,11 +8,12 @@ It produces the same ``Answers`` as an answers file: every answer is checked by
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from iopguide.model.answers import Answers, coerce_answer
+from iopguide.model.messages import Say, fold, words_of
 from iopguide.model.questionnaire import (
     FOR_SOMEONE_ELSE,
     RESPONDENT,
@@ -22,13 +23,6 @@ from iopguide.model.questionnaire import (
 )
 from iopguide.model.values import UNKNOWN, AnswerValue
 
-UNKNOWN_WORDS = frozenset(
-    {"u", "unknown", "dk", "don't know", "dont know", "prefer not", "prefer not to say"}
-)
-BACK_WORDS = frozenset({"back", "b"})
-HELP_WORDS = frozenset({"?", "help"})
-QUIT_WORDS = frozenset({"quit", "exit"})
-SKIP_WORDS = frozenset({"skip"})
 # What a typed whole number may look like: plain ASCII digits, not too many to read.
 _WHOLE = re.compile(r"-?[0-9]{1,9}")
 
@@ -53,7 +47,6 @@ class Quit:
     """The person asked to stop; the answers so far are kept."""
 
 
-Say = Callable[..., str]  # a message of the catalogue in words (``Wording.say``)
 Reply = AnswerValue | Skip | Back | Help | Quit
 
 
@@ -72,7 +65,7 @@ def hint(
         optional = say("interview.hint_keeps") + blank
     else:
         optional = say("interview.hint_skip") if not question.required else ""
-    how = question.kind.how_to_type(question)
+    how = question.kind.how_to_type(question, say)
     return f"{how}{unknown}{optional}" + say("interview.hint_commands")
 
 
@@ -91,11 +84,11 @@ def read_reply(
     from someone answering for the person.
     """
     said = " ".join(text.strip().lower().split())
-    if said in HELP_WORDS:
+    if means(say, "help", said):
         return Help()
-    if said in BACK_WORDS:
+    if means(say, "back", said):
         return Back()
-    if said in QUIT_WORDS:
+    if means(say, "quit", said):
         return Quit()
     if not said:
         if current is not None:
@@ -103,13 +96,22 @@ def read_reply(
         if not question.required:
             return Skip()
         raise ValueError(
-            say("interview.please_answer", how=question.kind.how_to_type(question).split(";")[0])
+            say(
+                "interview.please_answer",
+                how=question.kind.how_to_type(question, say).split(";")[0],
+            )
         )
-    if said in SKIP_WORDS and not question.required:
+    if means(say, "skip", said) and not question.required:
         return Skip()
-    if said in UNKNOWN_WORDS and question.allows_unknown(respondent):
+    if means(say, "unknown", said) and question.allows_unknown(respondent):
         return UNKNOWN
-    return question.kind.typed(question, said)
+    return question.kind.typed(question, said, say)
+
+
+def means(say: Say, words: str, said: str) -> bool:
+    """Whether what was typed is one of the words a person may type for ``words``
+    (``back``: the catalogue's ``words.back``, "back, b" in English), whole."""
+    return fold(said) in words_of(say(f"words.{words}"))
 
 
 def pick_number(said: str, count: int) -> int | None:

@@ -12,14 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from iopguide.core.explanation import Explanation
-from iopguide.core.interview import QUIT_WORDS, Quit
+from iopguide.core.interview import Quit, means
+from iopguide.model.messages import Say
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
-
-SAFE_WORDS = frozenset({"y", "yes"})
-NOT_SAFE_WORDS = frozenset({"n", "no", "not safe"})
-NEED_HELP_WORDS = frozenset({"help"})
-STOP_WORDS = frozenset({"q", *QUIT_WORDS})
 
 # Messages of the catalogue: the pause's question when the questionnaire has no
 # ``safety_pause`` question (it then records nothing), how to answer it, and the offer
@@ -61,34 +57,36 @@ def pause_prompt(
     return say(PAUSE_PROMPT) if question is None else question.prompt_for(for_someone_else)
 
 
-def read_pause(text: str) -> PauseReply:
-    """The reply to "Are you safe to go on?"; ValueError if it says none of these."""
+def read_pause(text: str, say: Say) -> PauseReply:
+    """The reply to "Are you safe to go on?"; ValueError if it says none of these
+    (``say``: the catalogue's words, in the reader's voice, ``Wording.voiced``)."""
     said = _words(text)
     if not said:
         return GoOn(None)
-    if said in SAFE_WORDS:
+    if means(say, "yes", said):
         return GoOn(True)
-    if said in NOT_SAFE_WORDS:
+    if means(say, "no", said) or means(say, "not_safe", said):
         return NotSafe(False)
-    if said in NEED_HELP_WORDS:
+    if means(say, "need_help", said):
         return NotSafe(None)
-    if said in STOP_WORDS:
+    if _stops(say, said):
         return Quit()
-    raise ValueError(
-        "please type y if you are safe to go on, n if you are not, "
-        "or press Enter to go on (q stops, keeping your answers)"
-    )
+    raise ValueError(say("pause.retry"))
 
 
-def read_stop(text: str) -> bool:
+def read_stop(text: str, say: Say) -> bool:
     """The reply to "Stop here and keep your answers? [Y/n]": True to stop (Enter, y,
     q), False to go on with the questions; ValueError if it is neither."""
     said = _words(text)
-    if not said or said in SAFE_WORDS or said in STOP_WORDS:
+    if not said or means(say, "yes", said) or _stops(say, said):
         return True
-    if said in ("n", "no"):
+    if means(say, "no", said):
         return False
-    raise ValueError("please type y (or press Enter) to stop here, or n to go on")
+    raise ValueError(say("pause.stop_retry"))
+
+
+def _stops(say: Say, said: str) -> bool:
+    return means(say, "stop", said) or means(say, "quit", said)
 
 
 def reminder(ruleset: RuleSet, alerted: bool) -> str | None:

@@ -24,8 +24,11 @@ class Wording:
 
     def voiced(self, message: str, **values: object) -> str:
         """A message in the reader's voice: its ``_other`` form for someone answering
-        for the person."""
-        return self.say(f"{message}_other" if self.other else message, **values)
+        for the person, where the catalogue has one."""
+        other = f"{message}_other"
+        if self.other and other in self.messages.templates:
+            message = other
+        return self.say(message, **values)
 
     def prompt(self, question: Question) -> str:
         return question.prompt_for(self.other)

@@ -316,8 +316,22 @@ class Loaded(Generic[ModelT]):
 
 
 def load_questionnaire(path: str | Path | Document | None = None) -> Loaded[Questionnaire]:
-    """Load and validate a questionnaire; the bundled one when no path is given."""
+    """Load and validate a questionnaire; the bundled one when no path is given. A
+    file's own words are in the base language, with the words of someone answering for
+    the person from the base language's overlay beside it (``texts/en.yaml``); a
+    document already read is taken as it is."""
+    if not isinstance(path, Document):
+        path = questionnaire_document(path)
     return _load_definition(path, "questionnaire.yaml", Questionnaire)
+
+
+def questionnaire_document(path: str | Path | None) -> Document:
+    """A questionnaire file as read, with its base language's overlay merged in."""
+    document = _read(path, "questionnaire.yaml")
+    overlay = read_overlay(path, BASE, needed=False)
+    if overlay is not None:
+        merge(overlay, document.data, None, "questionnaire")
+    return document
 
 
 def load_ruleset(

@@ -266,11 +266,13 @@ def places(questionnaire: Any, rules: Any) -> Iterator[str]:
 
 
 def other_places(questionnaire: Any) -> Iterator[str]:
-    """The id paths the other voice words differently: the prompts and intros that
-    have a form for someone answering for the person."""
+    """The id paths the other voice words differently: every prompt (but a question's
+    whose ``no_prompt_other`` says why it needs none) and each section intro that says
+    you."""
     found = things(questionnaire, None)
     for section_id, section in found["sections"].items():
-        if section.get("intro_other"):
+        intro = section.get("intro")
+        if isinstance(intro, str) and SECOND_PERSON.search(intro):
             yield f"sections.{section_id}.intro"
     for question_id, question in found["questions"].items():
         if not question.get("no_prompt_other"):
@@ -286,7 +288,7 @@ SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself|i|i'm|i've|me|my|myself)
 _READ = {
     "questions": ("help", "note"),
     "rules": ("title", "because", "consider"),
-    "levels": ("summary", "setting"),
+    "levels": ("summary", "setting", "next_steps"),
     "settings": ("summary",),
 }
 
@@ -301,7 +303,7 @@ def unvoiced(overlay: Overlay, questionnaire: Any, rules: Any) -> Untranslated:
         for thing_id, thing in found[kind].items():
             if kind == "questions" and (thing.get("code") or thing_id == RESPONDENT):
                 continue  # a screener's item; who answers, asked before the voice is known
-            read += [f"{kind}.{thing_id}.{f}" for f in fields if isinstance(thing.get(f), str)]
+            read += [f"{kind}.{thing_id}.{f}" for f in fields if thing.get(f)]
             if kind == "questions":
                 read += [
                     f"questions.{thing_id}.choices.{c}.label" for c in _by_id(thing.get("choices"))
@@ -322,7 +324,8 @@ def _says_you(found: dict[str, dict[str, dict[str, Any]]], rules: Any, path: str
         return False
     target, key, _ = where
     text = target.get(key)
-    return isinstance(text, str) and SECOND_PERSON.search(text) is not None
+    texts = text if isinstance(text, list) else [text]
+    return any(isinstance(t, str) and SECOND_PERSON.search(t) for t in texts)
 
 
 def file_of(path: str) -> str:
@@ -353,10 +356,6 @@ def merge(overlay: Overlay, questionnaire: Any, rules: Any, part: str | None = N
                 if other is None:
                     # Any other words: kept by id path beside the base text, which
                     # the interview and the reports choose by who answers.
-                    if is_list:
-                        raise RulesError(
-                            overlay.problem(voice, path, "the other voice words one text")
-                        )
                     owner = questionnaire if file_of(path) == "questionnaire" else rules
                     if isinstance(owner, dict):
                         words = owner.setdefault("other", {})

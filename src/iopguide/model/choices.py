@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from iopguide.model.messages import Say
+
 if TYPE_CHECKING:
     from iopguide.model.questionnaire import Question
 
@@ -36,9 +38,10 @@ def choice_parts(question: Question, said: str) -> list[str]:
     return parts
 
 
-def pick(question: Question, said: str) -> str:
+def pick(question: Question, said: str, say: Say) -> str:
     """A choice typed in the interview: its number, its id or label, or the unique
-    start of an id or label (any case). An answers file must give the id exactly."""
+    start of an id or label (any case). An answers file must give the id exactly. A
+    ValueError says why not, in the catalogue's words (``say``)."""
     choices = question.choices
     if said.isascii() and said.isdigit() and 1 <= int(said) <= len(choices):
         return choices[int(said) - 1].id
@@ -53,11 +56,10 @@ def pick(question: Question, said: str) -> str:
     ]
     if len(starts) == 1:
         return starts[0]
-    numbers = f"a number from 1 to {len(choices)}"
     if starts:
         which = "; ".join(str(question.choice(c).label) for c in starts)  # type: ignore[union-attr]
-        raise ValueError(f"'{said}' could be more than one ({which}): type more, or {numbers}")
-    raise ValueError(f"please type {numbers}")
+        raise ValueError(say("types.choice.ambiguous", said=said, which=which, count=len(choices)))
+    raise ValueError(say("types.choice.retry", count=len(choices)))
 
 
 def not_a_choice(question: Question, operand: object) -> str:

@@ -7,9 +7,12 @@ format specification, so a catalogue is data, never code."""
 from __future__ import annotations
 
 import string
+import unicodedata
 from collections.abc import Callable, Mapping
+from functools import cache
 
 _FORMATTER = string.Formatter()
+Say = Callable[..., str]  # a message of the catalogue in words (``Wording.say``)
 
 
 def fields_of(template: str) -> frozenset[str] | str:
@@ -41,6 +44,20 @@ def misfit(template: str, allowed: frozenset[str]) -> str | None:
         may = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "none"
         return f"'{{{unknown[0]}}}' is not a placeholder of this message (it may use: {may})"
     return None
+
+
+def fold(text: str) -> str:
+    """What was typed, as it is compared with the words a person may type: lower case,
+    spaces collapsed, accents dropped (so "sí" and "si" are one word)."""
+    decomposed = unicodedata.normalize("NFD", " ".join(text.lower().split()))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@cache
+def words_of(message: str) -> frozenset[str]:
+    """The words a ``words.*`` message lists, separated by commas, each folded. A typed
+    reply must be one of them whole: "n" is never read as the start of another word."""
+    return frozenset(fold(w) for w in message.split(",") if w.strip())
 
 
 class Messages:

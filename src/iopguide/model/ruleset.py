@@ -296,13 +296,20 @@ class RuleSet(_Model):
     # Why a clinician's decided level differs from the suggestion, as codes with words.
     reason_codes: tuple[ReasonCode, ...] = ()
     # The words as someone answering for the person reads them, by id path (the
-    # ``other:`` section of a language file, merged by ``io.texts``).
-    other: dict[str, str] = {}
+    # ``other:`` section of a language file, merged by ``io.texts``): a text, or a list
+    # of texts where the base has a list (a level's ``next_steps``).
+    other: dict[str, str | tuple[str, ...]] = {}
 
     def worded(self, path: str, text: str, other: bool) -> str:
         """The words at an id path, in the voice of someone answering for the person
         when ``other`` and the rule set has them; else as written."""
-        return self.other.get(path, text) if other else text
+        said = self.other.get(path, text) if other else text
+        return said if isinstance(said, str) else text
+
+    def worded_list(self, path: str, texts: tuple[str, ...], other: bool) -> tuple[str, ...]:
+        """A list of texts at an id path, in the other voice as ``worded`` says one."""
+        said = self.other.get(path, texts) if other else texts
+        return said if isinstance(said, tuple) else texts
 
     @model_validator(mode="after")
     def _crisis_line_fits(self) -> RuleSet:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from iopguide.model.choices import choice_parts, not_a_choice, pick
+from iopguide.model.messages import Say, fold, words_of
 from iopguide.model.values import CHOICE, CHOICES, NUMBER, UNKNOWN, YES_NO, AnswerValue
 
 if TYPE_CHECKING:
@@ -81,11 +82,12 @@ class QuestionType(ABC):
         return full
 
     @abstractmethod
-    def typed(self, question: Question, said: str) -> AnswerValue:
-        """What a person typed in the interview (lower-cased, spaces collapsed)."""
+    def typed(self, question: Question, said: str, say: Say) -> AnswerValue:
+        """What a person typed in the interview (lower-cased, spaces collapsed); a
+        ValueError says, in the catalogue's words (``say``), how to type it instead."""
 
     @abstractmethod
-    def how_to_type(self, question: Question) -> str:
+    def how_to_type(self, question: Question, say: Say) -> str:
         """How to type an answer in the interview, in a few words."""
 
     def points(self, question: Question) -> Callable[[AnswerValue | None], int]:
@@ -150,15 +152,15 @@ class YesNo(QuestionType):
     def coercer(self, question: Question, full: Coercer) -> Coercer:
         return lambda v: v if type(v) is bool else full(v)
 
-    def typed(self, question: Question, said: str) -> AnswerValue:
-        if said in ("y", "yes"):
+    def typed(self, question: Question, said: str, say: Say) -> AnswerValue:
+        if fold(said) in words_of(say("words.yes")):
             return True
-        if said in ("n", "no"):
+        if fold(said) in words_of(say("words.no")):
             return False
-        raise ValueError("please type y for yes or n for no")
+        raise ValueError(say("types.yes_no.retry"))
 
-    def how_to_type(self, question: Question) -> str:
-        return "y or n"
+    def how_to_type(self, question: Question, say: Say) -> str:
+        return say("types.yes_no.how")
 
     def points(self, question: Question) -> Callable[[AnswerValue | None], int]:
         return lambda v: int(v) if isinstance(v, bool) else 0
@@ -214,14 +216,14 @@ class Integer(QuestionType):
         assert low is not None and high is not None
         return lambda v: v if type(v) is int and low <= v <= high else full(v)
 
-    def typed(self, question: Question, said: str) -> AnswerValue:
+    def typed(self, question: Question, said: str, say: Say) -> AnswerValue:
         digits = said.removeprefix("-")
         if not (digits.isascii() and digits.isdigit()) or len(digits) > 7:
-            raise ValueError(f"please type {self.expects(question)}")
+            raise ValueError(say("types.integer.retry", min=question.min, max=question.max))
         return self.coerce(question, int(said))
 
-    def how_to_type(self, question: Question) -> str:
-        return self.expects(question)
+    def how_to_type(self, question: Question, say: Say) -> str:
+        return say("types.integer.how", min=question.min, max=question.max)
 
     def points(self, question: Question) -> Callable[[AnswerValue | None], int]:
         return lambda v: v if type(v) is int else 0
@@ -282,11 +284,11 @@ class OneChoice(QuestionType):
         ids = {c.id: c.id for c in question.choices}
         return lambda v: ids[v] if type(v) is str and v in ids else full(v)
 
-    def typed(self, question: Question, said: str) -> AnswerValue:
-        return pick(question, said)
+    def typed(self, question: Question, said: str, say: Say) -> AnswerValue:
+        return pick(question, said, say)
 
-    def how_to_type(self, question: Question) -> str:
-        return "the number of one choice (or the start of its name)"
+    def how_to_type(self, question: Question, say: Say) -> str:
+        return say("types.choice.how")
 
     def points(self, question: Question) -> Callable[[AnswerValue | None], int]:
         points = {c.id: c.points for c in question.choices}
@@ -360,17 +362,14 @@ class Multi(QuestionType):
 
         return several
 
-    def typed(self, question: Question, said: str) -> AnswerValue:
-        if said in ("none", "0", "-", "nothing"):
+    def typed(self, question: Question, said: str, say: Say) -> AnswerValue:
+        if fold(said) in words_of(say("words.none")):
             return ()
-        picks = [pick(question, part) for part in choice_parts(question, said)]
+        picks = [pick(question, part, say) for part in choice_parts(question, said)]
         return self.coerce(question, list(dict.fromkeys(picks)))
 
-    def how_to_type(self, question: Question) -> str:
-        return (
-            "the numbers of all that apply, separated by commas, or 'none' "
-            "(or the start of its name)"
-        )
+    def how_to_type(self, question: Question, say: Say) -> str:
+        return say("types.multi.how")
 
     def points(self, question: Question) -> Callable[[AnswerValue | None], int]:
         points = {c.id: c.points for c in question.choices}
