@@ -14,7 +14,7 @@ from iopguide.inert import inert
 
 OTHER = "other"  # the code a reason given alone reads as
 DECISION = "decision"  # the key of an answers file that holds the decision
-SNAKE = r"^[a-z][a-z0-9_]*$"
+SNAKE = r"^[a-z][a-z0-9_]*$"  # as the rule set's other ids (model.ruleset imports this module)
 
 
 class ReasonCode(BaseModel):
