@@ -131,7 +131,12 @@ def decision_field(decision: Decision | None) -> dict[str, str | None] | None:
     """The clinician's recorded decision (``reason`` None when none was given), or None."""
     if decision is None:
         return None
-    return {"level": decision.level, "reason": decision.reason or None}
+    return {
+        "level": decision.level,
+        "reason_code": decision.reason_code,
+        "reason": decision.reason or None,
+        "available": decision.available,
+    }
 
 
 def setting_field(setting: Setting | None) -> dict[str, str] | None:
