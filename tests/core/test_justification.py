@@ -95,7 +95,9 @@ def test_the_json_holds_the_justification_and_batch_lines_leave_it_null(run, tmp
     done = run("assess", "-a", str(EXAMPLES / "inpatient.yaml"), "-f", "json")
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)["justification"]
-    assert found["findings"] and found["together"] and found["dimensions"]
+    assert found["findings"]
+    assert found["together"]
+    assert found["dimensions"]
     assert set(found["findings"][0]) == {"rule", "necessary", "sufficient"}
     decisive = {r["rule"] for r in json.loads(done.stdout)["reasons"] if r["decisive"]}
     assert {f["rule"] for f in found["findings"]} == decisive
