@@ -17,9 +17,11 @@ from iopguide.cli.options import (
     Audience,
     Format,
     LangOption,
+    PaperOption,
     QuestionnaireOption,
     RulesOption,
     check_level,
+    check_paper,
     checked_language,
     decided_level,
     given_answers,
@@ -40,7 +42,7 @@ from iopguide.cli.output import (
 from iopguide.cli.streams import say
 from iopguide.errors import IopguideError
 from iopguide.inert import inert
-from iopguide.render.formats import BATCH_DEFAULT, DEFAULT, RENDERERS, Filing
+from iopguide.render.formats import BATCH_DEFAULT, DEFAULT, PAPERS, RENDERERS, Filing
 
 if TYPE_CHECKING:
     from iopguide.api import Assessor
@@ -142,6 +144,7 @@ def assess(
             help="Why the decided level differs from the suggestion (needed when it does).",
         ),
     ] = None,
+    paper: PaperOption = None,
 ) -> None:
     """Assess answers and explain the suggested level of care.
 
@@ -150,6 +153,8 @@ def assess(
     """
     _check_usage(files, answers, batch, output, save, resume, fmt)
     _check_filing(files, batch, client_id, decided, reason)
+    if paper is not None and (batch is not None or files):
+        usage_error("--paper is for one printed report, not for --batch or several files")
     language = checked_language(lang, rules)
     if batch is not None:
         assess_batch(batch, rules, questionnaire, fmt or BATCH_DEFAULT, language)
@@ -162,7 +167,8 @@ def assess(
         target = output_target(output, [answers, resume, rules, questionnaire, *kept])
         check_pdf(fmt, target)
         chosen = format_for(fmt, target)
-        shown = Shown(chosen, audience, target, client_id, decided, reason)
+        check_paper(paper, chosen, is_pdf(target))
+        shown = Shown(chosen, audience, target, client_id, decided, reason, paper or PAPERS[0])
         assess_one(answers, resume, save, rules, questionnaire, shown, language)
 
 
@@ -228,6 +234,7 @@ class Shown(NamedTuple):
     client_id: str | None = None
     decided: str | None = None
     reason: str | None = None
+    paper: str = PAPERS[0]
 
 
 def assess_one(
@@ -288,7 +295,7 @@ def show(
     # Only reports carry the date (the result and the text stay the same for the same answers).
     filing = None
     if reported:
-        filing = Filing(assessment_time(), shown.client_id)
+        filing = Filing(assessment_time(), shown.client_id, shown.paper)
     if is_pdf(shown.target):
         from iopguide.render.html import render_html
         from iopguide.render.pdf import render_pdf

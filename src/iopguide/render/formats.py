@@ -29,14 +29,20 @@ if TYPE_CHECKING:
     from iopguide.model.ruleset import RuleSet
 
 
+#: The paper a printed report is laid out for (``--paper``): US Letter unless asked.
+PAPERS = ("letter", "a4")
+
+
 class Filing(NamedTuple):
-    """What a report says beyond the result: when it was assessed, and the client id.
+    """What a report says beyond the result: when it was assessed, the client id, and
+    the paper it is printed on (an HTML report's print styles, a PDF's pages).
 
     Kept out of the result (and its JSON) so that results stay reproducible.
     """
 
     assessed_at: datetime | None = None
     client_id: str | None = None
+    paper: str = PAPERS[0]
 
 
 class View(NamedTuple):

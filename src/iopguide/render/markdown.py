@@ -30,6 +30,7 @@ from iopguide.render.words import (
     WHY,
     alert_resources,
     answers_given,
+    attestation,
     change_sections,
     comparison_sections,
     decision_words,
@@ -41,6 +42,7 @@ from iopguide.render.words import (
     open_question_words,
     reason_note,
     resources,
+    score_rows,
     screeners_note,
     title,
 )
@@ -105,7 +107,8 @@ def render_markdown(
         f"| {_cell(d.title)} | {d.rating} | {'█' * d.rating}{'·' * (BAR - d.rating)} |"
         for d in e.dimensions
     ]
-    if for_clinician(audience) and e.scores:
+    scores = score_rows(e) if for_clinician(audience) else []
+    if scores:
         out += [
             "",
             f"## {m(SCORES)}",
@@ -113,7 +116,7 @@ def render_markdown(
             head("report.column_score", "report.column_value", "report.column_band"),
             "|---|---|---|",
         ]
-        out += [f"| {_cell(s.title)} | {s.value_words} | {_cell(s.band_words)} |" for s in e.scores]
+        out += [f"| {_cell(t)} | {_cell(v)} | {_cell(b)} |" for t, v, b in scores]
         note = screeners_note(e)
         if note:
             out += ["", f"*{md(note)}*"]
@@ -142,13 +145,20 @@ def render_markdown(
         f"(sha256 {p.questionnaire_sha256})",
         f"- iopguide {p.tool_version}",
         "",
-        f"> {md(e.disclaimer)}",
-        "",
     ]
+    if for_clinician(audience):
+        heading, statement, lines = attestation(e)
+        out += [f"## {md(heading)}", "", md(statement), ""]
+        out += [f"- {md(line)}: {BLANK}" for line in lines] + [""]
+    out += [f"> {md(e.disclaimer)}", ""]
     line = crisis_line(e)
     if line is not None:  # the last line, so that it stays in sight
         out += [f"**{md(line)}**", ""]
     return "\n".join(out)
+
+
+# A line to write on, in the printed report (escaped: never emphasis).
+BLANK = "\\_" * 32
 
 
 def _cell(text: str) -> str:

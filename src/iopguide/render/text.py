@@ -34,6 +34,7 @@ from iopguide.render.words import (
     decision_words,
     ignored_words,
     open_question_words,
+    score_rows,
     screeners_note,
     setting_words,
 )
@@ -162,7 +163,7 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
         parts.append(_bullets(level.next_steps))
     parts.append(_heading(m(RATINGS)))
     parts.append(dimension_table(e))
-    if audience == "clinician" and e.scores:
+    if audience == "clinician" and score_rows(e):
         parts.append(score_table(e))
         note = screeners_note(e)
         if note:
@@ -188,8 +189,8 @@ def score_table(explanation: Explanation) -> Table:
     table.add_column(m("report.column_score"))
     table.add_column(m("report.column_value"), justify="right")
     table.add_column(m("report.column_band"))
-    for score in explanation.scores:
-        table.add_row(score.title, score.value_words, score.band_words)
+    for row in score_rows(explanation):
+        table.add_row(*row)
     return table
 
 

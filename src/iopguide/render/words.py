@@ -176,12 +176,12 @@ def decision_sentence(
 def heading_facts(e: Explanation, filing: Filing, audience: str) -> list[str]:
     """The first page: when, for whom, who answered, which rules and questions."""
     p = e.provenance
+    say = e.wording.say
     facts = []
     if filing.assessed_at is not None:
-        facts.append(f"Assessed: {when(filing.assessed_at)}")
+        facts.append(say("report.assessed", when=when(filing.assessed_at)))
     if filing.client_id:
-        facts.append(f"Client id: {filing.client_id}")
-    say = e.wording.say
+        facts.append(say("report.client_id", id=filing.client_id))
     if for_clinician(audience):
         whom = say("report.for_clinician")
     elif e.by_another:
@@ -195,6 +195,39 @@ def heading_facts(e: Explanation, filing: Filing, audience: str) -> list[str]:
         whom,
     ]
     return facts
+
+
+def running_header(e: Explanation, filing: Filing) -> str:
+    """What every printed page repeats: the client id, when, and which iopguide."""
+    say = e.wording.say
+    parts = []
+    if filing.client_id:
+        parts.append(say("report.client_id", id=filing.client_id))
+    if filing.assessed_at is not None:
+        parts.append(say("report.assessed", when=when(filing.assessed_at)))
+    parts.append(say("report.tool", version=e.provenance.tool_version))
+    return say("report.header_separator").join(parts)
+
+
+def score_rows(e: Explanation) -> list[tuple[str, str, str]]:
+    """The clinician's score table: each instrument's total with its band, as (title,
+    value, band). The counts the rules use internally are left out (a reason names the
+    one it rests on), and a screener none of whose items was asked reads "not asked"."""
+    say = e.wording.say
+    return [
+        (s.title, s.value_words, s.band_words)
+        if s.asked
+        else (s.title, say("report.score_not_asked"), "")
+        for s in e.scores
+        if s.instrument
+    ]
+
+
+def attestation(e: Explanation) -> tuple[str, str, list[str]]:
+    """The clinician's attestation: heading, statement, and the lines to fill in."""
+    say = e.wording.say
+    lines = [say(f"report.attest_{part}") for part in ("name", "credentials", "signature", "date")]
+    return say("report.attest"), say("report.attest_statement"), lines
 
 
 def screeners_note(e: Explanation) -> str | None:
