@@ -81,9 +81,10 @@ class Renderer(NamedTuple):
         ruleset: RuleSet,
         decision: Decision | None,
         wording: Wording,
+        filing: Filing | None = None,
     ) -> str:
         text: str = self.drawer().compare(
-            comparison, questionnaire, ruleset, decision, wording=wording
+            comparison, questionnaire, ruleset, decision, wording=wording, filing=filing
         )
         return text
 

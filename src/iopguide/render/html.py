@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from html import escape
 
+from iopguide import __version__
 from iopguide.core.explanation import Explanation
 from iopguide.core.moments import crisis_line
 from iopguide.core.reassess import Comparison
@@ -35,6 +36,7 @@ from iopguide.render.words import (
     answers_given,
     attestation,
     change_sections,
+    comparison_facts,
     comparison_sections,
     decision_words,
     for_clinician,
@@ -51,6 +53,7 @@ from iopguide.render.words import (
     screeners_note,
     title,
     verdict,
+    when,
 )
 
 
@@ -101,7 +104,7 @@ text-align:left;vertical-align:top;overflow-wrap:anywhere}
 .attest .line span{flex:1;border-top:1px solid #111;padding-top:.15rem;font-size:.85em}
 a{color:#0b4f8a}
 @media print{
-body{margin:0;max-width:none;font-size:9pt;line-height:1.3}
+body{margin:0;max-width:none;font-size:9pt;line-height:1.25}
 h1{font-size:14pt;margin:0 0 .3rem}
 h2{font-size:11pt;margin:.7rem 0 .25rem}
 p{margin:.25rem 0}ul{margin:.2rem 0;padding-left:1.2rem}
@@ -136,16 +139,17 @@ def _page_counter(template: str) -> str:
     )
 
 
-def page_css(e: Explanation, filing: Filing, audience: str) -> str:
+def page_css(wording: Wording, paper: str, header: str, footer: str) -> str:
     """Printed pages (a browser's print, the PDF): the paper, and on every page the
-    report's title, the client id, the date, the iopguide version and "page 2 of 6"."""
-    say = e.wording.say
+    ``header`` (the client id, the date, the iopguide version), the ``footer`` (the
+    report's title) and "page 2 of 6"."""
+    say = wording.say
     page = _page_counter(say("report.page_of", page="\x00page\x00", pages="\x00pages\x00"))
     box = "font-family:system-ui,sans-serif;font-size:7.5pt;color:#444"
     return (
-        f"@page{{size:{_PAPER[filing.paper]};margin:1.5cm 1.4cm 1.4cm;"
-        f"@top-left{{content:{_css_string(running_header(e, filing))};{box}}}"
-        f"@bottom-left{{content:{_css_string(title(audience, e))};{box}}}"
+        f"@page{{size:{_PAPER[paper]};margin:1.4cm 1.3cm 1.3cm;"
+        f"@top-left{{content:{_css_string(header)};{box}}}"
+        f"@bottom-left{{content:{_css_string(footer)};{box}}}"
         f"@bottom-right{{content:{page};{box}}}}}"
     )
 
@@ -304,13 +308,14 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
     body.append(
         f'<footer><p class="small"><strong>{escape(e.disclaimer)}</strong></p>{crisis}</footer>'
     )
+    pages = page_css(e.wording, filing.paper, running_header(e, filing), title(audience, e))
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(p.language)}"><head><meta charset="utf-8">'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title(audience, e))}: {escape(level.title)}</title>"
-        f"<style>{CSS}{page_css(e, filing, audience)}</style></head>"
+        f"<style>{CSS}{pages}</style></head>"
         f"<body>{''.join(body)}</body></html>\n"
     )
 
@@ -322,11 +327,14 @@ def compare(
     decision: Decision | None = None,
     *,
     wording: Wording,
+    filing: Filing | None = None,
 ) -> str:
-    """A reassessment comparison; safety first."""
+    """A reassessment comparison: whose, when and by whom; then safety first."""
     say = wording.say
+    filing = filing or Filing()
     title = escape(say("compare.title"))
-    body = [f"<header><h1>{title}</h1></header><main>"]
+    facts = comparison_facts(c, questionnaire, wording, filing)
+    body = [f"<header><h1>{title}</h1>{_list(facts, cls='facts')}</header><main>"]
     _linked = Linker(ruleset)
     for section in comparison_sections(c, questionnaire, decision, wording):
         safety = section.part == "safety"
@@ -334,6 +342,13 @@ def compare(
         head = say(SAFETY_FIRST) if safety else section.heading
         cls = ' class="safety"' if safety else ""
         body.append(f"<section{cls}><h2>{escape(head)}</h2><ul>{items}</ul></section>")
+    header = [say("report.client_id", id=filing.client_id)] if filing.client_id else []
+    if filing.assessed_at is not None:
+        header.append(say("compare.compared", when=when(filing.assessed_at)))
+    header.append(say("report.tool", version=__version__))
+    pages = page_css(
+        wording, filing.paper, say("report.header_separator").join(header), say("compare.title")
+    )
     closing = escape(say("compare.closing"))
     body.append(f'</main><footer><p class="small">{closing}</p></footer>')
     return (
@@ -343,5 +358,5 @@ def compare(
         "style-src 'unsafe-inline'\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}: {escape(verdict(c, wording))}</title>"
-        f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n"
+        f"<style>{CSS}{pages}</style></head><body>{''.join(body)}</body></html>\n"
     )

@@ -32,6 +32,7 @@ from iopguide.render.words import (
     answers_given,
     attestation,
     change_sections,
+    comparison_facts,
     comparison_sections,
     decision_words,
     for_clinician,
@@ -172,10 +173,12 @@ def compare(
     decision: Decision | None = None,
     *,
     wording: Wording,
+    filing: Filing | None = None,
 ) -> str:
-    """A reassessment comparison; safety first."""
+    """A reassessment comparison: whose, when and by whom; then safety first."""
     say = wording.say
     out = [f"# {md(say('compare.title'))}", ""]
+    out += [f"- {md(f)}" for f in comparison_facts(c, questionnaire, wording, filing)] + [""]
     for section in comparison_sections(c, questionnaire, decision, wording):
         safety = section.part == "safety"
         title = say(SAFETY_FIRST) if safety else section.heading

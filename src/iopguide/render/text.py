@@ -16,7 +16,7 @@ from iopguide.core.wording import Wording
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
-from iopguide.render.formats import View
+from iopguide.render.formats import Filing, View
 from iopguide.render.words import (
     FITS,
     GET_HELP_NOW,
@@ -30,6 +30,7 @@ from iopguide.render.words import (
     WHY,
     alert_resources,
     change_sections,
+    comparison_facts,
     comparison_sections,
     decision_words,
     ignored_words,
@@ -218,10 +219,11 @@ def compare(
     decision: Decision | None = None,
     *,
     wording: Wording,
+    filing: Filing | None = None,
 ) -> str:
-    """A reassessment comparison; safety first."""
+    """A reassessment comparison: whose, when and by whom; then safety first."""
     markers = {"safety": "!", "started": "+", "stopped": "-"}
-    out: list[str] = []
+    out: list[str] = [*comparison_facts(c, questionnaire, wording, filing), ""]
     for section in comparison_sections(c, questionnaire, decision, wording):
         if section.part == "level":
             out += [*section.lines, ""]

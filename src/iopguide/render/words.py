@@ -42,6 +42,9 @@ ABOUT = "report.about"
 
 BAR = 4  # the highest dimension rating
 
+# The context question that dates an assessment (a comparison shows both dates).
+ASSESSED_ON = "assessed_on"
+
 
 def when(moment: datetime) -> str:
     """A date and time a reader can file: ``2026-12-02 14:05 UTC``."""
@@ -343,6 +346,36 @@ def _comparison_decision(c: Comparison, decision: Decision | None, wording: Word
         return ""
     titles = {lv.id: lv.title for lv in wording.ruleset.levels}
     return decision_sentence(decision, c.later.level, lambda lv: titles.get(lv, lv), wording)
+
+
+def comparison_facts(
+    c: Comparison, questionnaire: Questionnaire, wording: Wording, filing: Filing | None
+) -> list[str]:
+    """What a filed comparison says first: the client id, each assessment's date (its
+    ``assessed_on`` answer) and who answered it, when it was compared, and the versions."""
+    from iopguide import __version__
+
+    say = wording.say
+    filing = filing or Filing()
+    facts = [say("report.client_id", id=filing.client_id)] if filing.client_id else []
+    for part, result in (("earlier", c.earlier), ("later", c.later)):
+        on = result.answers.get(ASSESSED_ON)
+        date = on if isinstance(on, str) else say("compare.date_not_recorded")
+        respondent = result.answers.get("respondent")
+        who = say(f"respondent.{respondent if isinstance(respondent, str) else 'not_recorded'}")
+        facts.append(say(f"compare.{part}_facts", date=date, who=who))
+    if filing.assessed_at is not None:
+        facts.append(say("compare.compared", when=when(filing.assessed_at)))
+    rules = wording.ruleset
+    facts.append(
+        say(
+            "compare.versions",
+            ruleset=f"{rules.name} {rules.version}",
+            questionnaire=f"{questionnaire.name} {questionnaire.version}",
+            tool=__version__,
+        )
+    )
+    return facts
 
 
 def comparison_sections(
