@@ -5,6 +5,8 @@ the instruments only; and a comparison that says whose, when and by whom."""
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -242,3 +244,106 @@ def test_the_clinicians_report_ends_with_the_attestation_before_the_disclaimer(r
     assert out.index("About this report") < at < out.index("not a diagnosis")
     for line in ("Name", "Credentials", "Signature", "Date"):
         assert line in out[at:]
+
+
+# -- a comparison -----------------------------------------------------------------------
+
+INTAKE, WEEK4 = EXAMPLES / "reassess-intake.yaml", EXAMPLES / "reassess-week4.yaml"
+
+
+def answered_by(tmp_path: Path, source: Path, who: str, extra: str = "") -> Path:
+    path = tmp_path / f"{source.stem}-{who}.yaml"
+    path.write_text(f"respondent: {who}\n{source.read_text()}{extra}")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_a_comparison_says_whose_when_by_whom_and_which_versions(run, tmp_path, fmt):
+    earlier = answered_by(tmp_path, INTAKE, "counsellor")
+    later = answered_by(tmp_path, WEEK4, "self")
+    done = run("compare", str(earlier), str(later), "-f", fmt, "--client-id", CLIENT, env=EPOCH)
+    assert done.returncode == 0, done.stderr
+    shown = done.stdout
+    if fmt == "html":  # what a reader sees: the body's text
+        shown = html.unescape(re.sub(r"<[^>]+>", " ", shown.split("<body>", 1)[1]))
+    out = " ".join(shown.split())
+    facts = out[: out.index("Step down")]
+    assert f"Client id: {CLIENT}" in facts
+    assert (
+        "Earlier assessment: date not recorded. "
+        "Answered by: a counsellor or clinician, with the person"
+    ) in facts
+    assert "Later assessment: date not recorded. Answered by: the person themselves" in facts
+    assert (
+        f"iopguide-default 2.3; questionnaire: iopguide-intake 2.4; iopguide {__version__}" in facts
+    )
+    # A report (Markdown, HTML) is dated; the text stays the same for the same answers.
+    assert (f"Compared: {DATED}" in facts) == (fmt != "text")
+
+
+def test_a_comparison_without_a_client_id_names_none_and_json_keeps_out_the_filing(run):
+    done = run("compare", str(INTAKE), str(WEEK4), "-f", "markdown")
+    assert done.returncode == 0, done.stderr
+    assert "Client id" not in done.stdout
+    assert "Answered by: not recorded" in done.stdout
+    done = run("compare", str(INTAKE), str(WEEK4), "-f", "json", "--client-id", CLIENT)
+    assert done.returncode == 0, done.stderr
+    assert CLIENT not in done.stdout
+
+
+def test_a_comparison_leaves_out_questions_asked_in_neither(run, tmp_path):
+    # Days using opioids: answered in both files, differently, but asked in neither
+    # (no opioids): no line says it changed.
+    earlier = answered_by(tmp_path, INTAKE, "self", "opioid_days: 3\n")
+    later = answered_by(tmp_path, WEEK4, "self", "opioid_days: 20\n")
+    done = run("compare", str(earlier), str(later))
+    assert done.returncode == 0, done.stderr
+    assert "Answers that changed:" in done.stdout
+    assert "Days using opioids" not in done.stdout
+    assert "opioid" not in done.stdout.lower()
+    assert "(not asked) -> (not asked)" not in done.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_a_comparison_as_pdf_has_its_header_and_footer_on_every_page(run, tmp_path, paper):
+    need_weasyprint()
+    need_pdftotext()
+    out = tmp_path / "compare.pdf"
+    done = run(
+        "compare",
+        str(INTAKE),
+        str(WEEK4),
+        "--client-id",
+        CLIENT,
+        "--paper",
+        paper,
+        "-o",
+        str(out),
+        env=EPOCH,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == f"wrote {out}\n"
+    assert page_size(out) == pytest.approx(PAPER[paper], abs=0.5)
+    pages = pages_text(out)
+    for number, page in enumerate(pages, start=1):
+        assert f"Client id: {CLIENT} · Compared: {DATED} · iopguide {__version__}" in page
+        assert f"page {number} of {len(pages)}" in page
+    text = " ".join(" ".join(pages).split())
+    assert "Step down: from Intensive outpatient program (IOP) to Standard outpatient care" in text
+    assert "Earlier assessment: date not recorded" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("-o", "x.pdf", "-f", "html"), "is a PDF: leave out --format"),
+        (("--paper", "a4"), "--paper is for a printed report (HTML or PDF)"),
+        (("--client-id", " "), "--client-id must be printable text, not empty"),
+    ],
+)
+def test_a_comparison_refuses_what_cannot_be(run, tmp_path, args, said):
+    done = run("compare", str(INTAKE), str(WEEK4), *args, cwd=tmp_path)
+    assert done.returncode == 2
+    assert said in done.stderr
+    assert list(tmp_path.iterdir()) == []
