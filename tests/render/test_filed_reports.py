@@ -6,6 +6,7 @@ the instruments only; and a comparison that says whose, when and by whom."""
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -252,13 +253,15 @@ INTAKE, WEEK4 = EXAMPLES / "reassess-intake.yaml", EXAMPLES / "reassess-week4.ya
 
 
 def answered_by(tmp_path: Path, source: Path, who: str, extra: str = "") -> Path:
+    """The example's answers, said to be given by ``who``, without their date."""
     path = tmp_path / f"{source.stem}-{who}.yaml"
-    path.write_text(f"respondent: {who}\n{source.read_text()}{extra}")
+    lines = [line for line in source.read_text().splitlines() if "assessed_on" not in line]
+    path.write_text(f"respondent: {who}\n" + "\n".join(lines) + f"\n{extra}")
     return path
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
-def test_a_comparison_says_whose_when_by_whom_and_which_versions(run, tmp_path, fmt):
+def test_a_comparison_says_whose_when_by_whom_and_which_versions(run, tmp_path, questionnaire, fmt):
     earlier = answered_by(tmp_path, INTAKE, "counsellor")
     later = answered_by(tmp_path, WEEK4, "self")
     done = run("compare", str(earlier), str(later), "-f", fmt, "--client-id", CLIENT, env=EPOCH)
@@ -274,11 +277,42 @@ def test_a_comparison_says_whose_when_by_whom_and_which_versions(run, tmp_path, 
         "Answered by: a counsellor or clinician, with the person"
     ) in facts
     assert "Later assessment: date not recorded. Answered by: the person themselves" in facts
-    assert (
-        f"iopguide-default 2.3; questionnaire: iopguide-intake 2.4; iopguide {__version__}" in facts
-    )
+    versions = f"questionnaire: iopguide-intake {questionnaire.version}; iopguide {__version__}"
+    assert versions in facts
     # A report (Markdown, HTML) is dated; the text stays the same for the same answers.
     assert (f"Compared: {DATED}" in facts) == (fmt != "text")
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_a_comparison_dates_each_assessment_by_its_assessed_on_answer(run, fmt):
+    done = run("compare", str(INTAKE), str(WEEK4), "-f", fmt)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Earlier assessment: 2026-11-02. Answered by: not recorded" in out
+    assert "Later assessment: 2026-11-30. Answered by: not recorded" in out
+    assert "Client id" not in out
+    # The dates are said first, never again as an answer that changed.
+    assert "Date of this assessment" not in out
+    assert out.count("2026-11-02") == 1
+
+
+def test_a_date_is_read_as_written_and_a_wrong_one_is_named(run, tmp_path):
+    path = tmp_path / "dated.yaml"
+    for written in ("2026-11-02", '"2026-11-02"'):
+        path.write_text(INTAKE.read_text().replace("2026-11-02", written))
+        done = run("assess", "-a", str(path), "-f", "json")
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["answers"]["assessed_on"] == "2026-11-02"
+    path.write_text(INTAKE.read_text().replace("2026-11-02", "2026-02-30"))
+    done = run("assess", "-a", str(path))
+    assert done.returncode == 1
+    assert done.stdout == ""
+    line = next(
+        n for n, text in enumerate(path.read_text().splitlines(), 1) if "assessed_on" in text
+    )
+    assert done.stderr == (
+        f"error: {path}:{line}: assessed_on: is not a date: must be a date, as YYYY-MM-DD\n"
+    )
 
 
 def test_a_comparison_without_a_client_id_names_none_and_json_keeps_out_the_filing(run):
@@ -331,7 +365,8 @@ def test_a_comparison_as_pdf_has_its_header_and_footer_on_every_page(run, tmp_pa
         assert f"page {number} of {len(pages)}" in page
     text = " ".join(" ".join(pages).split())
     assert "Step down: from Intensive outpatient program (IOP) to Standard outpatient care" in text
-    assert "Earlier assessment: date not recorded" in text
+    assert "Earlier assessment: 2026-11-02" in text
+    assert "Later assessment: 2026-11-30" in text
 
 
 @pytest.mark.parametrize(
@@ -347,3 +382,29 @@ def test_a_comparison_refuses_what_cannot_be(run, tmp_path, args, said):
     assert done.returncode == 2
     assert said in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_date_goes_to_fhir_and_back(run, tmp_path):
+    done = run("assess", "-a", str(INTAKE), "-f", "fhir")
+    assert done.returncode == 0, done.stderr
+    [response] = [
+        e["resource"]
+        for e in json.loads(done.stdout)["entry"]
+        if e["resource"]["resourceType"] == "QuestionnaireResponse"
+    ]
+    items = {i["linkId"]: i for group in response["item"] for i in group["item"]}
+    assert items["assessed_on"]["answer"] == [{"valueDate": "2026-11-02"}]
+    path = tmp_path / "response.json"
+    path.write_text(json.dumps(response))
+    again = run("assess", "-a", str(path), "-f", "json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["answers"]["assessed_on"] == "2026-11-02"
+    exported = run("export", "fhir")
+    assert '"linkId": "assessed_on"' in exported.stdout
+    items = [
+        i
+        for g in json.loads(exported.stdout)["item"]
+        for i in g.get("item", [])
+        if i["linkId"] == "assessed_on"
+    ]
+    assert [i["type"] for i in items] == ["date"]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from iopguide import __version__
 from iopguide.cli.boundary import command, usage_error
 from iopguide.cli.options import (
     CompareFormat,
@@ -112,7 +113,7 @@ def compare(
     q, r = assessor.questionnaire, assessor.ruleset
     # A report (Markdown, HTML, PDF) is dated; every format but JSON names the client.
     dated = assessment_time() if pdf or RENDERERS[fmt].report else None
-    filing = Filing(dated, client_id, paper or PAPERS[0])
+    filing = Filing(dated, client_id, paper or PAPERS[0], __version__)
     drawn = RENDERERS[fmt].compare(result, q, r, decision, assessor.wording(), filing)
     if pdf:
         from iopguide.render.pdf import render_pdf

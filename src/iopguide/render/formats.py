@@ -34,8 +34,9 @@ PAPERS = ("letter", "a4")
 
 
 class Filing(NamedTuple):
-    """What a report says beyond the result: when it was assessed, the client id, and
-    the paper it is printed on (an HTML report's print styles, a PDF's pages).
+    """What a report says beyond the result: when it was assessed, the client id, the
+    paper it is printed on (an HTML report's print styles, a PDF's pages), and for a
+    comparison the iopguide version.
 
     Kept out of the result (and its JSON) so that results stay reproducible.
     """
@@ -43,6 +44,8 @@ class Filing(NamedTuple):
     assessed_at: datetime | None = None
     client_id: str | None = None
     paper: str = PAPERS[0]
+    # The iopguide version a comparison names (a result's is in its provenance).
+    tool_version: str = ""
 
 
 class View(NamedTuple):

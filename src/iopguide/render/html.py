@@ -8,7 +8,6 @@ from collections.abc import Callable
 from functools import lru_cache
 from html import escape
 
-from iopguide import __version__
 from iopguide.core.explanation import Explanation
 from iopguide.core.moments import crisis_line
 from iopguide.core.reassess import Comparison
@@ -345,7 +344,7 @@ def compare(
     header = [say("report.client_id", id=filing.client_id)] if filing.client_id else []
     if filing.assessed_at is not None:
         header.append(say("compare.compared", when=when(filing.assessed_at)))
-    header.append(say("report.tool", version=__version__))
+    header.append(say("report.tool", version=filing.tool_version))
     pages = page_css(
         wording, filing.paper, say("report.header_separator").join(header), say("compare.title")
     )

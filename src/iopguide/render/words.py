@@ -353,8 +353,6 @@ def comparison_facts(
 ) -> list[str]:
     """What a filed comparison says first: the client id, each assessment's date (its
     ``assessed_on`` answer) and who answered it, when it was compared, and the versions."""
-    from iopguide import __version__
-
     say = wording.say
     filing = filing or Filing()
     facts = [say("report.client_id", id=filing.client_id)] if filing.client_id else []
@@ -372,7 +370,7 @@ def comparison_facts(
             "compare.versions",
             ruleset=f"{rules.name} {rules.version}",
             questionnaire=f"{questionnaire.name} {questionnaire.version}",
-            tool=__version__,
+            tool=filing.tool_version,
         )
     )
     return facts
@@ -409,6 +407,7 @@ def comparison_sections(
             later=_said(questionnaire, q, new, wording),
         )
         for q, old, new in c.changed
+        if q != ASSESSED_ON  # said first, with who answered
     ]
     out.append(Section("answers", say("compare.answers"), changed or none, not changed))
     started = [say("compare.rule", title=r.title, because=r.because) for r in c.started]
