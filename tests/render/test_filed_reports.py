@@ -401,10 +401,10 @@ def test_a_date_goes_to_fhir_and_back(run, tmp_path):
     assert json.loads(again.stdout)["answers"]["assessed_on"] == "2026-11-02"
     exported = run("export", "fhir")
     assert '"linkId": "assessed_on"' in exported.stdout
-    items = [
+    exported_items = [
         i
         for g in json.loads(exported.stdout)["item"]
         for i in g.get("item", [])
         if i["linkId"] == "assessed_on"
     ]
-    assert [i["type"] for i in items] == ["date"]
+    assert [i["type"] for i in exported_items] == ["date"]
