@@ -206,6 +206,10 @@ class Date(Encoder):
     def declare(self, question: Question, key: str) -> Declared:
         return None, (), []
 
+    def equals(self, latent: Latent, value: object) -> z3.BoolRef | None:
+        # Any date: nothing tells one date from another.
+        return TRUE if isinstance(value, str) and value != UNKNOWN else None
+
     def answer(self, latent: Latent, model: z3.ModelRef) -> AnswerValue:
         return latent.question.kind.values(latent.question)[0]
 
