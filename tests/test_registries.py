@@ -24,8 +24,8 @@ def test_every_operator_has_a_solver_encoding():
 def test_a_missing_entry_is_named():
     from iopguide.authoring.solver.types import ENCODERS
 
-    with pytest.raises(LookupError, match="no solver encoding of the question type for 'date'"):
-        ENCODERS["date"]
+    with pytest.raises(LookupError, match="no solver encoding of the question type for 'time'"):
+        ENCODERS["time"]
 
 
 def test_every_operator_has_a_fhir_mapping():

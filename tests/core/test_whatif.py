@@ -187,7 +187,9 @@ def test_compare_explains_a_step_down(run):
         "compare", str(EXAMPLES / "reassess-intake.yaml"), str(EXAMPLES / "reassess-week4.yaml")
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(
+    # After whose it is and when (the filing facts), the verdict comes first.
+    verdict = done.stdout.split("\n\n", 1)[1]
+    assert verdict.startswith(
         "Step down: from Intensive outpatient program (IOP) to Standard outpatient care."
     )
     assert "Last use: 1 to 3 days ago -> 1 to 4 weeks ago" in done.stdout
@@ -208,7 +210,8 @@ def test_compare_explains_a_step_down(run):
 def test_compare_same_answers_continues(run):
     path = str(EXAMPLES / "iop.yaml")
     done = run("compare", path, path)
-    assert done.stdout.startswith("Continue: Intensive outpatient program (IOP) still fits.")
+    verdict = done.stdout.split("\n\n", 1)[1]
+    assert verdict.startswith("Continue: Intensive outpatient program (IOP) still fits.")
 
 
 def test_the_same_inputs_replay_to_the_same_result(run):

@@ -93,6 +93,9 @@ def test_export_maps_the_questionnaire(exported, questionnaire):
             assert (ext["minValue"], ext["maxValue"]) == (q.min, q.max)
         elif q.type == "yes_no":
             assert item["type"] == ("choice" if q.allow_unknown else "boolean")
+        elif q.type == "date":
+            assert item["type"] == "date"
+            assert "answerOption" not in item
         else:
             codes = [o["valueCoding"]["code"] for o in item["answerOption"]]
             assert codes[: len(q.choices)] == [c.id for c in q.choices]

@@ -145,6 +145,6 @@ def test_the_bundled_questionnaire_speaks_to_someone_else_for_every_question(que
         assert q.prompt_other or q.no_prompt_other, q.id
         assert q.help, q.id
     assert questionnaire.by_id["age"].prompt_other == "How old is the person you are answering for?"
-    assert questionnaire.clinician_only == {"ciwa_score", "cows_score"}
+    assert questionnaire.clinician_only == {"assessed_on", "ciwa_score", "cows_score"}
     for qid in ("auditc_1", "auditc_2", "auditc_3"):
         assert "standard drink" in questionnaire.by_id[qid].note

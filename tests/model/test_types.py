@@ -23,7 +23,7 @@ import pytest
 from iopguide.model.answers import coerce_answer, coercer
 from iopguide.model.questionnaire import Question
 from iopguide.model.types import TYPES, FhirForm, Order
-from iopguide.model.values import CHOICE, CHOICES, NUMBER, UNKNOWN, YES_NO, AnswerValue
+from iopguide.model.values import CHOICE, CHOICES, DATE, NUMBER, UNKNOWN, YES_NO, AnswerValue
 
 from ..conftest import typed
 from ..helpers.catalogue import SAY
@@ -326,11 +326,58 @@ MULTI_TABLE = Table(
     ],
 )
 
+DAY = "2026-12-01"
+TYPE_A_DATE = "please type a date, as YYYY-MM-DD (for example 2026-12-01)"
+
+DATE_TABLE = Table(
+    fields={"type": "date"},
+    value_kind=DATE,
+    expects="a date, as YYYY-MM-DD",
+    how_to_type="a date, as YYYY-MM-DD (for example 2026-12-01)",
+    # a date has too many values to list: one stands for them all (none is compared)
+    values=("2000-01-01",),
+    coerced=[(DAY, DAY), ("2024-02-29", "2024-02-29")],  # a YAML date is read as written
+    misfits=[
+        (20261201, "must be a date, as YYYY-MM-DD (got a whole number)"),
+        (True, "must be a date, as YYYY-MM-DD (got yes/no)"),
+        ([DAY], "must be a date, as YYYY-MM-DD (got a list)"),
+        ("2026-13-01", "is not a date: must be a date, as YYYY-MM-DD"),
+        ("2025-02-29", "is not a date: must be a date, as YYYY-MM-DD"),
+        ("1/12/2026", "is not a date: must be a date, as YYYY-MM-DD"),
+        ("2026-12-01T10:00", "is not a date: must be a date, as YYYY-MM-DD"),
+        ("２０２６-12-01", "is not a date: must be a date, as YYYY-MM-DD"),  # fullwidth
+        (UNKNOWN, "cannot be 'unknown' here: must be a date, as YYYY-MM-DD"),
+    ],
+    typed=[(DAY, DAY)],
+    typed_misfits=[
+        ("today", TYPE_A_DATE),
+        ("2026-12-32", TYPE_A_DATE),
+        ("", TYPE_A_DATE),
+    ],
+    words=[(DAY, DAY), (UNKNOWN, "don't know")],
+    points=[(DAY, 0), (None, 0), (UNKNOWN, 0)],
+    fhir=FhirForm("date", "valueDate"),
+    fhir_unknown=FhirForm("date", "valueDate"),
+    default_order=(),
+    order_misfits=[
+        ((), False, ""),
+        (
+            (("2000-01-01",),),
+            True,
+            "'q' is a date question: no date is more severe; leave out 'order'",
+        ),
+    ],
+    operands=[(DAY, "'q' is a date question: no condition compares it")],
+    schema=[{"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}],
+    worth_trying=[([], ["2000-01-01"])],
+)
+
 TABLES = {
     "yes_no": YES_NO_TABLE,
     "integer": NUMBER_TABLE,
     "choice": CHOICE_TABLE,
     "multi": MULTI_TABLE,
+    "date": DATE_TABLE,
 }
 
 

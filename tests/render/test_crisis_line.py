@@ -89,8 +89,14 @@ def test_the_pdf_report_ends_with_the_crisis_line(run, tmp_path, alerted):
     out = tmp_path / "report.pdf"
     done = run("assess", "-a", str(alerted), "-o", str(out))
     assert done.returncode == 0, done.stderr
-    # pypdf gives the list markers of the last page after its text: left out here.
-    text = "\n".join(line for line in pdf_text(out).splitlines() if line.strip() != "•")
+    # pypdf gives the list markers of the last page after its text, and each page's
+    # running header and footer ("… · iopguide 0.1.0", "iopguide report page 3 of 3"):
+    # all left out here.
+    text = "\n".join(
+        line
+        for line in pdf_text(out).splitlines()
+        if line.strip() != "•" and not re.search(r"(page \d+ of \d+|iopguide \d[\w.]*)$", line)
+    )
     assert last_line(text) == CRISIS
 
 

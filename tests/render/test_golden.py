@@ -3,7 +3,8 @@ for the clinician, byte for byte as the installed command writes them; and of th
 shipped cases that show the moments around a crisis (issue 26): a suicide plan (no change
 to a safety answer offered to the person; the crisis line last), a PHQ-9 item 9 that skip
 logic would not ask (read for safety, listed as ignored), and opioids with stimulants
-(withdrawal advice that names them).
+(withdrawal advice that names them). And the reassessment of the two reassess examples,
+as filed (a client id, both assessments' dates, who answered, the versions).
 
 ``SOURCE_DATE_EPOCH`` fixes the assessment's date and time that reports print; the
 clinician's reports also carry a client id and a decision: the IOP one as suggested,
@@ -89,9 +90,30 @@ def test_output_matches_its_golden_file(run, tmp_path, example, fmt, audience):
         env={"NO_COLOR": "1", "COLUMNS": "80", "SOURCE_DATE_EPOCH": EPOCH},
     )
     assert done.returncode == 0, done.stderr
-    golden = GOLDEN / f"{example}-{audience}.{FORMATS[fmt]}"
+    matches_golden(done.stdout, GOLDEN / f"{example}-{audience}.{FORMATS[fmt]}")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_comparison_matches_its_golden_file(run, fmt):
+    """A reassessment as filed: the client id, both assessments' dates and who answered,
+    the versions, then safety first."""
+    done = run(
+        "compare",
+        str(EXAMPLES / "reassess-intake.yaml"),
+        str(EXAMPLES / "reassess-week4.yaml"),
+        "--format",
+        fmt,
+        "--client-id",
+        "C-0042",
+        env={"NO_COLOR": "1", "COLUMNS": "80", "SOURCE_DATE_EPOCH": EPOCH},
+    )
+    assert done.returncode == 0, done.stderr
+    matches_golden(done.stdout, GOLDEN / f"reassess-compare.{FORMATS[fmt]}")
+
+
+def matches_golden(output: str, golden: Path) -> None:
     if os.environ.get("IOPGUIDE_UPDATE_GOLDEN"):
         GOLDEN.mkdir(exist_ok=True)
-        golden.write_text(done.stdout)
+        golden.write_text(output)
     assert golden.exists(), f"no golden file {golden.name}: run with IOPGUIDE_UPDATE_GOLDEN=1"
-    assert done.stdout == golden.read_text(), f"{golden.name} differs"
+    assert output == golden.read_text(), f"{golden.name} differs"

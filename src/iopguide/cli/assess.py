@@ -20,11 +20,13 @@ from iopguide.cli.options import (
     DecidedOption,
     Format,
     LangOption,
+    PaperOption,
     QuestionnaireOption,
     ReasonCodeOption,
     ReasonOption,
     RulesOption,
     check_levels,
+    check_paper,
     checked_language,
     decided_level,
     given_answers,
@@ -45,7 +47,7 @@ from iopguide.cli.output import (
 from iopguide.cli.streams import say
 from iopguide.errors import IopguideError
 from iopguide.inert import inert
-from iopguide.render.formats import BATCH_DEFAULT, DEFAULT, RENDERERS, Filing
+from iopguide.render.formats import BATCH_DEFAULT, DEFAULT, PAPERS, RENDERERS, Filing
 
 if TYPE_CHECKING:
     from iopguide.api import Assessor
@@ -145,6 +147,7 @@ def assess(
     reason_code: ReasonCodeOption = None,
     reason: ReasonOption = None,
     available: AvailableOption = None,
+    paper: PaperOption = None,
 ) -> None:
     """Assess answers and explain the suggested level of care.
 
@@ -154,6 +157,8 @@ def assess(
     _check_usage(files, answers, batch, output, save, resume, fmt)
     decision = Decided(decided, reason_code, reason, available)
     _check_filing(files, batch, client_id, decision)
+    if paper is not None and (batch is not None or files):
+        usage_error("--paper is for one printed report, not for --batch or several files")
     language = checked_language(lang, rules)
     if summary is not None and batch is None:
         usage_error("--summary is the summary of a --batch: give --batch FILE too")
@@ -169,7 +174,8 @@ def assess(
         target = output_target(output, [answers, resume, rules, questionnaire, *kept])
         check_pdf(fmt, target)
         chosen = format_for(fmt, target)
-        shown = Shown(chosen, audience, target, client_id, decision)
+        check_paper(paper, chosen, is_pdf(target))
+        shown = Shown(chosen, audience, target, client_id, decision, paper or PAPERS[0])
         assess_one(answers, resume, save, rules, questionnaire, shown, language)
 
 
@@ -232,6 +238,7 @@ class Shown(NamedTuple):
     target: Path | None
     client_id: str | None = None
     decided: Decided = Decided()
+    paper: str = PAPERS[0]
 
 
 def assess_one(
@@ -296,7 +303,7 @@ def show(
     # Only reports carry the date (the result and the text stay the same for the same answers).
     filing = None
     if reported:
-        filing = Filing(assessment_time(), shown.client_id)
+        filing = Filing(assessment_time(), shown.client_id, shown.paper)
     if is_pdf(shown.target):
         from iopguide.render.html import render_html
         from iopguide.render.pdf import render_pdf

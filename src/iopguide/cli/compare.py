@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from iopguide import __version__
 from iopguide.cli.boundary import command, usage_error
 from iopguide.cli.options import (
     AvailableOption,
@@ -15,19 +16,29 @@ from iopguide.cli.options import (
     Decided,
     DecidedOption,
     LangOption,
+    PaperOption,
     QuestionnaireOption,
     ReasonCodeOption,
     ReasonOption,
     RulesOption,
     check_levels,
+    check_paper,
     checked_language,
     decided_level,
     given_answers,
     load_assessor,
+    text_options,
 )
-from iopguide.cli.output import emit, format_for, is_pdf, output_target
+from iopguide.cli.output import (
+    assessment_time,
+    emit,
+    format_for,
+    is_pdf,
+    output_target,
+    within_limit,
+)
 from iopguide.errors import IopguideError
-from iopguide.render.formats import RENDERERS
+from iopguide.render.formats import PAPERS, RENDERERS, Filing
 
 if TYPE_CHECKING:
     from iopguide.api import Assessor
@@ -63,20 +74,34 @@ def compare(
     reason_code: ReasonCodeOption = None,
     reason: ReasonOption = None,
     available: AvailableOption = None,
+    client_id: Annotated[
+        str | None,
+        typer.Option("--client-id", metavar="ID", help="A client id printed on the comparison."),
+    ] = None,
+    paper: PaperOption = None,
 ) -> None:
     """Reassessment: step up, step down or continue, and why."""
     from iopguide.core.reassess import compare as compare_answers
 
     decision = Decided(decided, reason_code, reason, available)
     decision.check(COMMAND)
+    text_options(COMMAND, client_id=client_id)
+    if client_id is not None and (not client_id.strip() or not client_id.isprintable()):
+        usage_error("--client-id must be printable text, not empty", COMMAND)
     language = checked_language(lang, rules, COMMAND)
     target = output_target(output, [earlier, later, rules, questionnaire], COMMAND)
-    if is_pdf(target):
+    pdf = is_pdf(target)
+    if pdf and compare_format is not None:
         usage_error(
-            f"--output {target}: compare writes .txt, .json, .md or .html files",
+            f"--output {target} is a PDF: leave out --format, or name the file for it",
             COMMAND,
         )
-    fmt = format_for(compare_format, target, COMMAND)
+    fmt = "html" if pdf else format_for(compare_format, target, COMMAND)
+    check_paper(paper, fmt, pdf, COMMAND)
+    if pdf:
+        from iopguide.render.pdf import check_available
+
+        check_available(str(target))
     assessor = load_assessor(rules, questionnaire, language)
     check_levels(assessor, decision, COMMAND)
     first, second = _both_answers(assessor, earlier, later)
@@ -87,7 +112,16 @@ def compare(
     if decided_now is None and second.decision is not None:
         decided_now = second.decision.settled(suggested, codes)
     q, r = assessor.questionnaire, assessor.ruleset
-    emit(RENDERERS[fmt].compare(result, q, r, decided_now, assessor.wording()), target)
+    # A report (Markdown, HTML, PDF) is dated; every format but JSON names the client.
+    dated = assessment_time() if pdf or RENDERERS[fmt].report else None
+    filing = Filing(dated, client_id, paper or PAPERS[0], __version__)
+    drawn = RENDERERS[fmt].compare(result, q, r, decided_now, assessor.wording(), filing)
+    if pdf:
+        from iopguide.render.pdf import render_pdf
+
+        emit(render_pdf(within_limit(drawn, target)), target)
+    else:
+        emit(drawn, target)
 
 
 def _both_answers(assessor: Assessor, earlier: str, later: str) -> tuple[Given, Given]:

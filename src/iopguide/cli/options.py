@@ -13,7 +13,7 @@ import typer
 
 from iopguide.cli.boundary import usage_error
 from iopguide.cli.streams import say
-from iopguide.render.formats import RENDERERS
+from iopguide.render.formats import PAPERS, RENDERERS
 
 if TYPE_CHECKING:
     from iopguide.api import Assessor
@@ -32,6 +32,27 @@ CompareFormat = StrEnum(  # type: ignore[misc]
 class Audience(StrEnum):
     person = "person"
     clinician = "clinician"
+
+
+Paper = StrEnum("Paper", [(name, name) for name in PAPERS])  # type: ignore[misc]
+
+PaperOption = Annotated[
+    Paper | None,
+    typer.Option(
+        "--paper",
+        help="Paper of a printed report, HTML or PDF (default: letter).",
+        show_default=False,
+    ),
+]
+
+
+def check_paper(paper: str | None, fmt: str, pdf: bool, command: str = "iopguide assess") -> None:
+    """--paper lays out printed pages: only an HTML or PDF report has them."""
+    if paper is not None and not pdf and fmt != "html":
+        usage_error(
+            f"--paper is for a printed report (HTML or PDF): --format {fmt} has no pages",
+            command,
+        )
 
 
 RulesOption = Annotated[

@@ -312,6 +312,8 @@ class Explainer:
                     result.scores[s.id],
                     s.band(result.scores[s.id]),
                     s.id in result.incomplete,
+                    instrument=bool(s.sum),
+                    asked=not s.sum or any(q in result.answers for q in s.sum),
                 )
                 for s in self.ruleset.scores
                 if s.id in result.scores

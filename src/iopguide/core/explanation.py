@@ -104,6 +104,10 @@ class ScoreValue:
     band: str
     # An item was answered "don't know": the value counts the known items, a lower bound.
     incomplete: bool = False
+    # An instrument's total (a sum of answers), not a count the rules use internally.
+    instrument: bool = True
+    # Some item it sums was asked: a screener skip logic never reached is not a 0.
+    asked: bool = True
 
     @property
     def value_words(self) -> str:

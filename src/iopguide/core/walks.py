@@ -242,7 +242,12 @@ class Walks:
                     missing += 1 if showing else -1
                 after = answer if showing else None
                 if after != now.get(qid):
-                    delta[qid] = after
+                    if after is None and qid not in kept:
+                        # an answer of the change that it hides again: never kept, so
+                        # not dropped either (the base never had it)
+                        del delta[qid]
+                    else:
+                        delta[qid] = after
                     changed(qid)
         # Answers given (before or in the change) that are no longer kept.
         size = len(kept)

@@ -107,6 +107,8 @@ _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 _STR_TAG = "tag:yaml.org,2002:str"
 _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
+# A date (or a time) is read as written: a date question takes its YYYY-MM-DD text.
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 # YAML 1.1 reads 020 as octal 16, 1:30 as 90, 0x1e as 30 and 1_000 as 1000: a number
 # is read only in plain decimal, the one form every reader agrees on.
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
@@ -179,6 +181,8 @@ class _Builder:
     def _scalar(self, node: yaml.Node, path: DataPath) -> Any:
         """A scalar that is not a plain string: numbers only in plain decimal."""
         text = node.value
+        if node.tag == _TIMESTAMP_TAG:
+            return text
         if node.tag == _INT_TAG:
             if not _DECIMAL.fullmatch(text):
                 raise self.fail(node, _NOT_DECIMAL, path)

@@ -16,13 +16,15 @@ questionnaire accepts it for any question with ``allow_unknown``.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from iopguide.model.choices import choice_parts, not_a_choice, pick
 from iopguide.model.messages import Say, fold, words_of
-from iopguide.model.values import CHOICE, CHOICES, NUMBER, UNKNOWN, YES_NO, AnswerValue
+from iopguide.model.values import CHOICE, CHOICES, DATE, NUMBER, UNKNOWN, YES_NO, AnswerValue
 
 if TYPE_CHECKING:
     from iopguide.model.questionnaire import Question
@@ -423,10 +425,66 @@ class Multi(QuestionType):
         return list(dict.fromkeys([*fewer, *shorter, *more, *longer]))
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class Date(QuestionType):
+    """A calendar date, written YYYY-MM-DD (a YAML date is read as written), kept as that
+    text. For context only (when an assessment was made): no condition compares dates,
+    and a date has too many values to list, so one stands for them all."""
+
+    name = "date"
+    value_kind = DATE
+    SAMPLE = "2000-01-01"
+
+    def expects(self, question: Question) -> str:
+        return "a date, as YYYY-MM-DD"
+
+    def values(self, question: Question) -> tuple[AnswerValue, ...]:
+        return (self.SAMPLE,)
+
+    def coerce(self, question: Question, value: object) -> AnswerValue:
+        if not isinstance(value, str):
+            raise Misfit
+        if _ISO_DATE.fullmatch(value):
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                pass
+            else:
+                return value
+        raise ValueError(f"is not a date: must be {question.expects()}")
+
+    def typed(self, question: Question, said: str, say: Say) -> AnswerValue:
+        try:
+            return self.coerce(question, said)
+        except ValueError:
+            raise ValueError(say("types.date.retry")) from None
+
+    def how_to_type(self, question: Question, say: Say) -> str:
+        return say("types.date.how")
+
+    def schema(self, question: Question) -> list[dict[str, Any]]:
+        return [{"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}]
+
+    def fhir(self, question: Question) -> FhirForm:
+        return FhirForm("date", "valueDate")
+
+    def order_misfit(self, question: Question, order: Order, given: bool) -> str:
+        if not given:
+            return ""
+        return f"'{question.id}' is a date question: no date is more severe; leave out 'order'"
+
+    def operand_fits(self, question: Question, operand: object) -> str:
+        return f"'{question.id}' is a date question: no condition compares it"
+
+
 ONE_CHOICE = OneChoice()
 
 #: Every question type, by the name a questionnaire file gives as ``type``.
-TYPES: dict[str, QuestionType] = {t.name: t for t in (YesNo(), Integer(), ONE_CHOICE, Multi())}
+TYPES: dict[str, QuestionType] = {
+    t.name: t for t in (YesNo(), Integer(), ONE_CHOICE, Multi(), Date())
+}
 
 
 def _listed_misfit(question: Question, order: Order, misfit: Callable[[object], str]) -> str:

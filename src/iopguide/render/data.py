@@ -200,8 +200,10 @@ def compare(
     decision: Decision | None = None,
     *,
     wording: object = None,
+    filing: object = None,
 ) -> str:
-    """A reassessment comparison as JSON (words: none, so ``wording`` is not read)."""
+    """A reassessment comparison as JSON (words: none, so ``wording`` is not read; like
+    a result, it leaves out what a filed report adds, so ``filing`` is not read)."""
     from iopguide.render.words import alert_ids, gone_alerts, new_alerts
 
     def plain(value: object) -> object:

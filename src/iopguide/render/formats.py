@@ -29,14 +29,23 @@ if TYPE_CHECKING:
     from iopguide.model.ruleset import RuleSet
 
 
+#: The paper a printed report is laid out for (``--paper``): US Letter unless asked.
+PAPERS = ("letter", "a4")
+
+
 class Filing(NamedTuple):
-    """What a report says beyond the result: when it was assessed, and the client id.
+    """What a report says beyond the result: when it was assessed, the client id, the
+    paper it is printed on (an HTML report's print styles, a PDF's pages), and for a
+    comparison the iopguide version.
 
     Kept out of the result (and its JSON) so that results stay reproducible.
     """
 
     assessed_at: datetime | None = None
     client_id: str | None = None
+    paper: str = PAPERS[0]
+    # The iopguide version a comparison names (a result's is in its provenance).
+    tool_version: str = ""
 
 
 class View(NamedTuple):
@@ -75,9 +84,10 @@ class Renderer(NamedTuple):
         ruleset: RuleSet,
         decision: Decision | None,
         wording: Wording,
+        filing: Filing | None = None,
     ) -> str:
         text: str = self.drawer().compare(
-            comparison, questionnaire, ruleset, decision, wording=wording
+            comparison, questionnaire, ruleset, decision, wording=wording, filing=filing
         )
         return text
 

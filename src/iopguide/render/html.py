@@ -33,7 +33,9 @@ from iopguide.render.words import (
     WHY,
     alert_resources,
     answers_given,
+    attestation,
     change_sections,
+    comparison_facts,
     comparison_sections,
     decision_words,
     for_clinician,
@@ -45,9 +47,12 @@ from iopguide.render.words import (
     reason_note,
     resources,
     ruleset_of,
+    running_header,
+    score_rows,
     screeners_note,
     title,
     verdict,
+    when,
 )
 
 
@@ -92,17 +97,60 @@ text-align:left;vertical-align:top;overflow-wrap:anywhere}
 .chart{max-width:100%;height:auto;display:block}
 .hash{overflow-wrap:anywhere;word-break:break-all;font-family:monospace;font-size:.85em}
 .small{font-size:.85rem;color:#444}.decisive{font-weight:bold}.plain{font-weight:normal}
+.answers{table-layout:fixed}.answers .id{width:18%}.answers .a{width:38%}
+.answers td,.answers th{padding:.1rem .3rem;font-size:.9em}
+.attest .line{display:flex;gap:1.5rem;margin-top:1.4rem}
+.attest .line span{flex:1;border-top:1px solid #111;padding-top:.15rem;font-size:.85em}
 a{color:#0b4f8a}
-@page{size:A4;margin:1.6cm 1.5cm}
 @media print{
-body{margin:0;max-width:none;font-size:10.5pt}
+body{margin:0;max-width:none;font-size:9pt;line-height:1.25}
+h1{font-size:14pt;margin:0 0 .3rem}
+h2{font-size:11pt;margin:.7rem 0 .25rem}
+p{margin:.25rem 0}ul{margin:.2rem 0;padding-left:1.2rem}
+.safety,.level{padding:.3rem .6rem}
+.facts{columns:2;column-gap:1.5rem;margin-bottom:.4rem}
+.chart{max-width:60%}
+.small{font-size:8pt}
+.answers td,.answers th{font-size:8pt;line-height:1.2;padding:0 .25rem}
 h1,h2,h3{break-after:avoid;page-break-after:avoid}
-.safety,.crisis,.level,.chart,li{break-inside:avoid;page-break-inside:avoid}
+.safety,.crisis,.level,.chart,.attest,li{break-inside:avoid;page-break-inside:avoid}
 thead{display:table-header-group}
 tr{break-inside:avoid;page-break-inside:avoid}
 a{color:inherit}
 }
 """
+
+# Paper sizes as CSS names them; margins leave room for the running header and footer.
+_PAPER = {"letter": "letter", "a4": "A4"}
+
+
+def _css_string(text: str) -> str:
+    """Text as a quoted CSS string: everything but letters, digits and spaces escaped,
+    so no client id can end the string, the rule or the style element."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def _page_counter(template: str) -> str:
+    """A message with {page} and {pages} as CSS content: strings and counters."""
+    parts = re.split(r"\x00(page|pages)\x00", template)
+    return " ".join(
+        f"counter({part})" if i % 2 else _css_string(part) for i, part in enumerate(parts) if part
+    )
+
+
+def page_css(wording: Wording, paper: str, header: str, footer: str) -> str:
+    """Printed pages (a browser's print, the PDF): the paper, and on every page the
+    ``header`` (the client id, the date, the iopguide version), the ``footer`` (the
+    report's title) and "page 2 of 6"."""
+    say = wording.say
+    page = _page_counter(say("report.page_of", page="\x00page\x00", pages="\x00pages\x00"))
+    box = "font-family:system-ui,sans-serif;font-size:7.5pt;color:#444"
+    return (
+        f"@page{{size:{_PAPER[paper]};margin:1.4cm 1.3cm 1.3cm;"
+        f"@top-left{{content:{_css_string(header)};{box}}}"
+        f"@bottom-left{{content:{_css_string(footer)};{box}}}"
+        f"@bottom-right{{content:{page};{box}}}}}"
+    )
 
 
 # The rule set's numbers and sites (its ``resources``) become links wherever a report
@@ -144,10 +192,27 @@ def _list(items: list[str], *, linked: Callable[[str], str] | None = None, cls: 
     return f"<ul{attr}>" + "".join(f"<li>{say(i)}</li>" for i in items) + "</ul>"
 
 
-def _table(head: list[str], rows: list[list[str]]) -> str:
+def _table(
+    head: list[str], rows: list[list[str]], *, cls: str = "", cols: tuple[str, ...] = ()
+) -> str:
+    """A table; ``cols``: a class for each column (the compact answers' widths)."""
     cells = "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
+    attr = f' class="{cls}"' if cls else ""
+    group = "".join(f'<col class="{c}">' for c in cols)
+    group = f"<colgroup>{group}</colgroup>" if group else ""
+    return f"<table{attr}>{group}<thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _attestation(e: Explanation) -> str:
+    heading, statement, lines = attestation(e)
+    spans = [f"<span>{escape(line)}</span>" for line in lines]
+    return (
+        f'<section class="attest" aria-labelledby="attest"><h2 id="attest">{escape(heading)}'
+        f"</h2><p>{escape(statement)}</p>"
+        f'<div class="line">{spans[0]}{spans[1]}</div>'
+        f'<div class="line">{spans[2]}{spans[3]}</div></section>'
+    )
 
 
 def render_html(e: Explanation, *, audience: str = "person", filing: Filing | None = None) -> str:
@@ -199,12 +264,13 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
     if opened:
         body.append(f"<h2>{m(STILL_OPEN)}</h2>" + _list(opened))
     body.append(f"<h2>{m(RATINGS)}</h2>" + _svg_bars(e))
-    if for_clinician(audience) and e.scores:
+    scores = score_rows(e) if for_clinician(audience) else []
+    if scores:
         body.append(
             f"<h2>{m(SCORES)}</h2>"
             + _table(
-                [m("report.column_score"), m("report.column_value"), m("report.column_band")],
-                [[s.title, s.value_words, s.band_words] for s in e.scores],
+                [say("report.column_score"), say("report.column_value"), say("report.column_band")],
+                [list(row) for row in scores],
             )
         )
         note = screeners_note(e)
@@ -217,12 +283,12 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
     if level.next_steps:
         body.append(f"<h2>{m(NEXT)}</h2>" + _list(list(level.next_steps), linked=_linked))
     body.append(f"<h2>{m(RESOURCES)}</h2>" + _list(resources(e), linked=_linked))
-    if for_clinician(audience):
-        head = [m("report.column_question"), m("report.column_id"), m("report.column_answer")]
-        answers = _table(head, [[q, i, a] for i, q, a in answers_given(e)])
-    else:
-        head = [m("report.column_question"), m("report.column_answer")]
-        answers = _table(head, [[q, a] for _, q, a in answers_given(e)])
+    # The question's id for the clinician, between the question and the answer.
+    shown = ("q", "id", "a") if for_clinician(audience) else ("q", "a")
+    column = {"q": "report.column_question", "id": "report.column_id", "a": "report.column_answer"}
+    rows = [[{"q": q, "id": i, "a": a}[c] for c in shown] for i, q, a in answers_given(e)]
+    head = [say(column[c]) for c in shown]
+    answers = _table(head, rows, cls="answers", cols=shown)
     body.append(f"<h2>{m(ANSWERS_GIVEN)}</h2>" + answers)
     body += [f"<p>{escape(line)}</p>" for line in ignored_words(e)]
     body.append(
@@ -231,20 +297,24 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
         f'(sha256 <span class="hash">{p.ruleset_sha256}</span>)</li>'
         f"<li>Questionnaire: {escape(p.questionnaire_name)} {escape(p.questionnaire_version)} "
         f'(sha256 <span class="hash">{p.questionnaire_sha256}</span>)</li>'
-        f"<li>iopguide {escape(p.tool_version)}</li></ul></main>"
+        f"<li>iopguide {escape(p.tool_version)}</li></ul>"
     )
+    if for_clinician(audience):
+        body.append(_attestation(e))
+    body.append("</main>")
     line = crisis_line(e)
     crisis = "" if line is None else f'<p class="crisis"><strong>{_linked(line)}</strong></p>'
     body.append(
         f'<footer><p class="small"><strong>{escape(e.disclaimer)}</strong></p>{crisis}</footer>'
     )
+    pages = page_css(e.wording, filing.paper, running_header(e, filing), title(audience, e))
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(p.language)}"><head><meta charset="utf-8">'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title(audience, e))}: {escape(level.title)}</title>"
-        f"<style>{CSS}</style></head>"
+        f"<style>{CSS}{pages}</style></head>"
         f"<body>{''.join(body)}</body></html>\n"
     )
 
@@ -256,11 +326,14 @@ def compare(
     decision: Decision | None = None,
     *,
     wording: Wording,
+    filing: Filing | None = None,
 ) -> str:
-    """A reassessment comparison; safety first."""
+    """A reassessment comparison: whose, when and by whom; then safety first."""
     say = wording.say
+    filing = filing or Filing()
     title = escape(say("compare.title"))
-    body = [f"<header><h1>{title}</h1></header><main>"]
+    facts = comparison_facts(c, questionnaire, wording, filing)
+    body = [f"<header><h1>{title}</h1>{_list(facts, cls='facts')}</header><main>"]
     _linked = Linker(ruleset)
     for section in comparison_sections(c, questionnaire, decision, wording):
         safety = section.part == "safety"
@@ -268,6 +341,13 @@ def compare(
         head = say(SAFETY_FIRST) if safety else section.heading
         cls = ' class="safety"' if safety else ""
         body.append(f"<section{cls}><h2>{escape(head)}</h2><ul>{items}</ul></section>")
+    header = [say("report.client_id", id=filing.client_id)] if filing.client_id else []
+    if filing.assessed_at is not None:
+        header.append(say("compare.compared", when=when(filing.assessed_at)))
+    header.append(say("report.tool", version=filing.tool_version))
+    pages = page_css(
+        wording, filing.paper, say("report.header_separator").join(header), say("compare.title")
+    )
     closing = escape(say("compare.closing"))
     body.append(f'</main><footer><p class="small">{closing}</p></footer>')
     return (
@@ -277,5 +357,5 @@ def compare(
         "style-src 'unsafe-inline'\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}: {escape(verdict(c, wording))}</title>"
-        f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n"
+        f"<style>{CSS}{pages}</style></head><body>{''.join(body)}</body></html>\n"
     )

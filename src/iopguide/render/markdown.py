@@ -30,7 +30,9 @@ from iopguide.render.words import (
     WHY,
     alert_resources,
     answers_given,
+    attestation,
     change_sections,
+    comparison_facts,
     comparison_sections,
     decision_words,
     for_clinician,
@@ -41,6 +43,7 @@ from iopguide.render.words import (
     open_question_words,
     reason_note,
     resources,
+    score_rows,
     screeners_note,
     title,
 )
@@ -105,7 +108,8 @@ def render_markdown(
         f"| {_cell(d.title)} | {d.rating} | {'█' * d.rating}{'·' * (BAR - d.rating)} |"
         for d in e.dimensions
     ]
-    if for_clinician(audience) and e.scores:
+    scores = score_rows(e) if for_clinician(audience) else []
+    if scores:
         out += [
             "",
             f"## {m(SCORES)}",
@@ -113,7 +117,7 @@ def render_markdown(
             head("report.column_score", "report.column_value", "report.column_band"),
             "|---|---|---|",
         ]
-        out += [f"| {_cell(s.title)} | {s.value_words} | {_cell(s.band_words)} |" for s in e.scores]
+        out += [f"| {_cell(t)} | {_cell(v)} | {_cell(b)} |" for t, v, b in scores]
         note = screeners_note(e)
         if note:
             out += ["", f"*{md(note)}*"]
@@ -142,13 +146,20 @@ def render_markdown(
         f"(sha256 {p.questionnaire_sha256})",
         f"- iopguide {p.tool_version}",
         "",
-        f"> {md(e.disclaimer)}",
-        "",
     ]
+    if for_clinician(audience):
+        heading, statement, lines = attestation(e)
+        out += [f"## {md(heading)}", "", md(statement), ""]
+        out += [f"- {md(line)}: {BLANK}" for line in lines] + [""]
+    out += [f"> {md(e.disclaimer)}", ""]
     line = crisis_line(e)
     if line is not None:  # the last line, so that it stays in sight
         out += [f"**{md(line)}**", ""]
     return "\n".join(out)
+
+
+# A line to write on, in the printed report (escaped: never emphasis).
+BLANK = "\\_" * 32
 
 
 def _cell(text: str) -> str:
@@ -162,10 +173,12 @@ def compare(
     decision: Decision | None = None,
     *,
     wording: Wording,
+    filing: Filing | None = None,
 ) -> str:
-    """A reassessment comparison; safety first."""
+    """A reassessment comparison: whose, when and by whom; then safety first."""
     say = wording.say
     out = [f"# {md(say('compare.title'))}", ""]
+    out += [f"- {md(f)}" for f in comparison_facts(c, questionnaire, wording, filing)] + [""]
     for section in comparison_sections(c, questionnaire, decision, wording):
         safety = section.part == "safety"
         title = say(SAFETY_FIRST) if safety else section.heading

@@ -16,7 +16,7 @@ from iopguide.core.wording import Wording
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
-from iopguide.render.formats import View
+from iopguide.render.formats import Filing, View
 from iopguide.render.words import (
     FITS,
     GET_HELP_NOW,
@@ -30,10 +30,12 @@ from iopguide.render.words import (
     WHY,
     alert_resources,
     change_sections,
+    comparison_facts,
     comparison_sections,
     decision_words,
     ignored_words,
     open_question_words,
+    score_rows,
     screeners_note,
     setting_words,
 )
@@ -162,7 +164,7 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
         parts.append(_bullets(level.next_steps))
     parts.append(_heading(m(RATINGS)))
     parts.append(dimension_table(e))
-    if audience == "clinician" and e.scores:
+    if audience == "clinician" and score_rows(e):
         parts.append(score_table(e))
         note = screeners_note(e)
         if note:
@@ -188,8 +190,8 @@ def score_table(explanation: Explanation) -> Table:
     table.add_column(m("report.column_score"))
     table.add_column(m("report.column_value"), justify="right")
     table.add_column(m("report.column_band"))
-    for score in explanation.scores:
-        table.add_row(score.title, score.value_words, score.band_words)
+    for row in score_rows(explanation):
+        table.add_row(*row)
     return table
 
 
@@ -217,10 +219,11 @@ def compare(
     decision: Decision | None = None,
     *,
     wording: Wording,
+    filing: Filing | None = None,
 ) -> str:
-    """A reassessment comparison; safety first."""
+    """A reassessment comparison: whose, when and by whom; then safety first."""
     markers = {"safety": "!", "started": "+", "stopped": "-"}
-    out: list[str] = []
+    out: list[str] = [*comparison_facts(c, questionnaire, wording, filing), ""]
     for section in comparison_sections(c, questionnaire, decision, wording):
         if section.part == "level":
             out += [*section.lines, ""]

@@ -42,6 +42,9 @@ ABOUT = "report.about"
 
 BAR = 4  # the highest dimension rating
 
+# The context question that dates an assessment (a comparison shows both dates).
+ASSESSED_ON = "assessed_on"
+
 
 def when(moment: datetime) -> str:
     """A date and time a reader can file: ``2026-12-02 14:05 UTC``."""
@@ -186,12 +189,12 @@ def decision_sentence(
 def heading_facts(e: Explanation, filing: Filing, audience: str) -> list[str]:
     """The first page: when, for whom, who answered, which rules and questions."""
     p = e.provenance
+    say = e.wording.say
     facts = []
     if filing.assessed_at is not None:
-        facts.append(f"Assessed: {when(filing.assessed_at)}")
+        facts.append(say("report.assessed", when=when(filing.assessed_at)))
     if filing.client_id:
-        facts.append(f"Client id: {filing.client_id}")
-    say = e.wording.say
+        facts.append(say("report.client_id", id=filing.client_id))
     if for_clinician(audience):
         whom = say("report.for_clinician")
     elif e.by_another:
@@ -205,6 +208,39 @@ def heading_facts(e: Explanation, filing: Filing, audience: str) -> list[str]:
         whom,
     ]
     return facts
+
+
+def running_header(e: Explanation, filing: Filing) -> str:
+    """What every printed page repeats: the client id, when, and which iopguide."""
+    say = e.wording.say
+    parts = []
+    if filing.client_id:
+        parts.append(say("report.client_id", id=filing.client_id))
+    if filing.assessed_at is not None:
+        parts.append(say("report.assessed", when=when(filing.assessed_at)))
+    parts.append(say("report.tool", version=e.provenance.tool_version))
+    return say("report.header_separator").join(parts)
+
+
+def score_rows(e: Explanation) -> list[tuple[str, str, str]]:
+    """The clinician's score table: each instrument's total with its band, as (title,
+    value, band). The counts the rules use internally are left out (a reason names the
+    one it rests on), and a screener none of whose items was asked reads "not asked"."""
+    say = e.wording.say
+    return [
+        (s.title, s.value_words, s.band_words)
+        if s.asked
+        else (s.title, say("report.score_not_asked"), "")
+        for s in e.scores
+        if s.instrument
+    ]
+
+
+def attestation(e: Explanation) -> tuple[str, str, list[str]]:
+    """The clinician's attestation: heading, statement, and the lines to fill in."""
+    say = e.wording.say
+    lines = [say(f"report.attest_{part}") for part in ("name", "credentials", "signature", "date")]
+    return say("report.attest"), say("report.attest_statement"), lines
 
 
 def screeners_note(e: Explanation) -> str | None:
@@ -322,6 +358,34 @@ def _comparison_decision(c: Comparison, decision: Decision | None, wording: Word
     return decision_sentence(decision, c.later.level, lambda lv: titles.get(lv, lv), wording)
 
 
+def comparison_facts(
+    c: Comparison, questionnaire: Questionnaire, wording: Wording, filing: Filing | None
+) -> list[str]:
+    """What a filed comparison says first: the client id, each assessment's date (its
+    ``assessed_on`` answer) and who answered it, when it was compared, and the versions."""
+    say = wording.say
+    filing = filing or Filing()
+    facts = [say("report.client_id", id=filing.client_id)] if filing.client_id else []
+    for part, result in (("earlier", c.earlier), ("later", c.later)):
+        on = result.answers.get(ASSESSED_ON)
+        date = on if isinstance(on, str) else say("compare.date_not_recorded")
+        respondent = result.answers.get("respondent")
+        who = say(f"respondent.{respondent if isinstance(respondent, str) else 'not_recorded'}")
+        facts.append(say(f"compare.{part}_facts", date=date, who=who))
+    if filing.assessed_at is not None:
+        facts.append(say("compare.compared", when=when(filing.assessed_at)))
+    rules = wording.ruleset
+    facts.append(
+        say(
+            "compare.versions",
+            ruleset=f"{rules.name} {rules.version}",
+            questionnaire=f"{questionnaire.name} {questionnaire.version}",
+            tool=filing.tool_version,
+        )
+    )
+    return facts
+
+
 def comparison_sections(
     c: Comparison, questionnaire: Questionnaire, decision: Decision | None, wording: Wording
 ) -> list[Section]:
@@ -353,6 +417,7 @@ def comparison_sections(
             later=_said(questionnaire, q, new, wording),
         )
         for q, old, new in c.changed
+        if q != ASSESSED_ON  # said first, with who answered
     ]
     out.append(Section("answers", say("compare.answers"), changed or none, not changed))
     started = [say("compare.rule", title=r.title, because=r.because) for r in c.started]

@@ -200,10 +200,33 @@ class Multi(Encoder):
         return worse
 
 
+class Date(Encoder):
+    """No variable: no condition reads a date (it is context), so any one date will do."""
+
+    def declare(self, question: Question, key: str) -> Declared:
+        return None, (), []
+
+    def equals(self, latent: Latent, value: object) -> z3.BoolRef | None:
+        # Any date: nothing tells one date from another.
+        return TRUE if isinstance(value, str) and value != UNKNOWN else None
+
+    def answer(self, latent: Latent, model: z3.ModelRef) -> AnswerValue:
+        return latent.question.kind.values(latent.question)[0]
+
+    def points(self, latent: Latent) -> z3.ArithRef:
+        return z3.IntVal(0)
+
+
 #: Every question type's encoder, by the type's name (``model.types.TYPES``).
 ENCODERS: Registry[Encoder] = Registry(
     "solver encoding of the question type",
-    [("yes_no", YesNo()), ("integer", Integer()), ("choice", OneChoice()), ("multi", Multi())],
+    [
+        ("yes_no", YesNo()),
+        ("integer", Integer()),
+        ("choice", OneChoice()),
+        ("multi", Multi()),
+        ("date", Date()),
+    ],
 )
 
 
