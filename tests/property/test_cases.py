@@ -163,7 +163,10 @@ def medical_need(result: Result) -> list[Rule]:
     ]
 
 
-@SETTINGS
+# Most draws are not inpatient for a medical need and are set aside (``assume``); how
+# many varies with the questionnaire, so the filter health check is off here. A rule
+# set that never reaches such a result still fails: hypothesis finds it unsatisfiable.
+@settings(SETTINGS, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(drawn())
 def test_inpatient_for_withdrawal_or_medical_need_names_a_medical_setting(answers):
     result = ENGINE.evaluate(answers)
