@@ -171,10 +171,10 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
         note = screeners_note(e)
         if note:
             parts.append(Text(note, style="italic"))
-    note = Text(e.disclaimer)
+    please_note = Text(e.disclaimer)
     if e.asam is not None:
-        note.append("\n" + m("report.asam_notice"), style="dim")
-    parts.append(Panel(note, title=m("text.please_note"), title_align="left"))
+        please_note.append("\n" + m("report.asam_notice"), style="dim")
+    parts.append(Panel(please_note, title=m("text.please_note"), title_align="left"))
     line = crisis_line(e)
     if line is not None:  # the last line, so that it stays in sight
         parts.append(Text(line, style="bold"))
