@@ -53,10 +53,17 @@ class Assessor:
         rules: str | Path | None = None,
         questionnaire: str | Path | None = None,
         language: str = BASE,
+        asam_edition: int | None = None,
     ) -> None:
         loaded_q, loaded_r, overlays = load_definitions(questionnaire, rules, language)
         self._build(
-            loaded_q.model, loaded_q.document, loaded_r.model, loaded_r.document, language, overlays
+            loaded_q.model,
+            loaded_q.document,
+            loaded_r.model,
+            loaded_r.document,
+            language,
+            overlays,
+            asam_edition,
         )
 
     def _build(
@@ -67,8 +74,9 @@ class Assessor:
         rules_document: Document,
         language: str = BASE,
         overlays: tuple[Overlay, ...] = (),
+        asam_edition: int | None = None,
     ) -> None:
-        self.language, self.overlays = language, overlays
+        self.language, self.overlays, self.asam_edition = language, overlays, asam_edition
         self.questionnaire = questionnaire
         self.questionnaire_document = questionnaire_document
         self.ruleset = ruleset
@@ -87,7 +95,9 @@ class Assessor:
             tuple((o.language, o.sha256) for o in overlays),
         )
         self.messages = messages_for(overlays[-1] if overlays else None, language)
-        self.explainer = Explainer(self.questionnaire, self.ruleset, self.provenance, self.messages)
+        self.explainer = Explainer(
+            self.questionnaire, self.ruleset, self.provenance, self.messages, asam_edition
+        )
 
     # An Assessor pickles as the data its files parsed to, its overlay's words merged
     # in (for Dask's or Spark's workers); its compiled predicates are built again where
@@ -98,6 +108,7 @@ class Assessor:
             "rules": self.rules_document,
             "language": self.language,
             "overlays": self.overlays,
+            "asam_edition": self.asam_edition,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -109,6 +120,7 @@ class Assessor:
             r_doc,
             state.get("language", BASE),
             state.get("overlays", ()),
+            state.get("asam_edition"),
         )
 
     def wording(self, other: bool = False) -> Wording:
@@ -215,10 +227,13 @@ def load_ruleset(
     *,
     questionnaire: str | Path | None = None,
     language: str = BASE,
+    asam_edition: int | None = None,
 ) -> Assessor:
     """Load, validate and compile a rule set (the bundled one by default), in a
-    language that has texts beside it (``io.texts``; the base, English, by default)."""
-    return Assessor(path, questionnaire, language)
+    language that has texts beside it (``io.texts``; the base, English, by default);
+    ``asam_edition``: the ASAM Criteria edition its results correspond to (3 or 4; the
+    rule set's default otherwise)."""
+    return Assessor(path, questionnaire, language, asam_edition)
 
 
 def assess(

@@ -22,6 +22,7 @@ RESULT_KEYS = [
     "level_title",
     "level_detail",
     "setting",
+    "asam",
     "summary",
     "emergency",
     "provisional",

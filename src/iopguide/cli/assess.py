@@ -14,6 +14,7 @@ import typer
 from iopguide.cli.batch import assess_batch, assess_many
 from iopguide.cli.boundary import EXIT_USAGE, command, fail, usage_error
 from iopguide.cli.options import (
+    AsamEditionOption,
     Audience,
     AvailableOption,
     Decided,
@@ -148,6 +149,7 @@ def assess(
     reason: ReasonOption = None,
     available: AvailableOption = None,
     paper: PaperOption = None,
+    asam_edition: AsamEditionOption = None,
 ) -> None:
     """Assess answers and explain the suggested level of care.
 
@@ -164,10 +166,16 @@ def assess(
         usage_error("--summary is the summary of a --batch: give --batch FILE too")
     if batch is not None:
         to = output_target(summary, [batch, rules, questionnaire], option="--summary")
-        assess_batch(batch, rules, questionnaire, fmt or BATCH_DEFAULT, language, to)
+        assess_batch(batch, rules, questionnaire, fmt or BATCH_DEFAULT, language, asam_edition, to)
     elif files:
         assess_many(
-            [str(answers), *files], rules, questionnaire, fmt or DEFAULT, audience, language
+            [str(answers), *files],
+            rules,
+            questionnaire,
+            fmt or DEFAULT,
+            audience,
+            language,
+            asam_edition,
         )
     else:
         kept = interview_files(save, resume)
@@ -176,7 +184,7 @@ def assess(
         chosen = format_for(fmt, target)
         check_paper(paper, chosen, is_pdf(target))
         shown = Shown(chosen, audience, target, client_id, decision, paper or PAPERS[0])
-        assess_one(answers, resume, save, rules, questionnaire, shown, language)
+        assess_one(answers, resume, save, rules, questionnaire, shown, language, asam_edition)
 
 
 def _check_usage(
@@ -249,9 +257,10 @@ def assess_one(
     questionnaire: Path | None,
     shown: Shown,
     language: str | None = None,
+    asam_edition: int | None = None,
 ) -> None:
     """One assessment: a complete answers file, or an interview that completes one."""
-    assessor = load_assessor(rules, questionnaire, language)
+    assessor = load_assessor(rules, questionnaire, language, asam_edition)
     check_levels(assessor, shown.decided)
     source = answers if answers is not None else resume
     given = given_answers(assessor, source)

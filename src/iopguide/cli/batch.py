@@ -31,6 +31,7 @@ def assess_many(
     fmt: str,
     audience: Audience,
     language: str | None = None,
+    asam_edition: int | None = None,
 ) -> None:
     """Several answers files: every one is assessed, a format that writes batches one
     result a line, the others each after a ``== FILE`` line; exit 1 if any did not fit."""
@@ -38,7 +39,7 @@ def assess_many(
 
     renderer = RENDERERS[fmt]
     line = renderer.drawer().line if renderer.batch else None
-    assessor = load_assessor(rules, questionnaire, language)
+    assessor = load_assessor(rules, questionnaire, language, asam_edition)
     failed = 0
     for path in paths:
         try:
@@ -63,6 +64,7 @@ def assess_batch(
     questionnaire: Path | None,
     fmt: str = BATCH_DEFAULT,
     language: str | None = None,
+    asam_edition: int | None = None,
     summary: Path | None = None,
 ) -> None:
     """A stream of records: one result a line, in a format that writes batches; the
@@ -71,7 +73,7 @@ def assess_batch(
     from iopguide.io.records import records
 
     drawer = RENDERERS[fmt].drawer()
-    assessor = load_assessor(rules, questionnaire, language)
+    assessor = load_assessor(rules, questionnaire, language, asam_edition)
     name = "<stdin>" if source == "-" else source
     try:
         stream = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115

@@ -55,6 +55,19 @@ def check_paper(paper: str | None, fmt: str, pdf: bool, command: str = "iopguide
         )
 
 
+AsamEditionOption = Annotated[
+    int | None,
+    typer.Option(
+        "--asam-edition",
+        min=3,
+        max=4,
+        metavar="3|4",
+        help="The edition of the ASAM Criteria whose level numbers a result corresponds to "
+        "(default: the rule set's, 4 for the bundled one).",
+        show_default=False,
+    ),
+]
+
 RulesOption = Annotated[
     Path | None,
     typer.Option(
@@ -106,13 +119,18 @@ def checked_language(lang: str | None, rules: Path | None, command: str = "iopgu
 
 
 def load_assessor(
-    rules: Path | None, questionnaire: Path | None, language: str | None = None
+    rules: Path | None,
+    questionnaire: Path | None,
+    language: str | None = None,
+    asam_edition: int | None = None,
 ) -> Assessor:
     import gc
 
     from iopguide.api import load_ruleset
 
-    assessor = load_ruleset(rules, questionnaire=questionnaire, language=language or "en")
+    assessor = load_ruleset(
+        rules, questionnaire=questionnaire, language=language or "en", asam_edition=asam_edition
+    )
     # What start-up built lives as long as the command: keep it out of the collector's
     # way (it would walk all of it at its next run, and at every batch's full run).
     gc.freeze()

@@ -8,6 +8,7 @@ from functools import partial
 from iopguide.core.explanation import (
     Alert,
     Consideration,
+    Corresponds,
     DimensionRating,
     Explanation,
     IgnoredAnswer,
@@ -36,8 +37,12 @@ class Explainer:
         ruleset: RuleSet,
         provenance: Provenance,
         messages: Messages | None = None,
+        asam_edition: int | None = None,
     ) -> None:
         self.messages = messages
+        crosswalk = ruleset.asam
+        # The edition asked for, else the rule set's own default.
+        self.asam_edition = asam_edition or (crosswalk.default if crosswalk else None)
         self.questionnaire = questionnaire
         self.ruleset = ruleset
         self.provenance = provenance
@@ -252,6 +257,18 @@ class Explainer:
                 then.append((f, False))
         return first + then
 
+    def corresponds(self, result: Result) -> Corresponds | None:
+        """The ASAM level numbers a result corresponds to, when the rule set says."""
+        crosswalk, edition = self.ruleset.asam, self.asam_edition
+        if crosswalk is None or edition is None:
+            return None
+        setting = result.setting.id if result.setting is not None else None
+        fired = {f.rule.id for f in result.fired}
+        entry = crosswalk.corresponds(edition, result.level.id, setting, fired)
+        if entry is None:
+            return None
+        return Corresponds(edition, entry.levels, entry.co_occurring_enhanced)
+
     @staticmethod
     def alert_firings(result: Result) -> list[Firing]:
         """Safety alerts, emergencies first."""
@@ -331,6 +348,7 @@ class Explainer:
             counterfactuals=counterfactuals,
             open_questions=open_questions,
             justification=justification,
+            asam=self.corresponds(result),
             questionnaire=self.questionnaire,
             ruleset=self.ruleset,
             messages=self.messages,

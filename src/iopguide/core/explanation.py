@@ -141,6 +141,15 @@ RESPONDENTS = frozenset({"self", "other", "counsellor"})
 
 
 @dataclass(frozen=True)
+class Corresponds:
+    """What a result corresponds to in one edition of the ASAM Criteria: numbers only."""
+
+    edition: int
+    levels: tuple[str, ...]
+    co_occurring_enhanced: bool
+
+
+@dataclass(frozen=True)
 class Explanation:
     level: Level
     emergency: bool
@@ -158,6 +167,8 @@ class Explanation:
     open_questions: tuple[OpenQuestion, ...] | None = None
     # The case for the level (``core.justification``), found with the what-if.
     justification: Justification | None = None
+    # The ASAM level numbers the result corresponds to, in one edition (``model.asam``).
+    asam: Corresponds | None = None
     # What the clinician decided, when recorded (never computed here).
     decision: Decision | None = None
     ignored: tuple[IgnoredAnswer, ...] = ()

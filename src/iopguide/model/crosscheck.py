@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from iopguide.errors import DataPath
+from iopguide.model.asam import gaps
 from iopguide.model.conditions import Condition, placed_tests
 from iopguide.model.decision import OTHER
 from iopguide.model.graph import Graph
@@ -40,6 +41,7 @@ def cross_check(ruleset: RuleSet, questionnaire: Questionnaire) -> list[Finding]
         *_levels(ruleset),
         *_lines(ruleset),
         *_reason_codes(ruleset),
+        *_asam(ruleset),
     ]
     graph = Graph(questionnaire, ruleset)
     too_deep = _chains(ruleset, graph)
@@ -174,6 +176,18 @@ def _duplicates(ruleset: RuleSet, questionnaire: Questionnaire) -> Iterator[Find
     for i, score in enumerate(ruleset.scores):
         if score.id in questionnaire.by_id:
             yield Finding(("scores", i, "id"), f"score id '{score.id}' is also a question id")
+
+
+def _asam(ruleset: RuleSet) -> Iterator[Finding]:
+    """Every level and setting corresponds to some ASAM level in each edition."""
+    if ruleset.asam is None:
+        return
+    levels = {
+        lv.id: tuple(s.id for s in ruleset.settings if s.level == lv.id) for lv in ruleset.levels
+    }
+    rules = {r.id for r in ruleset.rules}
+    for gap in gaps(ruleset.asam, levels, rules):
+        yield Finding(gap.path, gap.message)
 
 
 def _reason_codes(ruleset: RuleSet) -> Iterator[Finding]:

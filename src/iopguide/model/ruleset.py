@@ -31,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from iopguide.model.asam import Crosswalk
 from iopguide.model.conditions import Condition
 from iopguide.model.decision import ReasonCode
 
@@ -295,6 +296,8 @@ class RuleSet(_Model):
     properties: tuple[Property, ...] = ()
     # Why a clinician's decided level differs from the suggestion, as codes with words.
     reason_codes: tuple[ReasonCode, ...] = ()
+    # The ASAM level numbers a result corresponds to, per edition (``model.asam``).
+    asam: Crosswalk | None = None
     # The words as someone answering for the person reads them, by id path (the
     # ``other:`` section of a language file, merged by ``io.texts``): a text, or a list
     # of texts where the base has a list (a level's ``next_steps``).

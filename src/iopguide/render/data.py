@@ -32,6 +32,13 @@ def to_dict(explanation: Explanation) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         **level_fields(level),
         "setting": setting_field(e.setting),
+        "asam": None
+        if e.asam is None
+        else {
+            "edition": e.asam.edition,
+            "levels": list(e.asam.levels),
+            "co_occurring_enhanced": e.asam.co_occurring_enhanced,
+        },
         "summary": e.summary,
         "emergency": e.emergency,
         "provisional": e.provisional,

@@ -297,7 +297,9 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
         f'(sha256 <span class="hash">{p.ruleset_sha256}</span>)</li>'
         f"<li>Questionnaire: {escape(p.questionnaire_name)} {escape(p.questionnaire_version)} "
         f'(sha256 <span class="hash">{p.questionnaire_sha256}</span>)</li>'
-        f"<li>iopguide {escape(p.tool_version)}</li></ul>"
+        f"<li>iopguide {escape(p.tool_version)}</li>"
+        + (f"<li>{m('report.asam_notice')}</li>" if e.asam is not None else "")
+        + "</ul>"
     )
     if for_clinician(audience):
         body.append(_attestation(e))

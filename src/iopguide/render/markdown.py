@@ -145,6 +145,7 @@ def render_markdown(
         f"- {md(f'Questionnaire: {p.questionnaire_name} {p.questionnaire_version}')} "
         f"(sha256 {p.questionnaire_sha256})",
         f"- iopguide {p.tool_version}",
+        *([f"- {md(e.wording.say('report.asam_notice'))}"] if e.asam is not None else []),
         "",
     ]
     if for_clinician(audience):

@@ -148,6 +148,12 @@ class OpenQuestionOut(_Strict):
     levels: list[str]
 
 
+class AsamOut(_Strict):
+    edition: int
+    levels: list[str]
+    co_occurring_enhanced: bool
+
+
 class RatedRuleOut(_Strict):
     rule: str
     source: str
@@ -257,6 +263,11 @@ class Result(_Strict):
     level_title: str
     level_detail: LevelDetail
     setting: SettingOut | None
+    asam: AsamOut | None = Field(
+        description="The ASAM level numbers the result corresponds to (for reference only), "
+        "in the edition asked for (--asam-edition; the rule set's default otherwise); null "
+        "when the rule set has no crosswalk."
+    )
     summary: str
     emergency: bool
     provisional: bool

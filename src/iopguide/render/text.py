@@ -32,6 +32,7 @@ from iopguide.render.words import (
     change_sections,
     comparison_facts,
     comparison_sections,
+    corresponds_words,
     decision_words,
     ignored_words,
     open_question_words,
@@ -124,8 +125,9 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
     if e.provisional:
         names = "; ".join(missing.label for missing in e.missing_safety)
         head.append("\n" + m("text.provisional", missing=names), style="bold yellow")
-    if level.corresponds_to:
-        head.append("\n" + m("report.corresponds_to", level=level.corresponds_to), style="dim")
+    corresponds = corresponds_words(e)
+    if corresponds:
+        head.append("\n" + corresponds, style="dim")
     decision = decision_words(e)
     if decision:
         head.append(f"\n{decision}", style="bold")
@@ -169,7 +171,10 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
         note = screeners_note(e)
         if note:
             parts.append(Text(note, style="italic"))
-    parts.append(Panel(Text(e.disclaimer), title=m("text.please_note"), title_align="left"))
+    please_note = Text(e.disclaimer)
+    if e.asam is not None:
+        please_note.append("\n" + m("report.asam_notice"), style="dim")
+    parts.append(Panel(please_note, title=m("text.please_note"), title_align="left"))
     line = crisis_line(e)
     if line is not None:  # the last line, so that it stays in sight
         parts.append(Text(line, style="bold"))

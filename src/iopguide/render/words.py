@@ -152,9 +152,26 @@ def level_facts(e: Explanation) -> list[str]:
     if e.provisional:
         missing = "; ".join(m.label for m in e.missing_safety)
         facts.append(say("report.provisional", missing=missing))
-    if level.corresponds_to:
-        facts.append(say("report.corresponds_to", level=level.corresponds_to))
+    said = corresponds_words(e)
+    if said:
+        facts.append(said)
     return facts
+
+
+def corresponds_words(e: Explanation) -> str:
+    """What the level corresponds to: the ASAM level numbers of the rule set's crosswalk
+    in the edition asked for, else the level's own words ("" if neither)."""
+    say = e.wording.say
+    if e.asam is not None:
+        return say(
+            "report.asam",
+            edition=say(f"report.asam_edition_{e.asam.edition}"),
+            levels=say("report.asam_levels_or").join(e.asam.levels),
+            enhanced=say("report.asam_enhanced") if e.asam.co_occurring_enhanced else "",
+        )
+    if e.level.corresponds_to:
+        return say("report.corresponds_to", level=e.level.corresponds_to)
+    return ""
 
 
 def decision_words(e: Explanation) -> str | None:
