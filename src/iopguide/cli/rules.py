@@ -99,6 +99,8 @@ def check(
         line = f"{problem.file}:{problem.line or 0}: {label}: {place}{problem.message}"
         write_out(inert(line) + "\n")
     for each in missing:
+        if not each.missing:
+            continue  # nothing left in the base language: nothing to list
         write_out(
             inert(f"{each.file}: untranslated ({each.voice}): {len(each.missing)} of {each.places}")
             + "\n"
