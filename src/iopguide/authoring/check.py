@@ -16,6 +16,7 @@ from iopguide.io.load import (
     DEFINITIONS,
     bundled,
     collector_paused,
+    load_definitions,
     problems_of,
     questionnaire_document,
     read_document,
@@ -112,15 +113,16 @@ def check(
 
 
 def translations(
-    rules: str | Path | None, questionnaire: str | Path | None
+    rules: str | Path | None, questionnaire: str | Path | None, language: str | None = None
 ) -> tuple[list[Problem], list[Untranslated]]:
-    """Each language with texts beside the rule set: the problems of its overlay, and
+    """Each language with texts beside the rule set (or only ``language``): the
+    problems of its overlay, including any the files merged with its words have, and
     what it leaves untranslated, per voice (``io.texts``)."""
     problems: list[Problem] = []
     found: list[Untranslated] = []
-    for language in languages(rules):
+    for each in [language] if language else languages(rules):
         try:
-            overlay = read_overlay(rules, language)
+            overlay = read_overlay(rules, each)
             if overlay is None:
                 continue  # the base language's words are the files' own
             q_data = read_document(
@@ -128,12 +130,33 @@ def translations(
             ).data
             r_data = read_document(rules or bundled("default.yaml"), RulesError, DEFINITIONS).data
             merge(overlay, copy.deepcopy(q_data), copy.deepcopy(r_data))
+            if each != BASE:
+                # the words must also fit the files: a name too long is found here
+                load_definitions(questionnaire, rules, each)
         except IopguideError as e:
-            problems.append(e.problem or Problem(language, str(e)))
+            problems.append(e.problem or Problem(each, str(e)))
             continue
-        if language != BASE:
+        if each != BASE:
             found += untranslated(overlay, q_data, r_data)
         else:
             said = unvoiced(overlay, q_data, r_data)
             found += [said] if said.missing else []
     return problems, found
+
+
+def untranslated_errors(found: list[Untranslated]) -> list[Problem]:
+    """What a language leaves untranslated, as errors (``rules check --lang``): one
+    for each text, family-voice form or message without a form in that language."""
+    return [
+        Problem(
+            each.file,
+            f"untranslated into '{each.language}' ({each.voice})",
+            f"{_voice(each)}.{place}",
+        )
+        for each in found
+        for place in each.missing
+    ]
+
+
+def _voice(each: Untranslated) -> str:
+    return "other" if each.voice.startswith("other") else each.voice

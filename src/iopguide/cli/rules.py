@@ -13,7 +13,12 @@ from iopguide.authoring import solver
 from iopguide.authoring.solver import INSTALL, TIME_LIMIT
 from iopguide.cli.boundary import EXIT_INPUT, EXIT_USAGE, command, fail
 from iopguide.cli.help import HELP_OPTIONS, Group
-from iopguide.cli.options import QuestionnaireOption, RulesOption, load_assessor
+from iopguide.cli.options import (
+    QuestionnaireOption,
+    RulesOption,
+    checked_language,
+    load_assessor,
+)
 from iopguide.cli.streams import write_out
 from iopguide.errors import IopguideError
 from iopguide.inert import ECHO, clipped, inert
@@ -81,6 +86,16 @@ def check(
         ),
     ] = False,
     timeout: TimeoutOption = TIME_LIMIT,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            help="Check only this language's texts, and fail on any text, family-voice "
+            "form or message without a form in it.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Validate a rule set and questionnaire and cross-check them; report every problem.
 
@@ -88,17 +103,23 @@ def check(
     time makes it a sampled check, and the last line says so.
     """
     from iopguide.authoring.check import check as check_all
-    from iopguide.authoring.check import translations
+    from iopguide.authoring.check import translations, untranslated_errors
 
+    language = checked_language(lang, rules, "iopguide rules check") if lang else None
     problems, method = check_all(rules, questionnaire, sampled, timeout)
-    texts_problems, missing = translations(rules, questionnaire)
+    texts_problems, missing = translations(rules, questionnaire, language)
     problems += texts_problems
+    if language is not None:
+        problems += untranslated_errors(missing)  # every one an error, none listed
+        missing = []
     for problem in problems:
         label = "warning" if problem.severity == "warning" else "error"
         place = f"{clipped(problem.location, 2 * ECHO)}: " if problem.location else ""
         line = f"{problem.file}:{problem.line or 0}: {label}: {place}{problem.message}"
         write_out(inert(line) + "\n")
     for each in missing:
+        if not each.missing:
+            continue  # nothing left in the base language: nothing to list
         write_out(
             inert(f"{each.file}: untranslated ({each.voice}): {len(each.missing)} of {each.places}")
             + "\n"

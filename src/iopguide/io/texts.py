@@ -14,6 +14,8 @@ language, keyed by id path::
     other:                             # the voice of someone answering for them
       questions.age.prompt: ...
       sections.safety.intro: ...
+    kept:                              # left in the base language on purpose, and why
+      questions.ptsd_1.prompt: no official translation of the PC-PTSD-5
 
 It is merged onto the parsed data before validation, so everything downstream reads
 one questionnaire and one rule set. An overlay is data only: safe-loaded, every key a
@@ -36,7 +38,9 @@ from iopguide.model.questionnaire import RESPONDENT
 BASE = "en"  # the language the questionnaire and the rule set are written in
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 VOICES = ("texts", "other")  # the person's own voice, and someone answering for them
-SECTIONS = (*VOICES, "messages")  # and the code's message catalogue (``model.messages``)
+# and the code's message catalogue (``model.messages``), and the texts kept in the base
+# language on purpose (a validated instrument's items with no official translation)
+SECTIONS = (*VOICES, "messages", "kept")
 CATALOGUE = "texts/en.yaml"  # the bundled English catalogue, beside the bundled files
 
 # The fields that hold words people read, by the kind of thing that has an id.
@@ -72,6 +76,7 @@ class Overlay:
     texts: dict[str, str | list[str]] = field(default_factory=dict)
     other: dict[str, str | list[str]] = field(default_factory=dict)
     messages: dict[str, str] = field(default_factory=dict)
+    kept: dict[str, str] = field(default_factory=dict)
     lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, compare=False)
 
     def problem(self, voice: str, path: str, message: str) -> Problem:
@@ -129,7 +134,7 @@ def read_overlay(rules: str | Path | None, language: str, *, needed: bool = True
             if not (
                 (isinstance(text, str) and text.strip())
                 or (
-                    key != "messages"
+                    key in VOICES
                     and isinstance(text, list)
                     and all(isinstance(t, str) for t in text)
                 )
@@ -143,6 +148,7 @@ def read_overlay(rules: str | Path | None, language: str, *, needed: bool = True
         words.get("texts", {}),
         words.get("other", {}),
         {str(k): str(v) for k, v in words.get("messages", {}).items()},
+        {str(k): str(v) for k, v in words.get("kept", {}).items()},
         document.lines,
     )
 
@@ -344,6 +350,16 @@ def merge(overlay: Overlay, questionnaire: Any, rules: Any, part: str | None = N
     an id path with no place, or a text where a list belongs, is an error. With
     ``part`` (``questionnaire`` or ``rules``), only the words of that file."""
     found = things(questionnaire, rules)
+    for path in overlay.kept:
+        if part is not None and file_of(path) != part:
+            continue
+        where = resolve(found, rules, path)
+        if isinstance(where, str):
+            raise RulesError(overlay.problem("kept", path, where))
+        if path in overlay.texts or path in overlay.other:
+            raise RulesError(
+                overlay.problem("kept", path, "kept in the base language, yet also given words")
+            )
     for voice in VOICES:
         for path, text in overlay.voice(voice).items():
             if part is not None and file_of(path) != part:
@@ -384,7 +400,8 @@ class Untranslated:
 
 def untranslated(overlay: Overlay, questionnaire: Any, rules: Any) -> list[Untranslated]:
     """The id paths an overlay leaves in the base language, by voice, and the
-    messages of the catalogue it leaves in English."""
+    messages of the catalogue it leaves in English; a path the overlay lists as
+    ``kept`` (in the base language on purpose) is not untranslated."""
     texts = list(places(questionnaire, rules))
     other = list(other_places(questionnaire))
     messages = list(english_catalogue())
@@ -394,14 +411,14 @@ def untranslated(overlay: Overlay, questionnaire: Any, rules: Any) -> list[Untra
             "texts",
             overlay.name,
             len(texts),
-            [p for p in texts if p not in overlay.texts],
+            [p for p in texts if p not in overlay.texts and p not in overlay.kept],
         ),
         Untranslated(
             overlay.language,
             "other",
             overlay.name,
             len(other),
-            [p for p in other if p not in overlay.other],
+            [p for p in other if p not in overlay.other and p not in overlay.kept],
         ),
         Untranslated(
             overlay.language,
