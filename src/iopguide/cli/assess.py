@@ -13,6 +13,7 @@ import typer
 
 from iopguide.cli.batch import assess_batch, assess_many
 from iopguide.cli.boundary import EXIT_USAGE, command, fail, usage_error
+from iopguide.cli.language import chosen_language, for_people
 from iopguide.cli.options import (
     Audience,
     Format,
@@ -20,7 +21,6 @@ from iopguide.cli.options import (
     QuestionnaireOption,
     RulesOption,
     check_level,
-    checked_language,
     decided_level,
     given_answers,
     load_assessor,
@@ -150,18 +150,20 @@ def assess(
     """
     _check_usage(files, answers, batch, output, save, resume, fmt)
     _check_filing(files, batch, client_id, decided, reason)
-    language = checked_language(lang, rules)
     if batch is not None:
+        language = chosen_language(lang, rules, people=False)
         assess_batch(batch, rules, questionnaire, fmt or BATCH_DEFAULT, language)
     elif files:
-        assess_many(
-            [str(answers), *files], rules, questionnaire, fmt or DEFAULT, audience, language
-        )
+        many = fmt or DEFAULT
+        language = chosen_language(lang, rules, people=for_people(many))
+        assess_many([str(answers), *files], rules, questionnaire, many, audience, language)
     else:
         kept = interview_files(save, resume)
         target = output_target(output, [answers, resume, rules, questionnaire, *kept])
         check_pdf(fmt, target)
         chosen = format_for(fmt, target)
+        # The interview is read by a person, whatever the format of its result.
+        language = chosen_language(lang, rules, people=answers is None or for_people(chosen))
         shown = Shown(chosen, audience, target, client_id, decided, reason)
         assess_one(answers, resume, save, rules, questionnaire, shown, language)
 

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from iopguide.cli.boundary import command, usage_error
+from iopguide.cli.language import chosen_language, for_people
 from iopguide.cli.options import (
     CompareFormat,
     LangOption,
     QuestionnaireOption,
     RulesOption,
     check_level,
-    checked_language,
     decided_level,
     given_answers,
     load_assessor,
@@ -74,7 +74,6 @@ def compare(
             "iopguide compare",
         )
     text_options("iopguide compare", decided=decided, reason=reason)
-    language = checked_language(lang, rules, "iopguide compare")
     target = output_target(output, [earlier, later, rules, questionnaire], "iopguide compare")
     if is_pdf(target):
         usage_error(
@@ -82,6 +81,7 @@ def compare(
             "iopguide compare",
         )
     fmt = format_for(compare_format, target, "iopguide compare")
+    language = chosen_language(lang, rules, "iopguide compare", people=for_people(fmt))
     assessor = load_assessor(rules, questionnaire, language)
     check_level(assessor, decided)
     first, second = _both_answers(assessor, earlier, later)

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from iopguide.cli.boundary import command
-from iopguide.cli.options import QuestionnaireOption
+from iopguide.cli.language import chosen_language
+from iopguide.cli.options import LangOption, QuestionnaireOption
 from iopguide.cli.output import emit, output_target, suffix_for
 from iopguide.cli.streams import write_out
 from iopguide.errors import IopguideError
@@ -18,12 +19,13 @@ commands = typer.Typer()
 
 
 @command(commands)
-def questions(questionnaire: QuestionnaireOption = None) -> None:
+def questions(questionnaire: QuestionnaireOption = None, lang: LangOption = None) -> None:
     """List the questionnaire, section by section."""
-    from iopguide.io.load import load_questionnaire
+    from iopguide.io.load import questionnaire_in
     from iopguide.render.template import PAUSE_WORDS
 
-    loaded = load_questionnaire(questionnaire).model
+    language = chosen_language(lang, questionnaire, "iopguide questions")
+    loaded = questionnaire_in(questionnaire, language).model
     for section in loaded.sections:
         lines = [f"\n{section.title}"]
         for q in section.questions:
@@ -39,6 +41,7 @@ def questions(questionnaire: QuestionnaireOption = None) -> None:
 @command(commands)
 def template(
     questionnaire: QuestionnaireOption = None,
+    lang: LangOption = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", readable=False, help="Write to this file."),
@@ -48,11 +51,12 @@ def template(
     ] = False,
 ) -> None:
     """Write a blank, commented answers file to fill in."""
-    from iopguide.io.load import load_questionnaire
+    from iopguide.io.load import questionnaire_in
     from iopguide.render.template import answers_template
 
+    language = chosen_language(lang, questionnaire, "iopguide template")
     target = output_target(output, [questionnaire], "iopguide template")
     suffix_for(target, (".yaml", ".yml"), "an answers file (YAML)", "iopguide template")
     if target is not None and target.exists() and not force:
         raise IopguideError(f"{target}: exists (it may hold answers); give --force to replace it")
-    emit(answers_template(load_questionnaire(questionnaire).model), target)
+    emit(answers_template(questionnaire_in(questionnaire, language).model), target)
