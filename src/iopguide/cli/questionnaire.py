@@ -14,6 +14,7 @@ from iopguide.cli.options import LangOption, QuestionnaireOption
 from iopguide.cli.output import emit, output_target, suffix_for
 from iopguide.cli.streams import write_out
 from iopguide.errors import IopguideError
+from iopguide.model.messages import Messages
 
 commands = typer.Typer()
 
@@ -22,19 +23,19 @@ commands = typer.Typer()
 def questions(questionnaire: QuestionnaireOption = None, lang: LangOption = None) -> None:
     """List the questionnaire, section by section."""
     from iopguide.io.load import questionnaire_in
-    from iopguide.render.template import PAUSE_WORDS
 
     language = chosen_language(lang, questionnaire, "iopguide questions")
     loaded = questionnaire_in(questionnaire, language).model
+    say = _messages(questionnaire, language)
     for section in loaded.sections:
         lines = [f"\n{section.title}"]
         for q in section.questions:
             lines.append(f"  {q.id}: {q.prompt}")
-            lines.append(f"      answer: {q.expects()}")
+            lines.append("      " + say("template.answer", expects=q.expects()))
             if q.when is not None:
-                lines.append(f"      asked when {loaded.say(q.when)}")
+                lines.append("      " + say("template.asked", condition=loaded.say(q.when)))
             if q.safety_pause:
-                lines.append(f"      {PAUSE_WORDS}")
+                lines.append("      " + say("template.pause"))
         write_out("\n".join(lines) + "\n")
 
 
@@ -59,4 +60,14 @@ def template(
     suffix_for(target, (".yaml", ".yml"), "an answers file (YAML)", "iopguide template")
     if target is not None and target.exists() and not force:
         raise IopguideError(f"{target}: exists (it may hold answers); give --force to replace it")
-    emit(answers_template(questionnaire_in(questionnaire, language).model), target)
+    loaded = questionnaire_in(questionnaire, language).model
+    emit(answers_template(loaded, _messages(questionnaire, language)), target)
+
+
+def _messages(questionnaire: Path | None, language: str) -> Messages:
+    """The message catalogue in a language: English, with the messages the language
+    file beside the questionnaire words anew."""
+    from iopguide.io.texts import catalogue, read_overlay
+
+    overlay = read_overlay(questionnaire, language, needed=False)
+    return Messages(lambda: catalogue(overlay), language)

@@ -38,6 +38,7 @@ from iopguide.core.moments import (
 from iopguide.io.atomic import write_private
 from iopguide.model.answers import Answers
 from iopguide.model.decision import Decision
+from iopguide.model.messages import Say
 from iopguide.model.questionnaire import Question
 from iopguide.model.ruleset import Level
 from iopguide.model.values import AnswerValue
@@ -163,7 +164,7 @@ class Session:
         for n, choice in enumerate(shown.choices, 1):
             self.console.print(f"  {n:>2}. {escape(choice.label)}", highlight=False)
         if current is not None:
-            now = self.say("interview.answer_now", answer=shown.word(current, "; "))
+            now = self.say("interview.answer_now", answer=shown.word(current, "; ", self.say))
             self.console.print(escape(now), highlight=False)
         said_how = hint(question, current, self.interview.respondent, say=self.say)
         self.console.print(f"[dim]({escape(said_how)})[/dim]", highlight=False)
@@ -245,7 +246,7 @@ class Session:
         others = self.interview.for_someone_else
         for n, question, value in items:
             said = voiced(question, others)
-            shown = say("review.skipped") if value is None else said.word(value, "\n")
+            shown = say("review.skipped") if value is None else said.word(value, "\n", say)
             table.add_row(str(n), escape(said.name), escape(shown))
         self.console.print(table)
         self._remind()
@@ -279,29 +280,27 @@ class Session:
         self.previewed = True
         suggested = explanation.level
         self.console.print(
-            f"\n[bold]Suggested level of care: {escape(suggested.title)}[/bold]", highlight=False
+            f"\n[bold]{escape(self.say('report.suggested'))}: {escape(suggested.title)}[/bold]",
+            highlight=False,
         )
         for n, choice in enumerate(ruleset.levels, 1):
             self.console.print(f"  {n:>2}. {escape(choice.title)}", highlight=False)
         while True:
-            typed = self.ask(
-                "Level you decided (Enter = agree with the suggestion; a number or name; "
-                "back = review): "
-            )
+            typed = self.ask(self.say("decision.ask"))
             typed = " ".join(typed.strip().lower().split())
             if means(self.say, "quit", typed):
                 raise Stopped
             if means(self.say, "back", typed):
                 return False
             try:
-                decided = suggested.id if not typed else pick_level(ruleset.levels, typed)
+                decided = suggested.id if not typed else pick_level(ruleset.levels, typed, self.say)
             except ValueError as e:
                 self.console.print(f"[yellow]{escape(str(e))}[/yellow]", highlight=False)
                 continue
             break
         reason = ""
         while decided != suggested.id and not reason:
-            reason = " ".join(self.ask("Why it differs from the suggestion: ").split())
+            reason = " ".join(self.ask(self.say("decision.ask_reason")).split())
             if means(self.say, "quit", reason):
                 raise Stopped
         self.decision = Decision(decided, reason)
@@ -314,7 +313,7 @@ class Session:
         return answers_file(self.assessor.questionnaire, self.interview.answers)
 
 
-def pick_level(levels: Sequence[Level], typed: str) -> str:
+def pick_level(levels: Sequence[Level], typed: str, say: Say) -> str:
     """A level typed by its number, id, title or the unique start of one."""
     if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(levels):
         return levels[int(typed) - 1].id
@@ -325,4 +324,4 @@ def pick_level(levels: Sequence[Level], typed: str) -> str:
         ]
     if len(found) == 1:
         return found[0]
-    raise ValueError(f"please type a number from 1 to {len(levels)}")
+    raise ValueError(say("decision.pick", count=len(levels)))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from iopguide.core.whatif import OpenQuestion
 from iopguide.core.wording import Wording
 from iopguide.model.decision import Decision
-from iopguide.model.messages import Messages
+from iopguide.model.messages import Messages, Say
 from iopguide.model.questionnaire import FOR_SOMEONE_ELSE, Questionnaire
 from iopguide.model.ruleset import Level, RuleSet, Setting
 from iopguide.model.values import AnswerValue
@@ -104,13 +104,11 @@ class ScoreValue:
     # An item was answered "don't know": the value counts the known items, a lower bound.
     incomplete: bool = False
 
-    @property
-    def value_words(self) -> str:
-        return f"at least {self.value}" if self.incomplete else str(self.value)
+    def value_words(self, say: Say) -> str:
+        return say("score.at_least", value=self.value) if self.incomplete else str(self.value)
 
-    @property
-    def band_words(self) -> str:
-        return f"{self.band}, from the known items (incomplete)" if self.incomplete else self.band
+    def band_words(self, say: Say) -> str:
+        return say("score.incomplete", band=self.band) if self.incomplete else self.band
 
 
 @dataclass(frozen=True)

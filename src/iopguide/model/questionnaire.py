@@ -20,6 +20,7 @@ from pydantic import (
 
 from iopguide.model.codes import ItemCode, Total
 from iopguide.model.conditions import Condition, compile_condition, describe, maybe, subjects
+from iopguide.model.messages import Say
 from iopguide.model.types import TYPES, Coercer, QuestionType
 from iopguide.model.values import UNKNOWN, YES_NO, AnswerValue, Predicate
 
@@ -231,11 +232,12 @@ class Question(_Model):
         extra: tuple[AnswerValue, ...] = (UNKNOWN,) if self.allow_unknown else ()
         return (*self.kind.values(self), *extra)
 
-    def word(self, value: object, between: str = ", ") -> str:
-        """Say one answer value in plain words (``between`` the parts of one with several)."""
+    def word(self, value: object, between: str = ", ", say: Say | None = None) -> str:
+        """Say one answer value in plain words (``between`` the parts of one with
+        several), in the catalogue's words (``say``) for a person, English for an author."""
         if value == UNKNOWN and isinstance(value, str):
-            return "don't know"
-        return self.kind.word(self, value, between)
+            return say("answer.unknown") if say is not None else "don't know"
+        return self.kind.word(self, value, between, say)
 
 
 class Block(NamedTuple):

@@ -94,8 +94,11 @@ class QuestionType(ABC):
         """How many points an answer adds to a sum."""
         return lambda v: 0
 
-    def word(self, question: Question, value: object, between: str = ", ") -> str:
-        """An answer in plain words (``between`` the parts of one with several)."""
+    def word(
+        self, question: Question, value: object, between: str = ", ", say: Say | None = None
+    ) -> str:
+        """An answer in plain words (``between`` the parts of one with several): the
+        catalogue's (``say``) for a person, English for an author."""
         return str(value)
 
     @abstractmethod
@@ -165,8 +168,12 @@ class YesNo(QuestionType):
     def points(self, question: Question) -> Callable[[AnswerValue | None], int]:
         return lambda v: int(v) if isinstance(v, bool) else 0
 
-    def word(self, question: Question, value: object, between: str = ", ") -> str:
+    def word(
+        self, question: Question, value: object, between: str = ", ", say: Say | None = None
+    ) -> str:
         if isinstance(value, bool):
+            if say is not None:
+                return say("answer.yes" if value else "answer.no")
             return "yes" if value else "no"
         return str(value)
 
@@ -294,7 +301,9 @@ class OneChoice(QuestionType):
         points = {c.id: c.points for c in question.choices}
         return lambda v: points.get(v, 0) if isinstance(v, str) else 0
 
-    def word(self, question: Question, value: object, between: str = ", ") -> str:
+    def word(
+        self, question: Question, value: object, between: str = ", ", say: Say | None = None
+    ) -> str:
         choice = question.choice(value) if isinstance(value, str) else None
         return choice.label if choice else str(value)
 
@@ -375,9 +384,12 @@ class Multi(QuestionType):
         points = {c.id: c.points for c in question.choices}
         return lambda v: sum(points[c] for c in v) if isinstance(v, tuple) else 0
 
-    def word(self, question: Question, value: object, between: str = ", ") -> str:
+    def word(
+        self, question: Question, value: object, between: str = ", ", say: Say | None = None
+    ) -> str:
         if isinstance(value, tuple):
-            return between.join(ONE_CHOICE.word(question, v) for v in value) or "none"
+            said = between.join(ONE_CHOICE.word(question, v) for v in value)
+            return said or (say("answer.none") if say is not None else "none")
         return str(value)
 
     def schema(self, question: Question) -> list[dict[str, Any]]:

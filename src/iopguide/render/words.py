@@ -178,9 +178,9 @@ def heading_facts(e: Explanation, filing: Filing, audience: str) -> list[str]:
     p = e.provenance
     facts = []
     if filing.assessed_at is not None:
-        facts.append(f"Assessed: {when(filing.assessed_at)}")
+        facts.append(e.wording.say("report.assessed", when=when(filing.assessed_at)))
     if filing.client_id:
-        facts.append(f"Client id: {filing.client_id}")
+        facts.append(e.wording.say("report.client_id", client_id=filing.client_id))
     say = e.wording.say
     if for_clinician(audience):
         whom = say("report.for_clinician")
@@ -190,8 +190,11 @@ def heading_facts(e: Explanation, filing: Filing, audience: str) -> list[str]:
         whom = say("report.for_person")
     facts += [
         say("report.answered_by", who=e.answered_by),
-        f"Rule set: {p.ruleset_name} {p.ruleset_version}; "
-        f"questionnaire: {p.questionnaire_name} {p.questionnaire_version}",
+        say(
+            "report.made_with",
+            ruleset=f"{p.ruleset_name} {p.ruleset_version}",
+            questionnaire=f"{p.questionnaire_name} {p.questionnaire_version}",
+        ),
         whom,
     ]
     return facts
@@ -275,7 +278,7 @@ def _said(questionnaire: Questionnaire, qid: str, value: object, wording: Wordin
     if value is None:
         return wording.say("compare.not_asked")
     question = questionnaire.by_id.get(qid)
-    return question.word(value, "; ") if question is not None else str(value)
+    return question.word(value, "; ", wording.say) if question is not None else str(value)
 
 
 def alert_ids(firings: tuple[Firing, ...]) -> list[str]:
@@ -321,11 +324,19 @@ def comparison_sections(
     new, gone, still = new_alerts(c), gone_alerts(c), still_alerts(c)
     if new or gone or still:
         lines = [
-            say("compare.new", severity=f.rule.alert, title=f.rule.title, because=f.rule.because)
+            say(
+                "compare.new",
+                severity=say(f"severity.{f.rule.alert}"),
+                title=f.rule.title,
+                because=f.rule.because,
+            )
             for f in new
         ]
         lines += [say("compare.gone", title=f.rule.title) for f in gone]
-        lines += [say("compare.still", severity=f.rule.alert, title=f.rule.title) for f in still]
+        lines += [
+            say("compare.still", severity=say(f"severity.{f.rule.alert}"), title=f.rule.title)
+            for f in still
+        ]
         if new or still:
             lines.append(say("compare.crisis"))
         out.append(Section("safety", say("compare.safety"), lines))
