@@ -59,3 +59,28 @@ def test_the_interview_speaks_the_toy_language(tmp_path):
     assert toy_typed >= 5
     assert "Standard outpatient care" not in shown
     assert tokens["messages.saving.in_short"] in plain(child.before)
+
+
+def test_a_spanish_locale_asks_in_spanish_and_lang_en_in_english(tmp_path):
+    """The locale, read from the environment (no locale need be installed), picks the
+    interview's language; --lang en wins over it."""
+    import pexpect
+
+    from ..conftest import NO_LOCALE
+    from ..helpers.spanish import SPANISH, spanish_program
+
+    rules = str(spanish_program(tmp_path))
+    located = {**NO_LOCALE, "LANG": "es_MX.UTF-8"}
+    for args, prompt in (
+        ((), SPANISH["texts"]["questions.age.prompt"]),
+        (("--lang", "en"), "How old are you?"),
+    ):
+        child = spawn(tmp_path, "--rules", rules, *args, env=located)
+        child.expect_exact(SPANISH["texts"]["sections.about.title"] if not args else "About you")
+        child.expect_exact("> ")
+        child.sendline("")  # who answers: not said
+        child.expect_exact(prompt)
+        child.sendcontrol("c")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 130
