@@ -212,11 +212,15 @@ def test_questions_and_template_speak_the_language_with_ids_unchanged(run, tmp_p
     listed = run("questions", "--questionnaire", questionnaire, "--lang", "es")
     assert listed.returncode == 0, listed.stderr
     assert f"age: {prompt}" in listed.stdout
+    assert "      respuesta: yes o no (en inglés)\n" in listed.stdout
     located = {**NO_LOCALE, "LANG": "es_MX.UTF-8"}
     template = run("template", "--questionnaire", questionnaire, env=located)
     assert template.returncode == 0, template.stderr
     assert "\nage:\n" in template.stdout
     assert "¿Qué edad tiene?" in template.stdout
+    assert "# Escriba una respuesta después de cada dos puntos.\n" in template.stdout
+    assert "#   respuesta: yes o no (en inglés)\n" in template.stdout
+    assert "answer:" not in template.stdout
     english = run("template", "--questionnaire", questionnaire, env=NO_LOCALE)
     assert "¿Qué edad tiene?" not in english.stdout
 

@@ -23,6 +23,9 @@ SPANISH = {
         "report.suggested": "Nivel de atención sugerido",
         "report.why": "Por qué: razón única",
         "report.title": "Informe de iopguide: ¿qué sigue? ¡Ánimo! á é í ó ú ñ",
+        "template.fill": "Escriba una respuesta después de cada dos puntos.",
+        "template.answer": "respuesta: {expects}",
+        "expects.yes_no": "yes o no (en inglés)",
     },
 }
 # Words of the English files the Spanish file words anew (so they must be gone).

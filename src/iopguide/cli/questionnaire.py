@@ -31,7 +31,7 @@ def questions(questionnaire: QuestionnaireOption = None, lang: LangOption = None
         lines = [f"\n{section.title}"]
         for q in section.questions:
             lines.append(f"  {q.id}: {q.prompt}")
-            lines.append("      " + say("template.answer", expects=q.expects()))
+            lines.append("      " + say("template.answer", expects=q.expects(say)))
             if q.when is not None:
                 lines.append("      " + say("template.asked", condition=loaded.say(q.when)))
             if q.safety_pause:

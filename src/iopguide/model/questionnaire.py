@@ -222,10 +222,14 @@ class Question(_Model):
     def choice(self, choice_id: str) -> Choice | None:
         return self._choices.get(choice_id)
 
-    def expects(self) -> str:
-        """What an answer must be, in words, for error messages and prompts."""
-        unknown = f", or {UNKNOWN}" if self.allow_unknown else ""
-        return self.kind.expects(self) + unknown
+    def expects(self, say: Say | None = None) -> str:
+        """What an answer must be, in words: English for error messages, the
+        catalogue's (``say``) for a person filling in a file."""
+        if not self.allow_unknown:
+            return self.kind.expects(self, say)
+        if say is not None:
+            return say("expects.or_unknown", expects=self.kind.expects(self, say), unknown=UNKNOWN)
+        return f"{self.kind.expects(self)}, or {UNKNOWN}"
 
     def values(self) -> tuple[AnswerValue, ...]:
         """Every answer this question accepts, for generated tests and what-ifs."""

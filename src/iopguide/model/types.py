@@ -64,8 +64,9 @@ class QuestionType(ABC):
     value_kind: ClassVar[str]
 
     @abstractmethod
-    def expects(self, question: Question) -> str:
-        """What an answer must be, in words (without "or unknown")."""
+    def expects(self, question: Question, say: Say | None = None) -> str:
+        """What an answer must be, in words (without "or unknown"): the catalogue's
+        (``say``) for a person filling in a file, English in error messages."""
 
     @abstractmethod
     def values(self, question: Question) -> tuple[AnswerValue, ...]:
@@ -139,8 +140,8 @@ class YesNo(QuestionType):
     name = "yes_no"
     value_kind = YES_NO
 
-    def expects(self, question: Question) -> str:
-        return "yes or no"
+    def expects(self, question: Question, say: Say | None = None) -> str:
+        return say("expects.yes_no") if say is not None else "yes or no"
 
     def values(self, question: Question) -> tuple[AnswerValue, ...]:
         return (True, False)
@@ -203,7 +204,9 @@ class Integer(QuestionType):
     value_kind = NUMBER
     has_range = True
 
-    def expects(self, question: Question) -> str:
+    def expects(self, question: Question, say: Say | None = None) -> str:
+        if say is not None:
+            return say("expects.integer", min=question.min, max=question.max)
         return f"a whole number from {question.min} to {question.max}"
 
     def values(self, question: Question) -> tuple[AnswerValue, ...]:
@@ -274,8 +277,9 @@ class OneChoice(QuestionType):
     value_kind = CHOICE
     has_choices = True
 
-    def expects(self, question: Question) -> str:
-        return "one of: " + ", ".join(c.id for c in question.choices)
+    def expects(self, question: Question, say: Say | None = None) -> str:
+        ids = ", ".join(c.id for c in question.choices)
+        return say("expects.choice", ids=ids) if say is not None else f"one of: {ids}"
 
     def values(self, question: Question) -> tuple[AnswerValue, ...]:
         return tuple(c.id for c in question.choices)
@@ -336,8 +340,9 @@ class Multi(QuestionType):
 
     MEMO: ClassVar[int] = 1_024  # distinct lists of choices remembered per question
 
-    def expects(self, question: Question) -> str:
-        return "a list of any of: " + ", ".join(c.id for c in question.choices)
+    def expects(self, question: Question, say: Say | None = None) -> str:
+        ids = ", ".join(c.id for c in question.choices)
+        return say("expects.multi", ids=ids) if say is not None else f"a list of any of: {ids}"
 
     def values(self, question: Question) -> tuple[AnswerValue, ...]:
         return ((), *((c.id,) for c in question.choices))

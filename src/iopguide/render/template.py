@@ -22,7 +22,7 @@ def _comment(text: str, indent: str = "# ") -> list[str]:
 
 def question_block(question: Question, questionnaire: Questionnaire, say: Say) -> list[str]:
     lines = _comment(question.prompt)
-    lines.append("#   " + say("template.answer", expects=question.expects()))
+    lines.append("#   " + say("template.answer", expects=question.expects(say)))
     if question.kind.has_choices:
         lines += [f"#     {c.id}: {c.label}" for c in question.choices]
     if question.when is not None:
