@@ -14,6 +14,7 @@ built once per worker and is read-only afterwards.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from iopguide.io.load import (
 )
 from iopguide.io.texts import BASE, Overlay, catalogue
 from iopguide.model.answers import Answers, Given, parse_answers
+from iopguide.model.decision import DECISION, Filed, filed_decision
 from iopguide.model.messages import Messages
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
@@ -137,13 +139,27 @@ class Assessor:
             source = data.name
             data, lines = answers_mapping(data)
         response: list[Problem] = []
+        filed: Filed | None = None
         if "resourceType" in data:
             from iopguide.fhir.response import response_answers
 
             data, response = response_answers(self.questionnaire, data, source)
             lines = None
+        elif DECISION in data:
+            data = dict(data)
+            filed = self.decision(data.pop(DECISION), source, lines)
         given = parse_answers(self.questionnaire, data, source, lines, complete=complete)
+        if filed is not None:
+            given = given._replace(decision=filed)
         return given._replace(warnings=response + given.warnings) if response else given
+
+    def decision(
+        self, raw: object, source: str = "<answers>", lines: Mapping[str, int] | None = None
+    ) -> Filed:
+        """An answers file's ``decision:``, checked against the rule set's levels and
+        reason codes (an ``AnswersError`` naming the place otherwise)."""
+        levels = [lv.id for lv in self.ruleset.levels]
+        return filed_decision(raw, levels, list(self.ruleset.reason_code_by_id), source, lines)
 
     def evaluate(self, answers: Answers, ignored: Answers | None = None) -> Result:
         """The result of answers; ``ignored``: answers skip logic does not ask, read for
@@ -161,10 +177,16 @@ class Assessor:
 
     def assess(self, answers: Answers | Given, *, what_if: bool = True) -> Explanation:
         """Evaluate and explain answers already checked by ``answers`` (with the
-        ignored ones, when given all that ``answers`` returned)."""
-        if isinstance(answers, Given):
-            return self.explain(self.evaluate(answers.answers, answers.ignored), what_if=what_if)
-        return self.explain(self.evaluate(answers), what_if=what_if)
+        ignored ones and the clinician's decision, when given all that ``answers``
+        returned)."""
+        if not isinstance(answers, Given):
+            return self.explain(self.evaluate(answers), what_if=what_if)
+        explanation = self.explain(self.evaluate(answers.answers, answers.ignored), what_if=what_if)
+        if answers.decision is None:
+            return explanation
+        codes = list(self.ruleset.reason_code_by_id)
+        decision = answers.decision.settled(explanation.level.id, codes)
+        return replace(explanation, decision=decision)
 
     def assess_data(self, data: Mapping[str, object], source: str = "<answers>") -> Explanation:
         """Check raw answers (e.g. parsed JSON) and explain their result."""

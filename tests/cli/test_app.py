@@ -31,6 +31,7 @@ RESULT_KEYS = [
     "counterfactuals",
     "open_questions",
     "result_holds",
+    "justification",
     "dimensions",
     "scores",
     "considerations",

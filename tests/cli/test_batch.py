@@ -177,7 +177,9 @@ def test_batch_lines_are_the_single_result_without_what_if(run):
         single = json.loads(
             run("assess", "-a", str(EXAMPLES / f"{name}.yaml"), "-f", "json").stdout
         )
-        single.update(counterfactuals=None, open_questions=None, result_holds=None)
+        single.update(
+            counterfactuals=None, open_questions=None, result_holds=None, justification=None
+        )
         assert list(lines[index]) == ["index", *single]
         assert lines[index] == {"index": index, **single}
 

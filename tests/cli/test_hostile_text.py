@@ -132,7 +132,12 @@ def test_every_command_that_shows_rule_texts_shows_them_inert(hostile_files, arg
 def test_options_answers_keys_file_names_and_link_ids_in_errors_are_inert(tmp_path):
     reason = run("assess", "-a", IOP, "--decided", "inpatient", "--reason", HOSTILE)
     assert reason.returncode == 0, reason.stderr
-    assert "Reason:\\x1b]0;pwned\\x07" in unboxed(inert(reason.stdout))
+    # A reason given alone reads as the code "other".
+    assert "Reason:Other:\\x1b]0;pwned\\x07" in unboxed(inert(reason.stdout))
+    code = run("assess", "-a", IOP, "--decided", "inpatient", "--reason-code", HOSTILE)
+    assert code.returncode == 2
+    assert "\x1b" not in code.stderr
+    assert "\\x1b]0;pwned" in code.stderr
 
     keys = tmp_path / "keys.json"
     keys.write_text(json.dumps({**yaml.safe_load(Path(IOP).read_text()), HOSTILE: 1}))

@@ -339,11 +339,11 @@ def test_hidden_answers_are_ignored_with_a_warning_and_helpers_silently(question
     assessor = Assessor()
     answers = dict(case_answers()["iop-daily-opioids"].items())
     response = _response(questionnaire, answers)
-    expected, before, _ = assessor.answers(answers, "r.json")
+    expected, before, *_ = assessor.answers(answers, "r.json")
     # A renderer may export an answer that skip logic hides, and the hidden helpers.
     _set(response, "cssrs_3", [{"valueBoolean": True}])
     _set(response, "when.phq9_3", [{"valueBoolean": False}])
-    got, warnings, _ = assessor.answers(response, "r.json")
+    got, warnings, *_ = assessor.answers(response, "r.json")
     assert got == expected
     assert sorted(str(w) for w in warnings) == sorted(
         [
@@ -513,6 +513,43 @@ def test_the_validators_can_fail(exported):
     del exists["answerBoolean"]
     assert any(f.startswith("que-7") for f in invariant_failures(nothing))
     assert structure_errors({**exported, "status": ["active"]}) is not None
+
+
+def test_the_decisions_reason_code_and_available_level_are_components(run):
+    # Issue 33: the coded decision travels in the Bundle too, still valid FHIR.
+    done = run(
+        "assess", "-a", str(EXAMPLES / "iop.yaml"), "-f", "fhir", "--decided", "outpatient",
+        "--reason-code", "not_available", "--reason", "No IOP within 50 miles",
+        "--available", "outpatient",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    bundle = json.loads(done.stdout)
+    assert all_findings(bundle) == []
+    [observation] = [
+        o
+        for o in _resources(bundle, "Observation")
+        if o["code"]["coding"][0]["code"] == "decided-level"
+    ]
+    parts = {
+        c["code"]["coding"][0]["code"]: c["valueCodeableConcept"]["coding"][0]
+        for c in observation["component"]
+    }
+    assert set(parts) == {"decision-reason", "available-level"}
+    assert parts["decision-reason"]["code"] == "not_available"
+    assert parts["decision-reason"]["display"] == "The suggested level is not available"
+    assert parts["decision-reason"]["system"].endswith("/decision-reasons")
+    assert parts["available-level"]["code"] == "outpatient"
+    assert parts["available-level"]["system"].endswith("/levels")
+    assert observation["note"] == [{"text": "No IOP within 50 miles"}]
+    plain = json.loads(
+        run("assess", "-a", str(EXAMPLES / "iop.yaml"), "-f", "fhir", "--decided", "iop").stdout
+    )
+    [agreed] = [
+        o
+        for o in _resources(plain, "Observation")
+        if o["code"]["coding"][0]["code"] == "decided-level"
+    ]
+    assert "component" not in agreed
 
 
 def test_a_decided_level_is_in_the_bundle(run):

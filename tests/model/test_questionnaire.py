@@ -61,7 +61,7 @@ def test_unknown_question_suggests_the_nearest(tiny):
 
 def test_hidden_answers_are_dropped_with_a_warning(tiny):
     q, _ = tiny
-    answers, warnings, _ = parse_answers(
+    answers, warnings, *_ = parse_answers(
         q,
         {"age": 30, "daily": False, "seizures": True, "housing": "stable"},
         "a.yaml",

@@ -309,6 +309,69 @@ def test_the_clinician_records_a_decision_that_differs_and_why(tmp_path):
     assert child.exitstatus == 0
 
 
+def test_the_clinician_is_asked_the_reason_code_from_a_numbered_list(run, tmp_path):
+    # Issue 33: after the reasons, the codes' words by number, then words of one's own.
+    out, save = tmp_path / "r.json", tmp_path / "s.yaml"
+    child = spawn(tmp_path, "--audience", "clinician", "--save", str(save), "-o", str(out))
+    answer(child, example("outpatient"))
+    child.sendline("")  # the review: no change
+    child.expect("Level you decided")
+    child.sendline("2")
+    child.expect(r"Reason \(a number")
+    shown = plain(child.before)
+    assert "Why it differs from the suggestion (type a number):" in shown
+    assert "1. The person's preference" in shown
+    assert "6. Logistics (travel, work, childcare, housing)" in shown
+    assert "7. Other" in shown
+    assert shown.index("Why") < shown.index("1. The person's preference")
+    child.sendline("9")
+    child.expect("please type a number from 1 to 7, or press Enter")
+    child.sendline("6")
+    child.expect("In your own words")
+    child.sendline("Works nights")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    decided = {
+        "level": "iop",
+        "reason_code": "logistics",
+        "reason": "Works nights",
+        "available": None,
+    }
+    assert json.loads(out.read_text())["decision"] == decided
+    assert yaml.safe_load(save.read_text())["decision"] == {
+        k: v for k, v in decided.items() if v is not None
+    }
+    # Resumed from the save file: the decision needs no retyping.
+    again = run("assess", "--resume", str(save), "-f", "json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["decision"] == decided
+
+
+def test_a_decision_the_save_file_keeps_is_kept_through_the_interview(tmp_path):
+    # A saved interview that holds a decision: finishing it neither asks the decision
+    # again nor loses it from the save file while the missing answers are given.
+    save, out = tmp_path / "s.yaml", tmp_path / "r.json"
+    answers = example("outpatient")
+    partial = {k: v for k, v in answers.items() if k != "preferred_times"}
+    decision = {"level": "iop", "reason_code": "preference"}
+    save.write_text(yaml.safe_dump({**partial, "decision": decision}, sort_keys=False))
+    child = spawn(tmp_path, "--resume", str(save), "--audience", "clinician", "-o", str(out))
+    assert answer(child, answers) == ["preferred_times"]
+    assert yaml.safe_load(save.read_text())["decision"] == decision  # saved with the answer
+    child.sendline("")  # the review: no change
+    index = child.expect(["Level you decided", pexpect.EOF])
+    assert index == 1, "the kept decision is asked again"
+    child.close()
+    assert child.exitstatus == 0
+    assert yaml.safe_load(save.read_text())["decision"] == decision
+    assert json.loads(out.read_text())["decision"] == {
+        **decision,
+        "reason": None,
+        "available": None,
+    }
+
+
 def test_a_decision_given_as_options_is_not_asked_again(tmp_path):
     out = tmp_path / "r.json"
     child = spawn(
@@ -333,7 +396,12 @@ def test_a_decision_given_as_options_is_not_asked_again(tmp_path):
     child.close()
     assert child.exitstatus == 0
     result = json.loads(out.read_text())
-    assert result["decision"] == {"level": "iop", "reason": "Lives far from any program"}
+    assert result["decision"] == {
+        "level": "iop",
+        "reason_code": "other",
+        "reason": "Lives far from any program",
+        "available": None,
+    }
     assert result["level"] == "outpatient"
 
 
@@ -361,7 +429,8 @@ def test_the_decision_is_kept_for_the_result(assessor, tmp_path):
     from iopguide.model.decision import Decision
 
     answers = parse_answers(assessor.questionnaire, example("outpatient"), "x").answers
-    said = iter(["", "2", "Lives far from any program"])  # review, level, reason
+    # review, level, no code (Enter), the reason in words: it reads as "other"
+    said = iter(["", "2", "", "Lives far from any program"])
     session = Session(
         assessor,
         Interview.resume(assessor.questionnaire, answers),
@@ -371,7 +440,16 @@ def test_the_decision_is_kept_for_the_result(assessor, tmp_path):
         clinician=True,
     )
     assert session.run() == answers
-    assert session.decision == Decision("iop", "Lives far from any program")
+    assert session.decision == Decision("iop", "Lives far from any program", "other")
+    coded = iter(["", "2", "zzz", "6", "Works nights"])  # a code by its number, then words
+    session.ask = lambda _prompt: next(coded)
+    session.run()
+    assert session.decision == Decision("iop", "Works nights", "logistics")
+    assert 'decision:\n  level: "iop"\n  reason_code: "logistics"' in session.answers_file()
+    code_alone = iter(["", "2", "preference", ""])  # a code by its id; no words
+    session.ask = lambda _prompt: next(code_alone)
+    session.run()
+    assert session.decision == Decision("iop", "", "preference")
     agreed = iter(["", ""])
     session.ask = lambda _prompt: next(agreed)
     session.run()

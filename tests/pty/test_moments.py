@@ -301,7 +301,12 @@ def test_the_clinician_decides_after_the_reasons_and_what_ifs_are_shown(tmp_path
     assert "Why" not in plain(term.child.before)  # not shown a second time
     term.child.sendline("")
     assert term.ended() == 0
-    assert json.loads(out.read_text())["decision"] == {"level": "iop", "reason": None}
+    assert json.loads(out.read_text())["decision"] == {
+        "level": "iop",
+        "reason_code": None,
+        "reason": None,
+        "available": None,
+    }
     screen = term.screen()
     assert f"Clinician's decision: {RULESET.level('iop').title}" in screen
     assert f"Resultwrittento{out}." in flat(screen)

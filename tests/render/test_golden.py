@@ -6,8 +6,9 @@ logic would not ask (read for safety, listed as ignored), and opioids with stimu
 (withdrawal advice that names them).
 
 ``SOURCE_DATE_EPOCH`` fixes the assessment's date and time that reports print; the
-clinician's reports also carry a client id, and the inpatient one a decision that
-differs from the suggestion.
+clinician's reports also carry a client id and a decision: the IOP one as suggested,
+with a lower level the only one available, and the inpatient one a decision that
+differs from the suggestion, with its reason code and reason.
 
 A change to the wording, the rules or a renderer shows here as a diff to review. To
 accept one on purpose: ``IOPGUIDE_UPDATE_GOLDEN=1 python -m pytest tests/render``, then
@@ -31,12 +32,14 @@ FORMATS = {"text": "txt", "markdown": "md", "html": "html"}
 EPOCH = "1764633600"  # 2025-12-02 00:00 UTC
 CLINICIAN = {
     "outpatient": ["--client-id", "C-0042"],
-    "iop": ["--client-id", "C-0042", "--decided", "iop"],
+    "iop": ["--client-id", "C-0042", "--decided", "iop", "--available", "outpatient"],
     "inpatient": [
         "--client-id",
         "C-0042",
         "--decided",
         "iop",
+        "--reason-code",
+        "logistics",
         "--reason",
         "Withdrawal managed by her GP with daily visits; family stays with her",
     ],

@@ -225,10 +225,15 @@ def test_the_clinicians_decision_is_recorded_beside_the_suggestion(run):
     args = ["-a", path, "--decided", "iop", "--reason", "Family stays with her; GP visits daily"]
     data = json.loads(report(run, *args, "-f", "json"))
     assert data["level"] == "inpatient"  # the decision never changes the suggestion
-    assert data["decision"] == {"level": "iop", "reason": "Family stays with her; GP visits daily"}
+    assert data["decision"] == {
+        "level": "iop",
+        "reason_code": "other",  # a reason given alone
+        "reason": "Family stays with her; GP visits daily",
+        "available": None,
+    }
     said = (
         "Clinician's decision: Intensive outpatient program (IOP), not the suggested "
-        "Inpatient or residential treatment. Reason: Family stays with her; GP visits daily"
+        "Inpatient or residential treatment. Reason: Other: Family stays with her; GP visits daily"
     )
     for fmt in ("markdown", "html", "text"):
         text = unescape(report(run, *args, "-f", fmt))
@@ -236,7 +241,12 @@ def test_the_clinicians_decision_is_recorded_beside_the_suggestion(run):
         assert text.index("Suggested level of care") < text.index("Clinician's decision")
         assert text.index("Clinician's decision") < text.index("Why")
     same = json.loads(report(run, "-a", path, "--decided", "inpatient", "-f", "json"))
-    assert same["decision"] == {"level": "inpatient", "reason": None}
+    assert same["decision"] == {
+        "level": "inpatient",
+        "reason_code": None,
+        "reason": None,
+        "available": None,
+    }
 
 
 @pytest.mark.parametrize(
@@ -250,11 +260,12 @@ def test_the_clinicians_decision_is_recorded_beside_the_suggestion(run):
         (
             ["--decided", "outpatient"],
             "error: --decided outpatient differs from the suggested level (inpatient): "
-            "give --reason TEXT to say why",
+            "give --reason-code CODE (preference, not_available, coverage_denied, "
+            "clinical_judgement, safety, logistics, other) or --reason TEXT to say why",
         ),
         (
             ["--reason", "because"],
-            "error: --reason says why the decided level differs: give --decided LEVEL too",
+            "error: --reason is part of a decision: give --decided LEVEL too",
         ),
     ],
 )
@@ -327,7 +338,12 @@ def test_compare_records_the_decision(run):
     earlier, later = str(EXAMPLES / "reassess-intake.yaml"), str(EXAMPLES / "reassess-week4.yaml")
     args = ["compare", earlier, later, "--decided", "iop", "--reason", "Still drinking at weekends"]
     data = json.loads(run(*args, "-f", "json").stdout)
-    assert data["decision"] == {"level": "iop", "reason": "Still drinking at weekends"}
+    assert data["decision"] == {
+        "level": "iop",
+        "reason_code": "other",
+        "reason": "Still drinking at weekends",
+        "available": None,
+    }
     text = run(*args).stdout
     assert "Clinician's decision: Intensive outpatient program (IOP), not the suggested" in text
     done = run("compare", earlier, later, "--decided", "iop")

@@ -16,11 +16,16 @@ from iopguide.cli.boundary import EXIT_USAGE, command, fail, usage_error
 from iopguide.cli.language import chosen_language, for_people
 from iopguide.cli.options import (
     Audience,
+    AvailableOption,
+    Decided,
+    DecidedOption,
     Format,
     LangOption,
     QuestionnaireOption,
+    ReasonCodeOption,
+    ReasonOption,
     RulesOption,
-    check_level,
+    check_levels,
     decided_level,
     given_answers,
     load_assessor,
@@ -122,26 +127,24 @@ def assess(
             help="Interview: continue from a saved answers file.",
         ),
     ] = None,
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary",
+            metavar="FILE",
+            readable=False,
+            help="With --batch: also write the summary (levels suggested, decided and "
+            "available, reason codes, as counts) to this file, as JSON.",
+        ),
+    ] = None,
     client_id: Annotated[
         str | None,
         typer.Option("--client-id", metavar="ID", help="A client id printed on reports."),
     ] = None,
-    decided: Annotated[
-        str | None,
-        typer.Option(
-            "--decided",
-            metavar="LEVEL",
-            help="The level of care the clinician decided (a level id of the rule set).",
-        ),
-    ] = None,
-    reason: Annotated[
-        str | None,
-        typer.Option(
-            "--reason",
-            metavar="TEXT",
-            help="Why the decided level differs from the suggestion (needed when it does).",
-        ),
-    ] = None,
+    decided: DecidedOption = None,
+    reason_code: ReasonCodeOption = None,
+    reason: ReasonOption = None,
+    available: AvailableOption = None,
 ) -> None:
     """Assess answers and explain the suggested level of care.
 
@@ -149,10 +152,14 @@ def assess(
     without either, ask the questions.
     """
     _check_usage(files, answers, batch, output, save, resume, fmt)
-    _check_filing(files, batch, client_id, decided, reason)
+    decision = Decided(decided, reason_code, reason, available)
+    _check_filing(files, batch, client_id, decision)
+    if summary is not None and batch is None:
+        usage_error("--summary is the summary of a --batch: give --batch FILE too")
     if batch is not None:
         language = chosen_language(lang, rules, people=False)
-        assess_batch(batch, rules, questionnaire, fmt or BATCH_DEFAULT, language)
+        to = output_target(summary, [batch, rules, questionnaire], option="--summary")
+        assess_batch(batch, rules, questionnaire, fmt or BATCH_DEFAULT, language, to)
     elif files:
         many = fmt or DEFAULT
         language = chosen_language(lang, rules, people=for_people(many))
@@ -164,7 +171,7 @@ def assess(
         chosen = format_for(fmt, target)
         # The interview is read by a person, whatever the format of its result.
         language = chosen_language(lang, rules, people=answers is None or for_people(chosen))
-        shown = Shown(chosen, audience, target, client_id, decided, reason)
+        shown = Shown(chosen, audience, target, client_id, decision)
         assess_one(answers, resume, save, rules, questionnaire, shown, language)
 
 
@@ -205,17 +212,15 @@ def _check_filing(
     files: list[str] | None,
     batch: str | None,
     client_id: str | None,
-    decided: str | None,
-    reason: str | None,
+    decided: Decided,
 ) -> None:
     """The client id and the clinician's decision belong to one assessment."""
     many = "--batch" if batch is not None else "several answers files" if files else None
-    given = [name for name, v in (("--client-id", client_id), ("--decided", decided)) if v]
+    given = [name for name, v in (("--client-id", client_id), ("--decided", decided.level)) if v]
     if many and given:
         usage_error(f"{given[0]} is for one assessment, not for {many}")
-    if reason is not None and decided is None:
-        usage_error("--reason says why the decided level differs: give --decided LEVEL too")
-    text_options(client_id=client_id, decided=decided, reason=reason)
+    decided.check()
+    text_options(client_id=client_id)
     if client_id is not None and (not client_id.strip() or not client_id.isprintable()):
         usage_error("--client-id must be printable text, not empty")
 
@@ -228,8 +233,7 @@ class Shown(NamedTuple):
     audience: Audience
     target: Path | None
     client_id: str | None = None
-    decided: str | None = None
-    reason: str | None = None
+    decided: Decided = Decided()
 
 
 def assess_one(
@@ -243,7 +247,7 @@ def assess_one(
 ) -> None:
     """One assessment: a complete answers file, or an interview that completes one."""
     assessor = load_assessor(rules, questionnaire, language)
-    check_level(assessor, shown.decided)
+    check_levels(assessor, shown.decided)
     source = answers if answers is not None else resume
     given = given_answers(assessor, source)
     still = [] if given is None else assessor.questionnaire.missing(given.answers)
@@ -275,13 +279,17 @@ def show(
     *,
     seen: bool = False,
 ) -> Explanation:
-    """Assess and render. A decision given as options wins over one from the interview.
+    """Assess and render. A decision given as options wins over one from the interview,
+    which wins over one the answers file keeps.
     ``seen``: the interview already showed the text result on this terminal (the
     clinician's, before deciding), so it is not written to the terminal again."""
     from dataclasses import replace
 
+    if shown.decided.level is not None or decision is not None:
+        given = given._replace(decision=None)  # the options', or the interview's, wins
     explanation = assessor.assess(given)
-    decision = decided_level(shown.decided, shown.reason, explanation.level.id) or decision
+    codes = list(assessor.ruleset.reason_code_by_id)
+    decision = decided_level(shown.decided, explanation.level.id, codes) or decision
     if decision is not None:
         explanation = replace(explanation, decision=decision)
     fmt = shown.fmt
@@ -321,7 +329,8 @@ def interview(
         save,
         source=given_from,
         audience=shown.audience.value,
-        decide=shown.decided is None,
+        decide=shown.decided.level is None and (start is None or start.decision is None),
+        decision=None if start is None or start.decision is None else start.decision.decision,
     ) as session:
         asked = session.run()
         given = _with_ignored(assessor, asked, start)
@@ -350,4 +359,4 @@ def _with_ignored(assessor: Assessor, answers: Answers, start: Given | None) -> 
     if ignored:
         shown = {q.id for q in assessor.questionnaire.shown(answers)}
         ignored = {k: v for k, v in ignored.items() if k not in shown}
-    return Given(answers, [], ignored)
+    return Given(answers, [], ignored, None if start is None else start.decision)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -62,8 +63,10 @@ def assess_batch(
     questionnaire: Path | None,
     fmt: str = BATCH_DEFAULT,
     language: str | None = None,
+    summary: Path | None = None,
 ) -> None:
-    """A stream of records: one result a line, in a format that writes batches."""
+    """A stream of records: one result a line, in a format that writes batches; the
+    summary on standard error, and as JSON in ``summary`` when it names a file."""
     from iopguide.errors import IopguideError, Problem
     from iopguide.io.records import records
 
@@ -86,26 +89,85 @@ def assess_batch(
     except OSError as e:  # the input, not the output (out_bytes says that itself)
         raise IopguideError(Problem(name, f"cannot read: {e.strerror or e}")) from None
     say(tally.summary())
+    decisions = tally.decision_summary()
+    if decisions is not None:
+        say(decisions)
+    if summary is not None:
+        from iopguide.io.atomic import write_private
+
+        write_private(summary, json.dumps(tally.as_data(), indent=2) + "\n")
     if tally.errors:
         raise typer.Exit(EXIT_INPUT)
 
 
 @dataclass
 class Tally:
-    """What a batch produced: results per level, and errors."""
+    """What a batch produced: results per level suggested, errors, and the clinicians'
+    decisions the records carry (levels decided and available, reason codes)."""
 
     levels: Counter[str] = field(default_factory=Counter)
     errors: int = 0
+    decided: Counter[str] = field(default_factory=Counter)
+    available: Counter[str] = field(default_factory=Counter)
+    reason_codes: Counter[str] = field(default_factory=Counter)
+    order: tuple[str, ...] = ()  # the rule set's levels and codes, in its order
 
     @property
     def total(self) -> int:
         return sum(self.levels.values()) + self.errors
+
+    @property
+    def decisions(self) -> int:
+        return sum(self.decided.values())
+
+    def count(self, explanation: Explanation) -> None:
+        self.levels[explanation.level.id] += 1
+        d = explanation.decision
+        if d is not None:
+            self.decided[d.level] += 1
+            if d.available is not None:
+                self.available[d.available] += 1
+            if d.reason_code is not None:
+                self.reason_codes[d.reason_code] += 1
 
     def summary(self) -> str:
         counts = ", ".join(f"{n} {level}" for level, n in sorted(self.levels.items()))
         records = "record" if self.total == 1 else "records"
         errors = "error" if self.errors == 1 else "errors"
         return f"{self.total} {records}: {counts or 'no results'}; {self.errors} {errors}"
+
+    def ordered(self, counts: Counter[str]) -> dict[str, int]:
+        """Counts in the rule set's order (what it does not name last, by name)."""
+        place = {name: i for i, name in enumerate(self.order)}
+        return {k: counts[k] for k in sorted(counts, key=lambda k: (place.get(k, len(place)), k))}
+
+    def decision_summary(self) -> str | None:
+        """The decisions the records carry, in one line (None when none carries one)."""
+        if not self.decisions:
+            return None
+        results = sum(self.levels.values())
+
+        def said(counts: Counter[str]) -> str:
+            return ", ".join(f"{n} {k}" for k, n in self.ordered(counts).items()) or "none"
+
+        return (
+            f"decisions: {self.decisions} of {results} results; "
+            f"suggested: {said(self.levels)}; decided: {said(self.decided)}; "
+            f"available: {said(self.available)}; reason codes: {said(self.reason_codes)}"
+        )
+
+    def as_data(self) -> dict[str, object]:
+        """The summary as ``--summary FILE`` keeps it (JSON)."""
+        return {
+            "records": self.total,
+            "results": sum(self.levels.values()),
+            "errors": self.errors,
+            "decisions": self.decisions,
+            "suggested": self.ordered(self.levels),
+            "decided": self.ordered(self.decided),
+            "available": self.ordered(self.available),
+            "reason_codes": self.ordered(self.reason_codes),
+        }
 
 
 def assess_records(
@@ -124,7 +186,8 @@ def assess_records(
     line = line or json_lines.line
     failed = failed or json_lines.failed
 
-    tally = Tally()
+    r = assessor.ruleset
+    tally = Tally(order=(*r.level_index, *r.reason_code_by_id))
     for index, data, where in records:
         try:
             if isinstance(data, IopguideError):
@@ -135,7 +198,7 @@ def assess_records(
                 )
             explanation = assessor.assess(assessor.answers(data, where), what_if=False)
             write(line(explanation, index) + b"\n")
-            tally.levels[explanation.level.id] += 1
+            tally.count(explanation)
         except IopguideError as e:
             # Every bad value of a record, on the record's one line.
             problems = getattr(e, "problems", None)

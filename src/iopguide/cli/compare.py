@@ -11,15 +11,19 @@ import typer
 from iopguide.cli.boundary import command, usage_error
 from iopguide.cli.language import chosen_language, for_people
 from iopguide.cli.options import (
+    AvailableOption,
     CompareFormat,
+    Decided,
+    DecidedOption,
     LangOption,
     QuestionnaireOption,
+    ReasonCodeOption,
+    ReasonOption,
     RulesOption,
-    check_level,
+    check_levels,
     decided_level,
     given_answers,
     load_assessor,
-    text_options,
 )
 from iopguide.cli.output import emit, format_for, is_pdf, output_target
 from iopguide.errors import IopguideError
@@ -30,6 +34,7 @@ if TYPE_CHECKING:
     from iopguide.model.answers import Given
 
 commands = typer.Typer()
+COMMAND = "iopguide compare"
 
 
 @command(commands)
@@ -54,41 +59,35 @@ def compare(
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write the comparison to this file."),
     ] = None,
-    decided: Annotated[
-        str | None,
-        typer.Option(
-            "--decided", metavar="LEVEL", help="The level the clinician decided, after LATER."
-        ),
-    ] = None,
-    reason: Annotated[
-        str | None,
-        typer.Option("--reason", metavar="TEXT", help="Why it differs from the suggestion."),
-    ] = None,
+    decided: DecidedOption = None,
+    reason_code: ReasonCodeOption = None,
+    reason: ReasonOption = None,
+    available: AvailableOption = None,
 ) -> None:
     """Reassessment: step up, step down or continue, and why."""
     from iopguide.core.reassess import compare as compare_answers
 
-    if reason is not None and decided is None:
-        usage_error(
-            "--reason says why the decided level differs: give --decided LEVEL too",
-            "iopguide compare",
-        )
-    text_options("iopguide compare", decided=decided, reason=reason)
-    target = output_target(output, [earlier, later, rules, questionnaire], "iopguide compare")
+    decision = Decided(decided, reason_code, reason, available)
+    decision.check(COMMAND)
+    target = output_target(output, [earlier, later, rules, questionnaire], COMMAND)
     if is_pdf(target):
         usage_error(
             f"--output {target}: compare writes .txt, .json, .md or .html files",
-            "iopguide compare",
+            COMMAND,
         )
-    fmt = format_for(compare_format, target, "iopguide compare")
-    language = chosen_language(lang, rules, "iopguide compare", people=for_people(fmt))
+    fmt = format_for(compare_format, target, COMMAND)
+    language = chosen_language(lang, rules, COMMAND, people=for_people(fmt))
     assessor = load_assessor(rules, questionnaire, language)
-    check_level(assessor, decided)
+    check_levels(assessor, decision, COMMAND)
     first, second = _both_answers(assessor, earlier, later)
     result = compare_answers(assessor.engine, first, second)
-    decision = decided_level(decided, reason, result.later.level.id)
+    suggested, codes = result.later.level.id, list(assessor.ruleset.reason_code_by_id)
+    # The options' decision, or the one LATER's answers file keeps.
+    decided_now = decided_level(decision, suggested, codes, COMMAND)
+    if decided_now is None and second.decision is not None:
+        decided_now = second.decision.settled(suggested, codes)
     q, r = assessor.questionnaire, assessor.ruleset
-    emit(RENDERERS[fmt].compare(result, q, r, decision, assessor.wording()), target)
+    emit(RENDERERS[fmt].compare(result, q, r, decided_now, assessor.wording()), target)
 
 
 def _both_answers(assessor: Assessor, earlier: str, later: str) -> tuple[Given, Given]:

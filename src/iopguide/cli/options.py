@@ -4,9 +4,10 @@ decision, and text given as options."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
@@ -123,25 +124,111 @@ def text_options(command: str = "iopguide assess", **values: str | None) -> None
             usage_error(f"{option} is not UTF-8 text: give it as UTF-8", command)
 
 
-def check_level(assessor: Assessor, level: str | None) -> None:
-    """A decided level must be one of the rule set's levels (a usage error otherwise)."""
-    ids = [lv.id for lv in assessor.ruleset.levels]
-    if level is not None and level not in ids:
-        usage_error(
-            f"--decided {level}: not a level of the rule set: must be one of: {', '.join(ids)}"
+class Decided(NamedTuple):
+    """The clinician's decision as options give it (all None: none given)."""
+
+    level: str | None = None
+    reason_code: str | None = None
+    reason: str | None = None
+    available: str | None = None
+
+    def check(self, command: str = "iopguide assess") -> None:
+        """The parts of a decision need the level decided; each is UTF-8 text."""
+        if self.level is None:
+            for option, value in (
+                ("--reason-code", self.reason_code),
+                ("--reason", self.reason),
+                ("--available", self.available),
+            ):
+                if value is not None:
+                    usage_error(
+                        f"{option} is part of a decision: give --decided LEVEL too", command
+                    )
+        text_options(
+            command,
+            decided=self.level,
+            reason_code=self.reason_code,
+            reason=self.reason,
+            available=self.available,
         )
 
 
-def decided_level(level: str | None, reason: str | None, suggested: str) -> Decision | None:
-    """The clinician's decision, checked: a level other than the suggestion needs a reason."""
+DecidedOption = Annotated[
+    str | None,
+    typer.Option(
+        "--decided",
+        metavar="LEVEL",
+        help="The level of care the clinician decided (a level id of the rule set).",
+    ),
+]
+ReasonCodeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--reason-code",
+        metavar="CODE",
+        help="Why the decided level differs from the suggestion, as a reason code of the "
+        "rule set (preference, not_available, coverage_denied, clinical_judgement, "
+        "safety, logistics, other).",
+    ),
+]
+ReasonOption = Annotated[
+    str | None,
+    typer.Option(
+        "--reason",
+        metavar="TEXT",
+        help="Why, in words (a reason alone reads as the code other). A decided level "
+        "that differs needs --reason-code or --reason.",
+    ),
+]
+AvailableOption = Annotated[
+    str | None,
+    typer.Option(
+        "--available",
+        metavar="LEVEL",
+        help="The level actually available (offered), when it differs from the decided one.",
+    ),
+]
+
+
+def check_levels(assessor: Assessor, decided: Decided, command: str = "iopguide assess") -> None:
+    """A decided or available level must be one of the rule set's levels, a reason code
+    one of its codes (a usage error otherwise, listing the valid ones)."""
+    ids = [lv.id for lv in assessor.ruleset.levels]
+    for option, level in (("--decided", decided.level), ("--available", decided.available)):
+        if level is not None and level not in ids:
+            usage_error(
+                f"{option} {level}: not a level of the rule set: must be one of: {', '.join(ids)}",
+                command,
+            )
+    codes = list(assessor.ruleset.reason_code_by_id)
+    if decided.reason_code is not None and decided.reason_code not in codes:
+        valid = ", ".join(codes) or "the rule set has none"
+        usage_error(
+            f"--reason-code {decided.reason_code}: not a reason code of the rule set: "
+            f"must be one of: {valid}",
+            command,
+        )
+
+
+def decided_level(
+    decided: Decided,
+    suggested: str,
+    codes: Sequence[str],
+    command: str = "iopguide assess",
+) -> Decision | None:
+    """The clinician's decision, checked: a level other than the suggestion needs a
+    reason code or a reason (a reason alone reads as ``other``)."""
     from iopguide.model.decision import Decision
 
-    if level is None:
+    if decided.level is None:
         return None
-    said = (reason or "").strip()
-    if level != suggested and not said:
+    decision = Decision(
+        decided.level, (decided.reason or "").strip(), decided.reason_code, decided.available
+    )
+    if decision.unexplained(suggested):
         usage_error(
-            f"--decided {level} differs from the suggested level ({suggested}): "
-            "give --reason TEXT to say why"
+            f"--decided {decided.level} differs from the suggested level ({suggested}): "
+            f"give --reason-code CODE ({', '.join(codes) or 'none'}) or --reason TEXT to say why",
+            command,
         )
-    return Decision(level, said)
+    return decision.settled(suggested, codes)

@@ -53,7 +53,10 @@ def emit(text: str | bytes, output: Path | None) -> None:
 
 
 def output_target(
-    output: Path | None, inputs: list[str | Path | None], command: str = "iopguide assess"
+    output: Path | None,
+    inputs: list[str | Path | None],
+    command: str = "iopguide assess",
+    option: str = "--output",
 ) -> Path | None:
     """Where ``--output`` writes (None: standard output, also for ``-``), checked first.
 
@@ -69,7 +72,7 @@ def output_target(
         if given is None or str(given) == "-":
             continue
         if same_path(given, output):
-            usage_error(f"--output {output} is also an input: it would be overwritten", command)
+            usage_error(f"{option} {output} is also an input: it would be overwritten", command)
     check_target(output)
     return output
 

@@ -148,10 +148,12 @@ class Interviewing:
         ask: Ask | None = None,
         audience: str = "person",
         decide: bool = True,
+        decision: Decision | None = None,
     ) -> None:
         self.assessor, self.start, self.source = assessor, start, source
         self.clinician = audience == "clinician"
         self.decide = decide
+        self.kept_decision = decision  # the one the answers file keeps, saved with them
         self.decision: Decision | None = None
         self.alerted = False
         self.default = save is None
@@ -203,6 +205,7 @@ class Interviewing:
                 self.ask,
                 clinician=self.clinician,
                 decide=self.decide,
+                decision=self.kept_decision,
             )
             session.save()
             try:

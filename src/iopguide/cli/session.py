@@ -38,7 +38,6 @@ from iopguide.core.moments import (
 from iopguide.io.atomic import write_private
 from iopguide.model.answers import Answers
 from iopguide.model.decision import Decision
-from iopguide.model.messages import Say
 from iopguide.model.questionnaire import Question
 from iopguide.model.ruleset import Level
 from iopguide.model.values import AnswerValue
@@ -66,6 +65,7 @@ class Session:
         *,
         clinician: bool = False,
         decide: bool = True,
+        decision: Decision | None = None,
     ) -> None:
         self.assessor, self.interview = assessor, interview
         self.save_path, self.console, self.ask = save_path, console, ask
@@ -74,7 +74,8 @@ class Session:
         self.decide = clinician and decide
         self.alerted: set[str] = set()
         self.section = ""
-        self.decision: Decision | None = None
+        # Kept in the save file with the answers: the one the file had, or the one decided.
+        self.decision: Decision | None = decision
         # The clinician saw the whole result before deciding (it is not shown again).
         self.previewed = False
 
@@ -271,49 +272,82 @@ class Session:
 
     def _decide(self) -> bool:
         """The clinician's decision, once the result (reasons, what-ifs) is shown: the
-        level decided (Enter agrees with the suggestion) and, if it differs, why. False
+        level decided (Enter agrees with the suggestion) and, if it differs, why: a
+        reason code, then the reason in words (needed when no code was chosen). False
         to go back to the review."""
-        ruleset = self.assessor.ruleset
+        ruleset, say = self.assessor.ruleset, self.say
         explanation = self.assessor.assess(self.interview.answers)
         for part in summary(explanation, audience="clinician"):
             self.console.print(part)
         self.previewed = True
         suggested = explanation.level
-        self.console.print(
-            f"\n[bold]{escape(self.say('report.suggested'))}: {escape(suggested.title)}[/bold]",
-            highlight=False,
-        )
-        for n, choice in enumerate(ruleset.levels, 1):
-            self.console.print(f"  {n:>2}. {escape(choice.title)}", highlight=False)
+        said = say("decide.suggested", level=suggested.title)
+        self.console.print(f"\n[bold]{escape(said)}[/bold]", highlight=False)
+        self._numbered([lv.title for lv in ruleset.levels])
         while True:
-            typed = self.ask(self.say("decision.ask"))
-            typed = " ".join(typed.strip().lower().split())
-            if means(self.say, "quit", typed):
+            typed = " ".join(self.ask(say("decide.level")).strip().lower().split())
+            if means(say, "quit", typed):
                 raise Stopped
-            if means(self.say, "back", typed):
+            if means(say, "back", typed):
                 return False
             try:
-                decided = suggested.id if not typed else pick_level(ruleset.levels, typed, self.say)
-            except ValueError as e:
-                self.console.print(f"[yellow]{escape(str(e))}[/yellow]", highlight=False)
+                decided = suggested.id if not typed else pick_level(ruleset.levels, typed)
+            except ValueError:
+                self._retry(say("decide.pick_level", count=len(ruleset.levels)))
                 continue
             break
-        reason = ""
-        while decided != suggested.id and not reason:
-            reason = " ".join(self.ask(self.say("decision.ask_reason")).split())
-            if means(self.say, "quit", reason):
-                raise Stopped
-        self.decision = Decision(decided, reason)
+        code, reason = None, ""
+        if decided != suggested.id:
+            code = self._reason_code()
+            while not reason:
+                asked = "decide.reason" if code else "decide.reason_needed"
+                reason = " ".join(self.ask(say(asked)).split())
+                if means(say, "quit", reason):
+                    raise Stopped
+                if code:
+                    break
+        codes = list(ruleset.reason_code_by_id)
+        self.decision = Decision(decided, reason, code).settled(suggested.id, codes)
+        self.save()
         return True
+
+    def _reason_code(self) -> str | None:
+        """A reason code by its number, from the rule set's list; None: Enter (the
+        reason is then given in words), or a rule set with no codes."""
+        codes = self.assessor.ruleset.reason_codes
+        if not codes:
+            return None
+        self.console.print(escape(self.say("decide.why")), highlight=False)
+        self._numbered([c.title for c in codes])
+        while True:
+            typed = self.ask(self.say("decide.code")).strip().lower()
+            if means(self.say, "quit", typed):
+                raise Stopped
+            if not typed:
+                return None
+            number = pick_number(typed, len(codes))
+            if number is not None:
+                return codes[number - 1].id
+            found = [c.id for c in codes if typed in (c.id, c.title.lower())]
+            if len(found) == 1:
+                return found[0]
+            self._retry(self.say("decide.pick_code", count=len(codes)))
+
+    def _numbered(self, words: Sequence[str]) -> None:
+        for n, word in enumerate(words, 1):
+            self.console.print(f"  {n:>2}. {escape(word)}", highlight=False)
+
+    def _retry(self, said: str) -> None:
+        self.console.print(f"[yellow]{escape(said)}[/yellow]", highlight=False)
 
     def save(self) -> None:
         write_private(self.save_path, self.answers_file())
 
     def answers_file(self) -> str:
-        return answers_file(self.assessor.questionnaire, self.interview.answers)
+        return answers_file(self.assessor.questionnaire, self.interview.answers, self.decision)
 
 
-def pick_level(levels: Sequence[Level], typed: str, say: Say) -> str:
+def pick_level(levels: Sequence[Level], typed: str) -> str:
     """A level typed by its number, id, title or the unique start of one."""
     if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(levels):
         return levels[int(typed) - 1].id
@@ -324,4 +358,4 @@ def pick_level(levels: Sequence[Level], typed: str, say: Say) -> str:
         ]
     if len(found) == 1:
         return found[0]
-    raise ValueError(say("decision.pick", count=len(levels)))
+    raise ValueError(typed)

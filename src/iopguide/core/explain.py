@@ -18,6 +18,7 @@ from iopguide.core.explanation import (
     WhatWouldChange,
     json_value,
 )
+from iopguide.core.justification import Justification, Justifier
 from iopguide.core.result import Firing, Result
 from iopguide.core.whatif import Counterfactual, OpenQuestion, WhatIf
 from iopguide.model.messages import Messages
@@ -259,12 +260,14 @@ class Explainer:
     def explain(self, result: Result, what_if: WhatIf | None = None) -> Explanation:
         counterfactuals: tuple[WhatWouldChange, ...] | None = None
         open_questions: tuple[OpenQuestion, ...] | None = None
+        justification: Justification | None = None
         other = result.answers.get("respondent") in FOR_SOMEONE_ELSE
         if what_if is not None:
             base = what_if.base(result)  # one for both searches
             found = what_if.counterfactuals(base)
             counterfactuals = self.what_would_change(result, found, other)
             open_questions = tuple(what_if.open_questions(base))
+            justification = Justifier(what_if.engine).justify(result)
         words = self._words[other]
         reasons = [
             Reason(
@@ -325,6 +328,7 @@ class Explainer:
             worded=partial(self.answers_in_words, result.answers),
             counterfactuals=counterfactuals,
             open_questions=open_questions,
+            justification=justification,
             questionnaire=self.questionnaire,
             ruleset=self.ruleset,
             messages=self.messages,

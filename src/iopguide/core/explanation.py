@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from iopguide.core.justification import Justification
 from iopguide.core.whatif import OpenQuestion
 from iopguide.core.wording import Wording
 from iopguide.model.decision import Decision
@@ -149,6 +150,8 @@ class Explanation:
     missing_safety: tuple[MissingAnswer, ...] = ()
     counterfactuals: tuple[WhatWouldChange, ...] | None = None
     open_questions: tuple[OpenQuestion, ...] | None = None
+    # The case for the level (``core.justification``), found with the what-if.
+    justification: Justification | None = None
     # What the clinician decided, when recorded (never computed here).
     decision: Decision | None = None
     ignored: tuple[IgnoredAnswer, ...] = ()

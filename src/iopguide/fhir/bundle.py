@@ -57,6 +57,8 @@ def result_bundle(explanation: Explanation, *, now: datetime | None = None) -> J
 
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 PARTICIPANT_TYPE = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
+REASON_WORDS = "Why the decided level differs from the suggestion"
+AVAILABLE_WORDS = "Level of care actually available"
 
 
 class _Bundle:
@@ -277,9 +279,45 @@ class _Bundle:
             },
             "derivedFrom": [{"reference": response}],
         }
+        components = self.decision_components()
+        if components:
+            observation["component"] = components
         if e.decision.reason:
             observation["note"] = [{"text": e.decision.reason}]
         return observation
+
+    def decision_components(self) -> list[Json]:
+        """The decision's reason code (a code of the rule set's ``reason_codes``) and the
+        level actually available, each a component of the decision's Observation."""
+        e = self.e
+        assert e.decision is not None
+        parts: list[tuple[str, str, str, str, str]] = []
+        code = e.decision.reason_code
+        if code is not None:
+            found = self.r.reason_code_by_id.get(code)
+            words = found.title if found is not None else code
+            parts.append(("decision-reason", REASON_WORDS, "decision-reasons", code, words))
+        if e.decision.available is not None:
+            level = e.decision.available
+            title = e.level_title(level)
+            parts.append(("available-level", AVAILABLE_WORDS, "levels", level, title))
+        return [
+            {
+                "code": {
+                    "coding": [
+                        {"system": f"{self.system}/observations", "code": what, "display": said}
+                    ],
+                    "text": said,
+                },
+                "valueCodeableConcept": {
+                    "coding": [
+                        {"system": f"{self.system}/{system}", "code": value, "display": words}
+                    ],
+                    "text": words,
+                },
+            }
+            for what, said, system, value, words in parts
+        ]
 
     def guidance(self, observations: list[str], plan_ref: str) -> Json:
         """What the rule set made of the answers, and what it still needs."""

@@ -26,6 +26,7 @@ from iopguide.io.json import parse_json
 from iopguide.io.texts import BASE, Overlay, folder_of, merge, read_overlay
 from iopguide.model.answers import Given, parse_answers
 from iopguide.model.crosscheck import cross_check
+from iopguide.model.decision import DECISION
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 
@@ -436,4 +437,9 @@ def answers_mapping(document: Document) -> tuple[dict[str, Any], dict[str, int]]
         raise AnswersError(
             Problem(document.name, f"must be a mapping of question ids to answers, not {kind}")
         )
-    return data, {str(p[0]): n for p, n in document.lines.items() if len(p) == 1}
+    # The lines of the answers, and of the fields of the clinician's ``decision:``.
+    return data, {
+        ".".join(map(str, p)): n
+        for p, n in document.lines.items()
+        if len(p) == 1 or (len(p) == 2 and p[0] == DECISION)
+    }

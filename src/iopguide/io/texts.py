@@ -55,6 +55,7 @@ PLACES: dict[str, _Places] = {
     "settings": ("rules", ("title", "summary"), ()),
     "resources": ("rules", ("name", "contact", "use", "short"), ()),
     "rules": ("rules", ("title", "because", "consider"), ()),
+    "reason_codes": ("rules", ("title",), ()),
 }
 TOP = ("description", "disclaimer")  # words of the rule set itself
 # In the other voice, these fields are written to the model's own "other" fields.

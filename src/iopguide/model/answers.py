@@ -17,6 +17,7 @@ from iopguide.model.types import Coercer, Misfit
 from iopguide.model.values import UNKNOWN, AnswerValue
 
 if TYPE_CHECKING:
+    from iopguide.model.decision import Filed
     from iopguide.model.questionnaire import Question, Questionnaire
 
 Answers = dict[str, AnswerValue]
@@ -28,12 +29,14 @@ class Given(NamedTuple):
     ``answers`` are those skip logic asks for, which the rules read; ``ignored`` those
     to questions it does not ask (each checked all the same), which every result lists
     and which the engine still reads for safety alone (``Engine.evaluate``);
-    ``warnings`` say which were ignored, for standard error.
+    ``warnings`` say which were ignored, for standard error; ``decision`` the
+    clinician's decision the file records, if any.
     """
 
     answers: Answers
     warnings: list[Problem]
     ignored: Answers
+    decision: Filed | None = None  # the clinician's, from the file's ``decision:``
 
 
 def _kind_of(value: object) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from iopguide.errors import DataPath
 from iopguide.model.conditions import Condition, placed_tests
+from iopguide.model.decision import OTHER
 from iopguide.model.graph import Graph
 from iopguide.model.operators import OPERATORS, Test
 from iopguide.model.questionnaire import Question, Questionnaire
@@ -34,7 +35,12 @@ class Finding:
 
 def cross_check(ruleset: RuleSet, questionnaire: Questionnaire) -> list[Finding]:
     """Every reference the rule set makes that the questionnaire or itself cannot honour."""
-    findings = [*_duplicates(ruleset, questionnaire), *_levels(ruleset), *_lines(ruleset)]
+    findings = [
+        *_duplicates(ruleset, questionnaire),
+        *_levels(ruleset),
+        *_lines(ruleset),
+        *_reason_codes(ruleset),
+    ]
     graph = Graph(questionnaire, ruleset)
     too_deep = _chains(ruleset, graph)
     if too_deep:  # every later check (and the engine) follows chains: stop here
@@ -156,6 +162,7 @@ def _duplicates(ruleset: RuleSet, questionnaire: Questionnaire) -> Iterator[Find
         "settings": [x.id for x in ruleset.settings],
         "rules": [x.id for x in ruleset.rules],
         "properties": [x.id for x in ruleset.properties],
+        "reason_codes": [x.id for x in ruleset.reason_codes],
     }
     for group, ids in groups.items():
         counts = Counter(ids)
@@ -167,6 +174,15 @@ def _duplicates(ruleset: RuleSet, questionnaire: Questionnaire) -> Iterator[Find
     for i, score in enumerate(ruleset.scores):
         if score.id in questionnaire.by_id:
             yield Finding(("scores", i, "id"), f"score id '{score.id}' is also a question id")
+
+
+def _reason_codes(ruleset: RuleSet) -> Iterator[Finding]:
+    """A reason given without a code reads as ``other``: a rule set with codes has it."""
+    if ruleset.reason_codes and OTHER not in ruleset.reason_code_by_id:
+        yield Finding(
+            ("reason_codes",),
+            f"no reason code '{OTHER}': a reason given without a code reads as '{OTHER}'",
+        )
 
 
 def _lines(ruleset: RuleSet) -> Iterator[Finding]:

@@ -20,6 +20,7 @@ from pydantic import (
 
 from iopguide.model.codes import ItemCode, Total
 from iopguide.model.conditions import Condition, compile_condition, describe, maybe, subjects
+from iopguide.model.decision import DECISION
 from iopguide.model.messages import Say
 from iopguide.model.types import TYPES, Coercer, QuestionType
 from iopguide.model.values import UNKNOWN, YES_NO, AnswerValue, Predicate
@@ -304,6 +305,8 @@ class Questionnaire(_Model):
         for question in self.questions:
             if question.id in seen:
                 raise ValueError(f"question id '{question.id}' is used twice")
+            if question.id == DECISION:  # an answers file's key for the clinician's decision
+                raise ValueError(f"question id '{DECISION}' is kept for the clinician's decision")
             if question.when is not None:
                 for ref in subjects(question.when):
                     if ref not in seen:

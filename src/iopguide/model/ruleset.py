@@ -32,6 +32,7 @@ from pydantic import (
 )
 
 from iopguide.model.conditions import Condition
+from iopguide.model.decision import ReasonCode
 
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SNAKE = r"^[a-z][a-z0-9_]*$"
@@ -292,6 +293,8 @@ class RuleSet(_Model):
     resources: tuple[Resource, ...] = Field(min_length=1)
     rules: tuple[Rule, ...] = Field(min_length=1)
     properties: tuple[Property, ...] = ()
+    # Why a clinician's decided level differs from the suggestion, as codes with words.
+    reason_codes: tuple[ReasonCode, ...] = ()
     # The words as someone answering for the person reads them, by id path (the
     # ``other:`` section of a language file, merged by ``io.texts``): a text, or a list
     # of texts where the base has a list (a level's ``next_steps``).
@@ -376,6 +379,10 @@ class RuleSet(_Model):
     @cached_property
     def setting_by_id(self) -> dict[str, Setting]:
         return {s.id: s for s in self.settings}
+
+    @cached_property
+    def reason_code_by_id(self) -> dict[str, ReasonCode]:
+        return {c.id: c for c in self.reason_codes}
 
     def level(self, level_id: str) -> Level:
         return self.levels[self.level_index[level_id]]

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from iopguide.core.explanation import Explanation, Provenance
+from iopguide.core.explanation import Explanation, Provenance, json_value
+from iopguide.core.justification import Justification
 from iopguide.model.decision import Decision
 from iopguide.model.ruleset import Level, Setting
 
@@ -79,6 +80,7 @@ def to_dict(explanation: Explanation) -> dict[str, Any]:
             for o in e.open_questions
         ],
         "result_holds": e.result_holds,
+        "justification": justification_field(e.justification),
         "dimensions": [{"id": d.id, "title": d.title, "rating": d.rating} for d in e.dimensions],
         "scores": [
             {
@@ -129,7 +131,12 @@ def decision_field(decision: Decision | None) -> dict[str, str | None] | None:
     """The clinician's recorded decision (``reason`` None when none was given), or None."""
     if decision is None:
         return None
-    return {"level": decision.level, "reason": decision.reason or None}
+    return {
+        "level": decision.level,
+        "reason_code": decision.reason_code,
+        "reason": decision.reason or None,
+        "available": decision.available,
+    }
 
 
 def setting_field(setting: Setting | None) -> dict[str, str] | None:
@@ -215,3 +222,31 @@ def compare(
         "later_alerts": alert_ids(c.later.alerts),
     }
     return json.dumps(data, indent=2) + "\n"
+
+
+def justification_field(j: Justification | None) -> dict[str, Any] | None:
+    """The case for the level, as the JSON says it (None when it was not sought)."""
+    if j is None:
+        return None
+    return {
+        "dimensions": [
+            {
+                "id": d.dimension,
+                "rating": d.rating,
+                "rules": [
+                    {
+                        "rule": f.rule.id,
+                        "source": f.rule.source,
+                        "evidence": {k: json_value(v) for k, v in f.evidence.items()},
+                    }
+                    for f in d.rules
+                ],
+            }
+            for d in j.dimensions
+        ],
+        "findings": [
+            {"rule": v.rule, "necessary": v.necessary, "sufficient": v.sufficient}
+            for v in j.findings
+        ],
+        "together": [list(group) for group in j.together],
+    }

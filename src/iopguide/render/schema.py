@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from iopguide.model.decision import DECISION
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.values import UNKNOWN
 from iopguide.render.data import SCHEMA_VERSION
@@ -33,9 +34,45 @@ def answers_schema(questionnaire: Questionnaire) -> dict[str, Any]:
         "$schema": DIALECT,
         "title": f"iopguide answers ({questionnaire.name} {questionnaire.version})",
         "type": "object",
-        "properties": {q.id: _answer(q) for q in questionnaire.questions},
+        "properties": {
+            **{q.id: _answer(q) for q in questionnaire.questions},
+            DECISION: DECISION_IN,
+        },
         "additionalProperties": False,
     }
+
+
+# The clinician's decision an answers file may keep (``iopguide assess`` checks the
+# levels and the code against the rule set, and that a level that differs has a reason).
+_TEXT_OR_NULL: list[dict[str, Any]] = [{"type": "string"}, {"type": "null"}]
+DECISION_IN: dict[str, Any] = {
+    "description": "The clinician's decision, recorded beside the suggestion (it never "
+    "changes it); --decided on the command line overrides it.",
+    "type": "object",
+    "properties": {
+        "level": {
+            "description": "The level decided: a level id of the rule set.",
+            "type": "string",
+        },
+        "reason_code": {
+            "description": "Why it differs from the suggestion: a reason code of the rule "
+            "set (the bundled one's: preference, not_available, coverage_denied, "
+            "clinical_judgement, safety, logistics, other).",
+            "anyOf": _TEXT_OR_NULL,
+        },
+        "reason": {
+            "description": "Why, in words (alone, it reads as the code other). A level "
+            "that differs from the suggestion needs reason_code or reason.",
+            "anyOf": _TEXT_OR_NULL,
+        },
+        "available": {
+            "description": "The level actually available (offered): a level id of the rule set.",
+            "anyOf": _TEXT_OR_NULL,
+        },
+    },
+    "required": ["level"],
+    "additionalProperties": False,
+}
 
 
 class _Strict(BaseModel):
@@ -111,6 +148,40 @@ class OpenQuestionOut(_Strict):
     levels: list[str]
 
 
+class RatedRuleOut(_Strict):
+    rule: str
+    source: str
+    evidence: dict[str, bool | int | str | list[str]]
+
+
+class RatedOut(_Strict):
+    id: str
+    rating: int
+    rules: list[RatedRuleOut]
+
+
+class VerdictOut(_Strict):
+    rule: str
+    necessary: bool = Field(
+        description="Setting this finding's evidence to its least severe answers lowers the level."
+    )
+    sufficient: bool = Field(
+        description="The level holds with every other decisive finding's evidence at its "
+        "least severe answers."
+    )
+
+
+class JustificationOut(_Strict):
+    dimensions: list[RatedOut] = Field(
+        description="Each area rated above 0: its rating and the rules that set it."
+    )
+    findings: list[VerdictOut] = Field(description="Each decisive rule, re-evaluated.")
+    together: list[list[str]] = Field(
+        description="The smallest sets of decisive rules that hold the level with every "
+        "other decisive rule's evidence at its least severe answers."
+    )
+
+
 class DimensionOut(_Strict):
     id: str
     title: str
@@ -135,10 +206,20 @@ class ConsiderationOut(_Strict):
 
 
 class DecisionOut(_Strict):
-    """The level a clinician decided, and why (null when no reason was given)."""
+    """The level a clinician decided, why it differs from the suggestion (a code and
+    words, each null when not given), and the level actually available."""
 
-    level: str
-    reason: str | None
+    level: str = Field(description="The level decided: a level of the rule set.")
+    reason_code: str | None = Field(
+        description="Why it differs, a reason code of the rule set; the bundled one's: "
+        "preference, not_available, coverage_denied, clinical_judgement, safety, "
+        "logistics, other (a reason given without a code, for a level that differs)"
+    )
+    reason: str | None = Field(description="The reason in the clinician's words.")
+    available: str | None = Field(
+        description="The level actually available (offered), when recorded: a level of "
+        "the rule set."
+    )
 
 
 class IgnoredAnswerOut(_Strict):
@@ -185,6 +266,9 @@ class Result(_Strict):
     counterfactuals: list[CounterfactualOut] | None
     open_questions: list[OpenQuestionOut] | None
     result_holds: bool | None
+    justification: JustificationOut | None = Field(
+        description="The case for the level, found by re-evaluating (null in batch lines)."
+    )
     dimensions: list[DimensionOut]
     scores: list[ScoreOut]
     considerations: list[ConsiderationOut]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
+from iopguide.model.decision import DECISION, Decision
 from iopguide.model.messages import Say
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.values import AnswerValue
@@ -67,8 +69,13 @@ def _yaml_value(value: AnswerValue) -> str:
     return _word(value) if isinstance(value, str) else str(value)
 
 
-def answers_file(questionnaire: Questionnaire, answers: dict[str, AnswerValue]) -> str:
-    """Answers as a YAML answers file, in questionnaire order (ids and values are plain words)."""
+def answers_file(
+    questionnaire: Questionnaire,
+    answers: dict[str, AnswerValue],
+    decision: Decision | None = None,
+) -> str:
+    """Answers as a YAML answers file, in questionnaire order (ids and values are plain
+    words), and the clinician's decision under ``decision:`` when there is one."""
     lines = [
         f"# iopguide answers ({questionnaire.name} {questionnaire.version}). Health information:",
         "# keep this file private. Use it with: iopguide assess --answers FILE",
@@ -76,6 +83,20 @@ def answers_file(questionnaire: Questionnaire, answers: dict[str, AnswerValue]) 
     lines += [
         f"{q.id}: {_yaml_value(answers[q.id])}" for q in questionnaire.questions if q.id in answers
     ]
-    if not answers:  # no answers yet: still a mapping, which reads back as none
+    if decision is not None:
+        lines += decision_lines(decision)
+    elif not answers:  # no answers yet: still a mapping, which reads back as none
         lines.append("{}")
     return "\n".join(lines) + "\n"
+
+
+def decision_lines(decision: Decision) -> list[str]:
+    """The clinician's decision as YAML (the reason a JSON string, which YAML reads)."""
+    fields = {
+        "level": decision.level,
+        "reason_code": decision.reason_code,
+        "reason": decision.reason or None,
+        "available": decision.available,
+    }
+    said = [f"  {k}: {json.dumps(v, ensure_ascii=False)}" for k, v in fields.items() if v]
+    return [f"{DECISION}:", *said]

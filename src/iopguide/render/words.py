@@ -170,7 +170,17 @@ def decision_sentence(
         said = wording.say("decision.as_suggested", level=title)
     else:
         said = wording.say("decision.differs", level=title, suggested=suggested.title)
-    return wording.say("decision.reason", decision=said, reason=d.reason) if d.reason else said
+    if d.available is not None:
+        said = wording.say("decision.available", decision=said, level=title_of(d.available))
+    codes = wording.ruleset.reason_code_by_id
+    code = codes[d.reason_code].title if d.reason_code in codes else d.reason_code
+    if code and d.reason:
+        said = wording.say("decision.reason_code_text", decision=said, code=code, reason=d.reason)
+    elif code:
+        said = wording.say("decision.reason_code", decision=said, code=code)
+    elif d.reason:
+        said = wording.say("decision.reason", decision=said, reason=d.reason)
+    return said
 
 
 def heading_facts(e: Explanation, filing: Filing, audience: str) -> list[str]:

@@ -131,7 +131,7 @@ class Verifier:
 
     def valid(self, answers: Answers) -> Answers:
         """The answers as an answers file gives them: the questionnaire must accept them."""
-        kept, warnings, _ = parse_answers(self.questionnaire, dict(answers), "counterexample")
+        kept, warnings, *_ = parse_answers(self.questionnaire, dict(answers), "counterexample")
         if warnings or kept != answers:
             raise SolverDisagrees("the solver's answers are not what skip logic keeps")
         return kept
