@@ -203,7 +203,23 @@ def run() -> Callable[..., subprocess.CompletedProcess[str]]:
     return call
 
 
+def english_messages() -> None:
+    """The commands the tests run speak English whatever the machine's locale: the
+    locale chooses the language people read (``cli/language.py``), so LC_MESSAGES is C
+    and LANGUAGE is unset; LC_ALL, which would override them, moves to LC_CTYPE, where
+    it still sets the encoding. A test of the locale sets these itself."""
+    os.environ.pop("LANGUAGE", None)
+    if os.environ.get("LC_ALL"):
+        os.environ["LC_CTYPE"] = os.environ.pop("LC_ALL")
+    os.environ["LC_MESSAGES"] = "C"
+
+
+# A locale with no say in the language: what a test of the locale starts from.
+NO_LOCALE = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": ""}
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    english_messages()
     """Under ``IOPGUIDE_REQUIRE_ALL`` (CI) every test runs: a marker filter, such as the
     default ``-m 'not slow'``, would drop the slow ones without a word."""
     if os.environ.get("IOPGUIDE_REQUIRE_ALL") and config.option.markexpr:

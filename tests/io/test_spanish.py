@@ -16,6 +16,8 @@ from iopguide.api import load_ruleset
 from iopguide.authoring.cases import case_files, load_case
 from iopguide.io.load import bundled
 
+from ..conftest import EXAMPLES
+
 RULES = bundled("default.yaml").parent
 SAMPLED = "sampled check (--sampled)"
 
@@ -177,3 +179,14 @@ def test_every_case_file_gives_the_same_result_in_spanish_but_for_the_words(run,
     for path, english, spanish in zip(cases, results["en"], results["es"], strict=True):
         assert _word_free(spanish) == _word_free(english), path.name
         assert spanish["level_title"] != english["level_title"], path.name
+
+
+def test_a_spanish_result_says_no_word_of_english_and_warns_of_nothing(run):
+    # The screener items kept in English on purpose are not "untranslated": no warning.
+    done = run("assess", "-a", str(EXAMPLES / "inpatient.yaml"), "--lang", "es")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    said = " ".join(done.stdout.replace("│", " ").split())
+    assert "Nivel de atención sugerido" in said
+    for english in ("Based on", "Suggested level", "Rule set", "yes", "Please note"):
+        assert english not in said, english

@@ -59,3 +59,54 @@ def test_the_interview_speaks_the_toy_language(tmp_path):
     assert toy_typed >= 5
     assert "Standard outpatient care" not in shown
     assert tokens["messages.saving.in_short"] in plain(child.before)
+
+
+def test_a_spanish_locale_asks_in_spanish_and_lang_en_in_english(tmp_path):
+    """The locale, read from the environment (no locale need be installed), picks the
+    interview's language; --lang en wins over it."""
+    import pexpect
+
+    from ..conftest import NO_LOCALE
+    from ..helpers.spanish import SPANISH, spanish_program
+
+    rules = str(spanish_program(tmp_path))
+    located = {**NO_LOCALE, "LANG": "es_MX.UTF-8"}
+    for args, prompt in (
+        ((), SPANISH["texts"]["questions.age.prompt"]),
+        (("--lang", "en"), "How old are you?"),
+    ):
+        child = spawn(tmp_path, "--rules", rules, *args, env=located)
+        child.expect_exact(SPANISH["texts"]["sections.about.title"] if not args else "About you")
+        child.expect_exact("> ")
+        child.sendline("")  # who answers: not said
+        child.expect_exact(prompt)
+        child.sendcontrol("c")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 130
+
+
+def test_an_interrupted_interview_says_where_its_answers_are_in_the_language(tmp_path):
+    import pexpect
+
+    folder = tmp_path / "program"
+    (folder / "texts").mkdir(parents=True)
+    shutil.copy(bundled("default.yaml"), folder / "rules.yaml")
+    overlay, tokens = toy_words()
+    (folder / "texts" / "xx.yaml").write_text(yaml.safe_dump(overlay, allow_unicode=True))
+    child = spawn(tmp_path, "--rules", str(folder / "rules.yaml"), "--lang", "xx")
+    child.expect(re.escape(tokens["questions.respondent.prompt"]))
+    child.expect_exact("> ")
+    child.sendline("")  # who answers: not said
+    child.expect(re.escape(tokens["questions.age.prompt"]))
+    child.expect_exact("> ")
+    child.sendline("41")
+    child.expect(re.escape(tokens["questions.sex_at_birth.prompt"]))
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    said = plain(child.before)
+    assert tokens["messages.saving.interrupted"] in said
+    assert tokens["messages.saving.saved_one"] in said
+    assert "interrupted; your" not in said

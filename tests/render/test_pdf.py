@@ -166,3 +166,25 @@ def test_a_pdf_is_never_text(run, tmp_path):
     assert done.returncode == 2
     assert done.stderr.startswith(f"error: --output {out} is a PDF")
     assert not out.exists()
+
+
+@pytest.mark.slow
+def test_a_spanish_pdf_renders_its_accents(run, tmp_path):
+    """Every letter of a Spanish report (á é í ó ú ñ ¿ ¡) is drawn in the PDF: its
+    text, read back, has them, in a document that says it is Spanish."""
+    from ..helpers.spanish import SPANISH, SPANISH_TITLE, spanish_program
+
+    need_weasyprint()
+    rules = spanish_program(tmp_path)
+    out = tmp_path / "informe.pdf"
+    args = ("-a", str(EXAMPLES / "inpatient.yaml"), "--lang", "es", "-o", str(out))
+    done = run("assess", "--rules", str(rules), *args)
+    assert done.returncode == 0, done.stderr
+    text = " ".join(pdf_text(out).split())
+    assert SPANISH_TITLE in text
+    title = SPANISH["messages"]["report.title"]
+    assert title in text, title
+    for letter in "áéíóúñ¿¡":
+        assert letter in text
+    pypdf = pytest.importorskip("pypdf")
+    assert pypdf.PdfReader(out).trailer["/Root"].get("/Lang") == "es"

@@ -13,6 +13,7 @@ import typer
 
 from iopguide.cli.batch import assess_batch, assess_many
 from iopguide.cli.boundary import EXIT_USAGE, command, fail, usage_error
+from iopguide.cli.language import chosen_language, for_people
 from iopguide.cli.options import (
     AsamEditionOption,
     Audience,
@@ -28,7 +29,6 @@ from iopguide.cli.options import (
     RulesOption,
     check_levels,
     check_paper,
-    checked_language,
     decided_level,
     given_answers,
     load_assessor,
@@ -161,18 +161,20 @@ def assess(
     _check_filing(files, batch, client_id, decision)
     if paper is not None and (batch is not None or files):
         usage_error("--paper is for one printed report, not for --batch or several files")
-    language = checked_language(lang, rules)
     if summary is not None and batch is None:
         usage_error("--summary is the summary of a --batch: give --batch FILE too")
     if batch is not None:
+        language = chosen_language(lang, rules, people=False)
         to = output_target(summary, [batch, rules, questionnaire], option="--summary")
         assess_batch(batch, rules, questionnaire, fmt or BATCH_DEFAULT, language, asam_edition, to)
     elif files:
+        many = fmt or DEFAULT
+        language = chosen_language(lang, rules, people=for_people(many))
         assess_many(
             [str(answers), *files],
             rules,
             questionnaire,
-            fmt or DEFAULT,
+            many,
             audience,
             language,
             asam_edition,
@@ -183,6 +185,8 @@ def assess(
         check_pdf(fmt, target)
         chosen = format_for(fmt, target)
         check_paper(paper, chosen, is_pdf(target))
+        # The interview is read by a person, whatever the format of its result.
+        language = chosen_language(lang, rules, people=answers is None or for_people(chosen))
         shown = Shown(chosen, audience, target, client_id, decision, paper or PAPERS[0])
         assess_one(answers, resume, save, rules, questionnaire, shown, language, asam_edition)
 

@@ -10,6 +10,7 @@ import typer
 
 from iopguide import __version__
 from iopguide.cli.boundary import command, usage_error
+from iopguide.cli.language import chosen_language, for_people
 from iopguide.cli.options import (
     AvailableOption,
     CompareFormat,
@@ -23,7 +24,6 @@ from iopguide.cli.options import (
     RulesOption,
     check_levels,
     check_paper,
-    checked_language,
     decided_level,
     given_answers,
     load_assessor,
@@ -88,7 +88,6 @@ def compare(
     text_options(COMMAND, client_id=client_id)
     if client_id is not None and (not client_id.strip() or not client_id.isprintable()):
         usage_error("--client-id must be printable text, not empty", COMMAND)
-    language = checked_language(lang, rules, COMMAND)
     target = output_target(output, [earlier, later, rules, questionnaire], COMMAND)
     pdf = is_pdf(target)
     if pdf and compare_format is not None:
@@ -97,6 +96,7 @@ def compare(
             COMMAND,
         )
     fmt = "html" if pdf else format_for(compare_format, target, COMMAND)
+    language = chosen_language(lang, rules, COMMAND, people=pdf or for_people(fmt))
     check_paper(paper, fmt, pdf, COMMAND)
     if pdf:
         from iopguide.render.pdf import check_available

@@ -29,13 +29,21 @@ def export_fhir(
         typer.Option("--output", "-o", metavar="FILE", readable=False, help="Write to this file."),
     ] = None,
 ) -> None:
-    """The questionnaire as a FHIR R4 Questionnaire (SDC), as JSON."""
+    """The questionnaire as a FHIR R4 Questionnaire (SDC), as JSON, with the words of
+    every language that has texts beside it."""
     from iopguide.fhir.names import to_json
     from iopguide.fhir.questionnaire import questionnaire_resource
-    from iopguide.io.load import load_questionnaire
+    from iopguide.io.load import load_questionnaire, questionnaire_in
+    from iopguide.io.texts import BASE, languages
 
     command = "iopguide export fhir"
     target = output_target(output, [questionnaire], command)
     suffix_for(target, (".json",), "a FHIR Questionnaire (JSON)", command)
     loaded = load_questionnaire(questionnaire)
-    emit(to_json(questionnaire_resource(loaded.model, loaded.document.sha256)), target)
+    translations = {
+        language: questionnaire_in(questionnaire, language).model
+        for language in languages(questionnaire)
+        if language != BASE
+    }
+    resource = questionnaire_resource(loaded.model, loaded.document.sha256, translations)
+    emit(to_json(resource), target)

@@ -96,26 +96,10 @@ LangOption = Annotated[
         "--lang",
         metavar="LANG",
         help="Language of the questions and the report: one with texts beside the rule "
-        "set (default: en).",
+        "set (default: the locale's for what people read, if the rule set has it; else en).",
         show_default=False,
     ),
 ]
-
-
-def checked_language(lang: str | None, rules: Path | None, command: str = "iopguide assess") -> str:
-    """The language asked for, if the rule set has texts in it (a usage error otherwise)."""
-    from iopguide.io.texts import BASE, languages
-
-    if lang is None:
-        return BASE
-    there = languages(rules)
-    if lang not in there:
-        usage_error(
-            f"--lang {lang}: the rule set has no texts in that language: "
-            f"must be one of: {', '.join(there)}",
-            command,
-        )
-    return lang
 
 
 def load_assessor(
@@ -131,10 +115,28 @@ def load_assessor(
     assessor = load_ruleset(
         rules, questionnaire=questionnaire, language=language or "en", asam_edition=asam_edition
     )
+    untranslated(assessor)
     # What start-up built lives as long as the command: keep it out of the collector's
     # way (it would walk all of it at its next run, and at every batch's full run).
     gc.freeze()
     return assessor
+
+
+def untranslated(assessor: Assessor) -> None:
+    """A language file that leaves texts in English: one warning line says how many
+    (``rules check`` lists them), never one a text."""
+    from iopguide.io.texts import left_in_base
+
+    overlays = assessor.overlays
+    q, r = assessor.questionnaire_document.data, assessor.rules_document.data
+    left = left_in_base(overlays, q, r)
+    if left:
+        name, language = overlays[-1].name, assessor.language
+        texts = "text is" if left == 1 else "texts are"
+        say(
+            f"warning: {name}: {left} {texts} not translated into {language} and shown "
+            "in English (iopguide rules check lists them)"
+        )
 
 
 def given_answers(assessor: Assessor, path: str | Path | None) -> Given | None:

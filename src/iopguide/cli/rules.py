@@ -11,12 +11,11 @@ import typer
 
 from iopguide.authoring import solver
 from iopguide.authoring.solver import INSTALL, TIME_LIMIT
-from iopguide.cli.boundary import EXIT_INPUT, EXIT_USAGE, command, fail
+from iopguide.cli.boundary import EXIT_INPUT, EXIT_USAGE, command, fail, usage_error
 from iopguide.cli.help import HELP_OPTIONS, Group
 from iopguide.cli.options import (
     QuestionnaireOption,
     RulesOption,
-    checked_language,
     load_assessor,
 )
 from iopguide.cli.streams import write_out
@@ -105,7 +104,7 @@ def check(
     from iopguide.authoring.check import check as check_all
     from iopguide.authoring.check import translations, untranslated_errors
 
-    language = checked_language(lang, rules, "iopguide rules check") if lang else None
+    language = _checked_language(lang, rules)
     problems, method = check_all(rules, questionnaire, sampled, timeout)
     texts_problems, missing = translations(rules, questionnaire, language)
     problems += texts_problems
@@ -323,3 +322,20 @@ def path(
         return
     width = max(len(name) for name in Bundled)
     write_out("".join(f"{name:<{width}}  {bundled(BUNDLED_NAMES[name])}\n" for name in Bundled))
+
+
+def _checked_language(lang: str | None, rules: Path | None) -> str | None:
+    """The one language ``rules check --lang`` checks: one with texts beside the rule
+    set (a usage error naming those there are otherwise)."""
+    from iopguide.io.texts import languages
+
+    if lang is None:
+        return None
+    there = languages(rules)
+    if lang not in there:
+        usage_error(
+            f"--lang {lang}: the rule set has no texts in that language: "
+            f"must be one of: {', '.join(there)}",
+            "iopguide rules check",
+        )
+    return lang

@@ -281,10 +281,7 @@ class Interviewing:
                 highlight=False,
             )
             if not _yes(self.ask, say("saving.replace"), False, say):
-                raise Interrupted(
-                    f"stopped; the {len(earlier)} saved answers in {self.path} are kept; "
-                    "give another --save FILE for this interview"
-                )
+                raise Interrupted(say("saving.kept_other", count=len(earlier), file=self.path))
             return dict(self.start)
         say = self.say
         self.console.print(
@@ -317,7 +314,7 @@ class Interviewing:
         try:
             yield
         except Stopped:
-            raise Interrupted(self._where_saved("stopped")) from None
+            raise Interrupted(self._where_saved("saving.stopped")) from None
         except (KeyboardInterrupt, EOFError, TerminalGone):
             raise Interrupted(self._where_saved()) from None
         except OSError as e:
@@ -325,15 +322,14 @@ class Interviewing:
                 raise
             raise Interrupted(self._where_saved()) from None
 
-    def _where_saved(self, how: str = "interrupted") -> str:
+    def _where_saved(self, how: str = "saving.interrupted") -> str:
+        """Why the interview ended, and where its answers are (the catalogue's words)."""
         count = saved_count(self.path, self.assessor)
+        said = self.say(how)
         if not count:
-            return f"{how}; no answers were saved"
-        answers = "answer is" if count == 1 else "answers are"
-        return (
-            f"{how}; your {count} {answers} saved in {self.path}; "
-            f"continue with: iopguide assess --resume {self.path}"
-        )
+            return self.say("saving.none_saved", how=said)
+        where = "saving.saved_one" if count == 1 else "saving.saved"
+        return self.say(where, how=said, count=count, file=self.path)
 
 
 def _same_file(a: Path, b: Path) -> bool:

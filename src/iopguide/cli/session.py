@@ -165,7 +165,7 @@ class Session:
         for n, choice in enumerate(shown.choices, 1):
             self.console.print(f"  {n:>2}. {escape(choice.label)}", highlight=False)
         if current is not None:
-            now = self.say("interview.answer_now", answer=shown.word(current, "; "))
+            now = self.say("interview.answer_now", answer=shown.word(current, "; ", self.say))
             self.console.print(escape(now), highlight=False)
         said_how = hint(question, current, self.interview.respondent, say=self.say)
         self.console.print(f"[dim]({escape(said_how)})[/dim]", highlight=False)
@@ -247,7 +247,7 @@ class Session:
         others = self.interview.for_someone_else
         for n, question, value in items:
             said = voiced(question, others)
-            shown = say("review.skipped") if value is None else said.word(value, "\n")
+            shown = say("review.skipped") if value is None else said.word(value, "\n", say)
             table.add_row(str(n), escape(said.name), escape(shown))
         self.console.print(table)
         self._remind()

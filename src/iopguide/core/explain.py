@@ -119,7 +119,7 @@ class Explainer:
     def word(self, subject: str, value: object, other: bool) -> str:
         """A value in words: a choice's label, yes/no, or the number."""
         if subject in self.questionnaire.by_id:
-            return self.asked(subject, other).word(value, "; ")
+            return self.asked(subject, other).word(value, "; ", self.messages)
         score = self.ruleset.score_by_id.get(subject)
         band = score.band(value) if score and isinstance(value, int) else ""
         return f"{value} ({band})" if band else str(value)
@@ -142,7 +142,7 @@ class Explainer:
             return (q.prompt_other or self.name(q.id, other)) if other else q.prompt
 
         return [
-            (asked(q), self.questionnaire.voiced(q, other).word(answers[q.id], "; "))
+            (asked(q), self.questionnaire.voiced(q, other).word(answers[q.id], "; ", self.messages))
             for q in self.questionnaire.questions
             if q.id in answers
         ]
@@ -176,7 +176,7 @@ class Explainer:
                 return say("whatif.not_given")
             if isinstance(value, tuple):
                 return "; ".join(label(c) for c in value) or say("whatif.none_of_these")
-            word = question.word(value)
+            word = question.word(value, say=self.messages)
             return say("whatif.quoted", words=word) if " " in word else word
 
         if old is None:

@@ -12,7 +12,7 @@ from iopguide.core.justification import Justification
 from iopguide.core.whatif import OpenQuestion
 from iopguide.core.wording import Wording
 from iopguide.model.decision import Decision
-from iopguide.model.messages import Messages
+from iopguide.model.messages import Messages, Say
 from iopguide.model.questionnaire import FOR_SOMEONE_ELSE, Questionnaire
 from iopguide.model.ruleset import Level, RuleSet, Setting
 from iopguide.model.values import AnswerValue
@@ -109,13 +109,11 @@ class ScoreValue:
     # Some item it sums was asked: a screener skip logic never reached is not a 0.
     asked: bool = True
 
-    @property
-    def value_words(self) -> str:
-        return f"at least {self.value}" if self.incomplete else str(self.value)
+    def value_words(self, say: Say) -> str:
+        return say("score.at_least", value=self.value) if self.incomplete else str(self.value)
 
-    @property
-    def band_words(self) -> str:
-        return f"{self.band}, from the known items (incomplete)" if self.incomplete else self.band
+    def band_words(self, say: Say) -> str:
+        return say("score.incomplete", band=self.band) if self.incomplete else self.band
 
 
 @dataclass(frozen=True)

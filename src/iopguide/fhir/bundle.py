@@ -113,6 +113,8 @@ class _Bundle:
     def response(self) -> Json:
         """The answers iopguide kept, authored by the tool."""
         response = questionnaire_response(self.q, self.e.answers)
+        if self.e.provenance.language != "en":  # chosen with --lang: FHIR never follows the locale
+            response["language"] = self.e.provenance.language
         response["authored"] = self.stamp
         response["author"] = {"reference": self.device}
         return response

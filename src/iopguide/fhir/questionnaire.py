@@ -3,6 +3,8 @@ items in the form their types say, skip logic as enableWhen or hidden helper ite
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from iopguide.fhir.names import (
     HELPER_PREFIX,
     NONE_CODE,
@@ -25,6 +27,10 @@ from iopguide.fhir.skiplogic import Enable, SkipLogic
 from iopguide.model.conditions import Condition
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.values import UNKNOWN
+
+# The core extension that carries a text in another language (on a string's ``_field``).
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
+BASE = "en"  # the language the questionnaire's own words are in
 
 PAUSE_NOTE = (
     "Asked only at iopguide's safety pause, after an emergency alert, never in the "
@@ -139,8 +145,56 @@ def _question_items(logic: SkipLogic, q: Question, enable: Enable | None) -> lis
     return items
 
 
-def questionnaire_resource(questionnaire: Questionnaire, sha256: str = "") -> Json:
-    """The questionnaire as a FHIR R4 Questionnaire (SDC), sections as groups."""
+def questionnaire_resource(
+    questionnaire: Questionnaire,
+    sha256: str = "",
+    translations: Mapping[str, Questionnaire] | None = None,
+) -> Json:
+    """The questionnaire as a FHIR R4 Questionnaire (SDC), sections as groups; with
+    ``translations`` (the same questionnaire in other languages, by language), each
+    item's text and each answer's display carry those languages' words as FHIR's
+    ``translation`` extension, where they differ from the base words."""
+    resource = _resource(questionnaire, sha256)
+    for language, translated in (translations or {}).items():
+        _translate(resource["item"], _resource(translated)["item"], language)
+    return resource
+
+
+def _translate(items: list[Json], theirs: list[Json], language: str) -> None:
+    """Add one language's words to items, from the same items built in it."""
+    for mine, other in zip(items, theirs, strict=True):
+        _carry(mine, "text", other.get("text"), language)
+        options = zip(mine.get("answerOption", []), other.get("answerOption", []), strict=True)
+        for option, translated in options:
+            coding = option["valueCoding"]
+            _carry(coding, "display", translated["valueCoding"].get("display"), language)
+        _translate(mine.get("item", []), other.get("item", []), language)
+
+
+def _carry(element: Json, key: str, text: object, language: str) -> None:
+    """A translation of ``element[key]`` on its twin ``_key``, placed just after it."""
+    if not isinstance(text, str) or not text or text == element.get(key):
+        return
+    twin = f"_{key}"
+    found = element.get(twin) or {"extension": []}
+    found["extension"].append(
+        {
+            "url": TRANSLATION,
+            "extension": [
+                {"url": "lang", "valueCode": language},
+                {"url": "content", "valueString": text},
+            ],
+        }
+    )
+    fields = [(k, v) for k, v in element.items() if k != twin]
+    element.clear()
+    for k, v in fields:
+        element[k] = v
+        if k == key:
+            element[twin] = found
+
+
+def _resource(questionnaire: Questionnaire, sha256: str = "") -> Json:
     logic = SkipLogic(questionnaire)
     helpers: dict[Condition, str] = {}
     sections: list[Json] = []
@@ -180,6 +234,7 @@ def questionnaire_resource(questionnaire: Questionnaire, sha256: str = "") -> Js
         )
     resource: Json = {
         "resourceType": "Questionnaire",
+        "language": BASE,
         "url": canonical_url(questionnaire),
     }
     if sha256:

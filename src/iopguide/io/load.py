@@ -325,6 +325,18 @@ def load_questionnaire(path: str | Path | Document | None = None) -> Loaded[Ques
     return _load_definition(path, "questionnaire.yaml", Questionnaire)
 
 
+def questionnaire_in(path: str | Path | None, language: str = BASE) -> Loaded[Questionnaire]:
+    """A questionnaire in a language: its overlay beside it merged in (its own words,
+    the base language's, where it has none)."""
+    if language == BASE:
+        return load_questionnaire(path)
+    document = _read(path, "questionnaire.yaml")
+    overlay = read_overlay(path, language, needed=False)
+    if overlay is not None:
+        merge(overlay, document.data, None, "questionnaire")
+    return load_questionnaire(document)
+
+
 def questionnaire_document(path: str | Path | None) -> Document:
     """A questionnaire file as read, with its base language's overlay merged in."""
     document = _read(path, "questionnaire.yaml")

@@ -428,3 +428,15 @@ def untranslated(overlay: Overlay, questionnaire: Any, rules: Any) -> list[Untra
             [m for m in messages if m not in overlay.messages],
         ),
     ]
+
+
+def left_in_base(overlays: tuple[Overlay, ...], questionnaire: Any, rules: Any) -> int:
+    """How many texts a language's overlays leave in the base language (shown in it):
+    the places of the files (``places``) that no overlay words nor keeps in the base
+    language on purpose (``kept``), and the messages of the catalogue the last overlay
+    (the rule set's) does not."""
+    if not overlays:
+        return 0
+    worded = {path for overlay in overlays for path in (*overlay.texts, *overlay.kept)}
+    left = sum(1 for path in places(questionnaire, rules) if path not in worded)
+    return left + sum(1 for m in english_catalogue() if m not in overlays[-1].messages)

@@ -21,6 +21,7 @@ from pydantic import (
 from iopguide.model.codes import ItemCode, Total
 from iopguide.model.conditions import Condition, compile_condition, describe, maybe, subjects
 from iopguide.model.decision import DECISION
+from iopguide.model.messages import Say
 from iopguide.model.types import TYPES, Coercer, QuestionType
 from iopguide.model.values import UNKNOWN, YES_NO, AnswerValue, Predicate
 
@@ -222,21 +223,26 @@ class Question(_Model):
     def choice(self, choice_id: str) -> Choice | None:
         return self._choices.get(choice_id)
 
-    def expects(self) -> str:
-        """What an answer must be, in words, for error messages and prompts."""
-        unknown = f", or {UNKNOWN}" if self.allow_unknown else ""
-        return self.kind.expects(self) + unknown
+    def expects(self, say: Say | None = None) -> str:
+        """What an answer must be, in words: English for error messages, the
+        catalogue's (``say``) for a person filling in a file."""
+        if not self.allow_unknown:
+            return self.kind.expects(self, say)
+        if say is not None:
+            return say("expects.or_unknown", expects=self.kind.expects(self, say), unknown=UNKNOWN)
+        return f"{self.kind.expects(self)}, or {UNKNOWN}"
 
     def values(self) -> tuple[AnswerValue, ...]:
         """Every answer this question accepts, for generated tests and what-ifs."""
         extra: tuple[AnswerValue, ...] = (UNKNOWN,) if self.allow_unknown else ()
         return (*self.kind.values(self), *extra)
 
-    def word(self, value: object, between: str = ", ") -> str:
-        """Say one answer value in plain words (``between`` the parts of one with several)."""
+    def word(self, value: object, between: str = ", ", say: Say | None = None) -> str:
+        """Say one answer value in plain words (``between`` the parts of one with
+        several), in the catalogue's words (``say``) for a person, English for an author."""
         if value == UNKNOWN and isinstance(value, str):
-            return "don't know"
-        return self.kind.word(self, value, between)
+            return say("answer.unknown") if say is not None else "don't know"
+        return self.kind.word(self, value, between, say)
 
 
 class Block(NamedTuple):

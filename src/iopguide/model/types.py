@@ -66,8 +66,9 @@ class QuestionType(ABC):
     value_kind: ClassVar[str]
 
     @abstractmethod
-    def expects(self, question: Question) -> str:
-        """What an answer must be, in words (without "or unknown")."""
+    def expects(self, question: Question, say: Say | None = None) -> str:
+        """What an answer must be, in words (without "or unknown"): the catalogue's
+        (``say``) for a person filling in a file, English in error messages."""
 
     @abstractmethod
     def values(self, question: Question) -> tuple[AnswerValue, ...]:
@@ -96,8 +97,11 @@ class QuestionType(ABC):
         """How many points an answer adds to a sum."""
         return lambda v: 0
 
-    def word(self, question: Question, value: object, between: str = ", ") -> str:
-        """An answer in plain words (``between`` the parts of one with several)."""
+    def word(
+        self, question: Question, value: object, between: str = ", ", say: Say | None = None
+    ) -> str:
+        """An answer in plain words (``between`` the parts of one with several): the
+        catalogue's (``say``) for a person, English for an author."""
         return str(value)
 
     @abstractmethod
@@ -138,8 +142,8 @@ class YesNo(QuestionType):
     name = "yes_no"
     value_kind = YES_NO
 
-    def expects(self, question: Question) -> str:
-        return "yes or no"
+    def expects(self, question: Question, say: Say | None = None) -> str:
+        return say("expects.yes_no") if say is not None else "yes or no"
 
     def values(self, question: Question) -> tuple[AnswerValue, ...]:
         return (True, False)
@@ -167,8 +171,12 @@ class YesNo(QuestionType):
     def points(self, question: Question) -> Callable[[AnswerValue | None], int]:
         return lambda v: int(v) if isinstance(v, bool) else 0
 
-    def word(self, question: Question, value: object, between: str = ", ") -> str:
+    def word(
+        self, question: Question, value: object, between: str = ", ", say: Say | None = None
+    ) -> str:
         if isinstance(value, bool):
+            if say is not None:
+                return say("answer.yes" if value else "answer.no")
             return "yes" if value else "no"
         return str(value)
 
@@ -198,7 +206,9 @@ class Integer(QuestionType):
     value_kind = NUMBER
     has_range = True
 
-    def expects(self, question: Question) -> str:
+    def expects(self, question: Question, say: Say | None = None) -> str:
+        if say is not None:
+            return say("expects.integer", min=question.min, max=question.max)
         return f"a whole number from {question.min} to {question.max}"
 
     def values(self, question: Question) -> tuple[AnswerValue, ...]:
@@ -269,8 +279,9 @@ class OneChoice(QuestionType):
     value_kind = CHOICE
     has_choices = True
 
-    def expects(self, question: Question) -> str:
-        return "one of: " + ", ".join(c.id for c in question.choices)
+    def expects(self, question: Question, say: Say | None = None) -> str:
+        ids = ", ".join(c.id for c in question.choices)
+        return say("expects.choice", ids=ids) if say is not None else f"one of: {ids}"
 
     def values(self, question: Question) -> tuple[AnswerValue, ...]:
         return tuple(c.id for c in question.choices)
@@ -296,7 +307,9 @@ class OneChoice(QuestionType):
         points = {c.id: c.points for c in question.choices}
         return lambda v: points.get(v, 0) if isinstance(v, str) else 0
 
-    def word(self, question: Question, value: object, between: str = ", ") -> str:
+    def word(
+        self, question: Question, value: object, between: str = ", ", say: Say | None = None
+    ) -> str:
         choice = question.choice(value) if isinstance(value, str) else None
         return choice.label if choice else str(value)
 
@@ -329,8 +342,9 @@ class Multi(QuestionType):
 
     MEMO: ClassVar[int] = 1_024  # distinct lists of choices remembered per question
 
-    def expects(self, question: Question) -> str:
-        return "a list of any of: " + ", ".join(c.id for c in question.choices)
+    def expects(self, question: Question, say: Say | None = None) -> str:
+        ids = ", ".join(c.id for c in question.choices)
+        return say("expects.multi", ids=ids) if say is not None else f"a list of any of: {ids}"
 
     def values(self, question: Question) -> tuple[AnswerValue, ...]:
         return ((), *((c.id,) for c in question.choices))
@@ -377,9 +391,12 @@ class Multi(QuestionType):
         points = {c.id: c.points for c in question.choices}
         return lambda v: sum(points[c] for c in v) if isinstance(v, tuple) else 0
 
-    def word(self, question: Question, value: object, between: str = ", ") -> str:
+    def word(
+        self, question: Question, value: object, between: str = ", ", say: Say | None = None
+    ) -> str:
         if isinstance(value, tuple):
-            return between.join(ONE_CHOICE.word(question, v) for v in value) or "none"
+            said = between.join(ONE_CHOICE.word(question, v) for v in value)
+            return said or (say("answer.none") if say is not None else "none")
         return str(value)
 
     def schema(self, question: Question) -> list[dict[str, Any]]:
@@ -437,8 +454,8 @@ class Date(QuestionType):
     value_kind = DATE
     SAMPLE = "2000-01-01"
 
-    def expects(self, question: Question) -> str:
-        return "a date, as YYYY-MM-DD"
+    def expects(self, question: Question, say: Say | None = None) -> str:
+        return say("expects.date") if say is not None else "a date, as YYYY-MM-DD"
 
     def values(self, question: Question) -> tuple[AnswerValue, ...]:
         return (self.SAMPLE,)

@@ -234,7 +234,10 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
         if e.emergency:
             body.append(f"<p><strong>{_linked(get_help_now(e))}</strong></p>")
         body.append(
-            _list([f"{a.severity.upper()}: {a.title}. {a.text}" for a in e.alerts], linked=_linked)
+            _list(
+                [f"{say(f'severity.{a.severity}').upper()}: {a.title}. {a.text}" for a in e.alerts],
+                linked=_linked,
+            )
         )
         body.append(
             f"<p>{m(HELP_ANY_TIME)}</p>"
@@ -291,11 +294,13 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
     answers = _table(head, rows, cls="answers", cols=shown)
     body.append(f"<h2>{m(ANSWERS_GIVEN)}</h2>" + answers)
     body += [f"<p>{escape(line)}</p>" for line in ignored_words(e)]
+    ruleset = f"{p.ruleset_name} {p.ruleset_version}"
+    questionnaire = f"{p.questionnaire_name} {p.questionnaire_version}"
     body.append(
         f"<h2>{m(ABOUT)}</h2><ul>"
-        f"<li>Rule set: {escape(p.ruleset_name)} {escape(p.ruleset_version)} "
+        f"<li>{escape(say('report.about_rules', ruleset=ruleset))} "
         f'(sha256 <span class="hash">{p.ruleset_sha256}</span>)</li>'
-        f"<li>Questionnaire: {escape(p.questionnaire_name)} {escape(p.questionnaire_version)} "
+        f"<li>{escape(say('report.about_questionnaire', questionnaire=questionnaire))} "
         f'(sha256 <span class="hash">{p.questionnaire_sha256}</span>)</li>'
         f"<li>iopguide {escape(p.tool_version)}</li>"
         + (f"<li>{m('report.asam_notice')}</li>" if e.asam is not None else "")

@@ -77,7 +77,9 @@ def render_markdown(
         out += [f"## {m(SAFETY_FIRST)}", ""]
         if e.emergency:
             out += [f"**{get_help_now(e)}**", ""]
-        out += [f"- **{md(f'{a.severity.upper()}: {a.title}.')}** {md(a.text)}" for a in e.alerts]
+        for a in e.alerts:
+            severity = say(f"severity.{a.severity}").upper()
+            out.append(f"- **{md(f'{severity}: {a.title}.')}** {md(a.text)}")
         out += ["", m(HELP_ANY_TIME), ""] + [f"- {md(r)}" for r in alert_resources(e.alerts)] + [""]
     out += [f"## {m(SUGGESTED)}: {md(level.title)}", "", md(level.summary), ""]
     out += [f"- {md(f)}" for f in level_facts(e)]
@@ -137,12 +139,14 @@ def render_markdown(
         out += [f"| {_cell(q)} | {_cell(a)} |" for _, q, a in answers_given(e)]
     for sentence in ignored_words(e):
         out += ["", md(sentence)]
+    ruleset = f"{p.ruleset_name} {p.ruleset_version}"
+    questionnaire = f"{p.questionnaire_name} {p.questionnaire_version}"
     out += [
         "",
         f"## {m(ABOUT)}",
         "",
-        f"- {md(f'Rule set: {p.ruleset_name} {p.ruleset_version}')} (sha256 {p.ruleset_sha256})",
-        f"- {md(f'Questionnaire: {p.questionnaire_name} {p.questionnaire_version}')} "
+        f"- {md(say('report.about_rules', ruleset=ruleset))} (sha256 {p.ruleset_sha256})",
+        f"- {md(say('report.about_questionnaire', questionnaire=questionnaire))} "
         f"(sha256 {p.questionnaire_sha256})",
         f"- iopguide {p.tool_version}",
         *([f"- {md(e.wording.say('report.asam_notice'))}"] if e.asam is not None else []),

@@ -6,10 +6,12 @@ import json
 import textwrap
 
 from iopguide.model.decision import DECISION, Decision
+from iopguide.model.messages import Say
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.values import AnswerValue
 
-# How a ``safety_pause`` question is asked, for the template, ``questions`` and the schema.
+# How a ``safety_pause`` question is asked, for the schema (the template and
+# ``questions`` say it in the catalogue's words, ``template.pause``).
 PAUSE_WORDS = (
     "asked only at the interview's safety pause, after an emergency alert; recorded "
     "for the clinician, it never changes the result"
@@ -20,34 +22,34 @@ def _comment(text: str, indent: str = "# ") -> list[str]:
     return [f"{indent}{line}".rstrip() for line in textwrap.wrap(text, 76)] or ["#"]
 
 
-def question_block(question: Question, questionnaire: Questionnaire) -> list[str]:
+def question_block(question: Question, questionnaire: Questionnaire, say: Say) -> list[str]:
     lines = _comment(question.prompt)
-    lines.append(f"#   answer: {question.expects()}")
+    lines.append("#   " + say("template.answer", expects=question.expects(say)))
     if question.kind.has_choices:
         lines += [f"#     {c.id}: {c.label}" for c in question.choices]
     if question.when is not None:
-        lines += _comment(f"asked only when {questionnaire.say(question.when)}", "#   ")
+        condition = questionnaire.say(question.when)
+        lines += _comment(say("template.asked_when", condition=condition), "#   ")
     if question.safety_pause:
-        lines += _comment(PAUSE_WORDS, "#   ")
+        lines += _comment(say("template.pause"), "#   ")
     if not question.required:
-        lines.append("#   optional")
+        lines.append("#   " + say("template.optional"))
     lines.append(f"{question.id}:")
     return lines
 
 
-def answers_template(questionnaire: Questionnaire) -> str:
-    """A YAML answers file with every question blank; fill in what applies."""
+def answers_template(questionnaire: Questionnaire, say: Say) -> str:
+    """A YAML answers file with every question blank; fill in what applies. Its
+    comments are in the catalogue's words (``say``); its keys are the ids."""
+    heading = say("template.title", name=questionnaire.name, version=questionnaire.version)
     out = [
-        f"# iopguide answers file for questionnaire '{questionnaire.name}' "
-        f"version {questionnaire.version}.",
-        "# Fill in an answer after each colon; leave questions that are not asked blank.",
-        "# yes/no questions take yes or no; several-choice questions take a list, e.g.",
-        "# [alcohol, opioids]. This file will hold health information: keep it private.",
+        f"# {line}"
+        for line in (heading, say("template.fill"), say("template.how"), say("template.private"))
     ]
     for section in questionnaire.sections:
         out += ["", f"# ── {section.title} " + "─" * max(0, 70 - len(section.title))]
         for question in section.questions:
-            out += ["", *question_block(question, questionnaire)]
+            out += ["", *question_block(question, questionnaire, say)]
     return "\n".join(out) + "\n"
 
 

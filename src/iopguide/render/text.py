@@ -75,7 +75,8 @@ def alerts_panel(alerts: tuple[Alert, ...], wording: Wording) -> Panel:
     if emergency:
         body.append(f"{m(GET_HELP_NOW)}\n\n", style="bold")
     for alert in alerts:
-        body.append(f"{alert.severity.upper()}: {alert.title}\n", style="bold red")
+        severity = m(f"severity.{alert.severity}").upper()
+        body.append(f"{severity}: {alert.title}\n", style="bold red")
         body.append(f"{alert.text}\n")
     body.append(f"\n{m(HELP_ANY_TIME)}", style="bold")
     title = m("text.safety_emergency" if emergency else "text.safety_urgent")
@@ -141,11 +142,12 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
             text = Text()
             text.append(reason.title, style="bold" if reason.decisive else "")
             text.append(f"\n{reason.text}")
-            text.append(f"\nBased on: {reason.evidence_words}", style="dim")
+            text.append("\n" + m("report.based_on", evidence=reason.evidence_words), style="dim")
             if audience == "clinician":
-                text.append(f"\nRule {reason.rule}; source: {reason.source}", style="dim")
+                source = m("text.rule_source", rule=reason.rule, source=reason.source)
+                text.append(f"\n{source}", style="dim")
             parts.append(_item("»" if reason.decisive else "•", text))
-        parts.append(Text("  (» marks what set the level.)", style="dim"))
+        parts.append(Text("  " + m("text.decisive_mark"), style="dim"))
     else:
         parts.append(_item("•", m(NO_REASON)))
     parts += [Text(f"\n{line}", style="dim") for line in ignored_words(e)]
@@ -157,7 +159,7 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
         parts.append(_heading(m(STILL_OPEN)))
         parts.append(_bullets(opened))
     elif e.result_holds and any(v == "unknown" for v in e.answers.values()):
-        parts.append(Text("\nThe suggestion holds whatever the unanswered questions are."))
+        parts.append(Text("\n" + m("report.holds_anyway")))
     if e.considerations:
         parts.append(_heading(m(FITS)))
         parts.append(_bullets([c.text for c in e.considerations]))

@@ -220,8 +220,11 @@ def heading_facts(e: Explanation, filing: Filing, audience: str) -> list[str]:
         whom = say("report.for_person")
     facts += [
         say("report.answered_by", who=e.answered_by),
-        f"Rule set: {p.ruleset_name} {p.ruleset_version}; "
-        f"questionnaire: {p.questionnaire_name} {p.questionnaire_version}",
+        say(
+            "report.made_with",
+            ruleset=f"{p.ruleset_name} {p.ruleset_version}",
+            questionnaire=f"{p.questionnaire_name} {p.questionnaire_version}",
+        ),
         whom,
     ]
     return facts
@@ -245,7 +248,7 @@ def score_rows(e: Explanation) -> list[tuple[str, str, str]]:
     one it rests on), and a screener none of whose items was asked reads "not asked"."""
     say = e.wording.say
     return [
-        (s.title, s.value_words, s.band_words)
+        (s.title, s.value_words(say), s.band_words(say))
         if s.asked
         else (s.title, say("report.score_not_asked"), "")
         for s in e.scores
@@ -338,7 +341,7 @@ def _said(questionnaire: Questionnaire, qid: str, value: object, wording: Wordin
     if value is None:
         return wording.say("compare.not_asked")
     question = questionnaire.by_id.get(qid)
-    return question.word(value, "; ") if question is not None else str(value)
+    return question.word(value, "; ", wording.say) if question is not None else str(value)
 
 
 def alert_ids(firings: tuple[Firing, ...]) -> list[str]:
@@ -412,11 +415,19 @@ def comparison_sections(
     new, gone, still = new_alerts(c), gone_alerts(c), still_alerts(c)
     if new or gone or still:
         lines = [
-            say("compare.new", severity=f.rule.alert, title=f.rule.title, because=f.rule.because)
+            say(
+                "compare.new",
+                severity=say(f"severity.{f.rule.alert}"),
+                title=f.rule.title,
+                because=f.rule.because,
+            )
             for f in new
         ]
         lines += [say("compare.gone", title=f.rule.title) for f in gone]
-        lines += [say("compare.still", severity=f.rule.alert, title=f.rule.title) for f in still]
+        lines += [
+            say("compare.still", severity=say(f"severity.{f.rule.alert}"), title=f.rule.title)
+            for f in still
+        ]
         if new or still:
             lines.append(say("compare.crisis"))
         out.append(Section("safety", say("compare.safety"), lines))
