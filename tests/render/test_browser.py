@@ -49,8 +49,12 @@ def emergency_answers(tmp_path_factory, questionnaire):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("audience", ["person", "clinician"])
-def test_report_layout_accessibility_and_print_in_chromium(emergency_answers, tmp_path, audience):
+@pytest.mark.parametrize(
+    ("audience", "lang"), [("person", "en"), ("clinician", "en"), ("person", "es")]
+)
+def test_report_layout_accessibility_and_print_in_chromium(
+    emergency_answers, tmp_path, audience, lang
+):
     browser, node = chromium(), node_with_axe()
     report = tmp_path / "report.html"
     done = subprocess.run(
@@ -65,6 +69,8 @@ def test_report_layout_accessibility_and_print_in_chromium(emergency_answers, tm
             audience,
             "--client-id",
             "C-0042-with-a-rather-long-identifier-that-must-wrap-on-a-phone",
+            "--lang",
+            lang,
         ],
         capture_output=True,
         text=True,
@@ -72,6 +78,7 @@ def test_report_layout_accessibility_and_print_in_chromium(emergency_answers, tm
         env={**os.environ, "SOURCE_DATE_EPOCH": "0"},
     )
     assert done.returncode == 0, done.stderr
+    assert f'<html lang="{lang}">' in report.read_text(encoding="utf-8")
     checked = subprocess.run(
         [node, str(JS / "report_check.mjs"), browser, str(report), str(tmp_path)],
         capture_output=True,
