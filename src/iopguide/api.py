@@ -95,8 +95,14 @@ class Assessor:
             tuple((o.language, o.sha256) for o in overlays),
         )
         self.messages = messages_for(overlays[-1] if overlays else None, language)
+        kept = frozenset(
+            path.split(".")[1]
+            for overlay in overlays
+            for path in overlay.kept
+            if path.startswith("questions.") and path.endswith(".prompt")
+        )
         self.explainer = Explainer(
-            self.questionnaire, self.ruleset, self.provenance, self.messages, asam_edition
+            self.questionnaire, self.ruleset, self.provenance, self.messages, asam_edition, kept
         )
 
     # An Assessor pickles as the data its files parsed to, its overlay's words merged

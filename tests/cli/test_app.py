@@ -42,6 +42,7 @@ RESULT_KEYS = [
     "decision",
     "answers",
     "ignored_answers",
+    "asked_in_base_language",
     "ruleset",
     "questionnaire",
     "tool",

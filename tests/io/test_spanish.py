@@ -190,3 +190,18 @@ def test_a_spanish_result_says_no_word_of_english_and_warns_of_nothing(run):
     assert "Nivel de atención sugerido" in said
     for english in ("Based on", "Suggested level", "Rule set", "yes", "Please note"):
         assert english not in said, english
+
+
+def test_screener_items_asked_in_english_are_flagged_in_the_json_and_reports(run):
+    answers = str(EXAMPLES / "inpatient.yaml")
+    spanish = json.loads(run("assess", "-a", answers, "--lang", "es", "-f", "json").stdout)
+    kept = yaml.safe_load(bundled("texts/es.yaml").read_text())["kept"]
+    flagged = spanish["asked_in_base_language"]
+    assert flagged
+    assert all(f"questions.{q}.prompt" in kept for q in flagged)
+    assert all(q in spanish["answers"] for q in flagged)
+    english = json.loads(run("assess", "-a", answers, "-f", "json").stdout)
+    assert english["asked_in_base_language"] == []
+    for fmt in ("text", "markdown", "html"):
+        said = run("assess", "-a", answers, "--lang", "es", "-f", fmt).stdout
+        assert "Preguntado en inglés" in " ".join(said.replace("│", " ").split()), fmt

@@ -38,8 +38,11 @@ class Explainer:
         provenance: Provenance,
         messages: Messages | None = None,
         asam_edition: int | None = None,
+        kept: frozenset[str] = frozenset(),
     ) -> None:
         self.messages = messages
+        # The questions a language keeps in the base language (its ``kept:`` prompts).
+        self.kept = kept
         crosswalk = ruleset.asam
         # The edition asked for, else the rule set's own default.
         self.asam_edition = asam_edition or (crosswalk.default if crosswalk else None)
@@ -344,6 +347,11 @@ class Explainer:
             setting=setting,
             missing_safety=tuple(self._missing[q.id] for q in result.missing_safety),
             ignored=self.ignored(result, other),
+            asked_in_base=tuple(
+                q.id
+                for q in self.questionnaire.questions
+                if q.id in self.kept and q.id in result.answers
+            ),
             worded=partial(self.answers_in_words, result.answers),
             counterfactuals=counterfactuals,
             open_questions=open_questions,

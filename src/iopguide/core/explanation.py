@@ -170,6 +170,9 @@ class Explanation:
     # What the clinician decided, when recorded (never computed here).
     decision: Decision | None = None
     ignored: tuple[IgnoredAnswer, ...] = ()
+    # Questions answered that were asked in the base language in another language's
+    # interview: a screener with no verified official translation (``kept:``).
+    asked_in_base: tuple[str, ...] = ()
     worded: Callable[[], list[tuple[str, str]]] = field(
         default=lambda: [], repr=False, compare=False
     )

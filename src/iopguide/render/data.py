@@ -116,6 +116,7 @@ def to_dict(explanation: Explanation) -> dict[str, Any]:
             }
             for i in e.ignored
         ],
+        "asked_in_base_language": list(e.asked_in_base),
         **provenance_fields(p),
     }
 

@@ -34,6 +34,7 @@ from iopguide.render.words import (
     alert_resources,
     answers_given,
     attestation,
+    base_language_words,
     change_sections,
     comparison_facts,
     comparison_sections,
@@ -294,6 +295,9 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
     answers = _table(head, rows, cls="answers", cols=shown)
     body.append(f"<h2>{m(ANSWERS_GIVEN)}</h2>" + answers)
     body += [f"<p>{escape(line)}</p>" for line in ignored_words(e)]
+    in_base = base_language_words(e)
+    if in_base:
+        body.append(f"<p>{escape(in_base)}</p>")
     ruleset = f"{p.ruleset_name} {p.ruleset_version}"
     questionnaire = f"{p.questionnaire_name} {p.questionnaire_version}"
     body.append(

@@ -31,6 +31,7 @@ from iopguide.render.words import (
     alert_resources,
     answers_given,
     attestation,
+    base_language_words,
     change_sections,
     comparison_facts,
     comparison_sections,
@@ -139,6 +140,9 @@ def render_markdown(
         out += [f"| {_cell(q)} | {_cell(a)} |" for _, q, a in answers_given(e)]
     for sentence in ignored_words(e):
         out += ["", md(sentence)]
+    in_base = base_language_words(e)
+    if in_base:
+        out += ["", md(in_base)]
     ruleset = f"{p.ruleset_name} {p.ruleset_version}"
     questionnaire = f"{p.questionnaire_name} {p.questionnaire_version}"
     out += [

@@ -289,6 +289,11 @@ class Result(_Strict):
     decision: DecisionOut | None
     answers: dict[str, bool | int | str | list[str]]
     ignored_answers: list[IgnoredAnswerOut]
+    asked_in_base_language: list[str] = Field(
+        description="The questions answered that were asked in the base language (English) "
+        "in another language's interview: screener items with no verified official "
+        "translation, asked in their official wording."
+    )
     ruleset: Identity
     questionnaire: Identity
     tool: Tool

@@ -29,6 +29,7 @@ from iopguide.render.words import (
     SUGGESTED,
     WHY,
     alert_resources,
+    base_language_words,
     change_sections,
     comparison_facts,
     comparison_sections,
@@ -151,6 +152,9 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
     else:
         parts.append(_item("•", m(NO_REASON)))
     parts += [Text(f"\n{line}", style="dim") for line in ignored_words(e)]
+    in_base = base_language_words(e)
+    if in_base:
+        parts.append(Text(f"\n{in_base}", style="dim"))
     for heading, lines in change_sections(e, audience):
         parts.append(_heading(heading))
         parts.append(_bullets(lines))

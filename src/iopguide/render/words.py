@@ -139,6 +139,15 @@ def ignored_words(e: Explanation) -> list[str]:
     return out
 
 
+def base_language_words(e: Explanation) -> str | None:
+    """Says which answered questions were asked in the base language (a screener with
+    no verified official translation), so a reader knows; None when there are none."""
+    if not e.asked_in_base or e.questionnaire is None:
+        return None
+    names = "; ".join(e.questionnaire.by_id[q].name for q in e.asked_in_base)
+    return e.wording.say("report.asked_in_base", questions=names)
+
+
 def setting_words(e: Explanation) -> str:
     """The kind of care the decisive rules name, else the level's settings."""
     if e.setting is None:
