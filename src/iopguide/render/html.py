@@ -15,6 +15,7 @@ from iopguide.core.wording import Wording
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
+from iopguide.render.case import case_sections
 from iopguide.render.formats import Filing, View
 from iopguide.render.words import (
     ABOUT,
@@ -260,6 +261,8 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
     body.append("</ul>")
     for heading, lines in change_sections(e, audience):
         body.append(f"<h2>{escape(heading)}</h2>" + _list(lines))
+    for heading, lines in case_sections(e, audience):  # the case, in the notes' small print
+        body.append(f"<h2>{escape(heading)}</h2>" + _list(lines, cls="small"))
     opened = open_question_words(e, audience)
     if opened:
         body.append(f"<h2>{m(STILL_OPEN)}</h2>" + _list(opened))

@@ -12,6 +12,7 @@ from iopguide.inert import markdown as md
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
+from iopguide.render.case import case_sections
 from iopguide.render.formats import Filing, View
 from iopguide.render.words import (
     ABOUT,
@@ -92,7 +93,7 @@ def render_markdown(
     ]
     if not e.reasons:
         out.append(f"- {m(NO_REASON)}")
-    for heading, lines in change_sections(e, audience):
+    for heading, lines in [*change_sections(e, audience), *case_sections(e, audience)]:
         out += ["", f"## {heading}", ""] + [f"- {md(line)}" for line in lines]
     opened = open_question_words(e, audience)
     if opened:

@@ -16,6 +16,7 @@ from iopguide.core.wording import Wording
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
+from iopguide.render.case import case_sections
 from iopguide.render.formats import Filing, View
 from iopguide.render.words import (
     FITS,
@@ -149,7 +150,7 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
     else:
         parts.append(_item("•", m(NO_REASON)))
     parts += [Text(f"\n{line}", style="dim") for line in ignored_words(e)]
-    for heading, lines in change_sections(e, audience):
+    for heading, lines in [*change_sections(e, audience), *case_sections(e, audience)]:
         parts.append(_heading(heading))
         parts.append(_bullets(lines))
     opened = open_question_words(e, audience)
