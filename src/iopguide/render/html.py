@@ -17,6 +17,7 @@ from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 from iopguide.render.case import case_sections
 from iopguide.render.formats import Filing, View
+from iopguide.render.review import review_words
 from iopguide.render.words import (
     ABOUT,
     ANSWERS_GIVEN,
@@ -247,7 +248,7 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
         f'<section class="level" aria-labelledby="level"><h2 id="level">'
         f"{m(SUGGESTED)}: {escape(level.title)}</h2>"
         f"<p>{escape(level.summary)}</p>"
-        + _list(level_facts(e))
+        + _list([*level_facts(e), review_words(e, filing)])
         + (f'<p class="decision">{escape(decision)}</p>' if decision else "")
         + "</section>"
     )

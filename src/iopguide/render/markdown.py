@@ -14,6 +14,7 @@ from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 from iopguide.render.case import case_sections
 from iopguide.render.formats import Filing, View
+from iopguide.render.review import review_words
 from iopguide.render.words import (
     ABOUT,
     ANSWERS_GIVEN,
@@ -81,7 +82,7 @@ def render_markdown(
         out += [f"- **{md(f'{a.severity.upper()}: {a.title}.')}** {md(a.text)}" for a in e.alerts]
         out += ["", m(HELP_ANY_TIME), ""] + [f"- {md(r)}" for r in alert_resources(e.alerts)] + [""]
     out += [f"## {m(SUGGESTED)}: {md(level.title)}", "", md(level.summary), ""]
-    out += [f"- {md(f)}" for f in level_facts(e)]
+    out += [f"- {md(f)}" for f in [*level_facts(e), review_words(e, filing)]]
     decision = decision_words(e)
     if decision:
         out += ["", f"**{md(decision)}**"]

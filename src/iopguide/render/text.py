@@ -18,6 +18,7 @@ from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 from iopguide.render.case import case_sections
 from iopguide.render.formats import Filing, View
+from iopguide.render.review import review_words
 from iopguide.render.words import (
     FITS,
     GET_HELP_NOW,
@@ -129,6 +130,8 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
     corresponds = corresponds_words(e)
     if corresponds:
         head.append("\n" + corresponds, style="dim")
+    if audience == "clinician":  # undated: the text is the same for the same answers
+        head.append("\n" + review_words(e, None), style="dim")
     decision = decision_words(e)
     if decision:
         head.append(f"\n{decision}", style="bold")
