@@ -14,6 +14,7 @@ from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 from iopguide.render.case import case_sections
 from iopguide.render.formats import Filing, View
+from iopguide.render.part2 import notice
 from iopguide.render.review import review_words
 from iopguide.render.words import (
     ABOUT,
@@ -73,7 +74,7 @@ def render_markdown(
         cells = (f" {_cell(say(c).lower())} " if c else " " for c in columns)
         return "|" + "|".join(cells) + "|"
 
-    out = [f"# {title(audience, e)}", ""]
+    out = [f"# {title(audience, e)}", "", *_part2(e.wording, filing)]
     out += [f"- {md(f)}" for f in heading_facts(e, filing, audience)] + [""]
     if e.alerts:
         out += [f"## {m(SAFETY_FIRST)}", ""]
@@ -165,6 +166,14 @@ def render_markdown(
 BLANK = "\\_" * 32
 
 
+def _part2(wording: Wording, filing: Filing) -> list[str]:
+    """With --part2, the 42 CFR Part 2 notice, first under the title."""
+    if not filing.part2:
+        return []
+    said, source = notice(wording)
+    return [f"> **{md(said)}**", ">", f"> _{md(source)}_", ""]
+
+
 def _cell(text: str) -> str:
     return md(text, cell=True)
 
@@ -180,7 +189,7 @@ def compare(
 ) -> str:
     """A reassessment comparison: whose, when and by whom; then safety first."""
     say = wording.say
-    out = [f"# {md(say('compare.title'))}", ""]
+    out = [f"# {md(say('compare.title'))}", "", *_part2(wording, filing or Filing())]
     out += [f"- {md(f)}" for f in comparison_facts(c, questionnaire, wording, filing)] + [""]
     for section in comparison_sections(c, questionnaire, decision, wording):
         safety = section.part == "safety"

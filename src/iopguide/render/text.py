@@ -18,6 +18,7 @@ from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
 from iopguide.render.case import case_sections
 from iopguide.render.formats import Filing, View
+from iopguide.render.part2 import notice_block
 from iopguide.render.review import review_words
 from iopguide.render.words import (
     FITS,
@@ -218,7 +219,8 @@ def no_trailing_spaces(text: str) -> str:
 
 
 def render(explanation: Explanation, view: View) -> str:
-    return render_text(explanation, width=view.width, color=view.color, audience=view.audience)
+    text = render_text(explanation, width=view.width, color=view.color, audience=view.audience)
+    return notice_block(explanation.wording, view.width) + text if view.part2 else text
 
 
 def compare(
@@ -244,4 +246,5 @@ def compare(
             said = [f"  {mark} {line}" for line in section.lines]
         out += [f"{section.heading}:", *said, ""]
     out.append(wording.say("compare.closing"))
-    return "\n".join(out) + "\n"
+    top = notice_block(wording) if filing is not None and filing.part2 else ""
+    return top + "\n".join(out) + "\n"
