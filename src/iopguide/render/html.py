@@ -114,7 +114,7 @@ p{margin:.25rem 0}ul{margin:.2rem 0;padding-left:1.2rem}
 .safety,.level{padding:.3rem .6rem}
 .facts{columns:2;column-gap:1.5rem;margin-bottom:.4rem}
 .chart{max-width:60%}
-.small{font-size:8pt}
+.small{font-size:8pt}.case{font-size:7.5pt;line-height:1.15}
 .answers td,.answers th{font-size:8pt;line-height:1.2;padding:0 .25rem}
 h1,h2,h3{break-after:avoid;page-break-after:avoid}
 .safety,.crisis,.level,.chart,.attest,li{break-inside:avoid;page-break-inside:avoid}
@@ -277,7 +277,7 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
     for heading, lines in change_sections(e, audience):
         body.append(f"<h2>{escape(heading)}</h2>" + _list(lines))
     for heading, lines in case_sections(e, audience):  # the case, in the notes' small print
-        body.append(f"<h2>{escape(heading)}</h2>" + _list(lines, cls="small"))
+        body.append(f"<h2>{escape(heading)}</h2>" + _list(lines, cls="small case"))
     opened = open_question_words(e, audience)
     if opened:
         body.append(f"<h2>{m(STILL_OPEN)}</h2>" + _list(opened))
