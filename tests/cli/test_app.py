@@ -23,6 +23,7 @@ RESULT_KEYS = [
     "level_detail",
     "setting",
     "asam",
+    "review",
     "summary",
     "emergency",
     "provisional",

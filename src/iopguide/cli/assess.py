@@ -23,6 +23,7 @@ from iopguide.cli.options import (
     Format,
     LangOption,
     PaperOption,
+    Part2Option,
     QuestionnaireOption,
     ReasonCodeOption,
     ReasonOption,
@@ -150,6 +151,7 @@ def assess(
     available: AvailableOption = None,
     paper: PaperOption = None,
     asam_edition: AsamEditionOption = None,
+    part2: Part2Option = False,
 ) -> None:
     """Assess answers and explain the suggested level of care.
 
@@ -161,6 +163,8 @@ def assess(
     _check_filing(files, batch, client_id, decision)
     if paper is not None and (batch is not None or files):
         usage_error("--paper is for one printed report, not for --batch or several files")
+    if part2 and (batch is not None or files):
+        usage_error("--part2 is for one result, not for --batch or several files")
     if summary is not None and batch is None:
         usage_error("--summary is the summary of a --batch: give --batch FILE too")
     if batch is not None:
@@ -187,7 +191,7 @@ def assess(
         check_paper(paper, chosen, is_pdf(target))
         # The interview is read by a person, whatever the format of its result.
         language = chosen_language(lang, rules, people=answers is None or for_people(chosen))
-        shown = Shown(chosen, audience, target, client_id, decision, paper or PAPERS[0])
+        shown = Shown(chosen, audience, target, client_id, decision, paper or PAPERS[0], part2)
         assess_one(answers, resume, save, rules, questionnaire, shown, language, asam_edition)
 
 
@@ -251,6 +255,7 @@ class Shown(NamedTuple):
     client_id: str | None = None
     decided: Decided = Decided()
     paper: str = PAPERS[0]
+    part2: bool = False
 
 
 def assess_one(
@@ -316,7 +321,7 @@ def show(
     # Only reports carry the date (the result and the text stay the same for the same answers).
     filing = None
     if reported:
-        filing = Filing(assessment_time(), shown.client_id, shown.paper)
+        filing = Filing(assessment_time(), shown.client_id, shown.paper, part2=shown.part2)
     if is_pdf(shown.target):
         from iopguide.render.html import render_html
         from iopguide.render.pdf import render_pdf
@@ -325,7 +330,7 @@ def show(
         emit(render_pdf(within_limit(html, shown.target)), shown.target)
         return explanation
     if not (seen and to_terminal and fmt == DEFAULT):
-        text = render(explanation, fmt, shown.audience, to_terminal, filing)
+        text = render(explanation, fmt, shown.audience, to_terminal, filing, part2=shown.part2)
         emit(within_limit(text, shown.target) if reported else text, shown.target)
     return explanation
 

@@ -18,6 +18,7 @@ from iopguide.cli.options import (
     DecidedOption,
     LangOption,
     PaperOption,
+    Part2Option,
     QuestionnaireOption,
     ReasonCodeOption,
     ReasonOption,
@@ -79,6 +80,7 @@ def compare(
         typer.Option("--client-id", metavar="ID", help="A client id printed on the comparison."),
     ] = None,
     paper: PaperOption = None,
+    part2: Part2Option = False,
 ) -> None:
     """Reassessment: step up, step down or continue, and why."""
     from iopguide.core.reassess import compare as compare_answers
@@ -114,7 +116,7 @@ def compare(
     q, r = assessor.questionnaire, assessor.ruleset
     # A report (Markdown, HTML, PDF) is dated; every format but JSON names the client.
     dated = assessment_time() if pdf or RENDERERS[fmt].report else None
-    filing = Filing(dated, client_id, paper or PAPERS[0], __version__)
+    filing = Filing(dated, client_id, paper or PAPERS[0], __version__, part2)
     drawn = RENDERERS[fmt].compare(result, q, r, decided_now, assessor.wording(), filing)
     if pdf:
         from iopguide.render.pdf import render_pdf

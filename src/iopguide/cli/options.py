@@ -36,6 +36,15 @@ class Audience(StrEnum):
 
 Paper = StrEnum("Paper", [(name, name) for name in PAPERS])  # type: ignore[misc]
 
+Part2Option = Annotated[
+    bool,
+    typer.Option(
+        "--part2",
+        help="42 CFR Part 2 records: the notice prohibiting redisclosure on every report "
+        "page, and Part 2 security labels on every FHIR resource (JSON is unchanged).",
+    ),
+]
+
 PaperOption = Annotated[
     Paper | None,
     typer.Option(

@@ -183,10 +183,12 @@ def render(
     audience: Audience,
     to_terminal: bool,
     filing: Filing | None = None,
+    *,
+    part2: bool = False,
 ) -> str:
     """The result in a format; reports carry the filing (when assessed, the client id)."""
     renderer = RENDERERS[fmt]
     color = to_terminal and "NO_COLOR" not in os.environ
     width = min(os.get_terminal_size().columns, 100) if to_terminal else 80
-    filed = (filing or Filing(assessment_time())) if renderer.report else None
-    return renderer.render(explanation, View(audience.value, width, color, filed))
+    filed = (filing or Filing(assessment_time(), part2=part2)) if renderer.report else None
+    return renderer.render(explanation, View(audience.value, width, color, filed, part2))

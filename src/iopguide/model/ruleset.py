@@ -55,6 +55,16 @@ class Level(_Model):
     setting: str
     corresponds_to: str = ""
     next_steps: tuple[str, ...] = ()
+    # Days from an assessment to the next review at this level, with its public source;
+    # None: set by the program (the source may say why no number is given).
+    review_interval_days: int | None = Field(default=None, strict=True, ge=1, le=365)
+    review_source: str = ""
+
+    @model_validator(mode="after")
+    def _review_sourced(self) -> Level:
+        if self.review_interval_days is not None and not self.review_source.strip():
+            raise ValueError("'review_interval_days' needs a 'review_source' (its public source)")
+        return self
 
 
 class Dimension(_Model):

@@ -39,6 +39,10 @@ def to_dict(explanation: Explanation) -> dict[str, Any]:
             "levels": list(e.asam.levels),
             "co_occurring_enhanced": e.asam.co_occurring_enhanced,
         },
+        "review": {
+            "interval_days": level.review_interval_days,
+            "source": level.review_source or None,
+        },
         "summary": e.summary,
         "emergency": e.emergency,
         "provisional": e.provisional,
@@ -212,6 +216,7 @@ def compare(
 ) -> str:
     """A reassessment comparison as JSON (words: none, so ``wording`` is not read; like
     a result, it leaves out what a filed report adds, so ``filing`` is not read)."""
+    from iopguide.render.review import in_time
     from iopguide.render.words import alert_ids, gone_alerts, new_alerts
 
     def plain(value: object) -> object:
@@ -230,6 +235,7 @@ def compare(
         "rules_started": [r.id for r in c.started],
         "rules_stopped": [r.id for r in c.stopped],
         "later_alerts": alert_ids(c.later.alerts),
+        "review_in_time": in_time(c),
     }
     return json.dumps(data, indent=2) + "\n"
 

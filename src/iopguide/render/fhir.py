@@ -8,11 +8,13 @@ import json
 from iopguide.core.explanation import Explanation
 from iopguide.fhir.bundle import result_bundle
 from iopguide.fhir.names import to_json
+from iopguide.fhir.security import labelled
 from iopguide.render.formats import View
 
 
 def render(explanation: Explanation, view: View) -> str:
-    return to_json(result_bundle(explanation))
+    bundle = result_bundle(explanation)
+    return to_json(labelled(bundle) if view.part2 else bundle)
 
 
 def line(explanation: Explanation, index: int | None) -> bytes:

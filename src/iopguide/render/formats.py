@@ -46,6 +46,8 @@ class Filing(NamedTuple):
     paper: str = PAPERS[0]
     # The iopguide version a comparison names (a result's is in its provenance).
     tool_version: str = ""
+    # --part2: the 42 CFR Part 2 notice on every page.
+    part2: bool = False
 
 
 class View(NamedTuple):
@@ -56,6 +58,8 @@ class View(NamedTuple):
     width: int = 80
     color: bool = False
     filing: Filing | None = None
+    # --part2: the Part 2 notice (text) or security labels (FHIR); JSON is unchanged.
+    part2: bool = False
 
 
 class Renderer(NamedTuple):

@@ -15,7 +15,10 @@ from iopguide.core.wording import Wording
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
+from iopguide.render.case import case_sections
 from iopguide.render.formats import Filing, View
+from iopguide.render.part2 import notice, short_notice
+from iopguide.render.review import review_words
 from iopguide.render.words import (
     ABOUT,
     ANSWERS_GIVEN,
@@ -98,6 +101,7 @@ text-align:left;vertical-align:top;overflow-wrap:anywhere}
 .chart{max-width:100%;height:auto;display:block}
 .hash{overflow-wrap:anywhere;word-break:break-all;font-family:monospace;font-size:.85em}
 .small{font-size:.85rem;color:#444}.decisive{font-weight:bold}.plain{font-weight:normal}
+.part2{border:1px solid #111;padding:.3rem .5rem;font-size:.8rem}
 .answers{table-layout:fixed}.answers .id{width:18%}.answers .a{width:38%}
 .answers td,.answers th{padding:.1rem .3rem;font-size:.9em}
 .attest .line{display:flex;gap:1.5rem;margin-top:1.4rem}
@@ -111,7 +115,7 @@ p{margin:.25rem 0}ul{margin:.2rem 0;padding-left:1.2rem}
 .safety,.level{padding:.3rem .6rem}
 .facts{columns:2;column-gap:1.5rem;margin-bottom:.4rem}
 .chart{max-width:60%}
-.small{font-size:8pt}
+.small{font-size:8pt}.case{font-size:7.5pt;line-height:1.15}
 .answers td,.answers th{font-size:8pt;line-height:1.2;padding:0 .25rem}
 h1,h2,h3{break-after:avoid;page-break-after:avoid}
 .safety,.crisis,.level,.chart,.attest,li{break-inside:avoid;page-break-inside:avoid}
@@ -139,19 +143,30 @@ def _page_counter(template: str) -> str:
     )
 
 
-def page_css(wording: Wording, paper: str, header: str, footer: str) -> str:
+def page_css(wording: Wording, paper: str, header: str, footer: str, notice: str = "") -> str:
     """Printed pages (a browser's print, the PDF): the paper, and on every page the
     ``header`` (the client id, the date, the iopguide version), the ``footer`` (the
-    report's title) and "page 2 of 6"."""
+    report's title, then the Part 2 ``notice`` when there is one) and "page 2 of 6"."""
     say = wording.say
     page = _page_counter(say("report.page_of", page="\x00page\x00", pages="\x00pages\x00"))
     box = "font-family:system-ui,sans-serif;font-size:7.5pt;color:#444"
+    if notice:  # one footer line, so that a page never splits the notice
+        footer = say("report.header_separator").join((footer, notice))
     return (
         f"@page{{size:{_PAPER[paper]};margin:1.4cm 1.3cm 1.3cm;"
         f"@top-left{{content:{_css_string(header)};{box}}}"
         f"@bottom-left{{content:{_css_string(footer)};{box}}}"
-        f"@bottom-right{{content:{page};{box}}}}}"
+        + f"@bottom-right{{content:{page};{box}}}}}"
     )
+
+
+def _part2(wording: Wording, filing: Filing) -> tuple[str, str]:
+    """With --part2: the notice's block at the top, and its short form for every page."""
+    if not filing.part2:
+        return "", ""
+    said, source = notice(wording)
+    block = f'<p class="part2"><strong>{escape(said)}</strong> <em>{escape(source)}</em></p>'
+    return block, short_notice(wording)
 
 
 # The rule set's numbers and sites (its ``resources``) become links wherever a report
@@ -225,7 +240,8 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
     def m(message: str) -> str:
         return escape(say(message))
 
-    body = [f"<header><h1>{escape(title(audience, e))}</h1>"]
+    part2, short = _part2(e.wording, filing)
+    body = [f"<header><h1>{escape(title(audience, e))}</h1>{part2}"]
     body.append(_list(heading_facts(e, filing, audience), cls="facts") + "</header><main>")
     if e.alerts:
         body.append(
@@ -250,7 +266,7 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
         f'<section class="level" aria-labelledby="level"><h2 id="level">'
         f"{m(SUGGESTED)}: {escape(level.title)}</h2>"
         f"<p>{escape(level.summary)}</p>"
-        + _list(level_facts(e))
+        + _list([*level_facts(e), review_words(e, filing)])
         + (f'<p class="decision">{escape(decision)}</p>' if decision else "")
         + "</section>"
     )
@@ -264,6 +280,8 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
     body.append("</ul>")
     for heading, lines in change_sections(e, audience):
         body.append(f"<h2>{escape(heading)}</h2>" + _list(lines))
+    for heading, lines in case_sections(e, audience):  # the case, in the notes' small print
+        body.append(f"<h2>{escape(heading)}</h2>" + _list(lines, cls="small case"))
     opened = open_question_words(e, audience)
     if opened:
         body.append(f"<h2>{m(STILL_OPEN)}</h2>" + _list(opened))
@@ -318,7 +336,7 @@ def render_html(e: Explanation, *, audience: str = "person", filing: Filing | No
     body.append(
         f'<footer><p class="small"><strong>{escape(e.disclaimer)}</strong></p>{crisis}</footer>'
     )
-    pages = page_css(e.wording, filing.paper, running_header(e, filing), title(audience, e))
+    pages = page_css(e.wording, filing.paper, running_header(e, filing), title(audience, e), short)
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(p.language)}"><head><meta charset="utf-8">'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
@@ -344,7 +362,8 @@ def compare(
     filing = filing or Filing()
     title = escape(say("compare.title"))
     facts = comparison_facts(c, questionnaire, wording, filing)
-    body = [f"<header><h1>{title}</h1>{_list(facts, cls='facts')}</header><main>"]
+    part2, short = _part2(wording, filing)
+    body = [f"<header><h1>{title}</h1>{part2}{_list(facts, cls='facts')}</header><main>"]
     _linked = Linker(ruleset)
     for section in comparison_sections(c, questionnaire, decision, wording):
         safety = section.part == "safety"
@@ -357,7 +376,11 @@ def compare(
         header.append(say("compare.compared", when=when(filing.assessed_at)))
     header.append(say("report.tool", version=filing.tool_version))
     pages = page_css(
-        wording, filing.paper, say("report.header_separator").join(header), say("compare.title")
+        wording,
+        filing.paper,
+        say("report.header_separator").join(header),
+        say("compare.title"),
+        short,
     )
     closing = escape(say("compare.closing"))
     body.append(f'</main><footer><p class="small">{closing}</p></footer>')

@@ -12,7 +12,10 @@ from iopguide.inert import markdown as md
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
+from iopguide.render.case import case_sections
 from iopguide.render.formats import Filing, View
+from iopguide.render.part2 import notice
+from iopguide.render.review import review_words
 from iopguide.render.words import (
     ABOUT,
     ANSWERS_GIVEN,
@@ -72,7 +75,7 @@ def render_markdown(
         cells = (f" {_cell(say(c).lower())} " if c else " " for c in columns)
         return "|" + "|".join(cells) + "|"
 
-    out = [f"# {title(audience, e)}", ""]
+    out = [f"# {title(audience, e)}", "", *_part2(e.wording, filing)]
     out += [f"- {md(f)}" for f in heading_facts(e, filing, audience)] + [""]
     if e.alerts:
         out += [f"## {m(SAFETY_FIRST)}", ""]
@@ -83,7 +86,7 @@ def render_markdown(
             out.append(f"- **{md(f'{severity}: {a.title}.')}** {md(a.text)}")
         out += ["", m(HELP_ANY_TIME), ""] + [f"- {md(r)}" for r in alert_resources(e.alerts)] + [""]
     out += [f"## {m(SUGGESTED)}: {md(level.title)}", "", md(level.summary), ""]
-    out += [f"- {md(f)}" for f in level_facts(e)]
+    out += [f"- {md(f)}" for f in [*level_facts(e), review_words(e, filing)]]
     decision = decision_words(e)
     if decision:
         out += ["", f"**{md(decision)}**"]
@@ -95,7 +98,7 @@ def render_markdown(
     ]
     if not e.reasons:
         out.append(f"- {m(NO_REASON)}")
-    for heading, lines in change_sections(e, audience):
+    for heading, lines in [*change_sections(e, audience), *case_sections(e, audience)]:
         out += ["", f"## {heading}", ""] + [f"- {md(line)}" for line in lines]
     opened = open_question_words(e, audience)
     if opened:
@@ -171,6 +174,14 @@ def render_markdown(
 BLANK = "\\_" * 32
 
 
+def _part2(wording: Wording, filing: Filing) -> list[str]:
+    """With --part2, the 42 CFR Part 2 notice, first under the title."""
+    if not filing.part2:
+        return []
+    said, source = notice(wording)
+    return [f"> **{md(said)}**", ">", f"> _{md(source)}_", ""]
+
+
 def _cell(text: str) -> str:
     return md(text, cell=True)
 
@@ -186,7 +197,7 @@ def compare(
 ) -> str:
     """A reassessment comparison: whose, when and by whom; then safety first."""
     say = wording.say
-    out = [f"# {md(say('compare.title'))}", ""]
+    out = [f"# {md(say('compare.title'))}", "", *_part2(wording, filing or Filing())]
     out += [f"- {md(f)}" for f in comparison_facts(c, questionnaire, wording, filing)] + [""]
     for section in comparison_sections(c, questionnaire, decision, wording):
         safety = section.part == "safety"

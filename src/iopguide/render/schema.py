@@ -154,6 +154,14 @@ class AsamOut(_Strict):
     co_occurring_enhanced: bool
 
 
+class ReviewOut(_Strict):
+    interval_days: int | None = Field(
+        description="Days from the assessment to the next review at this level; null: set "
+        "by the program."
+    )
+    source: str | None = Field(description="Its public source, or why no number is given.")
+
+
 class RatedRuleOut(_Strict):
     rule: str
     source: str
@@ -267,6 +275,10 @@ class Result(_Strict):
         description="The ASAM level numbers the result corresponds to (for reference only), "
         "in the edition asked for (--asam-edition; the rule set's default otherwise); null "
         "when the rule set has no crosswalk."
+    )
+    review: ReviewOut = Field(
+        description="When the level is reviewed next (the rule set's review_interval_days). "
+        "The date itself is only in reports, so that results stay reproducible."
     )
     summary: str
     emergency: bool

@@ -16,7 +16,10 @@ from iopguide.core.wording import Wording
 from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import RuleSet
+from iopguide.render.case import case_sections
 from iopguide.render.formats import Filing, View
+from iopguide.render.part2 import notice_block
+from iopguide.render.review import review_words
 from iopguide.render.words import (
     FITS,
     GET_HELP_NOW,
@@ -130,6 +133,8 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
     corresponds = corresponds_words(e)
     if corresponds:
         head.append("\n" + corresponds, style="dim")
+    if audience == "clinician":  # undated: the text is the same for the same answers
+        head.append("\n" + review_words(e, None), style="dim")
     decision = decision_words(e)
     if decision:
         head.append(f"\n{decision}", style="bold")
@@ -155,7 +160,7 @@ def summary(explanation: Explanation, *, audience: str = "person") -> list[Rende
     in_base = base_language_words(e)
     if in_base:
         parts.append(Text(f"\n{in_base}", style="dim"))
-    for heading, lines in change_sections(e, audience):
+    for heading, lines in [*change_sections(e, audience), *case_sections(e, audience)]:
         parts.append(_heading(heading))
         parts.append(_bullets(lines))
     opened = open_question_words(e, audience)
@@ -220,7 +225,8 @@ def no_trailing_spaces(text: str) -> str:
 
 
 def render(explanation: Explanation, view: View) -> str:
-    return render_text(explanation, width=view.width, color=view.color, audience=view.audience)
+    text = render_text(explanation, width=view.width, color=view.color, audience=view.audience)
+    return notice_block(explanation.wording, view.width) + text if view.part2 else text
 
 
 def compare(
@@ -246,4 +252,5 @@ def compare(
             said = [f"  {mark} {line}" for line in section.lines]
         out += [f"{section.heading}:", *said, ""]
     out.append(wording.say("compare.closing"))
-    return "\n".join(out) + "\n"
+    top = notice_block(wording) if filing is not None and filing.part2 else ""
+    return top + "\n".join(out) + "\n"

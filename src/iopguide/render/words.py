@@ -21,6 +21,7 @@ from iopguide.model.decision import Decision
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import Level, RuleSet
 from iopguide.render.formats import Filing
+from iopguide.render.review import in_time_words
 
 # Headings and sentences every format says alike: ids of the message catalogue
 # (``messages`` of ``rules/texts/en.yaml``), worded by ``Explanation.wording``.
@@ -401,6 +402,7 @@ def comparison_facts(
         respondent = result.answers.get("respondent")
         who = say(f"respondent.{respondent if isinstance(respondent, str) else 'not_recorded'}")
         facts.append(say(f"compare.{part}_facts", date=date, who=who))
+    facts.append(in_time_words(c, wording))
     if filing.assessed_at is not None:
         facts.append(say("compare.compared", when=when(filing.assessed_at)))
     rules = wording.ruleset
