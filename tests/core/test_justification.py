@@ -29,17 +29,22 @@ def _result(path: Path) -> Result:
     return ASSESSOR.evaluate(given.answers, given.ignored)
 
 
-def _holds(result: Result, rules: Iterable[str]) -> bool:
-    """Whether the level holds with these decisive rules' evidence at its least severe."""
+def _holds(result: Result, rules: Iterable[str], keep: Iterable[str] = ()) -> bool:
+    """Whether the level holds with these decisive rules' evidence at its least severe,
+    but for the answers the rules in ``keep`` read."""
     questionnaire = ASSESSOR.questionnaire
     graph = ASSESSOR.engine.graph
     by_rule = {f.rule.id: f.rule for f in result.decisive}
-    keys = {
-        k
-        for r in rules
-        for k in graph.answers_read(by_rule[r].when)
-        if k in result.answers or k in result.ignored
-    }
+
+    def read(r: str) -> set[str]:
+        return {
+            k
+            for k in graph.answers_read(by_rule[r].when)
+            if k in result.answers or k in result.ignored
+        }
+
+    spared = {k for r in keep for k in read(r)}
+    keys = {k for r in rules for k in read(r) if k not in spared}
     least = {k: questionnaire.by_id[k].least_severe() for k in keys}
     kept, _ = questionnaire.keep_shown({**result.answers, **least})
     ignored = {k: least.get(k, v) for k, v in result.ignored.items() if k not in kept}
@@ -54,14 +59,14 @@ def test_every_verdict_is_what_re_evaluation_says(path):
     assert [v.rule for v in found.findings] == decisive
     for verdict in found.findings:
         others = [r for r in decisive if r != verdict.rule]
-        assert verdict.necessary is not _holds(result, [verdict.rule]), verdict.rule
-        assert verdict.sufficient is _holds(result, others), verdict.rule
+        assert verdict.necessary is not _holds(result, [verdict.rule], others), verdict.rule
+        assert verdict.sufficient is _holds(result, others, [verdict.rule]), verdict.rule
         assert verdict.sufficient is ((verdict.rule,) in found.together), verdict.rule
     for group in found.together:
-        assert _holds(result, [r for r in decisive if r not in group]), group
+        assert _holds(result, [r for r in decisive if r not in group], group), group
         for leave_out in group:  # smallest: no part of it holds the level
             part = [r for r in group if r != leave_out]
-            assert not _holds(result, [r for r in decisive if r not in part]), group
+            assert not _holds(result, [r for r in decisive if r not in part], part), group
     if len(decisive) == 1:  # nothing else to lower: it holds the level alone
         assert found.findings[0].sufficient
     assert bool(found.together) == bool(decisive)

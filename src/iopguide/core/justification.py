@@ -5,10 +5,13 @@ sets of findings that hold it together.
 A finding is a decisive rule of the result. Its evidence is every answer its
 condition reads (through scores, the answers they sum). To *lower* findings is to set
 their evidence to its least severe answer (``Question.least_severe``: "no", the
-lowest number, no choice), with skip logic applied after, and to evaluate again:
+lowest number, no choice), with skip logic applied after, and to evaluate again. An
+answer that findings share (how often one drinks) is lowered only when no finding
+being kept reads it (``lowered``):
 
-- ``necessary``: lowering this finding alone lowers the level;
-- ``sufficient``: the level holds with every other finding lowered;
+- ``necessary``: lowering this finding's own answers lowers the level;
+- ``sufficient``: the level holds with every other finding lowered (this one's
+  answers kept);
 - ``together``: the smallest sets of findings that hold the level with every finding
   outside the set lowered (a sufficient finding is a set of one).
 
@@ -88,12 +91,14 @@ class Justifier:
         ids = [f.rule.id for f in decisive]
 
         def holding(kept: Sequence[str]) -> bool:
-            return self.holds(result, (a for r in ids if r not in kept for a in evidence[r]))
+            return self.holds(result, lowered(evidence, [r for r in ids if r not in kept], kept))
 
         findings = tuple(
             Verdict(
                 rule,
-                necessary=not self.holds(result, evidence[rule]),
+                necessary=not self.holds(
+                    result, lowered(evidence, [rule], [r for r in ids if r != rule])
+                ),
                 sufficient=holding((rule,)),
             )
             for rule in ids
@@ -122,6 +127,17 @@ class Justifier:
                 )
                 out.append(Rated(dimension, rating, rules))
         return tuple(out)
+
+
+def lowered(
+    evidence: dict[str, frozenset[str]], lower: Iterable[str], keep: Iterable[str]
+) -> frozenset[str]:
+    """The answers to set to their least severe: those the findings ``lower`` read and
+    the findings ``keep`` do not. Findings often share an answer (how often one drinks,
+    when one last used): lowering it would lower every finding that reads it, so a
+    finding is judged by the answers that are its own, and a kept finding's are kept."""
+    kept = {a for r in keep for a in evidence[r]}
+    return frozenset(a for r in lower for a in evidence[r] if a not in kept)
 
 
 def _unique(firings: Iterable[Firing]) -> list[Firing]:

@@ -177,11 +177,12 @@ class RatedOut(_Strict):
 class VerdictOut(_Strict):
     rule: str
     necessary: bool = Field(
-        description="Setting this finding's evidence to its least severe answers lowers the level."
+        description="Setting this finding's own evidence (the answers no other decisive "
+        "finding reads) to its least severe answers lowers the level."
     )
     sufficient: bool = Field(
         description="The level holds with every other decisive finding's evidence at its "
-        "least severe answers."
+        "least severe answers (the answers this finding reads kept)."
     )
 
 
