@@ -4,24 +4,15 @@ questions, their choices and help, the sections and the result are its words."""
 from __future__ import annotations
 
 import re
-import shutil
-
-import yaml
-
-from iopguide.io.load import bundled
 
 from ..helpers.interview import QUESTIONNAIRE, example, finish, typed
 from ..helpers.pty import plain, spawn
-from ..io.test_texts import toy_words
+from ..io.test_texts import toy_program
 
 
 def test_the_interview_speaks_the_toy_language(tmp_path):
-    folder = tmp_path / "program"
-    (folder / "texts").mkdir(parents=True)
-    shutil.copy(bundled("default.yaml"), folder / "rules.yaml")
-    overlay, tokens = toy_words()
-    (folder / "texts" / "xx.yaml").write_text(yaml.safe_dump(overlay, allow_unicode=True))
-    child = spawn(tmp_path, "--rules", str(folder / "rules.yaml"), "--lang", "xx")
+    rules, tokens = toy_program(tmp_path)
+    child = spawn(tmp_path, "--rules", str(rules), "--lang", "xx")
     child.expect(re.escape(tokens["sections.about.title"]))
     prompts = [
         r"(?!)" if q.safety_pause else re.escape(tokens[f"questions.{q.id}.prompt"])
@@ -89,12 +80,8 @@ def test_a_spanish_locale_asks_in_spanish_and_lang_en_in_english(tmp_path):
 def test_an_interrupted_interview_says_where_its_answers_are_in_the_language(tmp_path):
     import pexpect
 
-    folder = tmp_path / "program"
-    (folder / "texts").mkdir(parents=True)
-    shutil.copy(bundled("default.yaml"), folder / "rules.yaml")
-    overlay, tokens = toy_words()
-    (folder / "texts" / "xx.yaml").write_text(yaml.safe_dump(overlay, allow_unicode=True))
-    child = spawn(tmp_path, "--rules", str(folder / "rules.yaml"), "--lang", "xx")
+    rules, tokens = toy_program(tmp_path)
+    child = spawn(tmp_path, "--rules", str(rules), "--lang", "xx")
     child.expect(re.escape(tokens["questions.respondent.prompt"]))
     child.expect_exact("> ")
     child.sendline("")  # who answers: not said
