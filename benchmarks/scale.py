@@ -1,9 +1,9 @@
 """Synthetic rule sets N times the shipped one, for the growth benchmark (growth.py).
 
 ``python benchmarks/scale.py DIR [--large]`` writes, for each size N (1, 2, 5, 10;
-with ``--large`` also 30 and 50), ``DIR/Nx/questionnaire.yaml``, ``DIR/Nx/rules.yaml``
-and ``DIR/Nx/cases/``: N renamed copies of rules/questionnaire.yaml and
-rules/default.yaml (copy 0 keeps its names, copy k adds ``_xk`` to question, section
+with ``--large`` also 30 and 50), ``DIR/Nx/questionnaire.yaml``, ``DIR/Nx/rules.yaml``,
+``DIR/Nx/texts/en.yaml`` and ``DIR/Nx/cases/``: N renamed copies of
+rules/questionnaire.yaml, rules/default.yaml and their English texts (copy 0 keeps its names, copy k adds ``_xk`` to question, section
 and score ids and ``-xk`` to rule ids), every bundled case with its answers copied
 into each copy, and ``answers.json``: examples/iop.yaml's answers copied likewise.
 The copies share the levels, dimensions and settings, so a case gives the same level
@@ -67,6 +67,8 @@ def questionnaire(copies: int) -> dict[str, Any]:
             questions = []
             for question in section["questions"]:
                 q = {**question, "id": _snake(question["id"], k)}
+                if k:  # the interview pauses once, at the first copy's question
+                    q.pop("safety_pause", None)
                 if "when" in q:
                     q["when"] = _condition(q["when"], k)
                 questions.append(q)
@@ -119,6 +121,23 @@ def cases(copies: int) -> dict[str, dict[str, Any]]:
     return out
 
 
+def texts(copies: int) -> dict[str, Any]:
+    """The English texts beside the copies: the bundled ones, with the words of
+    someone answering for the person (``other:``) given again for every copy's
+    questions, sections and rules."""
+    base = _read("texts/en.yaml")
+    rename = {"questions": _snake, "sections": _snake, "rules": _kebab}
+    other: dict[str, Any] = {}
+    for k in range(copies):
+        for key, value in base.get("other", {}).items():
+            kind, name, rest = key.split(".", 2)
+            if kind in rename:
+                other[f"{kind}.{rename[kind](name, k)}.{rest}"] = value
+            elif k == 0:
+                other[key] = value
+    return {**base, "other": other}
+
+
 def _dump(path: Path, data: Any) -> None:
     path.write_text(yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True))
 
@@ -129,6 +148,8 @@ def build(folder: Path, copies: int) -> Path:
     (target / "cases").mkdir(parents=True, exist_ok=True)
     _dump(target / "questionnaire.yaml", questionnaire(copies))
     _dump(target / "rules.yaml", ruleset(copies))
+    (target / "texts").mkdir(exist_ok=True)
+    _dump(target / "texts" / "en.yaml", texts(copies))
     for name, case in cases(copies).items():
         _dump(target / "cases" / name, case)
     example = yaml.safe_load((EXAMPLES / "iop.yaml").read_text(encoding="utf-8"))
