@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from typing import NamedTuple
 
+from iopguide.core.atoms import Atoms
 from iopguide.core.result import Baseline, Fired, Firing, Result
 from iopguide.core.walks import Overlay, Walks
 from iopguide.model.answers import Answers
@@ -21,6 +22,16 @@ from iopguide.model.ruleset import Rule, RuleSet
 from iopguide.model.values import UNKNOWN, AnswerValue, Predicate
 
 _NONE: frozenset[str] = frozenset()
+_LISTED = 400  # a number question or score with no more values is looked up by value
+
+
+def _listed(question: Question) -> Iterable[object]:
+    """The values of a question its bits are listed for (``core.atoms``): all but
+    those of a wide range of numbers, which go through their tests' cut points."""
+    if question.kind.has_range:
+        low, high = question.min or 0, question.max or 0
+        return range(low, high + 1) if high - low <= _LISTED else ()
+    return question.values()
 
 
 class _Compiled(NamedTuple):
@@ -59,7 +70,14 @@ class Engine:
         }
         self._setting_at = {s.id: i for i, s in enumerate(ruleset.settings)}
         self._compiled = [self._compile_rule(rule) for rule in ruleset.rules]
-        self._checks = tuple((c, c.holds) for c in self._compiled)
+        # Every rule is evaluated on the bits of its leaf tests (``core.atoms``); a
+        # rule's own predicate serves what-if, which tests a few rules at a time.
+        domains: dict[str, Iterable[object]] = {q.id: _listed(q) for q in questionnaire.questions}
+        domains |= {s.id: self._score_range(s.sum, s.count) for s in ruleset.scores}
+        conditions = [r.when for r in ruleset.rules] + [c for s in ruleset.scores for c in s.count]
+        self.atoms = Atoms(conditions, domains)
+        self._holding = self.atoms.selector([r.when for r in ruleset.rules])
+        self._score_steps = tuple(self._score_step(s.id, s.sum, s.count) for s in ruleset.scores)
         self._no_ratings = dict.fromkeys(self._ceiling, 0)
         self._rated_at = {
             d: {n: self._rated(d, n) for n in self._rating_rank} for d in self._ceiling
@@ -165,6 +183,47 @@ class Engine:
 
         return count
 
+    def _score_range(self, items: tuple[str, ...], conditions: tuple[object, ...]) -> range:
+        """The numbers a score can take (empty when it is too wide to list)."""
+        if not items:
+            return range(len(conditions) + 1)
+        low = high = 0
+        for item in items:
+            question = self.questionnaire.by_id[item]
+            points = [question.kind.points(question)(v) for v in question.values()]
+            low += min(0, *points)
+            high += max(0, *points)
+        return range(low, high + 1) if high - low <= _LISTED else range(0)
+
+    def _score_step(
+        self, score_id: str, items: tuple[str, ...], conditions: tuple[object, ...]
+    ) -> tuple[str, Callable[[Mapping[str, AnswerValue], int], int]]:
+        """A score computed as ``evaluate`` does: a sum from the answers' points, a
+        count from the bits of the answers and the scores before it."""
+        if items:
+            total = dict(self._scores)[score_id]
+            return score_id, lambda values, _bits: total(values)
+        tests = tuple(self.atoms.compile(c) for c in conditions)  # type: ignore[arg-type]
+
+        def count(_values: Mapping[str, AnswerValue], bits: int) -> int:
+            held = 0
+            for test in tests:
+                if test(bits):
+                    held += 1
+            return held
+
+        return score_id, count
+
+    def _bits(self, answers: Mapping[str, AnswerValue]) -> tuple[dict[str, AnswerValue], int]:
+        """The answers with every score, and the bits of every test on them."""
+        values: dict[str, AnswerValue] = dict(answers)
+        atoms = self.atoms
+        bits = atoms.mask(values)
+        for score_id, compute in self._score_steps:
+            values[score_id] = value = compute(values, bits)
+            bits = atoms.with_value(bits, score_id, value)
+        return values, bits
+
     def values(
         self, answers: Mapping[str, AnswerValue], scores: Iterable[str] | None = None
     ) -> dict[str, AnswerValue]:
@@ -190,21 +249,23 @@ class Engine:
         way fires (its alert, floor, rating and consideration kept). An answer that
         signals danger is never dropped because an earlier answer made it unasked.
         """
-        values = self.values(answers)
+        values, mask = self._bits(answers)
         read = frozenset(k for k in ignored if k in self.alert_read) if ignored else _NONE
         fired_on: dict[str, Mapping[str, AnswerValue]] = {}
         if read:
             assert ignored is not None
-            more = self.values({**answers, **{k: ignored[k] for k in read}})
-            fired = []
-            for c, holds in self._checks:
-                if holds(values):
-                    fired.append(c)
-                elif holds(more):
-                    fired.append(c)
-                    fired_on[c.rule.id] = more  # its evidence is in these values
+            more, more_mask = self._bits({**answers, **{k: ignored[k] for k in read}})
+            compiled = self._compiled
+            held = self._holding(mask)
+            fired = [compiled[i] for i in held]
+            extra = set(self._holding(more_mask)).difference(held)
+            if extra:
+                for i in extra:
+                    fired_on[compiled[i].rule.id] = more  # its evidence is in these values
+                fired = [compiled[i] for i in sorted({*held, *extra})]
         else:
-            fired = [c for c, holds in self._checks if holds(values)]
+            compiled = self._compiled
+            fired = [compiled[i] for i in self._holding(mask)]
         rank, ratings = self._rank(fired)
         level = self.ruleset.levels[rank]
         firings: list[Firing] = []
@@ -289,8 +350,8 @@ class Engine:
 
     def rank(self, answers: Mapping[str, AnswerValue]) -> int:
         """Only the level's rank (0 = least intensive), from a full evaluation."""
-        values = self.values(answers)
-        return self._rank([c for c, holds in self._checks if holds(values)])[0]
+        mask = self._bits(answers)[1]
+        return self._rank([self._compiled[i] for i in self._holding(mask)])[0]
 
     def changed_values(
         self, values: Mapping[str, AnswerValue], delta: dict[str, AnswerValue | None]
