@@ -24,8 +24,10 @@ from iopguide.core.result import Firing, Result
 from iopguide.core.whatif import Counterfactual, OpenQuestion, WhatIf
 from iopguide.model.messages import Messages
 from iopguide.model.questionnaire import FOR_SOMEONE_ELSE, Question, Questionnaire
-from iopguide.model.ruleset import RuleSet
+from iopguide.model.ruleset import RuleSet, Score
 from iopguide.model.values import AnswerValue
+
+_SHARED = 10_000  # score values kept to share, at most (a few hundred in practice)
 
 
 class Explainer:
@@ -106,6 +108,10 @@ class Explainer:
         self._missing = {
             q.id: MissingAnswer(q.id, q.name, q.prompt) for q in questionnaire.questions if q.safety
         }
+        # A score is "asked" when any item it sums was answered (a count always is).
+        self._scores = tuple((s, frozenset(s.sum)) for s in ruleset.scores)
+        self._kept_order = tuple(q.id for q in questionnaire.questions if q.id in kept)
+        self._score_values: dict[tuple[str, int, bool, bool], ScoreValue] = {}
 
     def asked(self, subject: str, other: bool) -> Question:
         """A question as the reader reads it: in the voice of someone answering for the
@@ -241,6 +247,24 @@ class Explainer:
             if (value := result.ignored.get(q.id)) is not None
         )
 
+    def score_value(self, score: Score, value: int, incomplete: bool, asked: bool) -> ScoreValue:
+        """A score's value as the explanation gives it: one shared object for each
+        score, value and state (they are frozen), made when first met."""
+        key = (score.id, value, incomplete, asked)
+        if (made := self._score_values.get(key)) is None:
+            made = ScoreValue(
+                score.id,
+                score.title,
+                value,
+                score.band(value),
+                incomplete,
+                instrument=bool(score.sum),
+                asked=asked,
+            )
+            if len(self._score_values) < _SHARED:
+                self._score_values[key] = made
+        return made
+
     @staticmethod
     def reason_firings(result: Result) -> list[tuple[Firing, bool]]:
         """The rules to give as reasons, each with whether it set the level, decisive first:
@@ -301,6 +325,7 @@ class Explainer:
             for f, decisive in self.reason_firings(result)
         ]
         worded = self.ruleset.worded
+        answers = result.answers
         level, setting = result.level, result.setting
         if other:
             level = level.model_copy(
@@ -326,32 +351,22 @@ class Explainer:
                 self._ratings[d.id][result.ratings[d.id]] for d in self.ruleset.dimensions
             ),
             scores=tuple(
-                ScoreValue(
-                    s.id,
-                    s.title,
-                    result.scores[s.id],
-                    s.band(result.scores[s.id]),
-                    s.id in result.incomplete,
-                    instrument=bool(s.sum),
-                    asked=not s.sum or any(q in result.answers for q in s.sum),
+                self.score_value(
+                    s, value, s.id in result.incomplete, not items or not items.isdisjoint(answers)
                 )
-                for s in self.ruleset.scores
-                if s.id in result.scores
+                for s, items in self._scores
+                if (value := result.scores.get(s.id)) is not None
             ),
             considerations=tuple(
                 self._considerations[other][f.rule.id] for f in result.considerations
             ),
             disclaimer=self.ruleset.disclaimer,
-            answers={k: json_value(v) for k, v in result.answers.items()},
+            answers={k: list(v) if isinstance(v, tuple) else v for k, v in result.answers.items()},
             provenance=self.provenance,
             setting=setting,
             missing_safety=tuple(self._missing[q.id] for q in result.missing_safety),
             ignored=self.ignored(result, other),
-            asked_in_base=tuple(
-                q.id
-                for q in self.questionnaire.questions
-                if q.id in self.kept and q.id in result.answers
-            ),
+            asked_in_base=tuple(q for q in self._kept_order if q in result.answers),
             worded=partial(self.answers_in_words, result.answers),
             counterfactuals=counterfactuals,
             open_questions=open_questions,
