@@ -34,8 +34,12 @@ class Finding:
     file: str = "rules"
 
 
-def cross_check(ruleset: RuleSet, questionnaire: Questionnaire) -> list[Finding]:
-    """Every reference the rule set makes that the questionnaire or itself cannot honour."""
+def cross_check(
+    ruleset: RuleSet, questionnaire: Questionnaire, *, marks: bool = True
+) -> list[Finding]:
+    """Every reference the rule set makes that the questionnaire or itself cannot honour;
+    with ``marks``, also the questionnaire's missing safety marks (``rules check``
+    enforces them; loading a rule set to assess does not read them)."""
     findings = [
         *_duplicates(ruleset, questionnaire),
         *_levels(ruleset),
@@ -47,7 +51,8 @@ def cross_check(ruleset: RuleSet, questionnaire: Questionnaire) -> list[Finding]
     too_deep = _chains(ruleset, graph)
     if too_deep:  # every later check (and the engine) follows chains: stop here
         return findings + too_deep
-    findings += safety_findings(ruleset, questionnaire, graph)
+    if marks:
+        findings += safety_findings(ruleset, questionnaire, graph)
     known_scores: set[str] = set()
     for i, score in enumerate(ruleset.scores):
         for j, item in enumerate(score.sum):
