@@ -125,13 +125,14 @@ def _choices(
     if not choices:
         return None, 0
     empty = exact(())
+    alone = {c: exact((c,)) for c in choices}
     for bit, test in tests:
         if test.operator in _EXISTENTIAL:
             if empty & bit:
                 return None, 0
-        elif any(bool(exact((c,)) & bit) != bool(empty & bit) for c in choices):
+        elif any((bits ^ empty) & bit for bits in alone.values()):
             return None, 0
-    return {c: exact((c,)) & ~empty for c in choices}, empty
+    return {c: bits & ~empty for c, bits in alone.items()}, empty
 
 
 def _key(test: Test) -> tuple[str, str, str]:

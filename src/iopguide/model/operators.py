@@ -17,6 +17,7 @@ can match.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from typing import Annotated, Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -221,7 +222,7 @@ class Test(_Model):
     def subject(self) -> str:
         return self.answer if self.answer is not None else str(self.score)
 
-    @property
+    @cached_property  # read for every test of every condition compiled or said
     def operator(self) -> str:
         return next(op for op in OPERATORS if getattr(self, op) is not None)
 
