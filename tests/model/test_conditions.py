@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
+from iopguide.io.texts import english_catalogue
 from iopguide.model.conditions import Condition, compile_condition, describe, subjects
+from iopguide.model.messages import Messages
 from iopguide.model.values import UNKNOWN
 
 ADAPTER: TypeAdapter[Condition] = TypeAdapter(Condition)
@@ -107,7 +109,9 @@ def test_describe_says_it_in_words():
         }
     )
     words = {True: "yes", "x": "big x"}
-    text = describe(cond, str.upper, lambda _s, v: words.get(v, str(v)))
+    text = describe(
+        cond, Messages(english_catalogue), str.upper, lambda _s, v: words.get(v, str(v))
+    )
     assert text == (
         'DAILY is yes AND (AGE is at least 65 OR DRUGS includes "big x") AND NOT (HOME is a or b)'
     )
