@@ -131,7 +131,7 @@ def test_every_operator_is_said_by_a_catalogue_message_with_its_placeholders(ope
     for operand in operands:
         message, fills = operator.words(operand)
         assert message in english, message
-        expected = {"name"} | ({fills} if fills else set())
+        expected = frozenset({"name"} | ({fills} if fills else set()))
         assert fields_of(english[message]) == expected, message
 
 
