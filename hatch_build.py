@@ -1,6 +1,8 @@
 """The wheel's build hook: parse snapshots of the bundled rule files (``io.snapshot``).
 
-Each bundled questionnaire and rule set is parsed by iopguide's own loader
+Each bundled questionnaire and rule set, and each language file beside them
+(``rules/texts/*.yaml``: the English catalogue and every language's words), is parsed
+by iopguide's own loader
 (``io.load``, imported from ``src``, so the hook needs the runtime dependencies) and
 stored as ``iopguide/snapshot/<name>.json`` in the wheel. An editable install gets
 none and parses the YAML, as any build without this hook.
@@ -16,7 +18,13 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-BUNDLED = ("questionnaire.yaml", "default.yaml", "texts/en.yaml")
+BUNDLED = ("questionnaire.yaml", "default.yaml")  # and every rules/texts/*.yaml
+
+
+def bundled_names(rules: Path) -> list[str]:
+    """The bundled files that get a snapshot: the rule files and the language files."""
+    texts = sorted(f"texts/{path.name}" for path in (rules / "texts").glob("*.yaml"))
+    return [*BUNDLED, *texts]
 
 
 class SnapshotHook(BuildHookInterface):  # type: ignore[misc]
@@ -34,7 +42,7 @@ class SnapshotHook(BuildHookInterface):  # type: ignore[misc]
         finally:
             sys.path.pop(0)
         self._folder = Path(tempfile.mkdtemp(prefix="iopguide-snapshot-"))
-        for name in BUNDLED:
+        for name in bundled_names(root / "rules"):
             raw = (root / "rules" / name).read_bytes()
             document = parse_document(raw, name, RulesError, DEFINITIONS)
             try:

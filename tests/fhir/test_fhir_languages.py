@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from iopguide.fhir.names import HELPER_PREFIX
 from tests.conftest import EXAMPLES, NO_LOCALE
 from tests.fhirtools import all_findings, links
 from tests.helpers.spanish import SPANISH, spanish_program
@@ -145,3 +146,19 @@ def _wordless(value: Any) -> Any:
     if isinstance(value, list):
         return [_wordless(v) for v in value]
     return value
+
+
+def test_hidden_skip_logic_stays_in_the_base_language_with_no_translation(run, tmp_path):
+    """A hidden skip logic item words its condition for software and its authors, in
+    English: a translation of it would be English operator words around Spanish labels."""
+    out = tmp_path / "q.json"
+    done = run("export", "fhir", "-o", str(out))  # the bundled questionnaire, with es.yaml
+    assert done.returncode == 0, done.stderr
+    items = list(links(json.loads(out.read_text())["item"]))
+    hidden = [i for i in items if i["linkId"].startswith(HELPER_PREFIX)]
+    assert hidden, "the bundled questionnaire has skip logic FHIR cannot say flat"
+    assert all(i["text"].startswith("Skip logic (hidden): ") and "_text" not in i for i in hidden)
+    assert any(" AND " in i["text"] or " includes " in i["text"] for i in hidden)
+    spanish = [t for i in items if (t := _translations(i, "text").get("es"))]
+    assert spanish, "the bundled questionnaire's Spanish words are carried"
+    assert not [t for t in spanish if " includes " in t or " is at least " in t or " AND " in t]

@@ -6,15 +6,21 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from iopguide.errors import DataPath, RulesError
-from iopguide.io import load, snapshot
+from iopguide.io import load, snapshot, texts
 from iopguide.io.load import DEFINITIONS, bundled, parse_document, read_bundled
 
-BUNDLED = ("questionnaire.yaml", "default.yaml")
+# The rule files and every language file beside them (the build hook snapshots each).
+BUNDLED = (
+    "questionnaire.yaml",
+    "default.yaml",
+    *sorted(f"texts/{p.name}" for p in (bundled("texts/en.yaml").parent).glob("*.yaml")),
+)
 SOURCE_TREE = Path(__file__).resolve().parents[2] / "src" / "iopguide"
 
 
@@ -69,6 +75,7 @@ def package(tmp_path, monkeypatch):
     rules = tmp_path / "rules"
     rules.mkdir()
     for name in BUNDLED:
+        (rules / name).parent.mkdir(exist_ok=True)
         shutil.copy(bundled(name), rules / name)
     (tmp_path / snapshot.FOLDER).mkdir()
     monkeypatch.setattr(load, "PACKAGE", tmp_path)
@@ -78,9 +85,18 @@ def package(tmp_path, monkeypatch):
 def forge(package: Path, name: str, data: object) -> None:
     """A snapshot of the bundled file's very bytes, but holding other data."""
     raw = (package / "rules" / name).read_bytes()
-    lines: dict[DataPath, int] = {(): 1, ("name",): 2}
-    made = snapshot.encode(data, lines, hashlib.sha256(raw).hexdigest())
-    snapshot.path_for(package, name).write_bytes(made)
+    made = snapshot.encode(data, dict(_lines(data, ())), hashlib.sha256(raw).hexdigest())
+    path = snapshot.path_for(package, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(made)
+
+
+def _lines(data: object, path: DataPath) -> Iterator[tuple[DataPath, int]]:
+    """A line for every value, a mapping before what it holds (as the loader lists them)."""
+    yield path, len(path) + 1
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _lines(value, (*path, key))
 
 
 def test_the_loader_uses_a_snapshot_of_the_bundled_files_bytes(package):
@@ -106,8 +122,21 @@ def test_without_a_snapshot_the_bundled_file_is_parsed(package):
 
 def test_a_file_the_user_names_is_never_read_from_a_snapshot(package):
     forge(package, "questionnaire.yaml", {"name": "from the snapshot"})
+    shutil.rmtree(package / "rules" / "texts")  # the file alone, no words merged onto it
     named = load.load_questionnaire(package / "rules" / "questionnaire.yaml")
     assert named.document.data == parsed("questionnaire.yaml").data
+
+
+def test_the_bundled_language_files_are_read_from_their_snapshots(package):
+    """Every Spanish run reads texts/es.yaml, and every run the English catalogue: both
+    from the build's snapshot, as the rule files are."""
+    assert {"texts/en.yaml", "texts/es.yaml"} <= set(BUNDLED)
+    forge(package, "texts/es.yaml", {"messages": {"template.optional": "de la instantánea"}})
+    overlay = texts.read_overlay(None, "es")
+    assert overlay is not None
+    assert overlay.messages == {"template.optional": "de la instantánea"}
+    forge(package, "texts/en.yaml", {"messages": {"template.optional": "from the snapshot"}})
+    assert texts.english_catalogue() == {"template.optional": "from the snapshot"}
 
 
 def test_the_installed_wheel_holds_exact_snapshots_of_the_bundled_files():

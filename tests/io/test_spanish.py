@@ -205,3 +205,64 @@ def test_screener_items_asked_in_english_are_flagged_in_the_json_and_reports(run
     for fmt in ("text", "markdown", "html"):
         said = run("assess", "-a", answers, "--lang", "es", "-f", fmt).stdout
         assert "Preguntado en inglés" in " ".join(said.replace("│", " ").split()), fmt
+
+
+# What the English catalogue's condition.* messages say, that a Spanish listing must not.
+ENGLISH_CONDITION_WORDS = (" includes ", " is ", " AND ", " OR ", "NOT (", "don't know")
+
+
+def _asked(text: str, lead: str) -> list[str]:
+    """The conditions a ``questions`` listing says (one a line, after ``lead``)."""
+    return [line.split(lead, 1)[1] for line in text.splitlines() if lead in line]
+
+
+def test_questions_and_template_say_conditions_in_spanish_and_english_unchanged(run):
+    spanish = _spanish(RULES)
+    messages, texts = spanish["messages"], spanish["texts"]
+    substances = messages["condition.contains"].format(
+        name=texts["questions.substances.label"], value="alcohol"
+    )
+    sedatives = messages["condition.gte"].format(
+        name=texts["questions.sedative_days.label"], number=15
+    )
+    assert (substances, sedatives) == (
+        "Sustancias consumidas incluye alcohol",
+        "Días de consumo de sedantes es al menos 15",
+    )
+    listed = run("questions", "--lang", "es")
+    assert listed.returncode == 0, listed.stderr
+    said = _asked(listed.stdout, "se pregunta cuando ")
+    english = _asked(run("questions").stdout, "asked when ")
+    assert len(said) == len(english) > 0
+    for condition in said:
+        assert not [w for w in ENGLISH_CONDITION_WORDS if w in condition], condition
+    assert substances in said
+    assert sedatives in said
+    assert any(" Y (" in s and " O " in s for s in said)  # parts joined, nested in parentheses
+    assert any(s.endswith(' o "no sé"') for s in said)  # a declined answer, in Spanish
+    assert any(" es sí" in s for s in said)
+    # The same conditions in English, with the same values where a value is an id.
+    assert "Substances used includes alcohol" in english
+    assert any(" AND (" in e and " OR " in e for e in english)
+    template = run("template", "--lang", "es")
+    assert template.returncode == 0, template.stderr
+    lines = template.stdout.splitlines()
+    assert f"#   se pregunta solo cuando {substances}" in lines
+    assert f"#   se pregunta solo cuando {sedatives}" in lines
+    # Every comment under a question (its answer, choices, condition) is Spanish: only
+    # the prompts of screener items kept in English on purpose may read English.
+    under = [line for line in lines if line.startswith("#   ")]
+    assert not [line for line in under if any(w in line for w in ENGLISH_CONDITION_WORDS)]
+
+
+def test_a_condition_message_without_spanish_fails_rules_check_lang_es(run, copied):
+    data = _spanish(copied)
+    del data["messages"]["condition.contains"]
+    del data["messages"]["condition.any"]
+    _write_spanish(copied, data)
+    done = _check(run, copied, "--lang", "es", "--sampled")
+    assert done.returncode == 1, done.stdout
+    errors = [line for line in done.stdout.splitlines() if ": error: " in line]
+    places = sorted(line.split(": error: ")[1].split(":")[0] for line in errors)
+    assert places == ["messages.condition.any", "messages.condition.contains"]
+    assert done.stdout.endswith(f"2 errors, 0 warnings; {SAMPLED}\n")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
+from iopguide.io.texts import english_catalogue
 from iopguide.model.conditions import Condition, compile_condition, describe, subjects
+from iopguide.model.messages import Messages, fields_of
+from iopguide.model.operators import OPERATORS
 from iopguide.model.values import UNKNOWN
 
 ADAPTER: TypeAdapter[Condition] = TypeAdapter(Condition)
@@ -107,7 +110,9 @@ def test_describe_says_it_in_words():
         }
     )
     words = {True: "yes", "x": "big x"}
-    text = describe(cond, str.upper, lambda _s, v: words.get(v, str(v)))
+    text = describe(
+        cond, Messages(english_catalogue), str.upper, lambda _s, v: words.get(v, str(v))
+    )
     assert text == (
         'DAILY is yes AND (AGE is at least 65 OR DRUGS includes "big x") AND NOT (HOME is a or b)'
     )
@@ -117,3 +122,31 @@ def test_the_test_model_has_one_field_per_operator():
     from iopguide.model.operators import OPERATORS, Test
 
     assert set(Test.model_fields) - {"answer", "score"} == set(OPERATORS)
+
+
+@pytest.mark.parametrize("operator", list(OPERATORS.values()), ids=lambda op: op.name)
+def test_every_operator_is_said_by_a_catalogue_message_with_its_placeholders(operator):
+    english = english_catalogue()
+    operands = (True, False) if operator.operand == "flag" else (None,)
+    for operand in operands:
+        message, fills = operator.words(operand)
+        assert message in english, message
+        expected = frozenset({"name"} | ({fills} if fills else set()))
+        assert fields_of(english[message]) == expected, message
+
+
+def test_parentheses_follow_the_structure_not_the_words():
+    """A label that says AND is no part of a condition's structure; an ``all`` inside
+    an ``any`` is, in any language."""
+    say = Messages(lambda: {**english_catalogue(), "condition.all": "{left} et {right}"})
+    cond = ADAPTER.validate_python(
+        {
+            "any": [
+                {"answer": "a", "equals": True},
+                {"all": [{"answer": "b", "equals": True}, {"answer": "c", "gt": 1}]},
+                {"not": {"all": [{"answer": "d", "equals": True}]}},
+            ]
+        }
+    )
+    text = describe(cond, say, lambda s: {"a": "SALT AND PEPPER"}.get(s, s))
+    assert text == "SALT AND PEPPER is True OR (b is True et c is more than 1) OR NOT (d is True)"

@@ -34,7 +34,8 @@ def export_fhir(
     from iopguide.fhir.names import to_json
     from iopguide.fhir.questionnaire import questionnaire_resource
     from iopguide.io.load import load_questionnaire, questionnaire_in
-    from iopguide.io.texts import BASE, languages
+    from iopguide.io.texts import BASE, english_catalogue, languages
+    from iopguide.model.messages import Messages
 
     command = "iopguide export fhir"
     target = output_target(output, [questionnaire], command)
@@ -45,5 +46,6 @@ def export_fhir(
         for language in languages(questionnaire)
         if language != BASE
     }
-    resource = questionnaire_resource(loaded.model, loaded.document.sha256, translations)
+    english = Messages(english_catalogue)
+    resource = questionnaire_resource(loaded.model, english, loaded.document.sha256, translations)
     emit(to_json(resource), target)

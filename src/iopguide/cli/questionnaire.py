@@ -33,7 +33,7 @@ def questions(questionnaire: QuestionnaireOption = None, lang: LangOption = None
             lines.append(f"  {q.id}: {q.prompt}")
             lines.append("      " + say("template.answer", expects=q.expects(say)))
             if q.when is not None:
-                lines.append("      " + say("template.asked", condition=loaded.say(q.when)))
+                lines.append("      " + say("template.asked", condition=loaded.say(q.when, say)))
             if q.safety_pause:
                 lines.append("      " + say("template.pause"))
         write_out("\n".join(lines) + "\n")

@@ -172,7 +172,7 @@ def show(
 
     assessor = load_assessor(rules, questionnaire)
     render = show_markdown if fmt is ShowFormat.markdown else show_text
-    write_out(render(assessor.ruleset, assessor.questionnaire))
+    write_out(render(assessor.ruleset, assessor.questionnaire, assessor.messages))
 
 
 @command(rules_app)

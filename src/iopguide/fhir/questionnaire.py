@@ -24,7 +24,8 @@ from iopguide.fhir.names import (
     unknown_item,
 )
 from iopguide.fhir.skiplogic import Enable, SkipLogic
-from iopguide.model.conditions import Condition
+from iopguide.model.conditions import Condition, describe
+from iopguide.model.messages import Say
 from iopguide.model.questionnaire import Question, Questionnaire
 from iopguide.model.values import UNKNOWN
 
@@ -147,22 +148,27 @@ def _question_items(logic: SkipLogic, q: Question, enable: Enable | None) -> lis
 
 def questionnaire_resource(
     questionnaire: Questionnaire,
+    say: Say,
     sha256: str = "",
     translations: Mapping[str, Questionnaire] | None = None,
 ) -> Json:
     """The questionnaire as a FHIR R4 Questionnaire (SDC), sections as groups; with
     ``translations`` (the same questionnaire in other languages, by language), each
     item's text and each answer's display carry those languages' words as FHIR's
-    ``translation`` extension, where they differ from the base words."""
-    resource = _resource(questionnaire, sha256)
+    ``translation`` extension, where they differ from the base words. ``say`` is the
+    base language's catalogue, which words the hidden skip logic items: they are for
+    software and their authors, so they carry no translation."""
+    resource = _resource(questionnaire, say, sha256)
     for language, translated in (translations or {}).items():
-        _translate(resource["item"], _resource(translated)["item"], language)
+        _translate(resource["item"], _resource(translated, say)["item"], language)
     return resource
 
 
 def _translate(items: list[Json], theirs: list[Json], language: str) -> None:
     """Add one language's words to items, from the same items built in it."""
     for mine, other in zip(items, theirs, strict=True):
+        if mine["linkId"].startswith(HELPER_PREFIX):
+            continue  # hidden skip logic, in the base language (see questionnaire_resource)
         _carry(mine, "text", other.get("text"), language)
         options = zip(mine.get("answerOption", []), other.get("answerOption", []), strict=True)
         for option, translated in options:
@@ -194,7 +200,7 @@ def _carry(element: Json, key: str, text: object, language: str) -> None:
             element[twin] = found
 
 
-def _resource(questionnaire: Questionnaire, sha256: str = "") -> Json:
+def _resource(questionnaire: Questionnaire, say: Say, sha256: str = "") -> Json:
     logic = SkipLogic(questionnaire)
     helpers: dict[Condition, str] = {}
     sections: list[Json] = []
@@ -218,7 +224,7 @@ def _resource(questionnaire: Questionnaire, sha256: str = "") -> Json:
                     if q.when not in helpers:
                         link = f"{HELPER_PREFIX}{q.id}"
                         helpers[q.when] = link
-                        items.append(_helper(logic, questionnaire, q.when, link))
+                        items.append(_helper(logic, questionnaire, q.when, link, say))
                     enable = (
                         [{"question": helpers[q.when], "operator": "=", "answerBoolean": True}],
                         None,
@@ -255,9 +261,9 @@ def _resource(questionnaire: Questionnaire, sha256: str = "") -> Json:
 
 
 def _helper(
-    logic: SkipLogic, questionnaire: Questionnaire, condition: Condition, link: str
+    logic: SkipLogic, questionnaire: Questionnaire, condition: Condition, link: str, say: Say
 ) -> Json:
-    said = questionnaire.say(condition)
+    said = describe(condition, say, questionnaire.label_of, questionnaire.word_of)
     return {
         "linkId": link,
         "extension": [

@@ -15,11 +15,13 @@ how to join the parts of an ``all``, an ``any`` and a ``not``.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from functools import reduce
 from typing import Annotated, Any, Generic, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from iopguide.errors import DataPath
+from iopguide.model.messages import Say
 from iopguide.model.operators import OPERATORS, Test
 from iopguide.model.values import AnswerValue, Predicate, Values
 
@@ -160,33 +162,52 @@ compile_condition: Fold[Predicate] = Fold(Test.compile, _both, _either, _negated
 
 
 Wording = Callable[[str, object], str]
+Said = tuple[str, bool]  # a condition in words, and whether it joins parts (is compound)
 
 
-def _joined(joiner: str) -> Callable[[list[str]], str]:
-    def joined(said: list[str]) -> str:
-        return joiner.join(f"({s})" if (" AND " in s or " OR " in s) else s for s in said)
+def _joined(say: Say, message: str) -> Callable[[list[Said]], Said]:
+    def joined(parts: list[Said]) -> Said:
+        said = [f"({s})" if compound else s for s, compound in parts]
+        text = reduce(lambda left, right: say(message, left=left, right=right), said)
+        return text, len(parts) > 1 or parts[0][1]
 
     return joined
 
 
 def describe(
     condition: Condition,
+    say: Say,
     label: Callable[[str], str] = str,
     word: Wording = lambda _subject, value: str(value),
 ) -> str:
     """Say a condition in plain words, e.g. ``daily drinking is yes AND age is at least 65``.
 
-    ``label`` names a subject; ``word`` names a value of a subject (a choice's label).
+    ``say`` is the catalogue whose ``condition.*`` messages word it (in the reader's
+    language); ``label`` names a subject; ``word`` names a value of a subject (a
+    choice's label). A part that joins parts is put in parentheses.
     """
 
-    def test(t: Test) -> str:
-        def say(value: object) -> str:
-            said = word(t.subject, value)
+    def test(t: Test) -> Said:
+        def value(v: object) -> str:
+            said = word(t.subject, v)
             return f'"{said}"' if " " in said else said
 
-        return OPERATORS[t.operator].words(label(t.subject), t.operand, say)
+        message, fills = OPERATORS[t.operator].words(t.operand)
+        filled: dict[str, object] = {}
+        if fills == "values":
+            either = [value(v) for v in t.operand]
+            filled[fills] = reduce(lambda a, b: say("condition.or", left=a, right=b), either)
+        elif fills == "number":
+            filled[fills] = t.operand
+        elif fills is not None:
+            filled[fills] = value(t.operand)
+        return say(message, name=label(t.subject), **filled), False
 
-    return Fold(test, _joined(" AND "), _joined(" OR "), lambda s: f"NOT ({s})")(condition)
+    def negated(part: Said) -> Said:
+        return say("condition.not", condition=part[0]), part[1]
+
+    fold = Fold(test, _joined(say, "condition.all"), _joined(say, "condition.any"), negated)
+    return fold(condition)[0]
 
 
 def maybe(

@@ -1,11 +1,12 @@
 """The condition operators, a closed set: each one's test model field, compiled
-predicate and words, in one registry.
+predicate and the catalogue's message that says it, in one registry.
 
 A test is ``{answer: q, OPERATOR: operand}`` (or ``score:``), with exactly one
 operator. An ``Operator`` says what its operand is, which kinds of value it compares
 (``model.values``: a question type has a kind, a score is a number), how it is
 compiled into a predicate and how it is said. A new operator is a field of ``Test``
-and an entry of ``OPERATORS`` here, and its translations into the solver's terms
+and an entry of ``OPERATORS`` here, its ``condition.*`` message in the catalogue
+(``rules/texts/en.yaml``), and its translations into the solver's terms
 (``authoring/solver/operators.py``) and FHIR's (``fhir/skiplogic.py``); a test holds
 each of those registries to this one.
 
@@ -24,26 +25,23 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from iopguide.model.values import CHOICE, CHOICES, NUMBER, UNKNOWN, YES_NO, Predicate
 
-Say = Callable[[object], str]
-"""A value in words (quoted when it has spaces)."""
-
 
 class Operator(NamedTuple):
-    """One operator: its operand, the kinds of value it compares, its predicate, its words.
+    """One operator: its operand, the kinds of value it compares, its predicate.
 
     ``operand`` is what a file gives it: ``value`` (one value of the answer), ``values``
     (a list of them), ``number``, ``choice`` (one choice of several), ``choices`` (a
     list of them) or ``flag`` (true or false). ``kinds`` are the kinds of value it
     compares (None: every kind); ``misfit`` says why it does not apply to a question
     of another kind (``{op}``, ``{id}`` and ``{type}`` are filled in). ``declined``: it
-    can ask whether an answer is ``unknown``, whatever the question's kind.
+    can ask whether an answer is ``unknown``, whatever the question's kind. It is said
+    in the catalogue's words (``words``).
     """
 
     name: str
     operand: str
     kinds: frozenset[str] | None
     compile: Callable[[str, Any], Predicate]
-    words: Callable[[str, Any, Say], str]
     misfit: str = ""
     declined: bool = False
 
@@ -55,6 +53,17 @@ class Operator(NamedTuple):
     def listed(self) -> bool:
         """Whether its operand is a list (of values or of choices)."""
         return self.operand in ("values", "choices")
+
+    def words(self, operand: Any) -> tuple[str, str | None]:
+        """How a test with this operand is said: the catalogue's message
+        (``condition.<name>``; a flag's is ``condition.answered`` or
+        ``condition.not_answered``) and the placeholder the operand fills (``value``,
+        ``values`` or ``number``; None for a flag). The message's other placeholder,
+        ``name``, names the answer or score tested."""
+        if self.operand == "flag":
+            return ("condition.answered" if operand else "condition.not_answered"), None
+        fills = {"values": "values", "choices": "values", "number": "number"}
+        return f"condition.{self.name}", fills.get(self.operand, "value")
 
 
 def _key(value: object) -> tuple[type, object]:
@@ -112,10 +121,6 @@ def _lte(key: str, n: Any) -> Predicate:
     return lambda v: type(x := v.get(key)) is int and x <= n
 
 
-def _compared(relation: str) -> Callable[[str, Any, Say], str]:
-    return lambda name, n, _say: f"{name} is {relation} {n}"
-
-
 _VALUES = frozenset({YES_NO, NUMBER, CHOICE})
 _SEVERAL = "'{id}' takes several choices: use contains or contains_any"
 _NUMBERS = "'{op}' compares numbers; '{id}' is a {type} question"
@@ -133,7 +138,6 @@ OPERATORS: dict[str, Operator] = _registry(
         "value",
         _VALUES,
         _equals,
-        lambda name, o, say: f"{name} is {say(o)}",
         _SEVERAL,
         declined=True,
     ),
@@ -142,7 +146,6 @@ OPERATORS: dict[str, Operator] = _registry(
         "value",
         _VALUES,
         _not_equals,
-        lambda name, o, say: f"{name} is not {say(o)}",
         _SEVERAL,
     ),
     Operator(
@@ -150,20 +153,18 @@ OPERATORS: dict[str, Operator] = _registry(
         "values",
         _VALUES,
         _one_of,
-        lambda name, o, say: f"{name} is {' or '.join(say(x) for x in o)}",
         _SEVERAL,
         declined=True,
     ),
-    Operator("gt", "number", frozenset({NUMBER}), _gt, _compared("more than"), _NUMBERS),
-    Operator("gte", "number", frozenset({NUMBER}), _gte, _compared("at least"), _NUMBERS),
-    Operator("lt", "number", frozenset({NUMBER}), _lt, _compared("less than"), _NUMBERS),
-    Operator("lte", "number", frozenset({NUMBER}), _lte, _compared("at most"), _NUMBERS),
+    Operator("gt", "number", frozenset({NUMBER}), _gt, _NUMBERS),
+    Operator("gte", "number", frozenset({NUMBER}), _gte, _NUMBERS),
+    Operator("lt", "number", frozenset({NUMBER}), _lt, _NUMBERS),
+    Operator("lte", "number", frozenset({NUMBER}), _lte, _NUMBERS),
     Operator(
         "contains",
         "choice",
         frozenset({CHOICES}),
         _contains,
-        lambda name, o, say: f"{name} includes {say(o)}",
         _LISTS,
     ),
     Operator(
@@ -171,7 +172,6 @@ OPERATORS: dict[str, Operator] = _registry(
         "choices",
         frozenset({CHOICES}),
         _contains_any,
-        lambda name, o, say: f"{name} includes {' or '.join(say(x) for x in o)}",
         _LISTS,
     ),
     Operator(
@@ -179,7 +179,6 @@ OPERATORS: dict[str, Operator] = _registry(
         "flag",
         None,
         _answered,
-        lambda name, o, _say: f"{name} is answered" if o else f"{name} is not answered",
     ),
 )
 

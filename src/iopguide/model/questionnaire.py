@@ -441,13 +441,15 @@ class Questionnaire(_Model):
         question = self.by_id.get(subject)
         return question.name if question else subject
 
-    def word_of(self, subject: str, value: object) -> str:
+    def word_of(self, subject: str, value: object, say: Say | None = None) -> str:
+        """A value of an answer in plain words: the catalogue's (``say``) for a person,
+        English for an author."""
         question = self.by_id.get(subject)
-        return question.word(value) if question else str(value)
+        return question.word(value, say=say) if question else str(value)
 
-    def say(self, condition: Condition) -> str:
-        """A condition over answers in plain words."""
-        return describe(condition, self.label_of, self.word_of)
+    def say(self, condition: Condition, say: Say) -> str:
+        """A condition over answers in plain words, the catalogue's (``say``)."""
+        return describe(condition, say, self.label_of, lambda q, v: self.word_of(q, v, say))
 
     def suggest(self, unknown_id: str) -> str:
         """A hint naming the nearest question id, or nothing."""

@@ -9,6 +9,7 @@ from iopguide.authoring.cases import CaseRun
 from iopguide.authoring.diff import Change, Effect
 from iopguide.inert import markdown as md
 from iopguide.model.conditions import Condition, describe
+from iopguide.model.messages import Say
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import TIERS, Rule, RuleSet
 
@@ -21,17 +22,18 @@ TIER_TITLES = {
 
 
 class RuleWords:
-    """Says conditions and effects of one rule set in plain words."""
+    """Says conditions and effects of one rule set in plain words (a condition in the
+    catalogue's, ``say``: the base language's for the author)."""
 
-    def __init__(self, ruleset: RuleSet, questionnaire: Questionnaire) -> None:
-        self.ruleset, self.questionnaire = ruleset, questionnaire
+    def __init__(self, ruleset: RuleSet, questionnaire: Questionnaire, say: Say) -> None:
+        self.ruleset, self.questionnaire, self.say = ruleset, questionnaire, say
 
     def name(self, subject: str) -> str:
         score = self.ruleset.score_by_id.get(subject)
         return score.title if score else self.questionnaire.label_of(subject)
 
     def condition(self, condition: Condition) -> str:
-        return describe(condition, self.name, self.questionnaire.word_of)
+        return describe(condition, self.say, self.name, self.questionnaire.word_of)
 
     def effect(self, rule: Rule) -> str:
         parts = []
@@ -56,8 +58,8 @@ def _tier(rule: Rule) -> str:
     return rule.tiers[0]
 
 
-def show_text(ruleset: RuleSet, questionnaire: Questionnaire) -> str:
-    words = RuleWords(ruleset, questionnaire)
+def show_text(ruleset: RuleSet, questionnaire: Questionnaire, say: Say) -> str:
+    words = RuleWords(ruleset, questionnaire, say)
     out = [
         f"{ruleset.name} {ruleset.version}",
         ruleset.description,
@@ -89,8 +91,8 @@ def _cell(text: str) -> str:
     return md(text, cell=True)
 
 
-def show_markdown(ruleset: RuleSet, questionnaire: Questionnaire) -> str:
-    words = RuleWords(ruleset, questionnaire)
+def show_markdown(ruleset: RuleSet, questionnaire: Questionnaire, say: Say) -> str:
+    words = RuleWords(ruleset, questionnaire, say)
     out = [
         f"# Rule set {md(ruleset.name)} {md(ruleset.version)}",
         "",

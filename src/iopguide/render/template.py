@@ -28,7 +28,7 @@ def question_block(question: Question, questionnaire: Questionnaire, say: Say) -
     if question.kind.has_choices:
         lines += [f"#     {c.id}: {c.label}" for c in question.choices]
     if question.when is not None:
-        condition = questionnaire.say(question.when)
+        condition = questionnaire.say(question.when, say)
         lines += _comment(say("template.asked_when", condition=condition), "#   ")
     if question.safety_pause:
         lines += _comment(say("template.pause"), "#   ")

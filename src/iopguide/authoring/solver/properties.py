@@ -27,6 +27,7 @@ from iopguide.core.result import Result
 from iopguide.errors import IopguideError
 from iopguide.model.answers import Answers, parse_answers
 from iopguide.model.conditions import compile_condition, describe
+from iopguide.model.messages import Messages
 from iopguide.model.questionnaire import Questionnaire
 from iopguide.model.ruleset import Property, RuleSet
 from iopguide.model.values import UNKNOWN, AnswerValue
@@ -105,6 +106,13 @@ class Verifier:
         self._variants: dict[
             tuple[str, ...], tuple[AnswerSpace, z3.ArithRef, dict[str, z3.BoolRef]]
         ] = {}
+
+    @cached_property
+    def messages(self) -> Messages:
+        """The English catalogue: a counterexample is for the rule set's author."""
+        from iopguide.io.texts import english_catalogue
+
+        return Messages(english_catalogue)
 
     @cached_property
     def engine(self) -> Engine:
@@ -244,7 +252,7 @@ class Verifier:
         answers = self.valid(found[0])
         result = self.engine.evaluate(answers)
         if implication.when is not None:
-            said = describe(implication.when, self.name, self.questionnaire.word_of)
+            said = describe(implication.when, self.messages, self.name, self.questionnaire.word_of)
             fired = compile_condition(implication.when)(self.engine.values(answers))
             cause = f"{said}, but"
         else:
