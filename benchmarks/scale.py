@@ -3,9 +3,10 @@
 ``python benchmarks/scale.py DIR [--large]`` writes, for each size N (1, 2, 5, 10;
 with ``--large`` also 30 and 50), ``DIR/Nx/questionnaire.yaml``, ``DIR/Nx/rules.yaml``,
 ``DIR/Nx/texts/en.yaml`` and ``DIR/Nx/cases/``: N renamed copies of
-rules/questionnaire.yaml, rules/default.yaml and their English texts (copy 0 keeps its names, copy k adds ``_xk`` to question, section
-and score ids and ``-xk`` to rule ids), every bundled case with its answers copied
-into each copy, and ``answers.json``: examples/iop.yaml's answers copied likewise.
+rules/questionnaire.yaml, rules/default.yaml and their English texts (copy 0 keeps
+its names, copy k adds ``_xk`` to question, section and score ids and ``-xk`` to rule
+ids), every bundled case with its answers copied into each copy, and
+``answers.json``: examples/iop.yaml's answers copied likewise.
 The copies share the levels, dimensions and settings, so a case gives the same level
 at every size, with every copy's alerts: every case passes.
 """
