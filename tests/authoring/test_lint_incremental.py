@@ -195,6 +195,7 @@ def with_benign_unknowns(assessor) -> RuleSet:
     return RuleSet.model_validate(data)
 
 
+@pytest.mark.slow  # ranks every answer of every witness in full, to compare
 @pytest.mark.parametrize("benign", [False, True], ids=["shipped", "benign-unknowns"])
 def test_the_search_for_a_benign_unknown_equals_a_full_one(assessor, benign):
     """Each neighbour ranked once and shared by the safety questions in it, each answer

@@ -21,12 +21,16 @@ from ..helpers.rules import broken, line_of
 DOCS = ROOT / "docs" / "examples"
 
 
-def test_shipped_files_are_clean(run):
-    done = run("rules", "check", "--strict")
-    assert (done.returncode, done.stdout) == (
-        0,
-        "0 errors, 0 warnings; exact check by the z3 solver\n",
-    )
+CHECKS = [
+    pytest.param([], "exact check by the z3 solver", marks=pytest.mark.slow, id="exact"),
+    pytest.param(["--sampled"], "sampled check (--sampled)", id="sampled"),
+]
+
+
+@pytest.mark.parametrize(("method", "said"), CHECKS)
+def test_shipped_files_are_clean(run, method, said):
+    done = run("rules", "check", "--strict", *method)
+    assert (done.returncode, done.stdout) == (0, f"0 errors, 0 warnings; {said}\n")
 
 
 def test_a_broken_copy_is_reported_line_by_line(run, tmp_path):
@@ -173,13 +177,11 @@ def test_rules_show_says_conditions_in_plain_words(run):
     assert "| `complicated-withdrawal-history` Regular drinking or sedatives with past" in markdown
 
 
-def test_worked_example_checks_and_tests_clean(run):
+@pytest.mark.parametrize(("method", "said"), CHECKS)
+def test_worked_example_checks_and_tests_clean(run, method, said):
     rules = str(DOCS / "php-rules.yaml")
-    check = run("rules", "check", "--rules", rules, "--strict")
-    assert (check.returncode, check.stdout) == (
-        0,
-        "0 errors, 0 warnings; exact check by the z3 solver\n",
-    )
+    check = run("rules", "check", "--rules", rules, "--strict", *method)
+    assert (check.returncode, check.stdout) == (0, f"0 errors, 0 warnings; {said}\n")
     test = run("rules", "test", str(DOCS / "php-cases"), "--rules", rules)
     assert test.returncode == 0, test.stdout
     assert "6 passed, 0 failed" in test.stdout

@@ -236,6 +236,7 @@ def test_a_saved_decision_needs_no_retyping_when_resumed(run, tmp_path):
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
+@pytest.mark.slow  # a PDF
 def test_a_resumed_pdf_report_carries_the_saved_decision(run, tmp_path):
     from ..render.test_pdf import need_weasyprint, pdf_text
 

@@ -74,7 +74,14 @@ def compare(assessor: Any, answers: dict[str, AnswerValue]) -> None:
     assert fast.open_questions(base) == full.open_questions(base)
 
 
-@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+# Every case is a long run: a contributor's run takes every fourth, CI every one.
+EVERY_CASE = [
+    pytest.param(path, id=path.stem, marks=() if i % 4 == 0 else pytest.mark.slow)
+    for i, path in enumerate(CASES)
+]
+
+
+@pytest.mark.parametrize("path", EVERY_CASE)
 def test_the_incremental_path_equals_a_full_re_evaluation_on_every_case(assessor, path):
     compare(assessor, case_answers(assessor, path))
 

@@ -161,6 +161,7 @@ def _word_free(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@pytest.mark.slow  # every case, in every format, in both languages
 def test_every_case_file_gives_the_same_result_in_spanish_but_for_the_words(run, tmp_path):
     cases = case_files(RULES / "cases")
     assert len(cases) > 150

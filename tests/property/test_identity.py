@@ -58,7 +58,9 @@ def same_line(data: dict[str, Any], language: str = "en") -> None:
     assert batch_line(assessor, data) == reference.line(data, 0, "batch:1")
 
 
-@pytest.mark.parametrize("what_if", [False, True], ids=["batch", "what-if"])
+@pytest.mark.parametrize(
+    "what_if", [False, pytest.param(True, marks=pytest.mark.slow)], ids=["batch", "what-if"]
+)
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_every_case_gives_the_reference_result(language: str, what_if: bool) -> None:
     assessor, reference = pair(language)
@@ -140,7 +142,8 @@ def scaled(folder: Path, size: int) -> Path:
     return folder / f"{size}x"
 
 
-@pytest.mark.parametrize("size", [2, pytest.param(10, marks=pytest.mark.slow)])
+@pytest.mark.slow  # builds the scaled sets and loads each
+@pytest.mark.parametrize("size", [2, 10])
 def test_scaled_rule_sets_give_the_reference_results(tmp_path_factory: Any, size: int) -> None:
     folder = scaled(tmp_path_factory.mktemp("scale"), size)
     assessor = Assessor(folder / "rules.yaml", folder / "questionnaire.yaml")

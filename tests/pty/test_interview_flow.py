@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pexpect
+import pytest
 import yaml
 
 from iopguide.core.interview import Interview
@@ -53,6 +54,7 @@ def answers_with_ciwa() -> dict[str, Any]:
 # 1. Resume
 
 
+@pytest.mark.slow  # a whole interview typed in a pseudo-terminal
 def test_resume_after_a_skipped_optional_answer_asks_the_next_required_one(tmp_path):
     """The reported bug: the clinician's CIWA-Ar score, left blank, was asked again
     on resuming, out of order, and took the "3" meant for the mood question."""
@@ -79,6 +81,7 @@ def test_resume_after_a_skipped_optional_answer_asks_the_next_required_one(tmp_p
     assert "respondent" not in kept  # skipped before, blank still
 
 
+@pytest.mark.slow  # a whole interview typed in a pseudo-terminal
 def test_back_follows_the_questionnaire_order_after_a_change_at_the_review(tmp_path):
     child = spawn(tmp_path, "--save", str(tmp_path / "s.yaml"))
     answer(child, example("outpatient"))
@@ -223,6 +226,7 @@ def test_the_standard_drink_is_shown_with_the_drink_questions(tmp_path):
 # 5. Progress, review, quit
 
 
+@pytest.mark.slow  # a whole interview typed in a pseudo-terminal
 def test_progress_never_promises_more_than_it_asks(tmp_path):
     child = spawn(tmp_path, "--save", str(tmp_path / "s.yaml"))
     answer(child, example("outpatient"))
@@ -255,6 +259,7 @@ def test_quit_at_the_resume_prompt_keeps_the_answers(tmp_path):
 # 6. Several choices are a list
 
 
+@pytest.mark.slow  # a whole interview typed in a pseudo-terminal
 def test_several_choices_are_listed_apart_never_joined_with_commas(tmp_path):
     answers = {**example("outpatient"), "substances": ["opioids", "stimulants"]}
     answers |= {"opioid_days": 3, "stimulant_days": 2, "injects": False}
@@ -278,6 +283,7 @@ def test_several_choices_are_listed_apart_never_joined_with_commas(tmp_path):
 # 7-8. Clinician-only questions, and the clinician's decision
 
 
+@pytest.mark.slow  # a whole interview typed in a pseudo-terminal
 def test_the_person_is_never_asked_the_clinicians_scores(tmp_path):
     child = spawn(tmp_path, "--save", str(tmp_path / "s.yaml"))
     asked = answer(child, answers_with_ciwa())
@@ -289,6 +295,7 @@ def test_the_person_is_never_asked_the_clinicians_scores(tmp_path):
     assert ended(child)[0] == 130
 
 
+@pytest.mark.slow  # a whole interview typed in a pseudo-terminal
 def test_the_clinician_records_a_decision_that_differs_and_why(tmp_path):
     out = tmp_path / "r.txt"
     child = spawn(tmp_path, "--audience", "clinician", "-o", str(out))
@@ -309,6 +316,7 @@ def test_the_clinician_records_a_decision_that_differs_and_why(tmp_path):
     assert child.exitstatus == 0
 
 
+@pytest.mark.slow  # a whole interview typed in a pseudo-terminal
 def test_the_clinician_is_asked_the_reason_code_from_a_numbered_list(run, tmp_path):
     # Issue 33: after the reasons, the codes' words by number, then words of one's own.
     out, save = tmp_path / "r.json", tmp_path / "s.yaml"
@@ -372,6 +380,7 @@ def test_a_decision_the_save_file_keeps_is_kept_through_the_interview(tmp_path):
     }
 
 
+@pytest.mark.slow  # a whole interview typed in a pseudo-terminal
 def test_a_decision_given_as_options_is_not_asked_again(tmp_path):
     out = tmp_path / "r.json"
     child = spawn(
@@ -405,6 +414,7 @@ def test_a_decision_given_as_options_is_not_asked_again(tmp_path):
     assert result["level"] == "outpatient"
 
 
+@pytest.mark.slow  # a whole interview typed in a pseudo-terminal
 def test_a_decision_that_differs_without_a_reason_says_where_the_answers_are(tmp_path):
     child = spawn(tmp_path, "--audience", "clinician", "--decided", "iop", "-f", "json")
     answer(child, example("outpatient"))

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from ..helpers.interview import QUESTIONNAIRE, example, finish, typed
 from ..helpers.pty import plain, spawn
 from ..io.test_texts import toy_program
 
 
+@pytest.mark.slow  # a whole interview typed in a pseudo-terminal
 def test_the_interview_speaks_the_toy_language(tmp_path):
     rules, tokens = toy_program(tmp_path)
     child = spawn(tmp_path, "--rules", str(rules), "--lang", "xx")

@@ -84,6 +84,7 @@ def test_the_html_report_ends_with_the_crisis_line(run, alerted, audience):
     assert 'href="tel:911"' in done.stdout.rsplit('<p class="crisis">', 1)[1]
 
 
+@pytest.mark.slow  # a PDF each
 def test_the_pdf_report_ends_with_the_crisis_line(run, tmp_path, alerted):
     need_weasyprint()
     out = tmp_path / "report.pdf"
