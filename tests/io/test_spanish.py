@@ -50,19 +50,26 @@ def test_the_shipped_spanish_words_leave_nothing_untranslated(run):
     assert (done.returncode, done.stdout) == (0, f"0 errors, 0 warnings; {SAMPLED}\n")
 
 
-def test_a_removed_spanish_text_fails_rules_check_lang_es_naming_its_path(run, copied):
+def _without(run, copied, *paths: str) -> tuple[list[str], str]:
+    """``rules check --lang es`` of a copy whose es.yaml lacks ``paths`` (``part.id``):
+    the places of its errors, sorted, and its output."""
     data = _spanish(copied)
-    del data["texts"]["levels.iop.title"]
-    del data["other"]["questions.age.prompt"]
-    del data["messages"]["report.why"]
+    for path in paths:
+        part, key = path.split(".", 1)
+        del data[part][key]
     _write_spanish(copied, data)
     done = _check(run, copied, "--lang", "es", "--sampled")
     assert done.returncode == 1, done.stdout
     errors = [line for line in done.stdout.splitlines() if ": error: " in line]
-    places = sorted(line.split(": error: ")[1].split(":")[0] for line in errors)
-    assert places == ["messages.report.why", "other.questions.age.prompt", "texts.levels.iop.title"]
     assert all("es.yaml" in line and "untranslated into 'es'" in line for line in errors)
-    assert done.stdout.endswith(f"3 errors, 0 warnings; {SAMPLED}\n")
+    return sorted(line.split(": error: ")[1].split(":")[0] for line in errors), done.stdout
+
+
+def test_a_removed_spanish_text_fails_rules_check_lang_es_naming_its_path(run, copied):
+    removed = ("texts.levels.iop.title", "other.questions.age.prompt", "messages.report.why")
+    places, said = _without(run, copied, *removed)
+    assert places == sorted(removed)
+    assert said.endswith(f"3 errors, 0 warnings; {SAMPLED}\n")
     # Without --lang they are listed, as before, and nothing fails.
     listed = _check(run, copied, "--sampled")
     assert listed.returncode == 0, listed.stdout
@@ -257,13 +264,7 @@ def test_questions_and_template_say_conditions_in_spanish_and_english_unchanged(
 
 
 def test_a_condition_message_without_spanish_fails_rules_check_lang_es(run, copied):
-    data = _spanish(copied)
-    del data["messages"]["condition.contains"]
-    del data["messages"]["condition.any"]
-    _write_spanish(copied, data)
-    done = _check(run, copied, "--lang", "es", "--sampled")
-    assert done.returncode == 1, done.stdout
-    errors = [line for line in done.stdout.splitlines() if ": error: " in line]
-    places = sorted(line.split(": error: ")[1].split(":")[0] for line in errors)
-    assert places == ["messages.condition.any", "messages.condition.contains"]
-    assert done.stdout.endswith(f"2 errors, 0 warnings; {SAMPLED}\n")
+    removed = ("messages.condition.contains", "messages.condition.any")
+    places, said = _without(run, copied, *removed)
+    assert places == sorted(removed)
+    assert said.endswith(f"2 errors, 0 warnings; {SAMPLED}\n")
