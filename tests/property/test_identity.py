@@ -142,6 +142,20 @@ def scaled(folder: Path, size: int) -> Path:
     return folder / f"{size}x"
 
 
+def test_the_worked_example_rule_set_gives_the_reference_results() -> None:
+    """A rule set of another shape (docs/examples: a partial-hospitalization level)."""
+    assessor = Assessor(ROOT / "docs" / "examples" / "php-rules.yaml")
+    reference = Reference(assessor)
+    cases = case_files(ROOT / "docs" / "examples" / "php-cases")
+    assert cases
+    for path in cases:
+        answers = load_case(path).answers
+        for what_if in (False, True):
+            ours = to_dict(assessor.assess(assessor.answers(answers), what_if=what_if))
+            theirs = reference.result(answers, what_if=what_if)
+            assert orjson.dumps(ours) == orjson.dumps(theirs), path.name
+
+
 @pytest.mark.slow  # builds the scaled sets and loads each
 @pytest.mark.parametrize("size", [2, 10])
 def test_scaled_rule_sets_give_the_reference_results(tmp_path_factory: Any, size: int) -> None:

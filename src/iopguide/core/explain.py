@@ -112,6 +112,28 @@ class Explainer:
         self._scores = tuple((s, frozenset(s.sum)) for s in ruleset.scores)
         self._kept_order = tuple(q.id for q in questionnaire.questions if q.id in kept)
         self._score_values: dict[tuple[str, int, bool, bool], ScoreValue] = {}
+        # The levels and settings as someone answering for the person reads them.
+        worded = ruleset.worded
+        self._levels_other = {
+            level.id: level.model_copy(
+                update={
+                    **{
+                        name: worded(f"levels.{level.id}.{name}", getattr(level, name), True)
+                        for name in ("summary", "setting")
+                    },
+                    "next_steps": ruleset.worded_list(
+                        f"levels.{level.id}.next_steps", level.next_steps, True
+                    ),
+                }
+            )
+            for level in ruleset.levels
+        }
+        self._settings_other = {
+            setting.id: setting.model_copy(
+                update={"summary": worded(f"settings.{setting.id}.summary", setting.summary, True)}
+            )
+            for setting in ruleset.settings
+        }
 
     def asked(self, subject: str, other: bool) -> Question:
         """A question as the reader reads it: in the voice of someone answering for the
@@ -324,24 +346,12 @@ class Explainer:
             )
             for f, decisive in self.reason_firings(result)
         ]
-        worded = self.ruleset.worded
         answers = result.answers
         level, setting = result.level, result.setting
         if other:
-            level = level.model_copy(
-                update={
-                    **{
-                        name: worded(f"levels.{level.id}.{name}", getattr(level, name), other)
-                        for name in ("summary", "setting")
-                    },
-                    "next_steps": self.ruleset.worded_list(
-                        f"levels.{level.id}.next_steps", level.next_steps, other
-                    ),
-                }
-            )
+            level = self._levels_other[level.id]
             if setting is not None:
-                summary = worded(f"settings.{setting.id}.summary", setting.summary, other)
-                setting = setting.model_copy(update={"summary": summary})
+                setting = self._settings_other[setting.id]
         return Explanation(
             level=level,
             emergency=result.emergency,
