@@ -12,11 +12,11 @@ value to its bits are built by calling each test's compiled predicate
 table holds is tested by those same predicates, one by one. So the tables are a
 cache of the predicates, and can only be as right as they are:
 
-- a value of a finite kind (yes or no, a choice, ``unknown``, no answer) is looked
-  up, its type checked too (``True == 1`` in Python);
-- a whole number goes through the sorted numbers its tests compare with (bisect):
-  between two of them, and at each, every test has one truth, so a table over a
-  range of up to two million values is never built;
+- a value the question lists (yes or no, a choice, ``unknown``, no answer, a number
+  of a short range) is looked up, its type checked too (``True == 1`` in Python);
+- any other whole number goes through the sorted numbers its tests compare with
+  (bisect): between two of them, and at each, every test has one truth, so a table
+  over a range of up to two million values is never built;
 - several choices set the bits of each choice and those of none chosen: every
   operator but ``contains`` and ``contains_any`` has one truth for every list of
   choices, and those two hold when one choice makes them hold (checked as the
@@ -36,7 +36,7 @@ from iopguide.model.values import UNKNOWN, AnswerValue, Predicate
 MaskTest = Callable[[int], bool]
 
 # Operators that hold for a list of choices when they hold for one of its choices;
-# every other operator has the same truth for every list (``_tuple_table`` checks).
+# every other operator has the same truth for every list (``_choices`` checks).
 _EXISTENTIAL = frozenset({"contains", "contains_any"})
 
 
@@ -169,7 +169,8 @@ class Atoms:
         return len(self._bit)
 
     def mask(self, values: Mapping[str, AnswerValue]) -> int:
-        """The bits of every test that holds for these values (answers and scores)."""
+        """The bits of every test that holds for these values (answers and scores, as
+        the engine holds them: hashable)."""
         bits = self._absent
         lookup = self._lookup
         for key, value in values.items():

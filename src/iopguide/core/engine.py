@@ -190,7 +190,10 @@ class Engine:
         low = high = 0
         for item in items:
             question = self.questionnaire.by_id[item]
-            points = [question.kind.points(question)(v) for v in question.values()]
+            points_of = question.kind.points(question)
+            # A number adds itself: its range's ends bound it (never list a wide range).
+            ends = (question.min, question.max) if question.kind.has_range else None
+            points = [points_of(v) for v in ends or question.values()]
             low += min(0, *points)
             high += max(0, *points)
         return range(low, high + 1) if high - low <= _LISTED else range(0)
