@@ -95,3 +95,31 @@ def test_a_list_of_choices_is_tested_by_its_predicates_where_bits_cannot_say() -
     atoms = Atoms([rule], DOMAINS)
     assert atoms.compile(rule)(atoms.mask({"m": ("a", "zz")})) is True
     assert atoms.compile(rule)(atoms.mask({"m": ("a", "b")})) is False
+
+
+def test_a_score_computed_replaces_a_value_given_under_its_id() -> None:
+    # The engine computes scores after the answers; a value the answers gave under a
+    # score's id (only an unchecked mapping can) must not leave its bits behind.
+    rule = Leaf(score="s", gte=3)
+    atoms = Atoms([rule], DOMAINS)
+    bits = atoms.with_value(atoms.mask({"s": 4}), "s", 1)
+    assert atoms.compile(rule)(bits) is compile_condition(rule)({"s": 1}) is False
+
+
+def test_an_empty_any_never_holds_and_an_empty_all_always_does() -> None:
+    # A loaded condition never has no parts; built by hand, it means what the
+    # predicate means.
+    leaf = Leaf(answer="n", gte=0)
+    empty_any, empty_all = AnyOf.model_construct(any=()), All.model_construct(all=())
+    atoms = Atoms([leaf], DOMAINS)
+    for condition in (empty_any, empty_all):
+        assert atoms.compile(condition)(atoms.mask({})) is compile_condition(condition)({})
+
+
+def test_a_value_no_answer_can_be_is_tested_by_the_predicates() -> None:
+    # A list is no answer (answers hold tuples), but bits and predicates agree on it.
+    rule = Leaf(answer="m", contains="a")
+    atoms = Atoms([rule], DOMAINS)
+    values: list[dict[str, Any]] = [{"m": ["a"]}, {"m": (["a"],)}, {"m": ("a", 1)}]
+    for record in values:
+        assert atoms.compile(rule)(atoms.mask(record)) is compile_condition(rule)(record)

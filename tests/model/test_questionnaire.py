@@ -148,3 +148,23 @@ def test_the_bundled_questionnaire_speaks_to_someone_else_for_every_question(que
     assert questionnaire.clinician_only == {"assessed_on", "ciwa_score", "cows_score"}
     for qid in ("auditc_1", "auditc_2", "auditc_3"):
         assert "standard drink" in questionnaire.by_id[qid].note
+
+
+@pytest.mark.parametrize("where", ["asked", "hidden"])
+def test_unknown_is_refused_from_a_person_answering_for_themselves(questionnaire, where):
+    """``allow_unknown: others``: only someone answering for the person may not know,
+    of an answer skip logic asks and of one it hides alike."""
+    from ..helpers.interview import example
+
+    answers = dict(example("iop"), respondent="self")
+    shown = {q.id for q in questionnaire.shown(answers)}
+    question = next(
+        q
+        for q in questionnaire.questions
+        if q.allow_unknown == "others" and (q.id in shown) == (where == "asked")
+    )
+    answers[question.id] = "unknown"
+    with pytest.raises(AnswersError, match="when the person answers for themselves"):
+        parse_answers(questionnaire, answers, "f.yaml")
+    answers["respondent"] = "other"
+    parse_answers(questionnaire, answers, "f.yaml", complete=False)  # someone else may

@@ -26,6 +26,7 @@ from iopguide.api import Assessor
 from iopguide.authoring.cases import case_files, load_case
 from iopguide.cli.batch import assess_records
 from iopguide.io.load import bundled
+from iopguide.model.values import AnswerValue
 from iopguide.render.data import to_dict
 
 from ..helpers.answers import bundled_draws, strategy
@@ -125,6 +126,15 @@ def test_adversarial_records_give_the_reference_line(data: dict[str, Any]) -> No
 @given(strategy(lambda pick: bundled_draws().near_case(pick, settle=False)))
 def test_spanish_lines_are_the_reference_lines(answers: dict[str, Any]) -> None:
     same_line(plain(answers), "es")
+
+
+def test_an_unchecked_mapping_with_a_score_id_gives_the_reference_result() -> None:
+    # The library's evaluate takes answers as given; a score is computed, never read.
+    assessor, reference = pair()
+    for score in assessor.ruleset.scores:
+        for value in (0, 5, 10, 30):
+            answers: dict[str, AnswerValue] = {score.id: value}
+            assert assessor.engine.evaluate(answers) == reference.engine.evaluate(answers)
 
 
 def test_a_record_that_is_not_a_mapping_is_the_same_error() -> None:

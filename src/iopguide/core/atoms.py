@@ -72,7 +72,7 @@ class _Subject(NamedTuple):
         if kind is tuple and isinstance(value, tuple) and self.each is not None:
             bits = self.empty
             for choice in value:
-                if (more := self.each.get(choice)) is None:
+                if type(choice) is not str or (more := self.each.get(choice)) is None:
                     return self.exact(value)
                 bits |= more
             return bits
@@ -113,6 +113,14 @@ def _subject(subject: str, tests: Sequence[tuple[int, Test]], domain: Iterable[o
         each=each,
         empty=empty,
     )
+
+
+def _every(subject: _Subject) -> int:
+    """Every bit a subject's tests set."""
+    bits = 0
+    for bit, _ in subject.tests:
+        bits |= bit
+    return bits
 
 
 def _choices(
@@ -158,8 +166,9 @@ class Atoms:
         self.subjects = tuple(
             _subject(s, tests, domains.get(s, ())) for s, tests in by_subject.items()
         )
-        # Every subject starts as not answered; an answer trades those bits for its own.
-        self._lookup = {s.id: (s.table, s.table[None][1], s) for s in self.subjects}
+        # Every subject starts as not answered; a value trades all the subject's bits
+        # for its own (a score computed after the answers replaces any value given).
+        self._lookup = {s.id: (s.table, _every(s), s) for s in self.subjects}
         self._absent = 0
         for s in self.subjects:
             self._absent |= s.table[None][1]
@@ -169,30 +178,30 @@ class Atoms:
         return len(self._bit)
 
     def mask(self, values: Mapping[str, AnswerValue]) -> int:
-        """The bits of every test that holds for these values (answers and scores, as
-        the engine holds them: hashable)."""
+        """The bits of every test that holds for these values (answers and scores)."""
         bits = self._absent
         lookup = self._lookup
         for key, value in values.items():
             if (read := lookup.get(key)) is None or value is None:
                 continue  # not read by any test; or no answer, as if absent
-            table, absent, subject = read
-            found = table.get(value)
+            table, every, subject = read
+            try:
+                found = table.get(value)
+            except TypeError:  # not hashable: not an answer, but tested all the same
+                found = None
             if found is not None and found[0] is type(value):
-                bits = bits & ~absent | found[1]
+                bits = bits & ~every | found[1]
             else:
-                bits = bits & ~absent | subject.bits(value)
+                bits = bits & ~every | subject.bits(value)
         return bits
 
     def with_value(self, bits: int, subject: str, value: AnswerValue) -> int:
-        """``bits`` with one subject's value (a score's, once computed) set."""
+        """``bits`` with one subject's value (a score's, once computed) in place of
+        whatever they held for it."""
         if (read := self._lookup.get(subject)) is None:
             return bits
-        table, absent, known = read
-        found = table.get(value)
-        if found is not None and found[0] is type(value):
-            return bits & ~absent | found[1]
-        return bits & ~absent | known.bits(value)
+        every, known = read[1], read[2]
+        return bits & ~every | known.bits(value)
 
     def compile(self, condition: Condition) -> MaskTest:
         """A condition as a test on the bits ``mask`` sets."""
@@ -284,6 +293,8 @@ def _never(_m: int) -> bool:
 
 
 def _any(parts: list[_Node]) -> _Node:
+    if not parts:  # no part holds (a loaded condition always has one)
+        return _Node(0, 0, 0, (_never,))
     if len(parts) == 1:
         return parts[0]
     either = 0

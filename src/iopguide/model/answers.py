@@ -153,7 +153,7 @@ def parse_answers(
         hidden = [k for k, v in raw.items() if v is not None and k not in kept]
     check(hidden)
     ignored = {key: coercers[key](raw[key]) for key in hidden}
-    if kept.get(RESPONDENT) == SELF:
+    if kept.get(RESPONDENT) == SELF and (UNKNOWN in kept.values() or UNKNOWN in ignored.values()):
         _own_answers(questionnaire, {**kept, **ignored}, source, lines)
     warnings = [
         Problem(
