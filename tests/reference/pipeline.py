@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 
 from iopguide.api import Assessor
-from iopguide.core.explanation import Explanation
+from iopguide.core.explanation import Explanation, summary_text
 from iopguide.core.whatif import WhatIf
 from iopguide.errors import IopguideError
 
@@ -41,6 +41,7 @@ class Reference:
         result = self.engine.evaluate(given.answers, given.ignored)
         what = WhatIf(self.engine) if what_if else None  # type: ignore[arg-type]
         explanation = self.explainer.explain(result, what)
+        explanation = replace(explanation, summary=_summary(explanation))
         if given.decision is None:
             return explanation
         codes = list(self.assessor.ruleset.reason_code_by_id)
@@ -59,3 +60,17 @@ class Reference:
             problems = getattr(e, "problems", None)
             said = "; ".join(map(str, problems)) if problems else str(e)
             return orjson.dumps({"index": index, "error": said})
+
+
+def _summary(e: Explanation) -> str:
+    """The summary as ``Explanation.summary`` said it when it was a property worked out
+    from the explanation (the explainer now words it once and gives it)."""
+    return summary_text(
+        e.wording,
+        e.level,
+        e.emergency,
+        bool(e.alerts),
+        [r.title for r in e.reasons if r.decisive],
+        e.setting,
+        [m.label for m in e.missing_safety],
+    )

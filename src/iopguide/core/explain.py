@@ -18,13 +18,15 @@ from iopguide.core.explanation import (
     ScoreValue,
     WhatWouldChange,
     json_value,
+    summary_text,
 )
 from iopguide.core.justification import Justification, Justifier
 from iopguide.core.result import Firing, Result
 from iopguide.core.whatif import Counterfactual, OpenQuestion, WhatIf
+from iopguide.core.wording import Wording
 from iopguide.model.messages import Messages
 from iopguide.model.questionnaire import FOR_SOMEONE_ELSE, Question, Questionnaire
-from iopguide.model.ruleset import RuleSet, Score
+from iopguide.model.ruleset import Level, RuleSet, Score, Setting
 from iopguide.model.values import AnswerValue
 
 _SHARED = 10_000  # score values kept to share, at most (a few hundred in practice)
@@ -112,6 +114,8 @@ class Explainer:
         self._scores = tuple((s, frozenset(s.sum)) for s in ruleset.scores)
         self._kept_order = tuple(q.id for q in questionnaire.questions if q.id in kept)
         self._score_values: dict[tuple[str, int, bool, bool], ScoreValue] = {}
+        self._summaries: dict[tuple[object, ...], str] = {}
+        self._corresponding: dict[int, Corresponds] = {}
         # The levels and settings as someone answering for the person reads them.
         worded = ruleset.worded
         self._levels_other = {
@@ -287,6 +291,35 @@ class Explainer:
                 self._score_values[key] = made
         return made
 
+    def summary(
+        self,
+        result: Result,
+        reasons: list[Reason],
+        level: Level,
+        setting: Setting | None,
+        other: bool,
+    ) -> str:
+        """The summary of a result, worded once for each thing it says (the level, the
+        alerts, the decisive reasons, the setting, the answers missing) and voice."""
+        decisive = tuple(r.rule for r in reasons if r.decisive)
+        missing = tuple(q.id for q in result.missing_safety)
+        place = setting.id if setting is not None else None
+        key = (other, level.id, place, result.emergency, bool(result.alerts), decisive, missing)
+        if (said := self._summaries.get(key)) is None:
+            assert self.messages is not None, "an Assessor's Explainer has its catalogue"
+            said = summary_text(
+                Wording(self.messages, self.ruleset, other),
+                level,
+                result.emergency,
+                bool(result.alerts),
+                [r.title for r in reasons if r.decisive],
+                setting,
+                [self._missing[q].label for q in missing],
+            )
+            if len(self._summaries) < _SHARED:
+                self._summaries[key] = said
+        return said
+
     @staticmethod
     def reason_firings(result: Result) -> list[tuple[Firing, bool]]:
         """The rules to give as reasons, each with whether it set the level, decisive first:
@@ -316,7 +349,11 @@ class Explainer:
         entry = crosswalk.corresponds(edition, result.level.id, setting, fired)
         if entry is None:
             return None
-        return Corresponds(edition, entry.levels, entry.co_occurring_enhanced)
+        # One for each entry of the crosswalk (they are frozen, and live as long as it).
+        if (made := self._corresponding.get(id(entry))) is None:
+            made = Corresponds(edition, entry.levels, entry.co_occurring_enhanced)
+            self._corresponding[id(entry)] = made
+        return made
 
     @staticmethod
     def alert_firings(result: Result) -> list[Firing]:
@@ -377,6 +414,7 @@ class Explainer:
             missing_safety=tuple(self._missing[q.id] for q in result.missing_safety),
             ignored=self.ignored(result, other),
             asked_in_base=tuple(q for q in self._kept_order if q in result.answers),
+            summary=self.summary(result, reasons, level, setting, other),
             worded=partial(self.answers_in_words, result.answers),
             counterfactuals=counterfactuals,
             open_questions=open_questions,

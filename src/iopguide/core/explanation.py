@@ -173,6 +173,8 @@ class Explanation:
     # Questions answered that were asked in the base language in another language's
     # interview: a screener with no verified official translation (``kept:``).
     asked_in_base: tuple[str, ...] = ()
+    # A few plain sentences for the person and family (``summary_text``).
+    summary: str = ""
     worded: Callable[[], list[tuple[str, str]]] = field(
         default=lambda: [], repr=False, compare=False
     )
@@ -236,20 +238,6 @@ class Explanation:
     def provisional(self) -> bool:
         """Whether a safety-relevant answer is missing, so the suggestion may change."""
         return bool(self.missing_safety)
-
-    @property
-    def summary(self) -> str:
-        """A few plain sentences for the person and family."""
-        decisive = [r.title for r in self.reasons if r.decisive]
-        return summary_text(
-            self.wording,
-            self.level,
-            self.emergency,
-            bool(self.alerts),
-            decisive,
-            self.setting,
-            [m.label for m in self.missing_safety],
-        )
 
     @property
     def headline(self) -> str:
