@@ -29,7 +29,7 @@ from iopguide.model.questionnaire import FOR_SOMEONE_ELSE, Question, Questionnai
 from iopguide.model.ruleset import Level, RuleSet, Score, Setting
 from iopguide.model.values import AnswerValue
 
-_SHARED = 10_000  # score values kept to share, at most (a few hundred in practice)
+_SHARED = 2_000  # score values and summaries kept to share, each at most
 
 
 class Explainer:
@@ -116,28 +116,10 @@ class Explainer:
         self._score_values: dict[tuple[str, int, bool, bool], ScoreValue] = {}
         self._summaries: dict[tuple[object, ...], str] = {}
         self._corresponding: dict[int, Corresponds] = {}
-        # The levels and settings as someone answering for the person reads them.
-        worded = ruleset.worded
-        self._levels_other = {
-            level.id: level.model_copy(
-                update={
-                    **{
-                        name: worded(f"levels.{level.id}.{name}", getattr(level, name), True)
-                        for name in ("summary", "setting")
-                    },
-                    "next_steps": ruleset.worded_list(
-                        f"levels.{level.id}.next_steps", level.next_steps, True
-                    ),
-                }
-            )
-            for level in ruleset.levels
-        }
-        self._settings_other = {
-            setting.id: setting.model_copy(
-                update={"summary": worded(f"settings.{setting.id}.summary", setting.summary, True)}
-            )
-            for setting in ruleset.settings
-        }
+        # The levels and settings as someone answering for the person reads them,
+        # worded when first needed.
+        self._levels_other: dict[str, Level] = {}
+        self._settings_other: dict[str, Setting] = {}
 
     def asked(self, subject: str, other: bool) -> Question:
         """A question as the reader reads it: in the voice of someone answering for the
@@ -273,6 +255,30 @@ class Explainer:
             if (value := result.ignored.get(q.id)) is not None
         )
 
+    def level_for_someone_else(self, level: Level) -> Level:
+        """A level as someone answering for the person reads it (worded once)."""
+        if (made := self._levels_other.get(level.id)) is None:
+            worded, key = self.ruleset.worded, f"levels.{level.id}"
+            made = level.model_copy(
+                update={
+                    "summary": worded(f"{key}.summary", level.summary, True),
+                    "setting": worded(f"{key}.setting", level.setting, True),
+                    "next_steps": self.ruleset.worded_list(
+                        f"{key}.next_steps", level.next_steps, True
+                    ),
+                }
+            )
+            self._levels_other[level.id] = made
+        return made
+
+    def setting_for_someone_else(self, setting: Setting) -> Setting:
+        """A setting as someone answering for the person reads it (worded once)."""
+        if (made := self._settings_other.get(setting.id)) is None:
+            summary = self.ruleset.worded(f"settings.{setting.id}.summary", setting.summary, True)
+            made = setting.model_copy(update={"summary": summary})
+            self._settings_other[setting.id] = made
+        return made
+
     def score_value(self, score: Score, value: int, incomplete: bool, asked: bool) -> ScoreValue:
         """A score's value as the explanation gives it: one shared object for each
         score, value and state (they are frozen), made when first met."""
@@ -386,9 +392,9 @@ class Explainer:
         answers = result.answers
         level, setting = result.level, result.setting
         if other:
-            level = self._levels_other[level.id]
+            level = self.level_for_someone_else(level)
             if setting is not None:
-                setting = self._settings_other[setting.id]
+                setting = self.setting_for_someone_else(setting)
         return Explanation(
             level=level,
             emergency=result.emergency,
