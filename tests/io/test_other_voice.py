@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from iopguide.api import Assessor
@@ -73,6 +74,7 @@ def _own_rules(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     return folder, english
 
 
+@pytest.mark.slow  # a toy language built and checked
 def test_a_toy_other_form_is_used_and_a_missing_one_is_listed(run, tmp_path):
     folder, english = _own_rules(tmp_path)
     other = english["other"]
@@ -93,6 +95,7 @@ def test_a_toy_other_form_is_used_and_a_missing_one_is_listed(run, tmp_path):
     assert listed == ["rules.self-harm.because"]
 
 
+@pytest.mark.slow  # every shipped text read
 def test_the_shipped_files_list_no_text_that_says_you_without_a_family_form(run):
     checked = run("rules", "check")
     assert checked.returncode == 0, checked.stderr

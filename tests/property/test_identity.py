@@ -122,6 +122,7 @@ def test_adversarial_records_give_the_reference_line(data: dict[str, Any]) -> No
     same_line(data)
 
 
+@pytest.mark.slow  # a long property run (the English runs stay)
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(strategy(lambda pick: bundled_draws().near_case(pick, settle=False)))
 def test_spanish_lines_are_the_reference_lines(answers: dict[str, Any]) -> None:

@@ -35,6 +35,7 @@ def test_full_interview_gives_the_same_result_as_the_file(tmp_path, run):
     assert not (tmp_path / "state" / "iopguide" / "interview.yaml").exists()
 
 
+@pytest.mark.slow  # a whole interview typed in a pseudo-terminal
 def test_text_result_is_shown_at_the_end(tmp_path):
     child = spawn(tmp_path)
     answer(child, example("outpatient"))
@@ -73,6 +74,7 @@ def test_back_returns_to_the_previous_question(tmp_path):
     assert yaml.safe_load((tmp_path / "a.yaml").read_text()) == {"age": 41}
 
 
+@pytest.mark.slow  # a whole interview typed in a pseudo-terminal
 def test_an_answer_can_be_changed_at_the_review(tmp_path):
     child = spawn(tmp_path)
     answer(child, example("outpatient"))

@@ -145,6 +145,7 @@ def test_an_interview_stopped_before_its_first_answer_leaves_a_readable_file(tmp
 # Item 5: the interview's own save file is no place to keep a copy.
 
 
+@pytest.mark.slow  # a whole interview typed in a pseudo-terminal
 def test_typing_the_save_file_as_the_copy_is_refused(tmp_path):
     child = spawn(tmp_path)
     answer(child, example("outpatient"))
